@@ -1,0 +1,218 @@
+"""The sufficient-statistics table: weighted confusion counts per group.
+
+Every binary fairness metric is a function of four numbers per group (TN, FP,
+FN, TP). :class:`GroupCounts` holds them, reduced from the rows in one
+vectorized pass (:func:`reduce_confusion`), and everything else is computed from
+it. Counts from partitions of the data add up (:meth:`GroupCounts.combine`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fairscope.metrics import CELLS
+
+
+@dataclass(frozen=True, eq=False)
+class GroupCounts:
+    """Confusion counts per group: the sufficient statistics of a binary audit.
+
+    Attributes
+    ----------
+    features : tuple of str
+        Sensitive feature names.
+    groups : pandas.Index or pandas.MultiIndex
+        Group labels (strings), one per row of the arrays.
+    weighted : ndarray of float, shape (n_groups, 4)
+        Sum of sample weights per group and cell ``TN, FP, FN, TP`` (row
+        counts when there are no weights).
+    rows : ndarray of int, shape (n_groups, 4)
+        Number of rows per group and cell.
+    squared_weights : ndarray of float, shape (n_groups, 4)
+        Sum of squared sample weights per group and cell, for Kish's effective
+        sample size (equal to ``rows`` without weights).
+    has_weights : bool
+        Whether sample weights were given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fairscope.counts import reduce_confusion
+    >>> import pandas as pd
+    >>> c = reduce_confusion([0, 1, 1], [0, 1, 0], np.array([0, 0, 1]), pd.Index(["a", "b"]))
+    >>> c.to_frame()[["tn", "fp", "fn", "tp"]].to_numpy().tolist()
+    [[1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 0.0]]
+    """
+
+    features: tuple[str, ...]
+    groups: pd.Index
+    weighted: np.ndarray
+    rows: np.ndarray
+    squared_weights: np.ndarray
+    has_weights: bool = False
+
+    def __post_init__(self) -> None:
+        shape = (len(self.groups), len(CELLS))
+        for name in ("weighted", "rows", "squared_weights"):
+            if getattr(self, name).shape != shape:
+                raise ValueError(f"GroupCounts.{name} must have shape {shape}")
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups."""
+        return len(self.groups)
+
+    @property
+    def group_rows(self) -> np.ndarray:
+        """Rows per group (unweighted)."""
+        return self.rows.sum(axis=1)
+
+    @property
+    def overall_weighted(self) -> np.ndarray:
+        """Weighted counts summed over all groups, shape (4,)."""
+        return self.weighted.sum(axis=0)
+
+    @property
+    def overall_rows(self) -> np.ndarray:
+        """Row counts summed over all groups, shape (4,)."""
+        return self.rows.sum(axis=0)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the table as a DataFrame: ``n`` rows and weighted ``tn, fp, fn, tp``.
+
+        With sample weights, ``weight`` (sum of weights) and the unweighted
+        ``rows_tn, ...`` columns are added.
+        """
+        frame = pd.DataFrame(self.weighted, index=self.groups.copy(), columns=list(CELLS))
+        frame.insert(0, "n", self.group_rows)
+        if self.has_weights:
+            frame.insert(1, "weight", self.weighted.sum(axis=1))
+            for j, cell in enumerate(CELLS):
+                frame[f"rows_{cell}"] = self.rows[:, j]
+        return frame
+
+    def combine(self, other: GroupCounts) -> GroupCounts:
+        """Add the counts of another partition of the same audit.
+
+        Groups are matched by label; a group seen in only one partition keeps
+        its counts. The result does not depend on the order of partitions.
+        """
+        if self.features != other.features:
+            raise ValueError(
+                f"cannot combine counts over features {self.features} and {other.features}"
+            )
+        union = self.groups.union(other.groups, sort=False)
+        union = _sort_groups(union)
+        out = {}
+        for name in ("weighted", "rows", "squared_weights"):
+            total = np.zeros((len(union), len(CELLS)), dtype=getattr(self, name).dtype)
+            for part in (self, other):
+                total[union.get_indexer(part.groups)] += getattr(part, name)
+            out[name] = total
+        return GroupCounts(
+            self.features, union, has_weights=self.has_weights or other.has_weights, **out
+        )
+
+    def marginal(self, feature: str | list[str]) -> GroupCounts:
+        """Counts of one feature (or a subset of features) on its own, summed over the others."""
+        wanted = [feature] if isinstance(feature, str) else list(feature)
+        unknown = [f for f in wanted if f not in self.features]
+        if unknown:
+            raise ValueError(
+                f"{unknown[0]!r} is not a sensitive feature of this audit; "
+                f"choose from {list(self.features)}"
+            )
+        if wanted == list(self.features):
+            return self
+        frame_index = self.groups
+        keys = (
+            frame_index.droplevel([f for f in self.features if f not in wanted])
+            if isinstance(frame_index, pd.MultiIndex)
+            else frame_index
+        )
+        codes, uniques = pd.factorize(keys, sort=False)
+        order = _sort_groups(pd.Index(uniques) if len(wanted) == 1 else uniques)
+        position = order.get_indexer(uniques)[codes]
+        out = {}
+        for name in ("weighted", "rows", "squared_weights"):
+            arr = getattr(self, name)
+            total = np.zeros((len(order), len(CELLS)), dtype=arr.dtype)
+            np.add.at(total, position, arr)
+            out[name] = total
+        if len(wanted) == 1:
+            order = pd.Index(list(order), name=wanted[0], dtype=object)
+        else:
+            order = order.set_names(wanted)
+        return GroupCounts(tuple(wanted), order, has_weights=self.has_weights, **out)
+
+
+def _sort_key(label: str) -> tuple:
+    from fairscope.groups import MISSING
+
+    if label == MISSING:
+        return (2, 0.0, "")
+    try:
+        return (0, float(label), "")
+    except ValueError:
+        return (1, 0.0, label)
+
+
+def _sort_groups(index: pd.Index) -> pd.Index:
+    """Order merged group labels: numbers numerically, then text, missing last."""
+    if isinstance(index, pd.MultiIndex):
+        order = sorted(range(len(index)), key=lambda i: tuple(_sort_key(v) for v in index[i]))
+    else:
+        order = sorted(range(len(index)), key=lambda i: _sort_key(index[i]))
+    return index[order]
+
+
+def reduce_confusion(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    codes: np.ndarray,
+    groups: pd.Index,
+    sample_weight: np.ndarray | None = None,
+) -> GroupCounts:
+    """Reduce rows to weighted confusion counts per group in one vectorized pass.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of bool or {0, 1}
+        Binarized labels and predictions (1 = positive).
+    codes : ndarray of int
+        Group code of each row, in ``range(len(groups))``.
+    groups : pandas.Index
+        Group labels.
+    sample_weight : ndarray of float, optional
+        Non-negative weight of each row.
+
+    Returns
+    -------
+    GroupCounts
+    """
+    n_groups = len(groups)
+    # One integer per row: group * 4 + 2 * label + prediction, the cell order TN, FP, FN, TP.
+    cell = np.asarray(codes, dtype=np.int64) * 4
+    cell += np.asarray(y_true, dtype=np.int64) * 2
+    cell += np.asarray(y_pred, dtype=np.int64)
+    size = n_groups * len(CELLS)
+    rows = np.bincount(cell, minlength=size).reshape(n_groups, len(CELLS))
+    if sample_weight is None:
+        weighted = rows.astype(float)
+        squared = weighted.copy()
+    else:
+        w = np.asarray(sample_weight, dtype=float)
+        weighted = np.bincount(cell, weights=w, minlength=size).reshape(n_groups, len(CELLS))
+        squared = np.bincount(cell, weights=w * w, minlength=size).reshape(n_groups, len(CELLS))
+    features = tuple(groups.names) if isinstance(groups, pd.MultiIndex) else (groups.name,)
+    return GroupCounts(
+        tuple(str(f) for f in features),
+        groups,
+        weighted=weighted,
+        rows=rows,
+        squared_weights=squared,
+        has_weights=sample_weight is not None,
+    )

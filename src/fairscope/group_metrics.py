@@ -1,0 +1,597 @@
+"""GroupMetrics: fairness metrics per group, computed from sufficient statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from fairscope.counts import GroupCounts, reduce_confusion
+from fairscope.groups import encode_groups
+from fairscope.inputs import binary_inputs
+from fairscope.intervals import kish_effective_n, mover_difference, mover_ratio, wilson_interval
+from fairscope.metrics import Metric, resolve_metrics
+
+#: Label used for the overall population in tidy tables.
+OVERALL = "<overall>"
+
+ReferenceStrategy = Literal["largest", "best", "overall"]
+_STRATEGIES = ("largest", "best", "overall")
+_METHODS = ("between_groups", "to_overall")
+
+
+def group_label(key: Any, features: tuple[str, ...]) -> str:
+    """Human-readable label of a group: ``"Black"`` or ``"race=Black & sex=Female"``."""
+    if len(features) == 1:
+        return str(key[0] if isinstance(key, tuple) else key)
+    return " & ".join(f"{f}={v}" for f, v in zip(features, key, strict=True))
+
+
+class GroupMetrics:
+    """Fairness metrics of a binary classifier per group, from one pass over the rows.
+
+    The rows are reduced once to weighted confusion counts per group
+    (:attr:`statistics`); every value, disparity and interval is computed from
+    that small table. Views follow fairlearn's ``MetricFrame``: :attr:`by_group`,
+    :attr:`overall`, :meth:`difference`, :meth:`ratio`, :meth:`group_min`,
+    :meth:`group_max`, with the same semantics and values.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like or str
+        True labels and predictions, or column names of ``data``. Labels may be
+        0/1, bool, or any two values with ``pos_label``.
+    sensitive_features : array-like, DataFrame, dict, str or list of str
+        One or several sensitive features; several give intersectional groups.
+        Missing values form their own group, labelled ``"<missing>"``.
+    metrics : str or list of str, optional
+        Metric names or aliases from :data:`fairscope.metrics.REGISTRY`;
+        default :data:`fairscope.metrics.DEFAULT_METRICS`.
+    sample_weight : array-like or str, optional
+        Non-negative weight of each row.
+    pos_label : default 1
+        The positive label of ``y_true`` and ``y_pred``.
+    data : pandas.DataFrame, optional
+        Table holding the columns named by the other arguments.
+    dropna : bool, default False
+        Drop rows whose ``y_true``, ``y_pred`` or ``sample_weight`` is missing
+        (the count is kept in :attr:`dropped`) instead of raising.
+    ci : float, default 0.95
+        Confidence level of intervals.
+    ci_method : {"wilson"}, default "wilson"
+        Interval method for rates.
+    min_group_size : int, default 30
+        Groups with fewer rows are too small for a verdict; the ``"best"``
+        reference strategy only considers groups at least this large.
+
+    Attributes
+    ----------
+    by_group : pandas.DataFrame
+    overall : pandas.Series
+    counts : pandas.DataFrame
+    statistics : GroupCounts
+    reference_ : dict
+        Reference group used by the last :meth:`disparity` call, per metric.
+
+    See Also
+    --------
+    fairlearn.metrics.MetricFrame : the reference implementation of the views.
+
+    Examples
+    --------
+    >>> from fairscope import GroupMetrics
+    >>> gm = GroupMetrics(
+    ...     y_true=[1, 0, 1, 0, 1, 0], y_pred=[1, 0, 0, 1, 1, 0],
+    ...     sensitive_features=["a", "a", "a", "b", "b", "b"],
+    ...     metrics=["selection_rate", "tpr"])
+    >>> gm.by_group.round(3)
+                       selection_rate  true_positive_rate
+    sensitive_feature
+    a                           0.333                 0.5
+    b                           0.667                 1.0
+    >>> float(gm.difference()["selection_rate"].round(3))
+    0.333
+    """
+
+    def __init__(
+        self,
+        y_true: Any = None,
+        y_pred: Any = None,
+        sensitive_features: Any = None,
+        metrics: str | Iterable[str] | None = None,
+        sample_weight: Any = None,
+        pos_label: Any = 1,
+        data: Any = None,
+        *,
+        dropna: bool = False,
+        ci: float = 0.95,
+        ci_method: str = "wilson",
+        min_group_size: int = 30,
+    ) -> None:
+        self._metrics = resolve_metrics(metrics)
+        if y_true is None or y_pred is None:
+            raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
+        inputs = binary_inputs(
+            y_true,
+            y_pred,
+            sensitive_features,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+            data=data,
+            dropna=dropna,
+        )
+        groups = encode_groups(inputs.sensitive)
+        counts = reduce_confusion(
+            inputs.y_true, inputs.y_pred, groups.codes, groups.index, inputs.sample_weight
+        )
+        self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
+        self.pos_label = inputs.pos_label
+        self.n_rows = inputs.n_input_rows
+        self.dropped = dict(inputs.dropped)
+        self.n_dropped = inputs.n_dropped
+        self.missing_sensitive = dict(groups.missing)
+
+    @classmethod
+    def from_counts(
+        cls,
+        counts: GroupCounts,
+        metrics: str | Iterable[str] | None = None,
+        *,
+        ci: float = 0.95,
+        ci_method: str = "wilson",
+        min_group_size: int = 30,
+        n_rows: int | None = None,
+        dropped: dict[str, int] | None = None,
+        missing_sensitive: dict[str, int] | None = None,
+        pos_label: Any = 1,
+    ) -> GroupMetrics:
+        """Build from a sufficient-statistics table computed elsewhere (an engine, partitions).
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features=["a", "a", "b", "b"])
+        >>> again = GroupMetrics.from_counts(gm.statistics)
+        >>> again.by_group.equals(gm.by_group)
+        True
+        """
+        self = cls.__new__(cls)
+        self._metrics = resolve_metrics(metrics)
+        self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
+        self.n_rows = int(counts.rows.sum()) if n_rows is None else int(n_rows)
+        self.dropped = dict(dropped or {})
+        self.n_dropped = int(sum(self.dropped.values()))
+        self.missing_sensitive = dict(missing_sensitive or {})
+        self.pos_label = pos_label
+        return self
+
+    def _init_from_counts(
+        self, counts: GroupCounts, *, ci: float, ci_method: str, min_group_size: int
+    ) -> None:
+        if not 0 < ci < 1:
+            raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {ci!r}.")
+        if ci_method not in self._ci_methods():
+            raise ValueError(
+                f"ci_method={ci_method!r} is unknown; choose one of {list(self._ci_methods())}."
+            )
+        if int(min_group_size) < 0:
+            raise ValueError(f"min_group_size must be >= 0; got {min_group_size!r}.")
+        self._counts = counts
+        self.ci = float(ci)
+        self.ci_method = ci_method
+        self.min_group_size = int(min_group_size)
+        self.reference_: dict[str, str] = {}
+        values = (
+            np.column_stack([m.compute(counts.weighted, counts.rows) for m in self._metrics])
+            if counts.n_groups
+            else np.empty((0, len(self._metrics)))
+        )
+        self._by_group = pd.DataFrame(
+            values, index=counts.groups.copy(), columns=[m.name for m in self._metrics]
+        )
+        self._overall = pd.Series(
+            [float(m.compute(counts.overall_weighted, counts.overall_rows)) for m in self._metrics],
+            index=[m.name for m in self._metrics],
+            dtype=float,
+        )
+
+    @staticmethod
+    def _ci_methods() -> tuple[str, ...]:
+        return ("wilson",)
+
+    # -- basic views ---------------------------------------------------------------------
+
+    @property
+    def metrics(self) -> list[str]:
+        """Canonical names of the computed metrics."""
+        return [m.name for m in self._metrics]
+
+    @property
+    def sensitive_features(self) -> tuple[str, ...]:
+        """Names of the sensitive features."""
+        return self._counts.features
+
+    @property
+    def statistics(self) -> GroupCounts:
+        """The sufficient-statistics table every value is computed from."""
+        return self._counts
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        """Rows and weighted TN, FP, FN, TP per group, as a DataFrame."""
+        return self._counts.to_frame()
+
+    @property
+    def by_group(self) -> pd.DataFrame:
+        """One row per group (MultiIndex for intersections), one column per metric."""
+        return self._by_group.copy()
+
+    @property
+    def overall(self) -> pd.Series:
+        """Each metric over all rows."""
+        return self._overall.copy()
+
+    @property
+    def group_sizes(self) -> pd.Series:
+        """Rows per group (unweighted)."""
+        return pd.Series(self._counts.group_rows, index=self._counts.groups.copy(), name="n")
+
+    @property
+    def undefined(self) -> pd.DataFrame:
+        """Which metric is undefined (0/0, shown as NaN) for which group, and why.
+
+        fairlearn reports 0.0 for such cases (e.g. the TPR of a group without
+        positives), which inflates differences; fairscope gives NaN, leaves the
+        group out of min/max/difference/ratio for that metric, and lists it here.
+        """
+        rows = []
+        for metric in self._metrics:
+            missing = self._by_group[metric.name].isna().to_numpy()
+            for key in self._by_group.index[missing]:
+                rows.append(
+                    {
+                        "group": group_label(key, self.sensitive_features),
+                        "metric": metric.name,
+                        "reason": f"undefined: {metric.undefined_when}",
+                    }
+                )
+        return pd.DataFrame(rows, columns=["group", "metric", "reason"])
+
+    def group_min(self) -> pd.Series:
+        """Smallest value of each metric over the groups (NaN groups skipped)."""
+        return self._by_group.min(axis=0)
+
+    def group_max(self) -> pd.Series:
+        """Largest value of each metric over the groups (NaN groups skipped)."""
+        return self._by_group.max(axis=0)
+
+    def difference(self, method: str = "between_groups") -> pd.Series:
+        """Largest absolute difference per metric, as fairlearn's ``MetricFrame.difference``.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+            ``between_groups``: ``group_max() - group_min()``; ``to_overall``: the
+            largest ``|group - overall|``.
+        """
+        self._check_method(method)
+        if method == "between_groups":
+            return self.group_max() - self.group_min()
+        return (self._by_group - self._overall).abs().max(axis=0)
+
+    def ratio(self, method: str = "between_groups") -> pd.Series:
+        """Smallest ratio per metric, below 1, as fairlearn's ``MetricFrame.ratio``.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+            ``between_groups``: ``group_min() / group_max()``; ``to_overall``: the
+            smallest of ``group / overall`` inverted where above 1.
+        """
+        self._check_method(method)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if method == "between_groups":
+                return self.group_min() / self.group_max()
+            ratios = self._by_group / self._overall
+            ratios = ratios.where(~(ratios > 1), 1 / ratios)
+            return ratios.min(axis=0)
+
+    @staticmethod
+    def _check_method(method: str) -> None:
+        if method not in _METHODS:
+            raise ValueError(f"method={method!r} is unknown; choose one of {list(_METHODS)}.")
+
+    # -- disparities against a reference group -------------------------------------------
+
+    def _group_key(self, label: Any) -> Any:
+        index = self._counts.groups
+        if isinstance(index, pd.MultiIndex):
+            if not isinstance(label, tuple) or len(label) != index.nlevels:
+                raise ValueError(
+                    f"reference={label!r}: with several sensitive features give a tuple of "
+                    f"{index.nlevels} values in the order {list(self.sensitive_features)}, "
+                    "or a strategy 'largest', 'best', 'overall'."
+                )
+            key = tuple(str(v) for v in label)
+        else:
+            key = str(label[0] if isinstance(label, tuple) and len(label) == 1 else label)
+        if key not in index:
+            known = [group_label(k, self.sensitive_features) for k in index[:10]]
+            raise ValueError(
+                f"reference group {label!r} is not among the groups ({', '.join(known)}"
+                f"{', ...' if len(index) > 10 else ''}); give a group label or a strategy "
+                "'largest', 'best', 'overall'."
+            )
+        return key
+
+    def reference_groups(self, reference: Any = "largest") -> dict[str, Any]:
+        """Resolve a reference (label or strategy) to a group key per metric.
+
+        ``"largest"``: the group with the largest weight (rows without
+        weights), the same for all metrics. ``"best"``: per metric, the group
+        with the most favourable value among groups of at least
+        ``min_group_size`` rows (the highest for neutral metrics such as the
+        selection rate, as in the four-fifths rule). ``"overall"``: the overall
+        value (returned as :data:`OVERALL`).
+        """
+        names = [m.name for m in self._metrics]
+        if isinstance(reference, str) and reference in _STRATEGIES:
+            if reference == "overall":
+                return dict.fromkeys(names, OVERALL)
+            if reference == "largest":
+                sizes = self._counts.weighted.sum(axis=1)
+                key = self._counts.groups[int(np.argmax(sizes))]
+                return dict.fromkeys(names, key)
+            eligible = self._counts.group_rows >= self.min_group_size
+            if not eligible.any():
+                eligible = np.ones(self._counts.n_groups, dtype=bool)
+            chosen = {}
+            for metric in self._metrics:
+                values = self._by_group[metric.name].to_numpy().copy()
+                values[~eligible] = np.nan
+                if np.isnan(values).all():
+                    values = self._by_group[metric.name].to_numpy().copy()
+                if np.isnan(values).all():
+                    chosen[metric.name] = self._counts.groups[0]
+                    continue
+                pick = np.nanargmin(values) if metric.direction == "lower" else np.nanargmax(values)
+                chosen[metric.name] = self._counts.groups[int(pick)]
+            return chosen
+        return dict.fromkeys(names, self._group_key(reference))
+
+    def _reference_values(self, refs: dict[str, Any]) -> pd.Series:
+        return pd.Series(
+            {
+                name: self._overall[name] if key == OVERALL else self._by_group.loc[key, name]
+                for name, key in refs.items()
+            },
+            dtype=float,
+        )
+
+    def disparity(
+        self, kind: Literal["ratio", "difference"] = "ratio", reference: Any = "largest"
+    ) -> pd.DataFrame:
+        """Each group's metric relative to a reference group.
+
+        Parameters
+        ----------
+        kind : {"ratio", "difference"}, default "ratio"
+            ``group / reference`` or ``group - reference``.
+        reference : group label, tuple, or {"largest", "best", "overall"}
+            The reference group, or a strategy to choose it (see
+            :meth:`reference_groups`). The one used is stored in
+            :attr:`reference_`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Same shape as :attr:`by_group`.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0, 1, 0], y_pred=[1, 1, 1, 0, 0, 0],
+        ...                   sensitive_features=["a", "a", "a", "b", "b", "b"],
+        ...                   metrics="selection_rate")
+        >>> gm.disparity("ratio", reference="a")["selection_rate"].tolist()
+        [1.0, 0.0]
+        >>> gm.reference_
+        {'selection_rate': 'a'}
+        """
+        if kind not in ("ratio", "difference"):
+            raise ValueError(f"kind={kind!r} is unknown; choose 'ratio' or 'difference'.")
+        refs = self.reference_groups(reference)
+        ref_values = self._reference_values(refs)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "difference":
+                out = self._by_group - ref_values
+            else:
+                out = self._by_group / ref_values
+        self.reference_ = {
+            name: key if key == OVERALL else group_label(key, self.sensitive_features)
+            for name, key in refs.items()
+        }
+        return out
+
+    # -- intervals -----------------------------------------------------------------------
+
+    def _rate_interval(self, metric: Metric, cells: np.ndarray, squared: np.ndarray):
+        """Estimate, lower, upper and n used for a proportion metric (any leading shape)."""
+        num, den = metric.numerator_denominator(cells)
+        _, den_sq = metric.numerator_denominator(squared)
+        n_eff = kish_effective_n(den, den_sq) if self._counts.has_weights else den
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(den > 0, num / den, np.nan)
+        lower, upper = wilson_interval(np.nan_to_num(share) * n_eff, n_eff, self.ci)
+        return share, lower, upper, n_eff
+
+    def _metric_intervals(self, metric: Metric):
+        c = self._counts
+        cells = np.vstack([c.weighted, c.overall_weighted])
+        squared = np.vstack([c.squared_weights, c.squared_weights.sum(axis=0)])
+        if metric.is_proportion:
+            return self._rate_interval(metric, cells, squared)
+        values = metric.compute(cells, np.vstack([c.rows, c.overall_rows]))
+        nan = np.full(len(values), np.nan)
+        return values, nan, nan, np.full(len(values), np.nan)
+
+    def _index_frame(self, keys: Iterable[Any]) -> pd.DataFrame:
+        features = self.sensitive_features
+        rows = [
+            (k if isinstance(k, tuple) else (k,)) if k != OVERALL else (OVERALL,) * len(features)
+            for k in keys
+        ]
+        return pd.DataFrame(rows, columns=list(features))
+
+    def confidence_intervals(self) -> pd.DataFrame:
+        """Intervals of every metric per group and overall, as a tidy table.
+
+        Rates (proportion metrics) get a Wilson interval on their own
+        denominator; with sample weights ``n`` is Kish's effective sample size.
+        Metrics that are not proportions have no analytic interval (NaN).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: one per sensitive feature (``"<overall>"`` on overall rows),
+            ``metric``, ``estimate``, ``lower``, ``upper``, ``n``, ``method``.
+        """
+        keys = [*self._counts.groups, OVERALL]
+        frames = []
+        for metric in self._metrics:
+            if metric.uses_row_counts:
+                continue
+            est, lo, hi, n = self._metric_intervals(metric)
+            frame = self._index_frame(keys)
+            frame["metric"] = metric.name
+            frame["estimate"] = est
+            frame["lower"] = lo
+            frame["upper"] = hi
+            frame["n"] = n
+            frame["method"] = self.ci_method if metric.is_proportion else "none"
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def disparity_intervals(
+        self, kind: Literal["ratio", "difference"] = "difference", reference: Any = "largest"
+    ) -> pd.DataFrame:
+        """Each group's disparity to the reference, with an interval, as a tidy table.
+
+        Differences use Newcombe's MOVER interval and ratios MOVER-R, built from
+        the Wilson intervals of the two rates. Against ``"overall"`` the group
+        is part of the overall population; treating them as independent makes
+        the interval conservative (wider).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: one per sensitive feature, ``metric``, ``kind``,
+            ``reference``, ``estimate``, ``lower``, ``upper``, ``value``,
+            ``reference_value``, ``n``, ``n_reference``, ``is_reference``,
+            ``method``.
+        """
+        if kind not in ("ratio", "difference"):
+            raise ValueError(f"kind={kind!r} is unknown; choose 'ratio' or 'difference'.")
+        refs = self.reference_groups(reference)
+        groups = self._counts.groups
+        frames = []
+        for metric in self._metrics:
+            if metric.uses_row_counts:
+                continue
+            est, lo, hi, _n = self._metric_intervals(metric)
+            key = refs[metric.name]
+            r = len(groups) if key == OVERALL else groups.get_loc(key)
+            p, p_lo, p_hi = est[:-1], lo[:-1], hi[:-1]
+            if kind == "difference":
+                value = p - est[r]
+                lower, upper = mover_difference(p, p_lo, p_hi, est[r], lo[r], hi[r])
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    value = p / est[r]
+                lower, upper = mover_ratio(p, p_lo, p_hi, est[r], lo[r], hi[r])
+            is_ref = np.arange(len(groups)) == r
+            frame = self._index_frame(groups)
+            frame["metric"] = metric.name
+            frame["kind"] = kind
+            frame["reference"] = (
+                key if key == OVERALL else group_label(key, self.sensitive_features)
+            )
+            frame["estimate"] = value
+            frame["lower"] = np.where(is_ref, np.nan, lower)
+            frame["upper"] = np.where(is_ref, np.nan, upper)
+            frame["value"] = p
+            frame["reference_value"] = est[r]
+            frame["n"] = self._counts.group_rows
+            frame["n_reference"] = (
+                int(self._counts.group_rows.sum())
+                if key == OVERALL
+                else int(self._counts.group_rows[r])
+            )
+            frame["is_reference"] = is_ref
+            frame["method"] = ("mover-" + self.ci_method) if metric.is_proportion else "none"
+            frames.append(frame)
+        self.reference_ = {
+            name: key if key == OVERALL else group_label(key, self.sensitive_features)
+            for name, key in refs.items()
+        }
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    # -- other views ---------------------------------------------------------------------
+
+    def for_feature(self, feature: str | list[str]) -> GroupMetrics:
+        """The same audit for one sensitive feature (or a subset) on its own.
+
+        Counts of the intersections are summed, so no pass over the rows is
+        needed.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features={"sex": ["F", "F", "M", "M"],
+        ...                                       "race": ["x", "y", "x", "y"]})
+        >>> gm.for_feature("sex").by_group.index.tolist()
+        ['F', 'M']
+        """
+        other = GroupMetrics.from_counts(
+            self._counts.marginal(feature),
+            self.metrics,
+            ci=self.ci,
+            ci_method=self.ci_method,
+            min_group_size=self.min_group_size,
+            n_rows=self.n_rows,
+            dropped=self.dropped,
+            missing_sensitive={
+                k: v for k, v in self.missing_sensitive.items() if k in np.atleast_1d(feature)
+            },
+            pos_label=self.pos_label,
+        )
+        other.n_dropped = self.n_dropped
+        return other
+
+    def __repr__(self) -> str:
+        return (
+            f"GroupMetrics({self._counts.n_groups} groups over {list(self.sensitive_features)}, "
+            f"{self.n_rows} rows, metrics={self.metrics})\n{self._by_group.to_string()}"
+        )
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        table = self._by_group.copy()
+        table.insert(0, "n", self._counts.group_rows)
+        body = table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="undefined", escape=True)
+        features = ", ".join(escape(f) for f in self.sensitive_features)
+        notes = f"{self.n_rows:,} rows; {self._counts.n_groups} groups over {features}" + (
+            f"; {self.n_dropped:,} rows dropped (dropna=True)" if self.n_dropped else ""
+        )
+        overall = self._overall.to_frame("overall").T.to_html(
+            float_format=lambda v: f"{v:.3f}", na_rep="undefined", escape=True
+        )
+        return (
+            '<div class="fairscope-groupmetrics">'
+            f"<p><strong>fairscope GroupMetrics</strong>: {notes}</p>{body}{overall}</div>"
+        )

@@ -1,0 +1,287 @@
+"""Validation of audit inputs at the public boundary.
+
+Inputs are checked once, here, with messages that name the argument (or
+column), what was received and the fix. Inner code trusts what comes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True, eq=False)
+class BinaryInputs:
+    """Validated binary-classification inputs, ready to reduce to counts."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    sensitive: pd.DataFrame
+    sample_weight: np.ndarray | None
+    pos_label: Any
+    n_input_rows: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    n_dropped: int = 0
+
+
+def _describe(value: Any) -> str:
+    return f"{type(value).__name__}"
+
+
+def column(value: Any, data: Any, argument: str) -> pd.Series:
+    """Resolve an argument that is an array-like, or a column name of ``data``."""
+    if isinstance(value, str | int) and not isinstance(value, bool) and data is not None:
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(
+                f"{argument}={value!r} names a column, so data= must be a pandas DataFrame "
+                f"(got {_describe(data)})."
+            )
+        _check_unique_columns(data)
+        if value not in data.columns:
+            raise ValueError(
+                f"{argument}={value!r} is not a column of data; columns are {list(data.columns)}."
+            )
+        return data[value].reset_index(drop=True)
+    if isinstance(value, str):
+        raise ValueError(
+            f"{argument}={value!r} looks like a column name but no data= DataFrame was given."
+        )
+    if isinstance(value, pd.DataFrame):
+        if value.shape[1] != 1:
+            raise ValueError(
+                f"{argument} must be one-dimensional; got a DataFrame with {value.shape[1]} columns."
+            )
+        value = value.iloc[:, 0]
+    if isinstance(value, pd.Series):
+        return value.reset_index(drop=True).rename(argument if value.name is None else value.name)
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
+        value = value.to_numpy()
+    array = np.asarray(value)
+    if array.ndim == 2 and 1 in array.shape:
+        array = array.reshape(-1)
+    if array.ndim != 1:
+        raise ValueError(
+            f"{argument} must be one-dimensional; got an array of shape {array.shape}."
+        )
+    return pd.Series(array, name=argument)
+
+
+def _check_unique_columns(data: pd.DataFrame) -> None:
+    duplicated = data.columns[data.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(
+            f"data has duplicated column names {duplicated}; rename them so each column is unique."
+        )
+
+
+def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
+    """Resolve sensitive features to a DataFrame with one named column per feature.
+
+    Accepts a Series, a 1-D array, a list of arrays, a DataFrame, a dict of
+    arrays, or one or several column names of ``data``.
+    """
+    sf = sensitive_features
+    if sf is None:
+        raise ValueError(
+            "sensitive_features is required: a column name of data=, a Series, an array, a "
+            "DataFrame or a dict of arrays."
+        )
+    if isinstance(sf, str):
+        sf = [sf]
+    if isinstance(sf, pd.DataFrame):
+        if sf.shape[1] == 0:
+            raise ValueError("sensitive_features is a DataFrame with no columns.")
+        _check_unique_columns(sf)
+        frame = sf.reset_index(drop=True)
+        frame.columns = [str(c) for c in frame.columns]
+        return frame
+    if isinstance(sf, Mapping):
+        if not sf:
+            raise ValueError("sensitive_features is an empty dict.")
+        cols = {str(k): column(v, None, f"sensitive_features[{k!r}]") for k, v in sf.items()}
+        _check_lengths({k: len(v) for k, v in cols.items()})
+        return pd.DataFrame({k: v.to_numpy() for k, v in cols.items()})
+    if isinstance(sf, pd.Series):
+        name = "sensitive_feature" if sf.name is None else str(sf.name)
+        return sf.reset_index(drop=True).rename(name).to_frame()
+    if _names_columns(sf, data):
+        if len(set(sf)) != len(sf):
+            raise ValueError(f"sensitive_features names a column twice: {list(sf)!r}.")
+        return pd.DataFrame(
+            {s: column(s, data, "sensitive_features").to_numpy() for s in sf}
+        ).reset_index(drop=True)
+    if (
+        isinstance(sf, Sequence)
+        and len(sf) > 0
+        and all(isinstance(s, pd.Series | np.ndarray) for s in sf)
+    ):
+        cols = {}
+        for i, s in enumerate(sf):
+            name = str(s.name) if isinstance(s, pd.Series) and s.name is not None else f"sf{i}"
+            cols[name] = column(s, None, "sensitive_features").to_numpy()
+        _check_lengths({k: len(v) for k, v in cols.items()})
+        return pd.DataFrame(cols)
+    array = np.asarray(sf, dtype=object) if not isinstance(sf, np.ndarray) else sf
+    if array.ndim == 2:
+        return pd.DataFrame({f"sf{j}": array[:, j] for j in range(array.shape[1])})
+    return column(sf, None, "sensitive_features").rename("sensitive_feature").to_frame()
+
+
+def _names_columns(sf: Any, data: Any) -> bool:
+    """Whether a list of strings names columns of ``data`` (else it holds values)."""
+    if not (isinstance(sf, Sequence) and len(sf) > 0 and all(isinstance(s, str) for s in sf)):
+        return False
+    if data is None:
+        return False
+    columns = set(map(str, getattr(data, "columns", [])))
+    if all(s in columns for s in sf):
+        return True
+    if len(sf) == len(data):
+        return False  # one string per row: the values of a feature
+    missing = [s for s in sf if s not in columns]
+    raise ValueError(
+        f"sensitive_features names {missing[0]!r}, which is not a column of data; "
+        f"columns are {list(getattr(data, 'columns', []))}."
+    )
+
+
+def _check_lengths(lengths: Mapping[str, int]) -> None:
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{k} has {v}" for k, v in lengths.items())
+        raise ValueError(
+            f"inputs have different lengths ({listed}); every input needs one value per row."
+        )
+
+
+def _missing_mask(series: pd.Series) -> np.ndarray:
+    return series.isna().to_numpy()
+
+
+def _values_of(series: pd.Series, mask: np.ndarray) -> list:
+    uniques = pd.unique(series[~mask]) if mask.any() else pd.unique(series)
+    return list(uniques)
+
+
+def _binarize(series: pd.Series, pos_label: Any) -> np.ndarray:
+    if series.dtype == bool:
+        return series.to_numpy() if pos_label else ~series.to_numpy()
+    return np.asarray(series.to_numpy() == pos_label, dtype=bool)
+
+
+def _choose_pos_label(labels: set, pos_label: Any, argument_values: str) -> Any:
+    if pos_label is None:
+        if labels <= {0, 1} or labels <= {True, False}:
+            return 1
+        raise ValueError(
+            f"cannot tell which label is positive among {sorted(map(str, labels))}; pass pos_label="
+        )
+    if pos_label in labels:
+        return pos_label
+    if pos_label in (1, True) and labels <= {0, 1}:
+        # e.g. every prediction is 0: still a valid binary audit
+        return pos_label
+    if pos_label == 1 and not (labels <= {0, 1}):
+        raise ValueError(
+            f"labels are {sorted(map(str, labels))} ({argument_values}), so the default "
+            "pos_label=1 does not apply; pass pos_label= naming the positive (favourable or "
+            "predicted) class, e.g. pos_label="
+            f"{sorted(labels, key=str)[-1]!r}."
+        )
+    raise ValueError(
+        f"pos_label={pos_label!r} is not among the labels {sorted(map(str, labels))} "
+        f"({argument_values}); pass one of them."
+    )
+
+
+def binary_inputs(
+    y_true: Any,
+    y_pred: Any,
+    sensitive_features: Any,
+    *,
+    sample_weight: Any = None,
+    pos_label: Any = 1,
+    data: Any = None,
+    dropna: bool = False,
+) -> BinaryInputs:
+    """Validate and binarize the inputs of a binary audit."""
+    true = column(y_true, data, "y_true")
+    pred = column(y_pred, data, "y_pred")
+    sens = sensitive_frame(sensitive_features, data)
+    lengths = {"y_true": len(true), "y_pred": len(pred)}
+    for name in sens.columns:
+        lengths[f"sensitive feature {name!r}"] = len(sens)
+    weight = None
+    if sample_weight is not None:
+        weight = column(sample_weight, data, "sample_weight")
+        lengths["sample_weight"] = len(weight)
+    _check_lengths(lengths)
+    n = len(true)
+    if n == 0:
+        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
+
+    masks = {"y_true": _missing_mask(true), "y_pred": _missing_mask(pred)}
+    if weight is not None:
+        if not (pd.api.types.is_numeric_dtype(weight) and not pd.api.types.is_bool_dtype(weight)):
+            raise ValueError(
+                f"sample_weight must be numeric; got dtype {weight.dtype}. Convert it to float."
+            )
+        w = weight.to_numpy(dtype=float, na_value=np.nan)
+        masks["sample_weight"] = ~np.isfinite(w)
+        negative = int((w < 0).sum())
+        if negative:
+            raise ValueError(f"sample_weight has {negative} negative values; weights must be >= 0.")
+    bad = {k: int(m.sum()) for k, m in masks.items() if m.any()}
+    keep = None
+    dropped: dict[str, int] = {}
+    if bad:
+        if not dropna:
+            parts = ", ".join(
+                f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
+                f"value{'s' if v != 1 else ''}"
+                for k, v in bad.items()
+            )
+            raise ValueError(
+                f"{parts}; fix the data or pass dropna=True to drop those rows "
+                "(the dropped count is recorded on the result)."
+            )
+        any_bad = np.logical_or.reduce(list(masks.values()))
+        keep = ~any_bad
+        dropped = {f"missing {k}": int(v) for k, v in bad.items()}
+        true, pred, sens = true[keep], pred[keep], sens[keep]
+        if weight is not None:
+            weight = weight[keep]
+        if len(true) == 0:
+            raise ValueError("every row has a missing y_true, y_pred or sample_weight.")
+        masks = {"y_true": np.zeros(len(true), bool), "y_pred": np.zeros(len(true), bool)}
+
+    labels = set(_values_of(true, masks["y_true"])) | set(_values_of(pred, masks["y_pred"]))
+    if len(labels) > 2:
+        shown = sorted(map(str, labels))[:6]
+        raise ValueError(
+            f"y_true and y_pred together have {len(labels)} distinct values {shown}; a binary "
+            "audit needs two. Binarize them first (e.g. y_pred = score >= threshold), or use "
+            "task='multiclass' in fairscope.audit_predictions."
+        )
+    chosen = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
+    yt = _binarize(true, chosen)
+    yp = _binarize(pred, chosen)
+    if yt.all() or not yt.any():
+        only = "positive" if yt.all() else "negative"
+        raise ValueError(
+            f"y_true contains a single class (every row is {only}); rates conditional on the "
+            "other class are undefined. Audit data that contains both classes."
+        )
+    return BinaryInputs(
+        y_true=yt,
+        y_pred=yp,
+        sensitive=sens.reset_index(drop=True),
+        sample_weight=None if weight is None else weight.to_numpy(dtype=float),
+        pos_label=chosen,
+        n_input_rows=n,
+        dropped=dropped,
+        n_dropped=0 if keep is None else int((~keep).sum()),
+    )

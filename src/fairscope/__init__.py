@@ -35,12 +35,21 @@ _EXPORTS: dict[str, str] = {
     "predictive_parity_difference": "fairscope.fairness",
     "interval_verdict": "fairscope.verdicts",
     "get_metric": "fairscope.metrics",
+    "audit_predictions": "fairscope.audit",
+    # added by their issues:
+    "audit_model": "fairscope.model_audit",
+    "audit_dataset": "fairscope.dataset_audit",
+    "reweighing_weights": "fairscope.reweighing",
+    "Policy": "fairscope.policy",
+    "load_policy": "fairscope.policy",
+    "compare": "fairscope.compare",
 }
-_SUBMODULES = {"metrics"}
+_SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
 
 __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.audit import audit_predictions
     from fairscope.counts import GroupCounts
     from fairscope.fairness import (
         demographic_parity_difference,

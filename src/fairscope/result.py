@@ -146,6 +146,9 @@ class AuditResult:
         The policy that produced the findings.
     fail_on : tuple of str
         Statuses that make :attr:`passed` false.
+    statistics : dict of str to GroupCounts
+        The sufficient statistics of a binary audit per feature set
+        (``"race"``, ``"sex"``, ``"race & sex"``); policies judge rules from them.
     """
 
     kind: str
@@ -156,6 +159,7 @@ class AuditResult:
     reproducibility: dict[str, Any] = field(default_factory=dict)
     policy: dict[str, Any] | None = None
     fail_on: tuple[str, ...] = ("fail",)
+    statistics: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -196,3 +200,65 @@ class AuditResult:
     def worst_findings(self, k: int = 5) -> list[Finding]:
         """The ``k`` worst findings (by status)."""
         return sorted(self.findings, key=lambda f: SEVERITY[f.status])[:k]
+
+    # -- views: each lives in the module named for it ------------------------------------
+
+    def summary(self) -> str:
+        """A few lines of plain text: verdict, counts per status, worst findings."""
+        from fairscope.serialize import summary
+
+        return summary(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-compatible Python objects (versioned layout)."""
+        from fairscope.serialize import to_dict
+
+        return to_dict(self)
+
+    def to_json(self, path: Any = None) -> str:
+        """Serialize to JSON (written atomically to ``path`` when given); returns the text."""
+        from fairscope.serialize import to_json
+
+        return to_json(self, path)
+
+    @classmethod
+    def from_json(cls, source: Any) -> AuditResult:
+        """Load a result saved by :meth:`to_json` (a path or the JSON text)."""
+        from fairscope.serialize import from_json
+
+        return from_json(source)
+
+    def to_junit(self, path: Any = None) -> str:
+        """JUnit XML, one testcase per rule and group; written atomically to ``path``."""
+        from fairscope.junit import to_junit
+
+        return to_junit(self, path)
+
+    def to_markdown(self) -> str:
+        """Markdown for a pull-request comment: verdict, compact table, worst findings first."""
+        from fairscope.markdown import to_markdown
+
+        return to_markdown(self)
+
+    def to_html(self, path: Any = None, **options: Any) -> str:
+        """The self-contained HTML transparency report; written atomically to ``path``."""
+        from fairscope.report.html import to_html
+
+        return to_html(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        from fairscope.report.notebook import repr_html
+
+        return repr_html(self)
+
+    def plot(self, *args: Any, **kwargs: Any) -> Any:
+        """Matplotlib figure of per-group values with intervals (see :mod:`fairscope.plots`)."""
+        from fairscope.plots import plot_result
+
+        return plot_result(self, *args, **kwargs)
+
+    def to_model_card(self, path: Any = None) -> dict[str, Any]:
+        """Model Card Toolkit (schema v0.0.2) compatible JSON; written to ``path`` when given."""
+        from fairscope.model_card import to_model_card
+
+        return to_model_card(self, path)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.counts import GroupCounts
+from fairscope.engines.grouped import sum_into
 from fairscope.engines.reduce import (
     ROWS,
     _key,
@@ -17,7 +18,7 @@ from fairscope.engines.reduce import (
     prepare,
     reduce_by_keys,
     require_column,
-    scatter_add,
+    require_features,
     sensitive_names,
 )
 from fairscope.inputs import _binarize, _choose_pos_label
@@ -144,12 +145,7 @@ def confusion_counts(
     """
     frame, columns, engine = prepare(data)
     features = sensitive_names(sensitive_features, data)
-    for f in features:
-        if f not in columns:
-            raise ValueError(
-                f"sensitive_features names {f!r}, which is not a column of data; "
-                f"columns are {columns}."
-            )
+    require_features(features, columns)
     true_col = require_column(y_true, "y_true", columns, data)
     pred_col = require_column(y_pred, "y_pred", columns, data)
     weight_col = None
@@ -200,13 +196,13 @@ def confusion_counts(
     n_groups = len(groups.index)
     size = n_groups * len(CELLS)
     cell = groups.codes * 4 + true_bin.astype(np.int64) * 2 + pred_bin.astype(np.int64)
-    rows = scatter_add(cell, size, table[ROWS].to_numpy()).reshape(n_groups, len(CELLS))
+    rows = sum_into(cell, size, table[ROWS].to_numpy()).reshape(n_groups, len(CELLS))
     if weight_col is None:
         weighted = rows.astype(float)
         squared = weighted.copy()
     else:
-        weighted = scatter_add(cell, size, table["__w"].to_numpy()).reshape(n_groups, len(CELLS))
-        squared = scatter_add(cell, size, table["__w2"].to_numpy()).reshape(n_groups, len(CELLS))
+        weighted = sum_into(cell, size, table["__w"].to_numpy()).reshape(n_groups, len(CELLS))
+        squared = sum_into(cell, size, table["__w2"].to_numpy()).reshape(n_groups, len(CELLS))
     counts = GroupCounts(
         tuple(features),
         groups.index,

@@ -48,6 +48,16 @@ def sensitive_names(sensitive_features: Any, data: Any) -> list[str]:
     return list(names)
 
 
+def require_features(features: list[str], columns: list[str]) -> None:
+    """Check that every sensitive feature names a column, with the pandas path's message."""
+    for f in features:
+        if f not in columns:
+            raise ValueError(
+                f"sensitive_features names {f!r}, which is not a column of data; "
+                f"columns are {columns}."
+            )
+
+
 def require_column(value: Any, argument: str, columns: list[str], data: Any) -> str:
     """Check that an argument names a column of ``data`` (engines need names, not arrays)."""
     if not isinstance(value, str):
@@ -122,13 +132,6 @@ def encode_key_groups(
     rows = table[ROWS].to_numpy()
     missing = {name: int(rows[keys[name].isna().to_numpy()].sum()) for name in features}
     return groups, missing
-
-
-def scatter_add(codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
-    """Sum ``values`` (reduced rows, leading axis) into ``size`` slots by code, exactly for ints."""
-    out = np.zeros((size, *values.shape[1:]), dtype=values.dtype)
-    np.add.at(out, codes, values)
-    return out
 
 
 def prepare(data: Any) -> tuple[Any, list[str], str]:

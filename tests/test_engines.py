@@ -75,7 +75,7 @@ def frame() -> pd.DataFrame:
 
 @pytest.fixture(params=list(CONVERTERS))
 def engine_data(request, frame, tmp_path):
-    return request.param, CONVERTERS[request.param](frame, tmp_path)
+    return CONVERTERS[request.param](frame, tmp_path)
 
 
 def assert_same_counts(expected, actual) -> None:
@@ -89,7 +89,7 @@ def assert_same_counts(expected, actual) -> None:
 
 
 def test_weighted_intersectional_counts_equal_the_pandas_path_exactly(frame, engine_data):
-    name, data = engine_data
+    data = engine_data
     expected = GroupMetrics("y", "pred", FEATURES, sample_weight="w", data=frame)
     reduced = confusion_counts(data, "y", "pred", FEATURES, sample_weight="w")
     assert_same_counts(expected.statistics, reduced.counts)
@@ -99,7 +99,7 @@ def test_weighted_intersectional_counts_equal_the_pandas_path_exactly(frame, eng
 
 
 def test_group_metrics_on_engine_data_match_pandas_to_1e12(frame, engine_data):
-    name, data = engine_data
+    data = engine_data
     expected = GroupMetrics("y", "pred", FEATURES, sample_weight="w", data=frame)
     actual = GroupMetrics("y", "pred", FEATURES, sample_weight="w", data=data)
     pd.testing.assert_frame_equal(actual.by_group, expected.by_group, rtol=1e-12, atol=1e-12)
@@ -279,7 +279,7 @@ def test_compas_through_duckdb_csv_equals_pandas(compas_csv):
 
 
 def test_score_histograms_match_numpy_per_group_and_label(frame, engine_data):
-    name, data = engine_data
+    data = engine_data
     edges = np.linspace(0, 1, 11)
     hist = score_histograms(data, "y", "score", FEATURES, edges, sample_weight="w")
     codes = GroupMetrics("y", "pred", FEATURES, data=frame).statistics.groups
@@ -311,7 +311,7 @@ def test_score_histogram_marginal_sums_over_the_other_feature(frame):
 
 
 def test_regression_moments_match_numpy_sums(frame, engine_data):
-    name, data = engine_data
+    data = engine_data
     moments = regression_moments(data, "target", "estimate", FEATURES, sample_weight="w")
     race = frame["race"].fillna(MISSING)
     for g, (r, s) in enumerate(moments.groups):

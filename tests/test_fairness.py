@@ -18,7 +18,9 @@ def data():
     race = rng.choice(np.array(["Asian", "Black", "White"], dtype=object), n, p=[0.2, 0.3, 0.5])
     sex = rng.choice(np.array(["F", "M"], dtype=object), n)
     y_true = (rng.random(n) < 0.35).astype(int)
-    y_pred = (rng.random(n) < np.where(y_true == 1, 0.6, 0.25) + (race == "White") * 0.1).astype(int)
+    y_pred = (rng.random(n) < np.where(y_true == 1, 0.6, 0.25) + (race == "White") * 0.1).astype(
+        int
+    )
     return {
         "y_true": y_true,
         "y_pred": y_pred,
@@ -106,7 +108,9 @@ def test_named_function_is_the_groupmetrics_view(data):
 def test_equalized_odds_rejects_unknown_agg(data):
     with pytest.raises(ValueError, match=r"agg='median' is unknown; choose 'worst_case' or 'mean'"):
         fairscope.equalized_odds_difference(
-            data["y_true"], data["y_pred"], sensitive_features=data["sensitive_features"],
+            data["y_true"],
+            data["y_pred"],
+            sensitive_features=data["sensitive_features"],
             agg="median",
         )
 
@@ -114,13 +118,18 @@ def test_equalized_odds_rejects_unknown_agg(data):
 def test_named_function_rejects_unknown_method(data):
     with pytest.raises(ValueError, match=r"method='max' is unknown"):
         fairscope.demographic_parity_ratio(
-            data["y_true"], data["y_pred"], sensitive_features=data["sensitive_features"],
+            data["y_true"],
+            data["y_pred"],
+            sensitive_features=data["sensitive_features"],
             method="max",
         )
 
 
 def test_string_labels_need_pos_label():
     y = ["yes", "no", "yes", "no"]
-    assert fairscope.demographic_parity_difference(
-        y, ["yes", "yes", "no", "no"], sensitive_features=list("aabb"), pos_label="yes"
-    ) == 1.0
+    assert (
+        fairscope.demographic_parity_difference(
+            y, ["yes", "yes", "no", "no"], sensitive_features=list("aabb"), pos_label="yes"
+        )
+        == 1.0
+    )

@@ -57,10 +57,12 @@ ORACLES = {
     "false_negative_rate": false_negative_rate,
     "precision": precision_score,
     "negative_predictive_value": functools.partial(precision_score, pos_label=0),
-    "false_discovery_rate": lambda y_true, y_pred, sample_weight=None: 1
-    - precision_score(y_true, y_pred, sample_weight=sample_weight),
-    "false_omission_rate": lambda y_true, y_pred, sample_weight=None: 1
-    - precision_score(y_true, y_pred, pos_label=0, sample_weight=sample_weight),
+    "false_discovery_rate": lambda y_true, y_pred, sample_weight=None: (
+        1 - precision_score(y_true, y_pred, sample_weight=sample_weight)
+    ),
+    "false_omission_rate": lambda y_true, y_pred, sample_weight=None: (
+        1 - precision_score(y_true, y_pred, pos_label=0, sample_weight=sample_weight)
+    ),
     "accuracy": accuracy_score,
     "error_rate": zero_one_loss,
     "balanced_accuracy": balanced_accuracy_score,
@@ -215,8 +217,16 @@ def test_undefined_rate_is_nan_not_zero(undefined_tpr):
 def test_undefined_lists_group_metric_and_reason(undefined_tpr):
     table = undefined_tpr.undefined
     assert table.to_dict("records") == [
-        {"group": "b", "metric": "true_positive_rate", "reason": "undefined: TP + FN is 0 in this group"},
-        {"group": "b", "metric": "false_negative_rate", "reason": "undefined: FN + TP is 0 in this group"},
+        {
+            "group": "b",
+            "metric": "true_positive_rate",
+            "reason": "undefined: TP + FN is 0 in this group",
+        },
+        {
+            "group": "b",
+            "metric": "false_negative_rate",
+            "reason": "undefined: FN + TP is 0 in this group",
+        },
     ]
 
 
@@ -335,7 +345,9 @@ def test_intersectional_reference_is_a_tuple():
 def test_for_feature_equals_audit_of_that_feature_alone():
     data = random_audit_data(4, n=800)
     both = GroupMetrics(
-        data["y_true"], data["y_pred"], {"sex": data["sex"], "race": data["race"]},
+        data["y_true"],
+        data["y_pred"],
+        {"sex": data["sex"], "race": data["race"]},
         sample_weight=data["weight"],
     )
     race = GroupMetrics(
@@ -350,8 +362,9 @@ def test_group_label_formats():
 
 
 def test_dropna_records_dropped_rows():
-    gm = GroupMetrics([1, 0, None, 1, 0], [1, 1, 0, None, 0], ["a", "a", "b", "b", "b"],
-                      dropna=True)
+    gm = GroupMetrics(
+        [1, 0, None, 1, 0], [1, 1, 0, None, 0], ["a", "a", "b", "b", "b"], dropna=True
+    )
     assert gm.n_dropped == 2
     assert gm.dropped == {"missing y_true": 1, "missing y_pred": 1}
     assert gm.n_rows == 5
@@ -373,28 +386,38 @@ def test_repr_html_escapes_group_labels():
 
 @pytest.mark.parametrize("method", ["largest_gap", "", None])
 def test_unknown_method_is_rejected(small, method):
-    with pytest.raises(ValueError, match=r"method=.* is unknown; choose one of \['between_groups', 'to_overall'\]"):
+    with pytest.raises(
+        ValueError, match=r"method=.* is unknown; choose one of \['between_groups', 'to_overall'\]"
+    ):
         small.difference(method)
     with pytest.raises(ValueError, match="is unknown"):
         small.ratio(method)
 
 
 def test_unknown_kind_is_rejected(small):
-    with pytest.raises(ValueError, match=r"kind='quotient' is unknown; choose 'ratio' or 'difference'"):
+    with pytest.raises(
+        ValueError, match=r"kind='quotient' is unknown; choose 'ratio' or 'difference'"
+    ):
         small.disparity("quotient")
 
 
 def test_unknown_reference_group_is_rejected(small):
-    with pytest.raises(ValueError, match=r"reference group 'z' is not among the groups \(a, b, c\)"):
+    with pytest.raises(
+        ValueError, match=r"reference group 'z' is not among the groups \(a, b, c\)"
+    ):
         small.disparity(reference="z")
 
 
 def test_intersectional_reference_must_be_a_tuple():
     gm = GroupMetrics([1, 0, 1, 0], [1, 0, 0, 0], {"sex": list("FFMM"), "race": list("xyxy")})
-    with pytest.raises(ValueError, match=r"give a tuple of 2 values in the order \['sex', 'race'\]"):
+    with pytest.raises(
+        ValueError, match=r"give a tuple of 2 values in the order \['sex', 'race'\]"
+    ):
         gm.disparity(reference="F")
 
 
 def test_unknown_metric_suggests_a_name():
-    with pytest.raises(ValueError, match=r"unknown metric 'selection_rat'\. Did you mean 'selection_rate'"):
+    with pytest.raises(
+        ValueError, match=r"unknown metric 'selection_rat'\. Did you mean 'selection_rate'"
+    ):
         GroupMetrics([1, 0], [1, 0], ["a", "b"], metrics=["selection_rat"])

@@ -73,11 +73,12 @@ def column(value: Any, data: Any, argument: str) -> pd.Series:
     return pd.Series(array, name=argument, copy=False)
 
 
-def _check_unique_columns(data: pd.DataFrame) -> None:
+def _check_unique_columns(data: pd.DataFrame, argument: str = "data") -> None:
     duplicated = data.columns[data.columns.duplicated()].unique().tolist()
     if duplicated:
         raise ValueError(
-            f"data has duplicated column names {duplicated}; rename them so each column is unique."
+            f"{argument} has duplicated column names {duplicated}; rename them so each column "
+            "is unique."
         )
 
 
@@ -98,7 +99,7 @@ def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
     if isinstance(sf, pd.DataFrame):
         if sf.shape[1] == 0:
             raise ValueError("sensitive_features is a DataFrame with no columns.")
-        _check_unique_columns(sf)
+        _check_unique_columns(sf, "sensitive_features")
         frame = sf.reset_index(drop=True)
         frame.columns = [str(c) for c in frame.columns]
         return frame
@@ -200,7 +201,9 @@ def _choose_pos_label(labels: set, pos_label: Any, argument_values: str) -> Any:
         if labels <= {0, 1} or labels <= {True, False}:
             return 1
         raise ValueError(
-            f"cannot tell which label is positive among {sorted(map(str, labels))}; pass pos_label="
+            f"pos_label=None, but the labels {sorted(map(str, labels))} are not 0/1 or "
+            "False/True, so the positive class is ambiguous; pass pos_label= naming it, e.g. "
+            f"pos_label={sorted(labels, key=str)[-1]!r}."
         )
     if pos_label in labels:
         return pos_label
@@ -266,12 +269,12 @@ def binary_inputs(
     keep = None
     dropped: dict[str, int] = {}
     if bad:
+        parts = ", ".join(
+            f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
+            f"value{'s' if v != 1 else ''}"
+            for k, v in bad.items()
+        )
         if not dropna:
-            parts = ", ".join(
-                f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
-                f"value{'s' if v != 1 else ''}"
-                for k, v in bad.items()
-            )
             raise ValueError(
                 f"{parts}; fix the data or pass dropna=True to drop those rows "
                 "(the dropped count is recorded on the result)."
@@ -283,7 +286,10 @@ def binary_inputs(
         if weight is not None:
             weight = weight[keep]
         if len(true) == 0:
-            raise ValueError("every row has a missing y_true, y_pred or sample_weight.")
+            raise ValueError(
+                f"every row has a missing y_true, y_pred or sample_weight ({parts}); "
+                "nothing is left to audit after dropna=True."
+            )
         masks = {"y_true": None, "y_pred": None}
 
     labels = set(_values_of(true, masks["y_true"])) | set(_values_of(pred, masks["y_pred"]))

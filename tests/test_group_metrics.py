@@ -38,7 +38,7 @@ from fairscope.groups import MISSING
 
 
 def _treatment_equality(y_true, y_pred, sample_weight=None):
-    tn, fp, fn, tp = confusion_matrix(
+    _tn, fp, fn, _tp = confusion_matrix(
         y_true, y_pred, labels=[0, 1], sample_weight=sample_weight
     ).ravel()
     return fn / fp
@@ -109,7 +109,7 @@ def frames(request):
 
 
 def test_fixture_has_a_missing_group_and_an_unobserved_intersection(frames):
-    gm, mf = frames
+    gm, _ = frames
     assert (MISSING, "Black") in gm.by_group.index
     assert (MISSING, "Asian") not in gm.by_group.index
     assert not gm.by_group.isna().any().any()  # every rate is defined: a fair oracle test

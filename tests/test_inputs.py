@@ -146,7 +146,7 @@ def test_dropna_counts_a_row_missing_in_two_columns_once():
 
 def test_dropna_with_nothing_left_raises():
     with pytest.raises(
-        ValueError, match="every row has a missing y_true.*nothing is left to audit"
+        ValueError, match=r"every row has a missing y_true.*nothing is left to audit"
     ):
         audit([None] * 6, Y_PRED, dropna=True)
 

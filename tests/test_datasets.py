@@ -176,3 +176,183 @@ def test_n_must_be_a_positive_integer(n):
 def test_generator_is_accepted_as_random_state():
     df = make_credit_scoring(n=100, random_state=np.random.default_rng(0))
     assert len(df) == 100
+
+
+# -- load_compas / load_adult ----------------------------------------------------------------
+
+import hashlib  # noqa: E402
+
+from fairscope import datasets  # noqa: E402
+from fairscope.datasets import ADULT_COLUMNS, load_adult, load_compas  # noqa: E402
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    """No network, an empty cache and no FAIRSCOPE_DATA_DIR; records download attempts."""
+    attempts: list[str] = []
+
+    def fail(url, timeout=None):
+        attempts.append(url)
+        raise OSError("Temporary failure in name resolution")
+
+    monkeypatch.setattr(datasets, "_fetch", fail)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("FAIRSCOPE_DATA_DIR", raising=False)
+    return attempts
+
+
+def test_compas_reproduces_propublica_contingency_tables(compas_csv, offline):
+    df = load_compas(compas_csv.parent.parent)
+    assert df.shape == (7214, 45)
+    tables = pd.crosstab(df["race"], [df["two_year_recid"], df["high_risk"]])
+    black = tables.loc["African-American"]
+    white = tables.loc["Caucasian"]
+    assert [black[(0, 0)], black[(0, 1)], black[(1, 0)], black[(1, 1)]] == [990, 805, 532, 1369]
+    assert [white[(0, 0)], white[(0, 1)], white[(1, 0)], white[(1, 1)]] == [1139, 349, 461, 505]
+    assert offline == []
+
+
+def test_compas_accepts_the_file_itself_or_its_folder(compas_csv, offline):
+    by_file = load_compas(compas_csv)
+    by_folder = load_compas(compas_csv.parent)
+    pd.testing.assert_frame_equal(by_file, by_folder)
+
+
+def test_compas_is_found_through_fairscope_data_dir(compas_csv, offline, monkeypatch):
+    monkeypatch.setenv("FAIRSCOPE_DATA_DIR", str(compas_csv.parent.parent))
+    assert len(load_compas()) == 7214
+    assert offline == []
+
+
+def test_compas_has_no_personal_identifiers(compas_csv, offline):
+    df = load_compas(compas_csv)
+    assert not set(datasets.COMPAS_IDENTIFIERS) & set(df.columns)
+
+
+def test_compas_checksum_mismatch_is_an_error(compas_csv, offline, tmp_path):
+    changed = tmp_path / "compas-scores-two-years.csv"
+    changed.write_bytes(compas_csv.read_bytes().replace(b"Caucasian", b"caucasian", 1))
+    with pytest.raises(ValueError, match=r"(?s)sha256 .* expected bef60d96.*verify=False"):
+        load_compas(changed)
+    assert len(load_compas(changed, verify=False)) == 7214
+
+
+def test_compas_offline_fails_fast_saying_where_to_put_the_file(offline):
+    with pytest.raises(FileNotFoundError) as info:
+        load_compas()
+    message = str(info.value)
+    assert "compas-scores-two-years.csv" in message
+    assert "FAIRSCOPE_DATA_DIR" in message
+    assert "path=<folder>" in message
+    assert "Temporary failure in name resolution" in message
+    assert offline == [datasets.COMPAS_URL]
+
+
+def test_compas_with_download_off_does_not_try_the_network(offline):
+    with pytest.raises(FileNotFoundError, match="download=False"):
+        load_compas(download=False)
+    assert offline == []
+
+
+def test_compas_missing_explicit_path_is_not_downloaded(offline, tmp_path):
+    with pytest.raises(FileNotFoundError, match=str(tmp_path / "compas")):
+        load_compas(tmp_path)
+    assert offline == []
+
+
+def test_compas_download_is_deidentified_verified_and_cached(compas_csv, monkeypatch, tmp_path):
+    # ProPublica's original layout: identifiers present and two columns duplicated
+    shared = pd.read_csv(compas_csv)
+    original = shared.copy()
+    original.insert(1, "name", "someone")
+    original.insert(2, "dob", "1980-01-01")
+    original["decile_score.1"] = original["decile_score"]
+    text = original.to_csv(index=False).replace("decile_score.1", "decile_score").encode()
+    calls: list[str] = []
+
+    def fetch(url, timeout=None):
+        calls.append(url)
+        return text
+
+    monkeypatch.setattr(datasets, "_fetch", fetch)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("FAIRSCOPE_DATA_DIR", raising=False)
+    first = load_compas()
+    second = load_compas()  # from the cache
+    assert calls == [datasets.COMPAS_URL]
+    cached = tmp_path / "fairscope" / "compas" / "compas-scores-two-years.csv"
+    assert hashlib.sha256(cached.read_bytes()).hexdigest() == datasets.COMPAS_SHA256
+    assert "name" not in first.columns
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_compas_download_with_other_content_is_rejected_and_not_cached(monkeypatch, tmp_path):
+    monkeypatch.setattr(datasets, "_fetch", lambda url, timeout=None: b"a,b\n1,2\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("FAIRSCOPE_DATA_DIR", raising=False)
+    with pytest.raises(ValueError, match="does not have the expected content"):
+        load_compas()
+    assert not (tmp_path / "fairscope" / "compas").exists()
+
+
+def test_adult_reads_the_documented_columns_and_row_counts(adult_dir, offline):
+    train = load_adult(adult_dir)
+    test = load_adult(adult_dir, split="test")
+    assert list(train.columns) == list(ADULT_COLUMNS)
+    assert (len(train), len(test)) == (32_561, 16_281)
+    assert set(test["income"]) == {"<=50K", ">50K"}
+    assert set(train["income"]) == {"<=50K", ">50K"}
+
+
+def test_adult_both_reproduces_the_published_share_of_high_incomes(adult_dir, offline):
+    both = load_adult(adult_dir.parent, split="both")
+    assert len(both) == 48_842
+    assert round((both["income"] == ">50K").mean() * 100, 2) == 23.93
+    assert both["split"].value_counts().to_dict() == {"train": 32_561, "test": 16_281}
+
+
+def test_adult_unknown_values_are_missing_not_dropped(adult_dir, offline):
+    train = load_adult(adult_dir)
+    assert train["workclass"].isna().sum() == 1836
+    assert train["occupation"].isna().sum() == 1843
+    assert train["native-country"].isna().sum() == 583
+    assert train["sex"].str.startswith(" ").sum() == 0
+
+
+def test_adult_rejects_an_unknown_split(adult_dir):
+    with pytest.raises(ValueError, match="split must be 'train', 'test' or 'both'; got 'valid'"):
+        load_adult(adult_dir, split="valid")
+
+
+def test_adult_checksum_mismatch_is_an_error(adult_dir, offline, tmp_path):
+    (tmp_path / "adult.data").write_bytes((adult_dir / "adult.data").read_bytes()[:-100])
+    with pytest.raises(ValueError, match=r"md5 .* expected 5d7c39d7"):
+        load_adult(tmp_path)
+
+
+def test_adult_offline_fails_fast_saying_where_to_put_the_files(offline):
+    with pytest.raises(FileNotFoundError, match=r"(?s)adult\.data not found.*FAIRSCOPE_DATA_DIR"):
+        load_adult()
+    assert offline == [datasets.ADULT_URL + "adult.data"]
+
+
+def test_adult_download_is_verified_and_cached(adult_dir, monkeypatch, tmp_path):
+    monkeypatch.setattr(
+        datasets,
+        "_fetch",
+        lambda url, timeout=None: (adult_dir / url.rsplit("/", 1)[1]).read_bytes(),
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("FAIRSCOPE_DATA_DIR", raising=False)
+    assert len(load_adult(split="both")) == 48_842
+    assert (tmp_path / "fairscope" / "adult" / "adult.test").is_file()
+
+
+def test_adult_a_file_as_path_is_rejected_with_the_fix(adult_dir):
+    with pytest.raises(ValueError, match=r"is a file.*pass that folder"):
+        load_adult(adult_dir / "adult.names")
+
+
+def test_fetch_refuses_plain_http():
+    with pytest.raises(ValueError, match="non-https"):
+        datasets._fetch("http://example.org/x.csv")

@@ -744,7 +744,7 @@ class GroupMetrics:
         Examples
         --------
         >>> from fairscope import GroupMetrics
-        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1] * 30 + [0] * 50,
+        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1, 0, 0] * 10 + [1, 0] * 25,
         ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
         ...                   metrics="selection_rate", ci_method="bootstrap",
         ...                   n_boot=200, random_state=0)

@@ -357,3 +357,12 @@ def test_open_table_loads_small_files_with_pandas_and_streams_with_duckdb(frame,
     assert relation.aggregate("count(*)").fetchall()[0][0] == len(frame)
     with pytest.raises(ValueError, match="engine='arrow' is unknown"):
         open_table(path, engine="arrow")
+
+
+def test_bootstrap_intervals_from_engine_counts_equal_the_pandas_ones(frame):
+    args = {"sample_weight": "w", "ci_method": "bootstrap", "n_boot": 200, "random_state": 7}
+    expected = GroupMetrics("y", "pred", FEATURES, data=frame, **args)
+    actual = GroupMetrics("y", "pred", FEATURES, data=pl.from_pandas(frame), **args)
+    pd.testing.assert_frame_equal(
+        actual.confidence_intervals(), expected.confidence_intervals(), rtol=1e-12
+    )

@@ -162,6 +162,7 @@ class GroupMetrics:
             self._init_from_counts(
                 reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
             )
+            self._init_inference(n_boot, random_state, bootstrap)
             self.pos_label = reduced.pos_label
             self.n_rows = reduced.n_rows
             self.dropped = dict(reduced.dropped)

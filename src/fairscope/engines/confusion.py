@@ -71,12 +71,11 @@ def drop_missing(
     bad = {k: int(rows[m].sum()) for k, m in masks.items() if m.any()}
     if not bad:
         return table, {}, 0
+    parts = ", ".join(
+        f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} value{_plural(v)}"
+        for k, v in bad.items()
+    )
     if not dropna:
-        parts = ", ".join(
-            f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
-            f"value{_plural(v)}"
-            for k, v in bad.items()
-        )
         raise ValueError(
             f"{parts}; fix the data or pass dropna=True to drop those rows "
             "(the dropped count is recorded on the result)."
@@ -84,8 +83,19 @@ def drop_missing(
     any_bad = np.logical_or.reduce(list(masks.values()))
     kept = table[~any_bad].reset_index(drop=True)
     if len(kept) == 0:
-        raise ValueError(f"every row has a missing {what}.")
+        raise ValueError(
+            f"every row has a missing {what} ({parts}); nothing is left to audit after dropna=True."
+        )
     return kept, {f"missing {k}": v for k, v in bad.items()}, int(rows[any_bad].sum())
+
+
+def check_negative_weights(table: pd.DataFrame, column: str = "__neg") -> None:
+    """Negative weights raise, as in the pandas path (the engine counted them in ``column``)."""
+    negative = int(table[column].sum())
+    if negative:
+        raise ValueError(
+            f"sample_weight has {negative} negative value{_plural(negative)}; weights must be >= 0."
+        )
 
 
 def check_weight_dtype(frame: Any, column: str) -> None:
@@ -164,9 +174,7 @@ def confusion_counts(
     k = len(features)
     yt, yp = _key(k), _key(k + 1)
     if weight_col is not None:
-        negative = int(table["__neg"].sum())
-        if negative:
-            raise ValueError(f"sample_weight has {negative} negative values; weights must be >= 0.")
+        check_negative_weights(table)
     masks = {"y_true": table[yt].isna().to_numpy(), "y_pred": table[yp].isna().to_numpy()}
     if weight_col is not None:
         masks["sample_weight"] = table["__bad"].astype(bool).to_numpy()

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.engines.confusion import check_weight_dtype, drop_missing
+from fairscope.engines.confusion import check_negative_weights, check_weight_dtype, drop_missing
 from fairscope.engines.grouped import marginal_positions, sum_into
 from fairscope.engines.reduce import (
     ROWS,
@@ -179,10 +179,8 @@ def regression_moments(
     n_rows = int(table[ROWS].sum())
     if n_rows == 0:
         raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
-    if sample_weight is not None and int(table["__neg"].sum()):
-        raise ValueError(
-            f"sample_weight has {int(table['__neg'].sum())} negative values; weights must be >= 0."
-        )
+    if sample_weight is not None:
+        check_negative_weights(table)
     masks = {
         "y_true": table["__y_bad"].astype(bool).to_numpy(),
         "y_pred": table["__yhat_bad"].astype(bool).to_numpy(),

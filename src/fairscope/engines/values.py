@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.engines.confusion import check_weight_dtype
+from fairscope.engines.confusion import check_negative_weights, check_weight_dtype
 from fairscope.engines.reduce import (
     ROWS,
     _key,
@@ -92,7 +92,7 @@ def group_value_counts(
                 f"sample_weight has {n_bad} missing or non-finite values; fix or fill them."
             )
         if n_neg:
-            raise ValueError(f"sample_weight has {n_neg} negative values; weights must be >= 0.")
+            check_negative_weights(table)
     groups, _ = encode_key_groups(table, features)
     k = len(features)
     out = pd.DataFrame(

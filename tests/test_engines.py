@@ -366,3 +366,17 @@ def test_bootstrap_intervals_from_engine_counts_equal_the_pandas_ones(frame):
     pd.testing.assert_frame_equal(
         actual.confidence_intervals(), expected.confidence_intervals(), rtol=1e-12
     )
+
+
+def test_duckdb_enum_keeps_its_declared_order():
+    con = duckdb.connect()
+    con.sql("CREATE TYPE band AS ENUM ('low', 'mid', 'high')")
+    relation = con.sql(
+        "SELECT b::band AS band, y, p FROM (VALUES ('high', 1, 1), ('low', 0, 1), "
+        "('mid', 1, 0), ('high', 0, 0)) t(b, y, p)"
+    )
+    assert list(confusion_counts(relation, "y", "p", "band").counts.groups) == [
+        "low",
+        "mid",
+        "high",
+    ]

@@ -380,3 +380,13 @@ def test_duckdb_enum_keeps_its_declared_order():
         "mid",
         "high",
     ]
+
+
+def test_csv_missing_tokens_form_the_missing_group_as_with_pandas(tmp_path):
+    path = tmp_path / "na.csv"
+    path.write_text("g,y,p\nNA,1,0\na,0,1\n,1,1\nnull,0,0\nb,1,1\n")
+    expected = GroupMetrics("y", "p", "g", data=pd.read_csv(path))
+    actual = GroupMetrics("y", "p", "g", data=str(path))
+    assert list(actual.statistics.groups) == ["a", "b", MISSING]
+    assert_same_counts(expected.statistics, actual.statistics)
+    assert actual.missing_sensitive == {"g": 3}

@@ -20,6 +20,12 @@ ENGINES = ("auto", "pandas", "duckdb", "spark")
 #: Files above this total size are streamed through DuckDB by ``engine="auto"``.
 AUTO_DUCKDB_BYTES = 256 * 2**20
 
+#: Tokens ``pandas.read_csv`` treats as missing by default.
+PANDAS_NA_TOKENS = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+]  # fmt: skip
+
 _SUPPORTED = (
     "a pandas, polars (DataFrame or LazyFrame) or Spark DataFrame, a pyarrow Table, a DuckDB "
     "relation, or a path / glob / list of paths to Parquet or CSV files"
@@ -87,7 +93,8 @@ def duckdb_relation(files: list[str], connection: Any = None) -> Any:
     con = duckdb.connect() if connection is None else connection
     if _file_format(files) == "parquet":
         return con.read_parquet(files)
-    return con.read_csv(files)
+    # the tokens pandas.read_csv reads as missing, so both paths see the same missing values
+    return con.read_csv(files, na_values=PANDAS_NA_TOKENS)
 
 
 def to_narwhals(data: Any) -> Any:

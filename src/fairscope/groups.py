@@ -2,7 +2,8 @@
 
 Group order is stable and documented: within one feature, categories of a
 pandas ``Categorical`` keep their declared order; other values are sorted
-(numbers numerically, strings lexicographically, booleans False before True);
+(numbers numerically, strings lexicographically, numbers before strings in a
+column that mixes them, booleans False before True);
 the missing-value group, labelled :data:`MISSING`, always comes last. For
 several features, groups are the observed intersections, ordered
 lexicographically by the per-feature order. Labels are shown as strings.

@@ -421,3 +421,10 @@ def test_unknown_metric_suggests_a_name():
         ValueError, match=r"unknown metric 'selection_rat'\. Did you mean 'selection_rate'"
     ):
         GroupMetrics([1, 0], [1, 0], ["a", "b"], metrics=["selection_rat"])
+
+
+@pytest.mark.parametrize("reference", [2, 2.0, "2", np.int64(2)])
+def test_numeric_reference_matches_the_group_label(reference):
+    gm = GroupMetrics([1, 0, 1, 0], [1, 0, 1, 1], [1, 1, 2, 2], metrics="selection_rate")
+    assert gm.disparity("ratio", reference=reference)["selection_rate"].tolist() == [0.5, 1.0]
+    assert gm.reference_ == {"selection_rate": "2"}

@@ -10,6 +10,7 @@ import pandas as pd
 
 from fairscope.counts import GroupCounts, reduce_confusion
 from fairscope.groups import encode_groups
+from fairscope.groups import value_label as group_value_label
 from fairscope.inputs import binary_inputs
 from fairscope.intervals import kish_effective_n, mover_difference, mover_ratio, wilson_interval
 from fairscope.metrics import Metric, resolve_metrics
@@ -315,9 +316,11 @@ class GroupMetrics:
                     f"{index.nlevels} values in the order {list(self.sensitive_features)}, "
                     "or a strategy 'largest', 'best', 'overall'."
                 )
-            key = tuple(str(v) for v in label)
+            key = tuple(group_value_label(v) for v in label)
         else:
-            key = str(label[0] if isinstance(label, tuple) and len(label) == 1 else label)
+            key = group_value_label(
+                label[0] if isinstance(label, tuple) and len(label) == 1 else label
+            )
         if key not in index:
             known = [group_label(k, self.sensitive_features) for k in index[:10]]
             raise ValueError(

@@ -47,7 +47,8 @@ class EncodedGroups:
     missing: dict[str, int]
 
 
-def _label(value: object) -> str:
+def value_label(value: object) -> str:
+    """The string label of a sensitive-feature value (``1.0`` is shown as ``"1"``)."""
     if isinstance(value, float) and value.is_integer():
         # 1.0 read from a CSV with missing values is the integer group 1
         return str(int(value))
@@ -88,7 +89,7 @@ def encode_feature(values: pd.Series | np.ndarray, name: str) -> tuple[np.ndarra
         n_missing = int(np.count_nonzero(missing_mask))
         if n_missing:
             codes[missing_mask] = len(uniques)
-    labels = [_label(v) for v in uniques]
+    labels = [value_label(v) for v in uniques]
     if len(set(labels)) != len(labels):
         duplicated = sorted({lab for lab in labels if labels.count(lab) > 1})
         raise ValueError(
@@ -124,7 +125,7 @@ def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list]:
         _, ordered = pd.factorize(seen, sort=True)
     except TypeError:
         # Mixed types (e.g. numbers and strings) cannot be ordered; order by label.
-        ordered = sorted(pd.unique(seen.to_numpy(dtype=object)), key=_label)
+        ordered = sorted(pd.unique(seen.to_numpy(dtype=object)), key=value_label)
     ordered = pd.Index(ordered, tupleize_cols=False)
     out = np.empty(len(series), dtype=code_dtype(len(ordered) + 1))
     start = 0

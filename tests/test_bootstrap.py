@@ -160,7 +160,7 @@ def test_percentile_interval_equals_numpy_quantiles_ignoring_undefined_replicate
 
 def test_jackknife_tables_remove_one_row_of_each_occupied_cell():
     counts = _counts(*_small_data()[:3])
-    weighted, rows, mult = jackknife_counts(counts)
+    _, rows, mult = jackknife_counts(counts)
     assert mult.sum() == counts.rows.sum()
     assert (rows.sum(axis=(1, 2)) == counts.rows.sum() - 1).all()
     np.testing.assert_array_equal(mult, counts.rows[counts.rows > 0])

@@ -61,7 +61,7 @@ def test_clopper_pearson_accepts_non_integer_effective_counts_monotonically():
 
 
 def test_binomial_interval_rejects_unknown_method():
-    with pytest.raises(ValueError, match="method='agresti'.*wilson"):
+    with pytest.raises(ValueError, match=r"method='agresti'.*wilson"):
         binomial_interval(1, 2, method="agresti")
 
 

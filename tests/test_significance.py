@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from fairscope import GroupMetrics
@@ -178,3 +180,16 @@ def test_undefined_rates_are_reported_untested():
     row = gm.tests(reference="a").iloc[0]
     assert row["test"] == "none" and np.isnan(row["p_value"])
     assert np.isnan(row["p_value_adjusted"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=30))
+def test_adjusted_p_values_dominate_raw_ones_and_holm_dominates_bh(p):
+    p = np.array(p)
+    holm, bh = adjust_p_values(p, "holm"), adjust_p_values(p, "fdr_bh")
+    assert np.all(holm >= p - 1e-15) and np.all(bh >= p - 1e-15)
+    assert np.all(holm >= bh - 1e-12)
+    assert np.all(adjust_p_values(p, "bonferroni") >= holm - 1e-12)
+    # Adjustment keeps the order of the p-values.
+    order = np.argsort(p, kind="mergesort")
+    assert np.all(np.diff(holm[order]) >= -1e-12) and np.all(np.diff(bh[order]) >= -1e-12)

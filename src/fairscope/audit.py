@@ -259,8 +259,8 @@ def audit_predictions(
     >>> scored = fairscope.audit_predictions(
     ...     [1, 0, 1, 0, 1, 0], y_score=[0.9, 0.2, 0.4, 0.3, 0.8, 0.6],
     ...     sensitive_features=["a", "a", "a", "b", "b", "b"])
-    >>> scored.tables["score_metrics"]["roc_auc"].tolist()
-    [1.0, 1.0, 1.0]
+    >>> scored.tables["score_metrics"][["group", "roc_auc"]].round(3).values.tolist()
+    [['a', 1.0], ['b', 1.0], ['<overall>', 0.889]]
     """
     task = check_task(task)
     if y_pred is None and y_score is None:

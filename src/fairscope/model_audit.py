@@ -85,6 +85,16 @@ def check_model_inputs(model: Any, X: Any, dropped: list[str]) -> None:
         return
     absent = [str(c) for c in expected if c not in X.columns]
     if not absent:
+        known = set(map(str, expected))
+        extra = [str(c) for c in X.columns if str(c) not in known]
+        # a ColumnTransformer (alone or first in a Pipeline) accepts extra columns
+        tolerant = hasattr(model, "steps") or hasattr(model, "transformers")
+        if extra and not tolerant:
+            raise ValueError(
+                f"X has column(s) {extra[:10]} that the model was not fitted on; pass "
+                "drop_sensitive=True if they are the sensitive features (for a model trained "
+                "without them), or select the training columns."
+            )
         return
     removed = [c for c in absent if c in dropped]
     if removed:

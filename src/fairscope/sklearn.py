@@ -235,9 +235,9 @@ def cross_val_audit(
     >>> X = pd.DataFrame({"x": rng.normal(size=200), "sex": rng.choice(["F", "M"], 200)})
     >>> y = (X["x"] + rng.normal(size=200) > 0).astype(int)
     >>> result = cross_val_audit(LogisticRegression(), X, y, sensitive_features="sex",
-    ...                          cv=3, drop_sensitive=True)
+    ...                          cv=2, drop_sensitive=True)
     >>> result.metadata["cv"]["n_splits"]
-    3
+    2
     """
     from sklearn.base import clone, is_classifier
     from sklearn.model_selection import check_cv

@@ -448,33 +448,133 @@ def _base_rates(
     return out
 
 
+# -- per-column sufficient statistics ------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _ColumnStats:
+    """One column reduced to counts per intersection group, in one pass per statistic.
+
+    ``table`` counts the column's codes (categories or quantile bins, missing
+    last) by group; ``sums`` and ``squares`` hold the sums of the centred
+    values and of their squares (numeric columns). Per-feature statistics are
+    sums over intersections (:meth:`for_set`), so rows are read once.
+    """
+
+    column: EncodedColumn
+    table: np.ndarray  # (n_codes + 1, n_groups)
+    sums: np.ndarray | None
+    squares: np.ndarray | None
+    centre: float
+
+    @classmethod
+    def reduce(cls, col: EncodedColumn, codes: np.ndarray, n_groups: int) -> _ColumnStats:
+        k = col.n_codes + 1
+        x = np.where(col.codes < 0, col.n_codes, col.codes)
+        table = np.bincount(x * n_groups + codes, minlength=k * n_groups).reshape(k, n_groups)
+        sums = squares = None
+        centre = 0.0
+        if col.kind == "numeric" and not col.all_missing:
+            observed = ~col.missing
+            values = col.values[observed]
+            # centring first keeps the one-pass variance exact to rounding
+            centre = float(values[: min(len(values), 100_000)].mean())
+            values = values - centre
+            g = codes[observed]
+            sums = np.bincount(g, weights=values, minlength=n_groups)
+            squares = np.bincount(g, weights=values * values, minlength=n_groups)
+        return cls(col, table, sums, squares, centre)
+
+    def for_set(self, onehot: np.ndarray) -> _ColumnStats:
+        """The same statistics for coarser groups (``onehot``: intersection x set groups)."""
+        return _ColumnStats(
+            self.column,
+            self.table @ onehot,
+            None if self.sums is None else self.sums @ onehot,
+            None if self.squares is None else self.squares @ onehot,
+            self.centre,
+        )
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.table[-1]
+
+    @property
+    def observed(self) -> np.ndarray:
+        return self.table[:-1].sum(axis=0)
+
+
+def _onehot(fs: _FeatureSet, intersection: _FeatureSet) -> np.ndarray:
+    """Matrix mapping each intersection group to its group in ``fs``."""
+    if fs is intersection:
+        return np.eye(len(fs.labels))
+    position = intersection.features.index(fs.features[0])
+    lookup = {label: i for i, label in enumerate(fs.index)}
+    parent = [lookup[key[position]] for key in intersection.index]
+    out = np.zeros((len(intersection.labels), len(fs.labels)))
+    out[np.arange(len(parent)), parent] = 1.0
+    return out
+
+
 # -- missingness ---------------------------------------------------------------------------
 
 
 def _missingness(
     sets: list[_FeatureSet],
-    columns: list[tuple[str, str, np.ndarray]],
+    missing_counts: dict[str, np.ndarray],
+    roles: dict[str, str],
     min_group_size: int,
     ci: float,
 ) -> pd.DataFrame:
+    """Missing rates per group: ``missing_counts[fs.label]`` is (columns x groups)."""
+    names = list(roles)
     frames = []
     for fs in sets:
         g = len(fs.labels)
-        n = fs.sizes.astype(float)
-        for name, role, missing in columns:
-            x = np.bincount(fs.codes[missing], minlength=g).astype(float)
-            compared = compare_proportions(x, n, fs.ref, ci)
-            frame = _comparison_frame(fs, n, compared, min_group_size)
-            frame = frame.rename(columns={"value": "missing_rate"})
-            frame.insert(2, "column", name)
-            frame.insert(3, "role", role)
-            frame.insert(5, "n_missing", x.astype(np.int64))
-            lo, hi = wilson_interval(x.sum(), n.sum(), ci)
-            overall = _overall_row(fs.label, n.sum(), x.sum() / n.sum(), float(lo), float(hi))
-            overall["missing_rate"] = overall.pop("value")
-            overall.update({"column": name, "role": role, "n_missing": int(x.sum())})
-            frames.append(frame)
-            frames.append(pd.DataFrame([overall]))
+        x = missing_counts[fs.label]
+        n = np.broadcast_to(fs.sizes.astype(float), x.shape)
+        compared = compare_proportions(x, n, fs.ref, ci)
+        # one overall column per data column, after the groups
+        lo, hi = wilson_interval(x.sum(axis=1), n.sum(axis=1), ci)
+        overall = {
+            "value": x.sum(axis=1) / n.sum(axis=1),
+            "lower": lo,
+            "upper": hi,
+        }
+        block = {}
+        for key, arr in compared.items():
+            extra = overall.get(key, np.full(len(names), None if key == "test" else np.nan))
+            block[key] = np.concatenate([arr, np.asarray(extra)[:, None]], axis=1).ravel()
+        p = len(names)
+        labels = np.array([*fs.labels, OVERALL], dtype=object)
+        is_ref = np.tile(np.r_[np.arange(g) == fs.ref, False], p)
+        sizes = np.tile(np.r_[fs.sizes, fs.sizes.sum()], p)
+        frame = pd.DataFrame(
+            {
+                "feature": fs.label,
+                "group": np.tile(labels, p),
+                "column": np.repeat(np.array(names, dtype=object), g + 1),
+                "role": np.repeat(np.array([roles[c] for c in names], dtype=object), g + 1),
+                "n": sizes.astype(np.int64),
+                "n_missing": np.concatenate([x, x.sum(axis=1)[:, None]], axis=1)
+                .ravel()
+                .astype(np.int64),
+                "missing_rate": block.pop("value"),
+                "lower": block.pop("lower"),
+                "upper": block.pop("upper"),
+                "reference": np.where(
+                    is_ref | (np.tile(labels, p) != OVERALL), fs.reference_label, None
+                ),
+                "is_reference": is_ref,
+                **block,
+                "small": (sizes < min_group_size) & (np.tile(labels, p) != OVERALL),
+            }
+        )
+        for col in ("difference", "ratio"):
+            frame.loc[is_ref, col] = 0.0 if col == "difference" else 1.0
+        for col in ("difference_lower", "difference_upper", "ratio_lower", "ratio_upper"):
+            frame.loc[is_ref, col] = np.nan
+        frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out["p_value_adjusted"] = holm(out["p_value"].to_numpy(dtype=float))
     diff = out["difference"].abs()
@@ -494,64 +594,59 @@ def _missingness(
 # -- feature shift -------------------------------------------------------------------------
 
 
-def _feature_shift(sets: list[_FeatureSet], columns: list[EncodedColumn]) -> pd.DataFrame:
+def _feature_shift(sets: list[_FeatureSet], stats_by_set: dict[str, list[_ColumnStats]]):
     frames = []
     for fs in sets:
         g = len(fs.labels)
         ref = fs.ref
-        for col in columns:
-            observed = ~col.missing
-            codes = fs.codes[observed]
-            n = np.bincount(codes, minlength=g).astype(float)
-            if col.kind == "numeric":
-                values = col.values[observed]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    mean = np.bincount(codes, weights=values, minlength=g) / n
-                    var = np.bincount(codes, weights=(values - mean[codes]) ** 2, minlength=g) / (
-                        n - 1
-                    )
+        for cs in stats_by_set[fs.label]:
+            col = cs.column
+            n = cs.observed.astype(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if col.kind == "numeric":
+                    mean_c = cs.sums / n
+                    var = (cs.squares - n * mean_c * mean_c) / (n - 1)
+                    var = np.maximum(var, 0.0)
                     pooled = np.sqrt((var + var[ref]) / 2)
-                    diff = mean - mean[ref]
+                    diff = mean_c - mean_c[ref]
                     value = np.where(
                         pooled > 0, diff / pooled, np.where(diff == 0, 0.0, np.inf * np.sign(diff))
                     )
-                group_value, ref_value = mean, np.full(g, mean[ref])
-                measure, flagged = "smd", np.abs(value) >= SMD_THRESHOLD
-            else:
-                k = col.n_codes
-                table = np.bincount(codes * k + col.codes[observed], minlength=g * k).reshape(g, k)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    dist = table / n[:, None]
-                value = 0.5 * np.abs(dist - dist[ref]).sum(axis=1)
-                value = np.where(n > 0, value, np.nan)
-                group_value = ref_value = np.full(g, np.nan)
-                measure, flagged = "tvd", value >= TVD_THRESHOLD
+                    group_value = mean_c + cs.centre
+                    ref_value = np.full(g, group_value[ref])
+                    measure, flagged = "smd", np.abs(value) >= SMD_THRESHOLD
+                else:
+                    dist = cs.table[:-1].T / n[:, None]
+                    value = 0.5 * np.abs(dist - dist[ref]).sum(axis=1)
+                    group_value = ref_value = np.full(g, np.nan)
+                    measure, flagged = "tvd", value >= TVD_THRESHOLD
+            value = np.where(n > 0, value, np.nan)
             if n[ref] == 0:
                 value = np.full(g, np.nan)
             frames.append(
-                pd.DataFrame(
-                    {
-                        "feature": fs.label,
-                        "group": fs.labels,
-                        "column": col.name,
-                        "kind": col.kind,
-                        "measure": measure,
-                        "value": value,
-                        "n": n.astype(np.int64),
-                        "n_reference": int(n[ref]),
-                        "group_mean": group_value,
-                        "reference_mean": ref_value,
-                        "reference": fs.reference_label,
-                        "is_reference": np.arange(g) == ref,
-                        "flagged": np.asarray(flagged) & ~np.isnan(value),
-                    }
-                )
+                {
+                    "feature": np.full(g, fs.label, dtype=object),
+                    "group": np.array(fs.labels, dtype=object),
+                    "column": np.full(g, col.name, dtype=object),
+                    "kind": np.full(g, col.kind, dtype=object),
+                    "measure": np.full(g, measure, dtype=object),
+                    "value": value,
+                    "n": n.astype(np.int64),
+                    "n_reference": np.full(g, int(n[ref])),
+                    "group_mean": group_value,
+                    "reference_mean": ref_value,
+                    "reference": np.full(g, fs.reference_label, dtype=object),
+                    "is_reference": np.arange(g) == ref,
+                    "flagged": np.asarray(flagged) & ~np.isnan(value),
+                }
             )
     columns_out = [
         "feature", "group", "column", "kind", "measure", "value", "n", "n_reference",
         "group_mean", "reference_mean", "reference", "is_reference", "flagged",
     ]  # fmt: skip
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns_out)
+    if not frames:
+        return pd.DataFrame(columns=columns_out)
+    return pd.DataFrame({c: np.concatenate([f[c] for f in frames]) for c in columns_out})
 
 
 # -- reweighing ----------------------------------------------------------------------------
@@ -865,19 +960,40 @@ def audit_dataset(
     else:
         tables["base_rates"] = pd.DataFrame(columns=["feature", "group", "n", "value"])
 
-    missing_columns = [(c.name, "feature", c.missing) for c in encoded]
+    intersection = sets[-1]
+    n_inter = len(intersection.labels)
+    onehots = {fs.label: _onehot(fs, intersection) for fs in sets}
+    reduced = [_ColumnStats.reduce(col, intersection.codes, n_inter) for col in encoded]
+    stats_by_set = {fs.label: [cs.for_set(onehots[fs.label]) for cs in reduced] for fs in sets}
+    roles = {c.name: "feature" for c in encoded}
+    missing_counts = {
+        fs.label: np.array([cs.missing for cs in stats_by_set[fs.label]]).reshape(
+            len(encoded), len(fs.labels)
+        )
+        for fs in sets
+    }
     if target_info is not None:
-        missing_columns.append((target_name, "target", ~target_info.known))
+        roles[target_name] = "target"
+        target_missing = np.bincount(
+            intersection.codes[~target_info.known], minlength=n_inter
+        ).astype(float)
+        for fs in sets:
+            row = (target_missing @ onehots[fs.label])[None, :]
+            missing_counts[fs.label] = np.vstack([missing_counts[fs.label], row])
     tables["missingness"] = (
-        _missingness(sets, missing_columns, min_group_size, ci)
-        if missing_columns
+        _missingness(sets, missing_counts, roles, min_group_size, ci)
+        if roles
         else pd.DataFrame(columns=["feature", "group", "column", "missing_rate"])
     )
 
     singles = {s.label: (s.codes, s.labels) for s in sets if len(s.features) == 1}
+    contingency = {
+        (label, cs.column.name): cs.table for label in singles for cs in stats_by_set[label]
+    }
     proxy_frame, proxy_model = proxy_tables(
         encoded,
         singles,
+        contingency,
         sample=int(proxy_sample),
         cv=int(proxy_cv),
         random_state=random_state,
@@ -886,8 +1002,13 @@ def audit_dataset(
     tables["proxies"] = proxy_frame
     tables["proxy_model"] = proxy_model
 
-    usable = [c for c in encoded if not c.all_missing]
-    tables["feature_shift"] = _feature_shift(sets, usable)
+    tables["feature_shift"] = _feature_shift(
+        sets,
+        {
+            label: [cs for cs in css if not cs.column.all_missing]
+            for label, css in stats_by_set.items()
+        },
+    )
 
     reweighing_info = None
     if reweigh:

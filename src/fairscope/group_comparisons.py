@@ -35,18 +35,19 @@ def holm(p_values: np.ndarray) -> np.ndarray:
 
 
 def two_by_two_tests(
-    x: np.ndarray, n: np.ndarray, x_ref: float, n_ref: float
+    x: np.ndarray, n: np.ndarray, x_ref: np.ndarray, n_ref: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """p-values and test names of each group's proportion against the reference's.
 
     Pearson's chi-square (no continuity correction) on the 2x2 table, or
     Fisher's exact test when an expected count is below :data:`MIN_EXPECTED`.
     A table with an empty margin (no events at all, or no rows) gets p = 1.
+    All arguments broadcast together.
     """
-    x = np.asarray(x, dtype=float)
-    n = np.asarray(n, dtype=float)
-    a, b = x, n - x
-    c, d = float(x_ref), float(n_ref - x_ref)
+    a, n, c, n_ref = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (x, n, x_ref, n_ref))
+    )
+    b, d = n - a, n_ref - c
     total = n + n_ref
     col1, col2 = a + c, b + d
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -54,12 +55,12 @@ def two_by_two_tests(
             [n * col1 / total, n * col2 / total, n_ref * col1 / total, n_ref * col2 / total]
         )
         chi2 = total * (a * d - b * c) ** 2 / (n * n_ref * col1 * col2)
-    p = stats.chi2.sf(chi2, 1)
-    test = np.full(len(x), "chi-square", dtype=object)
+    p = np.asarray(stats.chi2.sf(chi2, 1), dtype=float)
+    test = np.full(p.shape, "chi-square", dtype=object)
     degenerate = (col1 == 0) | (col2 == 0) | (n == 0) | (n_ref == 0)
     small = (expected_min < MIN_EXPECTED) & ~degenerate
-    for i in np.flatnonzero(small):
-        p[i] = stats.fisher_exact([[a[i], b[i]], [c, d]])[1]
+    for i in zip(*np.nonzero(small), strict=True):
+        p[i] = stats.fisher_exact([[a[i], b[i]], [c[i], d[i]]])[1]
         test[i] = "fisher exact"
     p = np.where(degenerate, 1.0, p)
     test[degenerate] = "none (empty margin)"
@@ -69,20 +70,23 @@ def two_by_two_tests(
 def compare_proportions(
     x: np.ndarray, n: np.ndarray, ref: int, confidence: float = 0.95
 ) -> dict[str, np.ndarray]:
-    """Rate, Wilson interval, MOVER difference and ratio to group ``ref``, and the test."""
-    x = np.asarray(x, dtype=float)
-    n = np.asarray(n, dtype=float)
+    """Rate, Wilson interval, MOVER difference and ratio to group ``ref``, and the test.
+
+    Groups are along the last axis; leading axes (e.g. columns) are vectorized over.
+    """
+    x, n = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(n, dtype=float))
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(n > 0, x / n, np.nan)
     lower, upper = wilson_interval(x, n, confidence)
-    p_r, l_r, u_r = rate[ref], lower[ref], upper[ref]
+    at_ref = np.s_[..., ref : ref + 1]
+    p_r, l_r, u_r = rate[at_ref], lower[at_ref], upper[at_ref]
     d_lo, d_hi = mover_difference(rate, lower, upper, p_r, l_r, u_r)
     r_lo, r_hi = mover_ratio(rate, lower, upper, p_r, l_r, u_r)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(p_r > 0, rate / p_r, np.where(rate > 0, np.inf, np.nan))
-    p_value, test = two_by_two_tests(x, n, x[ref], n[ref])
-    p_value[ref] = np.nan
-    test[ref] = None
+    p_value, test = two_by_two_tests(x, n, x[at_ref], n[at_ref])
+    p_value[..., ref] = np.nan
+    test[..., ref] = None
     return {
         "value": rate,
         "lower": lower,

@@ -57,6 +57,22 @@ def _entropy(counts: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum())
 
 
+def mutual_information_table(table: np.ndarray) -> tuple[float, float, float]:
+    """Mutual information and the two entropies (nats) of a contingency table of counts."""
+    table = np.asarray(table, dtype=float)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    total = table.sum()
+    if total == 0:
+        return 0.0, 0.0, 0.0
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
+    hx, hs = _entropy(rows), _entropy(cols)
+    nz = table > 0
+    pxy = table[nz] / total
+    outer = np.outer(rows, cols)[nz] / (total * total)
+    mi = float((pxy * np.log(pxy / outer)).sum())
+    return max(mi, 0.0), hx, hs
+
+
 def mutual_information(
     x_codes: np.ndarray, n_x: int, s_codes: np.ndarray, n_s: int
 ) -> tuple[float, float, float]:
@@ -66,14 +82,7 @@ def mutual_information(
     """
     x = np.where(x_codes < 0, n_x, x_codes)
     table = np.bincount(x * n_s + s_codes, minlength=(n_x + 1) * n_s).reshape(n_x + 1, n_s)
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-    total = table.sum()
-    hx, hs = _entropy(table.sum(axis=1)), _entropy(table.sum(axis=0))
-    nz = table > 0
-    pxy = table[nz] / total
-    outer = np.outer(table.sum(axis=1), table.sum(axis=0))[nz] / (total * total)
-    mi = float((pxy * np.log(pxy / outer)).sum())
-    return max(mi, 0.0), hx, hs
+    return mutual_information_table(table)
 
 
 def normalized_scores(mi: float, hx: float, hs: float) -> tuple[float, float]:
@@ -209,6 +218,7 @@ def proxy_model(
 def proxy_tables(
     columns: list[EncodedColumn],
     sensitive: dict[str, tuple[np.ndarray, list[str]]],
+    contingency: dict[tuple[str, str], np.ndarray],
     *,
     sample: int = DEFAULT_PROXY_SAMPLE,
     cv: int = 3,
@@ -218,7 +228,9 @@ def proxy_tables(
     """The ``"proxies"`` table (one row per sensitive feature and column, ranked) and the
     ``"proxy_model"`` table (one row per sensitive feature).
 
-    ``sensitive`` maps each sensitive feature to its group codes and labels.
+    ``sensitive`` maps each sensitive feature to its group codes and labels;
+    ``contingency`` maps (sensitive feature, column) to the table of counts of
+    the column's codes (missing last) by group, from all rows.
     Columns that are entirely missing or constant carry no information and
     are listed with ``status`` saying so.
     """
@@ -262,7 +274,7 @@ def proxy_tables(
                     else "one group only"
                 )
             else:
-                mi, hx, hs = mutual_information(col.codes, col.n_codes, s_codes, len(s_labels))
+                mi, hx, hs = mutual_information_table(contingency[feature, col.name])
                 nmi, u = normalized_scores(mi, hx, hs)
                 status = "ok"
             imp = fitted.importance.get(col.name, float("nan"))

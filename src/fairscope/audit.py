@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import platform
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +10,7 @@ import pandas as pd
 from fairscope.counts import GroupCounts
 from fairscope.group_metrics import GroupMetrics, group_label
 from fairscope.metrics import DEFAULT_METRICS
+from fairscope.provenance import reproducibility
 from fairscope.result import AuditResult
 
 
@@ -96,22 +95,13 @@ def binary_tables(
 
 
 def environment() -> dict[str, Any]:
-    """Versions of fairscope and the libraries that computed the audit, and a UTC timestamp."""
-    import numpy
-    import scipy
-    import sklearn
+    """Versions of fairscope and the libraries that computed the audit, and a UTC timestamp.
 
-    from fairscope import __version__
+    See :mod:`fairscope.provenance` for the full reproducibility block.
+    """
+    from fairscope.provenance import environment as _environment
 
-    return {
-        "fairscope": __version__,
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "scikit-learn": sklearn.__version__,
-        "timestamp_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    }
+    return _environment()
 
 
 def audit_predictions(
@@ -215,7 +205,17 @@ def audit_predictions(
         task="binary",
         tables=tables,
         metadata=metadata,
-        reproducibility=environment(),
+        reproducibility=reproducibility(
+            metadata,
+            {
+                "y_true": y_true,
+                "y_pred": y_pred,
+                "y_score": y_score,
+                "sample_weight": sample_weight,
+            },
+            sensitive_features,
+            data,
+        ),
         fail_on=tuple(fail_on),
         statistics=statistics,
     )

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from fairscope.group_metrics import group_label
 from fairscope.metrics import Metric, get_metric
 from fairscope.result import AuditResult, Finding, Status
 
@@ -692,7 +693,7 @@ def _same_feature_set(a: str, b: str) -> bool:
 def _fmt(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "undefined"
-    return f"{value:.3g}"
+    return f"{value + 0.0:.3g}"  # + 0.0 turns -0.0 into 0.0
 
 
 def _none_if_nan(value: Any) -> float | None:
@@ -960,7 +961,7 @@ def _judge_rule(result: AuditResult, rule: Rule) -> list[Finding]:
         gm = _group_metrics(counts, metric, metadata, min_size)
         try:
             if rule.method == "between_groups":
-                findings.extend(_between_groups(rule, metric, label, gm, min_size))
+                findings.extend(_between_groups(rule, metric, label, gm, min_size, metadata))
             else:
                 findings.extend(_per_group(rule, metric, label, gm, min_size))
         except ValueError as exc:
@@ -1061,73 +1062,85 @@ def _per_group(rule: Rule, metric: Metric, label: str, gm: Any, min_size: int) -
     return out
 
 
-def _between_groups(
-    rule: Rule, metric: Metric, label: str, gm: Any, min_size: int
-) -> list[Finding]:
-    """The lowest against the highest group among groups large enough for a verdict."""
-    from fairscope.group_metrics import group_label
+def _subset(counts: Any, mask: np.ndarray) -> Any:
+    from fairscope.counts import GroupCounts
 
+    return GroupCounts(
+        counts.features,
+        counts.groups[mask],
+        weighted=counts.weighted[mask],
+        rows=counts.rows[mask],
+        squared_weights=counts.squared_weights[mask],
+        has_weights=counts.has_weights,
+    )
+
+
+def _between_groups(
+    rule: Rule, metric: Metric, label: str, gm: Any, min_size: int, metadata: dict
+) -> list[Finding]:
+    """The lowest against the highest group, among groups large enough for a verdict.
+
+    Small groups are left out before the extremes are found: otherwise a group
+    of three rows would decide the verdict (fairlearn's ``between_groups``
+    keeps them). The interval is :meth:`GroupMetrics.difference_intervals` /
+    ``ratio_intervals`` of the remaining groups.
+    """
     values = gm.by_group[metric.name].to_numpy()
     sizes = gm.statistics.group_rows
     eligible = (sizes >= min_size) & ~np.isnan(values)
-    features = gm.sensitive_features
     if eligible.sum() < 2:
-        f = {
-            "group": "<between groups>",
-            "reference": "<between groups>",
-            "n": int(sizes[eligible].sum()) if eligible.any() else 0,
-            "n_reference": 0,
-        }
         return [
             Finding(
                 rule_id=rule.id,
                 metric=metric.name,
                 comparison=rule.full_comparison,
                 feature=label,
-                group=f["group"],
+                group="<between groups>",
                 status=Status.SKIPPED,
                 threshold=rule.fail,
                 warn_threshold=rule.warn,
                 bound=rule.bound,
+                n=int(sizes[eligible].sum()),
                 message=(
                     f"Fewer than two groups of {label} have at least {min_size} rows and a "
                     f"defined {metric.label.lower()}, so {rule.id} is not judged."
                 ),
             )
         ]
-    masked = np.where(eligible, values, np.nan)
-    low, high = int(np.nanargmin(masked)), int(np.nanargmax(masked))
-    groups = gm.statistics.groups
-    high_key = groups[high]
-    table = gm.disparity_intervals(rule.comparison, reference=high_key)
-    row = table.iloc[low]
+    sub = _group_metrics(_subset(gm.statistics, eligible), metric, metadata, min_size)
+    summary = (
+        sub.difference_intervals("between_groups")
+        if rule.comparison == "difference"
+        else sub.ratio_intervals("between_groups")
+    )
+    row = summary[summary["metric"] == metric.name].iloc[0]
+    labels = [group_label(k, gm.sensitive_features) for k in sub.statistics.groups]
+    low, high = labels.index(row["group_low"]), labels.index(row["group_high"])
+    group_values = sub.by_group[metric.name].to_numpy()
     f = {
-        "group": group_label(groups[low], features),
-        "reference": group_label(high_key, features),
-        "n": int(sizes[low]),
-        "n_reference": int(sizes[high]),
-        "group_value": _none_if_nan(row["value"]),
-        "reference_value": _none_if_nan(row["reference_value"]),
+        "group": row["group_low"],
+        "reference": row["group_high"],
+        "n": int(sub.statistics.group_rows[low]),
+        "n_reference": int(sub.statistics.group_rows[high]),
+        "group_value": _none_if_nan(group_values[low]),
+        "reference_value": _none_if_nan(group_values[high]),
         "min_size": min_size,
         "ci": gm.ci,
     }
-    # between groups the gap is judged as a size: max - min, or min / max (fairlearn)
-    if rule.comparison == "difference":
-        raw, lo, hi = -row["estimate"], -row["upper"], -row["lower"]
-    else:
-        raw, lo, hi = row["estimate"], row["lower"], row["upper"]
+    # the summary is already a size: max - min (>= 0) or min / max (<= 1)
     between = Rule(
         **{**rule.__dict__, "direction": "higher" if rule.comparison == "difference" else "lower"}
     )
-    _fill(f, between, raw, lo, hi)
-    if rule.comparison == "difference":
-        f["raw"] = -f["raw"] if f["raw"] is not None else None
+    _fill(f, between, row["estimate"], row["lower"], row["upper"])
+    if rule.comparison == "difference" and f["raw"] is not None:
+        # described from the low group's side: "0.2 lower than"
+        f["raw"] = -f["raw"]
         f["raw_lower"], f["raw_upper"] = (
             None if f["raw_upper"] is None else -f["raw_upper"],
             None if f["raw_lower"] is None else -f["raw_lower"],
         )
-    tests = _tests_table(gm, high_key)
-    f["p_value"], f["p_value_adjusted"], f["test"] = _p_values(tests, gm, metric.name, f["group"])
+    tests = _tests_table(sub, sub.statistics.groups[high])
+    f["p_value"], f["p_value_adjusted"], f["test"] = _p_values(tests, sub, metric.name, f["group"])
     return [_finding(between, metric, label, f)]
 
 

@@ -122,7 +122,7 @@ def _decode_column(column: dict[str, Any]) -> pd.Series:
         cat = pd.CategoricalDtype(column.get("categories", []), ordered=column.get("ordered"))
         return pd.Series(values, name=name, dtype=object).astype(cat)
     if dtype.startswith("datetime64"):
-        return pd.Series(pd.to_datetime(values), name=name).astype(dtype)
+        return pd.Series(pd.to_datetime(values, format="ISO8601"), name=name).astype(dtype)
     if dtype.startswith(("float", "complex")):
         return pd.Series(np.array([_float(v) for v in values], dtype=dtype), name=name)
     if dtype.startswith(("int", "uint")) or dtype == "bool":

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import fairscope
+from fairscope.group_metrics import GroupMetrics
 from fairscope.policy import (
     Policy,
     PolicyError,
@@ -44,9 +45,21 @@ def frame(groups: dict[str, tuple[int, int]], positives: float = 0.5) -> pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
-def audit(groups: dict[str, tuple[int, int]], **kwargs) -> AuditResult:
+def audit(groups: dict[str, tuple[int, int]], policy=None) -> AuditResult:
+    """A result holding only what policies read (statistics and settings), judged directly.
+
+    ``audit_predictions(..., policy=)`` calls the same ``apply_policy``; building the
+    result from counts keeps these tests fast.
+    """
     df = frame(groups)
-    return fairscope.audit_predictions("y", "p", sensitive_features="g", data=df, **kwargs)
+    counts = GroupMetrics(df["y"], df["p"], df["g"], metrics="selection_rate").statistics
+    result = AuditResult(
+        kind="predictions",
+        task="binary",
+        statistics={"g": counts},
+        metadata={"min_group_size": 30, "ci": 0.95, "ci_method": "wilson"},
+    )
+    return result if policy is None else apply_policy(result, policy)
 
 
 def ratio_policy(**rule) -> dict:
@@ -433,8 +446,12 @@ def test_waiver_objects_check_rule_group_and_feature():
 # -- result bookkeeping --------------------------------------------------------------------
 
 
-def test_result_records_the_policy_and_its_hash():
-    result = audit({"a": (100, 50), "b": (100, 50)}, policy="four-fifths")
+def test_audit_predictions_applies_the_policy_and_records_it_with_its_hash():
+    df = frame({"a": (1000, 500), "b": (1000, 500)})
+    result = fairscope.audit_predictions(
+        "y", "p", sensitive_features="g", data=df, policy="four-fifths"
+    )
+    assert [(f.group, f.status) for f in result.findings] == [("b", Status.PASS)]
     policy = load_policy("four-fifths")
     assert result.policy["name"] == "four-fifths"
     assert result.policy["hash"] == policy.hash

@@ -394,8 +394,13 @@ def verdict(result: AuditResult) -> str:
     return "PASSED" if result.passed else "FAILED"
 
 
-def findings_table(result: AuditResult, limit: int | None = None, width: int = 100) -> str:
-    """The findings as an aligned text table, worst first."""
+def findings_table(result: AuditResult, limit: int | None = None, width: int | None = None) -> str:
+    """The findings as an aligned text table, worst first, fitted to ``width`` characters
+    (default: the terminal's width, at least 100)."""
+    if width is None:
+        import shutil
+
+        width = max(100, shutil.get_terminal_size((120, 24)).columns)
     findings = sorted(result.findings, key=lambda f: SEVERITY[f.status])
     if limit is not None:
         findings = findings[:limit]
@@ -414,10 +419,12 @@ def findings_table(result: AuditResult, limit: int | None = None, width: int = 1
         for f in findings
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    # long group labels (intersections) are cut so a row fits a terminal
-    spare = width - sum(widths) - 2 * (len(widths) - 1)
-    if spare < 0:
-        widths[3] = max(12, widths[3] + spare)
+    # long labels (intersections) are cut so a row fits a terminal: the feature set first
+    # (it repeats on every row), then the group
+    for column, floor in ((2, 10), (3, 16), (1, 12)):
+        spare = width - sum(widths) - 2 * (len(widths) - 1)
+        if spare < 0:
+            widths[column] = max(floor, widths[column] + spare)
     lines = []
     for row in [header, *rows]:
         cells = [

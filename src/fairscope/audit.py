@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import platform
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ from fairscope.multiclass import (
     metrics_frame,
     reduce_multiclass,
 )
+from fairscope.provenance import reproducibility
 from fairscope.regression import (
     as_numeric,
     reduce_regression,
@@ -144,22 +143,13 @@ def _tests_table(gm: GroupMetrics, label: str, reference: Any) -> pd.DataFrame:
 
 
 def environment() -> dict[str, Any]:
-    """Versions of fairscope and the libraries that computed the audit, and a UTC timestamp."""
-    import numpy
-    import scipy
-    import sklearn
+    """Versions of fairscope and the libraries that computed the audit, and a UTC timestamp.
 
-    from fairscope import __version__
+    See :mod:`fairscope.provenance` for the full reproducibility block.
+    """
+    from fairscope.provenance import environment as _environment
 
-    return {
-        "fairscope": __version__,
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "scikit-learn": sklearn.__version__,
-        "timestamp_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    }
+    return _environment()
 
 
 def audit_predictions(
@@ -347,6 +337,12 @@ def audit_predictions(
                 selection_quantile=selection_quantile,
                 **options,
             )
+    result.reproducibility = reproducibility(
+        result.metadata,
+        {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight},
+        sensitive_features,
+        data,
+    )
     if policy is not None:
         from fairscope.policy import apply_policy
 
@@ -423,7 +419,6 @@ def _binary_audit(
         task="binary",
         tables=tables,
         metadata=metadata,
-        reproducibility=environment(),
         fail_on=tuple(fail_on),
         statistics=statistics,
     )

@@ -128,7 +128,8 @@ def draw_bars(
         hi = _nan(upper[i]) if upper is not None else math.nan
         if not (math.isnan(lo) or math.isnan(hi)):
             finite += [lo, hi]
-            ax.errorbar(v, y, xerr=[[v - lo], [hi - v]], fmt="none", ecolor="#222222", capsize=3)
+            # drawn as a line with caps: an interval need not contain its estimate
+            ax.plot([lo, hi], [y, y], color="#222222", linewidth=1.2, marker="|", markersize=7)
         note = "reference" if labels[i] == reference_group else status
         if note:
             end = max(v, baseline, hi) if not math.isnan(hi) else max(v, baseline)

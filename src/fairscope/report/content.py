@@ -270,7 +270,7 @@ def verdict(result: AuditResult) -> dict[str, Any]:
             "key": "fail",
             "word": "FAIL",
             "icon": "✖",
-            "headline": f"{bad} of {total} checks failed",
+            "headline": f"{bad} of {_plural(total, 'check', 'checks')} failed",
             "detail": "At least one fairness rule of the policy is violated "
             "(see the findings below).",
         }
@@ -382,7 +382,9 @@ def summary(result: AuditResult, sizes: Sizes) -> list[str]:
             if sizes.hidden(f.feature, f.group):
                 out.append(f"{f.status.value}: a suppressed small group ({f.metric}).")
             else:
-                out.append(describe_finding(f))
+                text = describe_finding(f)
+                prefix = f"{f.status.value}: "
+                out.append(text if text.startswith(prefix) else prefix + text)
         if counts["INCONCLUSIVE"]:
             out.append(
                 f"{_plural(counts['INCONCLUSIVE'], 'check is', 'checks are')} inconclusive: "

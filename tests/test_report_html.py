@@ -62,7 +62,7 @@ def hostile_audit() -> AuditResult:
     rng = np.random.default_rng(3)
     n = 300
     frame = pd.DataFrame(
-        {HOSTILE_COLUMN: rng.choice(HOSTILE_GROUPS + ["plain"], n), "y": rng.integers(0, 2, n)}
+        {HOSTILE_COLUMN: rng.choice([*HOSTILE_GROUPS, "plain"], n), "y": rng.integers(0, 2, n)}
     )
     frame["p"] = rng.integers(0, 2, n)
     return fairscope.audit_predictions(
@@ -96,8 +96,9 @@ def test_report_loads_nothing_from_the_network(failing_report):
     assert not re.search(r"\bsrc\s*=", html)
     assert "@import" not in html
     assert not re.search(r"url\((?!#)", html)
-    assert all(h.startswith(("#", "http://", "https://"))
-               for h in re.findall(r'href="([^"]*)"', html))
+    assert all(
+        h.startswith(("#", "http://", "https://")) for h in re.findall(r'href="([^"]*)"', html)
+    )
 
 
 def test_csp_allows_only_the_inline_script_by_its_hash(failing_report):
@@ -161,7 +162,7 @@ def test_svg_sanitizer_removes_scripts_handlers_and_foreign_links():
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'onload="alert(1)"><script>alert(2)</script><g onclick="x()">'
         '<use xlink:href="javascript:alert(3)"/><use xlink:href="#ok"/>'
-        '<foreignObject><div>hi</div></foreignObject><text>label</text></g></svg>'
+        "<foreignObject><div>hi</div></foreignObject><text>label</text></g></svg>"
     )
     out = ET.tostring(sanitize(svg), encoding="unicode")
     assert "alert" not in out and "onclick" not in out and "foreignObject" not in out
@@ -173,7 +174,7 @@ def test_svg_sanitizer_removes_scripts_handlers_and_foreign_links():
 
 def test_verdict_is_given_in_words_and_icon_not_colour_alone(failing_report):
     _, html = failing_report
-    header = html[html.index("<header"): html.index("</header>")]
+    header = html[html.index("<header") : html.index("</header>")]
     assert "FAIL" in header and "✖" in header and "1 of 1 check failed" in header
     assert html.index("<title>FAIL:") > 0
 
@@ -190,11 +191,11 @@ def test_verdict_words_follow_the_findings(statuses, word):
 
 
 def test_each_metric_gets_a_section_with_table_and_plot(failing_report):
-    result, html = failing_report
+    _, html = failing_report
     h3 = headings(html, 3)
     assert "Selection rate ✖ FAIL" in h3  # judged metric first, with its status
     assert "True positive rate not judged" in h3
-    section = html[html.index('id="metric-selection-rate"'):]
+    section = html[html.index('id="metric-selection-rate"') :]
     section = section[: section.index("</section>")]
     for column in ("Group", "n", "Difference vs ref.", "Ratio vs ref.", "Adj. p-value", "Status"):
         assert f">{column}<" in section
@@ -216,7 +217,7 @@ def test_findings_section_shows_message_threshold_and_waiver_with_expiry():
         finding(result, "b", "WAIVED", waiver=waiver, message="b is selected less often."),
     ]
     html = to_html(result)
-    findings = html[html.index('id="findings"'): html.index('id="metrics"')]
+    findings = html[html.index('id="findings"') : html.index('id="metrics"')]
     assert "b is selected less often." in findings
     assert "≥ 0.800" in findings
     assert "Pilot &lt;limited&gt;" in findings and "2027-01-31" in findings
@@ -234,14 +235,14 @@ def test_methodology_quotes_the_registry_definitions_and_references(failing_repo
 
 def test_model_card_fields_show_values_or_a_clear_placeholder():
     html = to_html(small_audit(), model_card={"intended_use": "Pre-screening of <loans>"})
-    part = html[html.index('id="considerations"'): html.index('id="reproducibility"')]
+    part = html[html.index('id="considerations"') : html.index('id="reproducibility"')]
     assert "Pre-screening of &lt;loans&gt;" in part
     assert part.count("Not supplied.") == 5  # users, out-of-scope, ethics, limitations, trade-offs
 
 
 def test_reproducibility_block_lists_the_versions(failing_report):
     result, html = failing_report
-    part = html[html.index('id="reproducibility"'):]
+    part = html[html.index('id="reproducibility"') :]
     for key, value in result.reproducibility.items():
         assert f"<dt>{key}</dt><dd>{escape(value)}</dd>" in part
 
@@ -250,7 +251,7 @@ def test_tables_without_a_section_go_to_the_appendix():
     result = small_audit()
     result.tables["custom_check"] = pd.DataFrame({"group": ["a"], "score": [0.5]})
     html = to_html(result)
-    appendix = html[html.index('id="appendix"'):]
+    appendix = html[html.index('id="appendix"') :]
     assert "custom_check" in appendix and "counts" in appendix
 
 
@@ -258,24 +259,42 @@ def test_tables_without_a_section_go_to_the_appendix():
 
 DATASET_TABLES = {
     "representation": pd.DataFrame(
-        {"feature": ["sex", "sex"], "group": ["female", "male"], "n": [400, 600],
-         "share": [0.4, 0.6]}
+        {
+            "feature": ["sex", "sex"],
+            "group": ["female", "male"],
+            "n": [400, 600],
+            "share": [0.4, 0.6],
+        }
     ),
     "base_rates": pd.DataFrame(
-        {"feature": ["sex", "sex"], "group": ["female", "male"], "n": [400, 600],
-         "base_rate": [0.11, 0.31], "lower": [0.08, 0.27], "upper": [0.14, 0.35]}
+        {
+            "feature": ["sex", "sex"],
+            "group": ["female", "male"],
+            "n": [400, 600],
+            "base_rate": [0.11, 0.31],
+            "lower": [0.08, 0.27],
+            "upper": [0.14, 0.35],
+        }
     ),
     "missingness": pd.DataFrame(
-        {"column": ["income"] * 2, "feature": ["sex"] * 2, "group": ["female", "male"],
-         "missing_rate": [0.05, 0.01]}
+        {
+            "column": ["income"] * 2,
+            "feature": ["sex"] * 2,
+            "group": ["female", "male"],
+            "missing_rate": [0.05, 0.01],
+        }
     ),
-    "proxies": pd.DataFrame({"column": ["zip", "income"], "nmi": [0.4, 0.02],
-                             "flagged": [True, False]}),
+    "proxies": pd.DataFrame(
+        {"column": ["zip", "income"], "nmi": [0.4, 0.02], "flagged": [True, False]}
+    ),
     "feature_shift": pd.DataFrame({"column": ["income"], "feature": ["sex"], "smd": [0.35]}),
 }
 DATASET_HEADINGS = [
-    "Representation", "Base rates (label bias)", "Missingness",
-    "Proxies of the sensitive features", "Feature shift across groups",
+    "Representation",
+    "Base rates (label bias)",
+    "Missingness",
+    "Proxies of the sensitive features",
+    "Feature shift across groups",
 ]
 COMMON_H2 = ["Contents", "Summary", "Scope: what was audited"]
 TAIL_H2 = ["Methodology", "Limitations and considerations", "Reproducibility", "Glossary"]
@@ -284,14 +303,21 @@ TAIL_H2 = ["Methodology", "Limitations and considerations", "Reproducibility", "
 def test_sections_of_a_model_audit(failing_report):
     _, html = failing_report
     assert headings(html, 2) == [
-        *COMMON_H2, "Findings", "Fairness metrics by group", *TAIL_H2,
+        *COMMON_H2,
+        "Findings",
+        "Fairness metrics by group",
+        *TAIL_H2,
         "Appendix: all other tables of the result",
     ]
 
 
 def test_sections_of_a_dataset_audit():
-    result = AuditResult(kind="dataset", task="dataset", tables=dict(DATASET_TABLES),
-                         metadata={"n_rows": 1000, "sensitive_features": ["sex"]})
+    result = AuditResult(
+        kind="dataset",
+        task="dataset",
+        tables=dict(DATASET_TABLES),
+        metadata={"n_rows": 1000, "sensitive_features": ["sex"]},
+    )
     html = to_html(result)
     assert headings(html, 2) == [*COMMON_H2, "The data", *TAIL_H2]
     assert [h for h in headings(html, 3) if h in DATASET_HEADINGS] == DATASET_HEADINGS
@@ -303,13 +329,21 @@ def test_sections_of_a_model_and_dataset_audit_with_scores():
     result.tables.update(DATASET_TABLES)
     thresholds = np.linspace(0, 1, 5)
     result.tables["threshold_sweep"] = pd.DataFrame(
-        {"feature": "grp", "group": np.repeat(["a", "b"], 5), "threshold": np.tile(thresholds, 2),
-         "true_positive_rate": np.tile(1 - thresholds, 2),
-         "false_positive_rate": np.tile((1 - thresholds) ** 2, 2)}
+        {
+            "feature": "grp",
+            "group": np.repeat(["a", "b"], 5),
+            "threshold": np.tile(thresholds, 2),
+            "true_positive_rate": np.tile(1 - thresholds, 2),
+            "false_positive_rate": np.tile((1 - thresholds) ** 2, 2),
+        }
     )
     html = to_html(result)
     assert headings(html, 2) == [
-        *COMMON_H2, "Fairness metrics by group", "The data", "Scores", *TAIL_H2,
+        *COMMON_H2,
+        "Fairness metrics by group",
+        "The data",
+        "Scores",
+        *TAIL_H2,
         "Appendix: all other tables of the result",
     ]
     assert "ROC curve by grp" in html
@@ -323,8 +357,7 @@ def test_suppress_below_hides_every_value_of_small_groups_in_tables_and_plots():
     group = np.array(["big"] * 300 + ["tiny"] * 6)
     y = rng.integers(0, 2, group.size)
     p = np.r_[rng.integers(0, 2, 300), [1, 1, 1, 1, 1, 0]]  # tiny: selection rate 5/6
-    result = fairscope.audit_predictions(y, p, sensitive_features=group,
-                                         metrics=["selection_rate"])
+    result = fairscope.audit_predictions(y, p, sensitive_features=group, metrics=["selection_rate"])
     html = to_html(result, suppress_below=10)
     assert "0.833" not in html  # 5/6 appears nowhere: not in tables, plots or summary
     rows = [r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if ">tiny" in r]

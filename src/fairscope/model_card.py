@@ -143,12 +143,11 @@ def to_model_card(
     supplied.update(model_card or {})
     meta = result.metadata
     features = ", ".join(map(str, meta.get("sensitive_features") or []))
-    verdict = "no policy applied" if not result.findings else (
-        "passed" if result.passed else "failed"
+    verdict = (
+        "no policy applied" if not result.findings else ("passed" if result.passed else "failed")
     )
     overview = supplied.get("overview") or (
-        f"Fairness audit ({result.kind}, {result.task}) across {features or 'groups'}: "
-        f"{verdict}."
+        f"Fairness audit ({result.kind}, {result.task}) across {features or 'groups'}: {verdict}."
     )
     details: dict[str, Any] = {
         "name": str(supplied.get("name") or meta.get("model") or "audited model"),

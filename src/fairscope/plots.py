@@ -9,6 +9,7 @@ from the tables of an :class:`~fairscope.result.AuditResult` (or from a
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -350,9 +351,7 @@ def draw_series(
     label = _metric_label(metric)
     if kind == "value":
         reference = series.get("reference")
-        ref_hidden = reference in series["groups"] and suppressed[
-            series["groups"].index(reference)
-        ]
+        ref_hidden = reference in series["groups"] and suppressed[series["groups"].index(reference)]
         draw_bars(
             ax,
             series["groups"],
@@ -432,7 +431,7 @@ def plot_result(
     ...     [1, 0, 1, 0, 1, 0], [1, 0, 0, 0, 1, 1],
     ...     sensitive_features=["a", "a", "a", "b", "b", "b"])
     >>> fig = result.plot("selection_rate")
-    >>> fig.axes[0].get_title()
+    >>> fig.axes[0].get_title(loc="left")
     'Selection rate by sensitive_feature'
     """
     from fairscope.metrics import REGISTRY, get_metric
@@ -442,10 +441,9 @@ def plot_result(
     if metric is None:
         metric = _default_metric(result)
     elif metric not in REGISTRY:
-        try:
+        # metrics of other tasks may live only in the tables, not in the registry
+        with contextlib.suppress(ValueError):
             metric = get_metric(metric).name
-        except ValueError:
-            pass  # metrics of other tasks may live only in the tables
     features = list(result.metadata.get("feature_sets") or [])
     if feature is None:
         if not features:
@@ -504,7 +502,9 @@ def plot_group_metrics(
         rows = table[table["metric"] == name]
         keys = list(rows[list(features)].itertuples(index=False, name=None))
         groups, values, lower, upper = [], [], [], []
-        for key, est, lo, hi in zip(keys, rows["estimate"], rows["lower"], rows["upper"]):
+        for key, est, lo, hi in zip(
+            keys, rows["estimate"], rows["lower"], rows["upper"], strict=True
+        ):
             if key[0] == OVERALL:
                 continue
             groups.append(label_of[key if len(key) > 1 else key[0]])

@@ -80,27 +80,53 @@ _FEATURE_COLUMNS = ("feature", "sensitive_feature", "feature_set")
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Sensitive feature", "An attribute such as sex or race along which fairness is examined."),
-    ("Group", "The rows sharing one value of a sensitive feature, or one combination of values "
-     "of several (an intersection, e.g. “race=Black & sex=Female”)."),
+    (
+        "Group",
+        "The rows sharing one value of a sensitive feature, or one combination of values "
+        "of several (an intersection, e.g. “race=Black & sex=Female”).",
+    ),
     ("Reference group", "The group every other group is compared with (by default the largest)."),
-    ("Disparity", "A group’s metric compared with the reference: a ratio (1 means equal) or a "
-     "difference (0 means equal)."),
-    ("Confidence interval", "A range that contains the true value with the stated probability "
-     "(95% by default), given the data; wide intervals mean few rows."),
-    ("Threshold", "The limit a policy rule sets on a disparity, e.g. a selection-rate ratio of "
-     "at least 0.8 (the four-fifths rule)."),
-    ("PASS / FAIL", "The disparity, with its whole interval, is on the acceptable / failing side "
-     "of the threshold."),
-    ("INCONCLUSIVE", "The interval straddles the threshold: the data cannot tell whether the rule "
-     "holds. More data is needed; it is not a pass."),
+    (
+        "Disparity",
+        "A group’s metric compared with the reference: a ratio (1 means equal) or a "
+        "difference (0 means equal).",
+    ),
+    (
+        "Confidence interval",
+        "A range that contains the true value with the stated probability "
+        "(95% by default), given the data; wide intervals mean few rows.",
+    ),
+    (
+        "Threshold",
+        "The limit a policy rule sets on a disparity, e.g. a selection-rate ratio of "
+        "at least 0.8 (the four-fifths rule).",
+    ),
+    (
+        "PASS / FAIL",
+        "The disparity, with its whole interval, is on the acceptable / failing side "
+        "of the threshold.",
+    ),
+    (
+        "INCONCLUSIVE",
+        "The interval straddles the threshold: the data cannot tell whether the rule "
+        "holds. More data is needed; it is not a pass.",
+    ),
     ("WARN", "Beyond the warning threshold but not the failing one."),
     ("SKIPPED", "The group is smaller than the minimum group size, so no verdict is given."),
-    ("WAIVED", "A failure covered by an approved, unexpired waiver (justification, owner, expiry)."),
-    ("p-value (adjusted)", "How surprising the observed gap would be if the groups were treated "
-     "alike, corrected for the number of comparisons made."),
+    (
+        "WAIVED",
+        "A failure covered by an approved, unexpired waiver (justification, owner, expiry).",
+    ),
+    (
+        "p-value (adjusted)",
+        "How surprising the observed gap would be if the groups were treated "
+        "alike, corrected for the number of comparisons made.",
+    ),
     ("Selection rate", "Share of a group that the model predicts positive (selects)."),
-    ("True / false positive rate", "Share of truly positive / truly negative rows that the model "
-     "predicts positive."),
+    (
+        "True / false positive rate",
+        "Share of truly positive / truly negative rows that the model predicts positive.",
+    ),
     ("Suppressed", "A value withheld because its group has too few rows to publish safely."),
 )
 
@@ -229,8 +255,7 @@ def generic_table(
         frame = frame.iloc[:max_rows]
     frame = frame.reset_index(drop=not _has_named_index(frame))
     columns = [
-        {"label": str(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])}
-        for c in frame.columns
+        {"label": str(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])} for c in frame.columns
     ]
     return {
         "id": table_id,
@@ -263,8 +288,10 @@ def verdict(result: AuditResult) -> dict[str, Any]:
         }
     failing = [s for s in counts if counts[s] and s.lower() in {f.lower() for f in result.fail_on}]
     if not result.passed:
-        bad = counts["FAIL"] + counts["ERROR"] + sum(
-            counts[s] for s in failing if s not in ("FAIL", "ERROR")
+        bad = (
+            counts["FAIL"]
+            + counts["ERROR"]
+            + sum(counts[s] for s in failing if s not in ("FAIL", "ERROR"))
         )
         return {
             "key": "fail",
@@ -304,11 +331,18 @@ def at_a_glance(result: AuditResult) -> dict[str, Any] | None:
     rows = []
     for rule, items in rules.items():
         first = items[0]
-        threshold = "" if first.threshold is None else (
-            f" {'≥' if first.bound == 'min' else '≤'} {fmt_number(first.threshold)}"
+        threshold = (
+            ""
+            if first.threshold is None
+            else (f" {'≥' if first.bound == 'min' else '≤'} {fmt_number(first.threshold)}")
         )
-        cells = [cell(rule, sub=f"{metric_label(first.metric)}, "
-                      f"{first.comparison.replace('_', ' ')}{threshold}")]
+        cells = [
+            cell(
+                rule,
+                sub=f"{metric_label(first.metric)}, "
+                f"{first.comparison.replace('_', ' ')}{threshold}",
+            )
+        ]
         for feature in features:
             judged = [f for f in items if f.feature == feature]
             if not judged:
@@ -321,8 +355,13 @@ def at_a_glance(result: AuditResult) -> dict[str, Any] | None:
     columns = [{"label": "Rule", "numeric": False}] + [
         {"label": f, "numeric": False} for f in features
     ]
-    return {"id": "t-glance", "caption": "At a glance: the worst status of each rule for each "
-            "sensitive feature", "columns": columns, "rows": rows, "note": ""}
+    return {
+        "id": "t-glance",
+        "caption": "At a glance: the worst status of each rule for each sensitive feature",
+        "columns": columns,
+        "rows": rows,
+        "note": "",
+    }
 
 
 def describe_finding(f: Finding) -> str:
@@ -394,9 +433,11 @@ def summary(result: AuditResult, sizes: Sizes) -> list[str]:
         if counts["SKIPPED"]:
             minimum = meta.get("min_group_size")
             size = f" (fewer than {minimum} rows)" if minimum else ""
-            out.append(f"{_plural(counts['SKIPPED'], 'check was', 'checks were')} skipped "
-                       "because the group is too small"
-                       f"{size}.")
+            out.append(
+                f"{_plural(counts['SKIPPED'], 'check was', 'checks were')} skipped "
+                "because the group is too small"
+                f"{size}."
+            )
     else:
         out.append("No policy was applied, so no disparity was judged against a threshold.")
         largest = largest_gap(result, sizes)
@@ -426,7 +467,9 @@ def largest_gap(result: AuditResult, sizes: Sizes) -> str | None:
     rows = table[(table["metric"] == metric) & (table["kind"] == "ratio")]
     if "is_reference" in rows.columns:
         rows = rows[~rows["is_reference"].astype(bool)]
-    rows = rows[[not sizes.hidden(f, g) for f, g in zip(rows["feature"], rows["group"])]]
+    rows = rows[
+        [not sizes.hidden(f, g) for f, g in zip(rows["feature"], rows["group"], strict=True)]
+    ]
     rows = rows[rows["estimate"].notna()]
     if rows.empty:
         return None
@@ -462,15 +505,23 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     if dropped is not None:
         why = ""
         if reasons:
-            why = " (" + "; ".join(f"{k}: {fmt_number(v, count=True)}" for k, v in
-                                   reasons.items()) + ")" if isinstance(reasons, dict) else ""
+            why = (
+                " ("
+                + "; ".join(f"{k}: {fmt_number(v, count=True)}" for k, v in reasons.items())
+                + ")"
+                if isinstance(reasons, dict)
+                else ""
+            )
         add("Dropped rows", f"{fmt_number(dropped, count=True)}{why}")
     missing = meta.pop("missing_sensitive", None)
     if isinstance(missing, dict) and any(missing.values()):
         add(
             "Missing sensitive values",
-            "; ".join(f"{k}: {fmt_number(v, count=True)} rows (kept as the group “<missing>”)"
-                      for k, v in missing.items() if v),
+            "; ".join(
+                f"{k}: {fmt_number(v, count=True)} rows (kept as the group “<missing>”)"
+                for k, v in missing.items()
+                if v
+            ),
         )
     add("Sensitive features", meta.pop("sensitive_features", None))
     add("Feature sets audited", meta.pop("feature_sets", None))
@@ -493,13 +544,19 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
         for label, per_metric in refs.items():
             if isinstance(per_metric, dict):
                 unique = sorted({str(v) for v in per_metric.values()})
-                value = unique[0] if len(unique) == 1 else "; ".join(
-                    f"{metric_label(m)}: {g}" for m, g in per_metric.items() if m != "count"
+                value = (
+                    unique[0]
+                    if len(unique) == 1
+                    else "; ".join(
+                        f"{metric_label(m)}: {g}" for m, g in per_metric.items() if m != "count"
+                    )
                 )
             else:
                 value = str(per_metric)
-            add(f"Reference group of {label}", value + (f" (strategy: {strategy})"
-                                                       if isinstance(strategy, str) else ""))
+            add(
+                f"Reference group of {label}",
+                value + (f" (strategy: {strategy})" if isinstance(strategy, str) else ""),
+            )
     if result.policy:
         policy = result.policy
         name = policy.get("name") or "custom policy"
@@ -639,8 +696,14 @@ def metric_table(
         else:
             cells.append(cell(fmt_number(n, count=True), sort=n, numeric=True))
             interval = fmt_interval(row["lower"], row["upper"])
-            cells.append(cell(fmt_number(row["estimate"]), sort=row["estimate"], numeric=True,
-                              sub="" if interval == "—" else interval))
+            cells.append(
+                cell(
+                    fmt_number(row["estimate"]),
+                    sort=row["estimate"],
+                    numeric=True,
+                    sub="" if interval == "—" else interval,
+                )
+            )
             for kind in ("difference", "ratio"):
                 d = disp.get((kind, group))
                 if d is None or is_overall:
@@ -649,8 +712,14 @@ def metric_table(
                     cells.append(cell("reference", sort="", numeric=True))
                 else:
                     interval = fmt_interval(d.get("lower"), d.get("upper"))
-                    cells.append(cell(fmt_number(d["estimate"]), sort=d["estimate"], numeric=True,
-                                      sub="" if interval == "—" else interval))
+                    cells.append(
+                        cell(
+                            fmt_number(d["estimate"]),
+                            sort=d["estimate"],
+                            numeric=True,
+                            sub="" if interval == "—" else interval,
+                        )
+                    )
             group_findings = findings.get((metric, feature, group), [])
             p = next(
                 (f.p_value_adjusted for f in group_findings if f.p_value_adjusted is not None),
@@ -718,15 +787,23 @@ def metric_sections(
                 continue
             svg = ""
             if plots:
-                svg = _metric_plot(result, metric, feature, sizes, used, bool(
-                    [f for f in judged if f.feature == feature]))
+                svg = _metric_plot(
+                    result,
+                    metric,
+                    feature,
+                    sizes,
+                    used,
+                    bool([f for f in judged if f.feature == feature]),
+                )
             blocks.append({"feature": feature, "table": table, "svg": svg})
         if not blocks:
             continue
         entry = REGISTRY.get(metric)
         status = worst([f.status.value for f in judged])
-        rules = sorted({(f.rule_id, f.comparison, f.threshold, f.warn_threshold, f.bound)
-                        for f in judged}, key=str)
+        rules = sorted(
+            {(f.rule_id, f.comparison, f.threshold, f.warn_threshold, f.bound) for f in judged},
+            key=str,
+        )
         sections.append(
             {
                 "id": sid,
@@ -773,8 +850,7 @@ def _metric_plot(
         ]
     fig = plots.new_figure(len(series["groups"]), labels=series["groups"])
     ax = fig.add_subplot()
-    plots.draw_series(ax, series, kind=kind, metric=metric, feature=feature,
-                      suppress_below=sizes.k)
+    plots.draw_series(ax, series, kind=kind, metric=metric, feature=feature, suppress_below=sizes.k)
     label = metric_label(metric)
     if kind == "value":
         desc = (
@@ -787,8 +863,11 @@ def _metric_plot(
         desc = (
             f"Horizontal bar chart of the {plots.comparison_words(series['comparison'])} of "
             f"{label} for each group of {feature}, with confidence-interval whiskers"
-            + ("" if threshold is None else f", a dashed line at the threshold {threshold:g} "
-               "with the failing side shaded")
+            + (
+                ""
+                if threshold is None
+                else f", a dashed line at the threshold {threshold:g} with the failing side shaded"
+            )
             + ", and each group's status written next to its bar. The values are listed in "
             "the table above."
         )
@@ -806,8 +885,14 @@ def _metric_plot(
 def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[str, Any]:
     """Findings worst first (passing ones apart), and the waivers."""
     columns = [
-        ("Status", False), ("Check", False), ("Group", False), ("Value (interval)", True),
-        ("Threshold", True), ("n", True), ("Adjusted p-value", True), ("What it means", False),
+        ("Status", False),
+        ("Check", False),
+        ("Group", False),
+        ("Value (interval)", True),
+        ("Threshold", True),
+        ("n", True),
+        ("Adjusted p-value", True),
+        ("What it means", False),
     ]
     problems, passes, waivers = [], [], []
     for f in result.worst_findings(len(result.findings)):
@@ -816,20 +901,39 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
         interval = fmt_interval(f.lower, f.upper)
         row = [
             status_cell(f.status.value),
-            cell(f"{metric_label(f.metric)}, {f.comparison.replace('_', ' ')}",
-                 sub=f"rule {f.rule_id}"),
+            cell(
+                f"{metric_label(f.metric)}, {f.comparison.replace('_', ' ')}",
+                sub=f"rule {f.rule_id}",
+            ),
             cell(f.group, sub=f"{f.feature}; reference {f.reference or '—'}"),
-            cell(note if hide else fmt_number(f.value), sort=None if hide else f.value,
-                 numeric=True, cls="suppressed" if hide else "",
-                 sub="" if hide or interval == "—" else interval),
-            cell(("≥ " if f.bound == "min" else "≤ ") + fmt_number(f.threshold)
-                 if f.threshold is not None else "—", sort=f.threshold, numeric=True),
-            cell(f"< {sizes.k}" if hide else fmt_number(f.n, count=True),
-                 sort=None if hide else f.n, numeric=True),
-            cell(note if hide else fmt_p(f.p_value_adjusted),
-                 sort=None if hide else f.p_value_adjusted, numeric=True),
-            cell(f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
-                 cls="message"),
+            cell(
+                note if hide else fmt_number(f.value),
+                sort=None if hide else f.value,
+                numeric=True,
+                cls="suppressed" if hide else "",
+                sub="" if hide or interval == "—" else interval,
+            ),
+            cell(
+                ("≥ " if f.bound == "min" else "≤ ") + fmt_number(f.threshold)
+                if f.threshold is not None
+                else "—",
+                sort=f.threshold,
+                numeric=True,
+            ),
+            cell(
+                f"< {sizes.k}" if hide else fmt_number(f.n, count=True),
+                sort=None if hide else f.n,
+                numeric=True,
+            ),
+            cell(
+                note if hide else fmt_p(f.p_value_adjusted),
+                sort=None if hide else f.p_value_adjusted,
+                numeric=True,
+            ),
+            cell(
+                f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
+                cls="message",
+            ),
         ]
         (passes if f.status == Status.PASS else problems).append(row)
         if f.waiver:
@@ -851,10 +955,20 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
             )
     cols = [{"label": c, "numeric": n} for c, n in columns]
     return {
-        "problems": {"id": slug("t-findings", used), "caption": "Findings that need attention, "
-                     "worst first", "columns": cols, "rows": problems, "note": ""},
-        "passes": {"id": slug("t-findings-pass", used), "caption": "Passing findings",
-                   "columns": cols, "rows": passes, "note": ""},
+        "problems": {
+            "id": slug("t-findings", used),
+            "caption": "Findings that need attention, worst first",
+            "columns": cols,
+            "rows": problems,
+            "note": "",
+        },
+        "passes": {
+            "id": slug("t-findings-pass", used),
+            "caption": "Passing findings",
+            "columns": cols,
+            "rows": passes,
+            "note": "",
+        },
         "waivers": waivers,
         "total": len(result.findings),
     }
@@ -889,8 +1003,9 @@ def table_sections(
                 "title": title,
                 "intro": intro,
                 "svgs": svgs,
-                "table": generic_table(table, f"{title} (table “{name}”)", sizes,
-                                       slug(f"t-{name}", used)),
+                "table": generic_table(
+                    table, f"{title} (table “{name}”)", sizes, slug(f"t-{name}", used)
+                ),
                 "collapsed": len(table) > 60,
             }
         )
@@ -912,7 +1027,7 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
             return []
         lower, upper = _first(table.columns, ("lower",)), _first(table.columns, ("upper",))
         out = []
-        for feature, rows in (table.groupby(fcol, sort=False) if fcol else [("", table)]):
+        for feature, rows in table.groupby(fcol, sort=False) if fcol else [("", table)]:
             rows = rows[rows["group"] != OVERALL]
             if rows.empty or len(out) >= 8:
                 continue
@@ -930,20 +1045,24 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
                 xlabel=value.replace("_", " "),
                 title=f"{value.replace('_', ' ')} by {feature}".strip(),
             )
-            out.append(figure_to_svg(
-                fig,
-                title=f"{value.replace('_', ' ')} by {feature}",
-                description=f"Bar chart of {value} per group of {feature}"
-                + (" with interval whiskers" if lower else "") + "; values in the table below.",
-                element_id=slug(f"p-{value}-{feature}", used),
-            ))
+            out.append(
+                figure_to_svg(
+                    fig,
+                    title=f"{value.replace('_', ' ')} by {feature}",
+                    description=f"Bar chart of {value} per group of {feature}"
+                    + (" with interval whiskers" if lower else "")
+                    + "; values in the table below.",
+                    element_id=slug(f"p-{value}-{feature}", used),
+                )
+            )
         return out
 
     return plot
 
 
-def _curve_plotter(x_candidates: tuple[str, ...], y_candidates: tuple[str, ...], what: str,
-                   diagonal: bool) -> Callable[..., list[str]]:
+def _curve_plotter(
+    x_candidates: tuple[str, ...], y_candidates: tuple[str, ...], what: str, diagonal: bool
+) -> Callable[..., list[str]]:
     def plot(table: pd.DataFrame, sizes: Sizes, used: set[str]) -> list[str]:
         from matplotlib.figure import Figure
 
@@ -954,11 +1073,19 @@ def _curve_plotter(x_candidates: tuple[str, ...], y_candidates: tuple[str, ...],
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if x is None or y is None or "group" not in table.columns:
             return []
-        palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-                   "#F0E442"]
+        palette = [
+            "#0072B2",
+            "#D55E00",
+            "#009E73",
+            "#CC79A7",
+            "#E69F00",
+            "#56B4E9",
+            "#000000",
+            "#F0E442",
+        ]
         styles = ["-", "--", "-.", ":"]
         out = []
-        for feature, rows in (table.groupby(fcol, sort=False) if fcol else [("", table)]):
+        for feature, rows in table.groupby(fcol, sort=False) if fcol else [("", table)]:
             if len(out) >= 6:
                 break
             fig = Figure(figsize=(5.2, 4.2), layout="constrained")
@@ -975,26 +1102,39 @@ def _curve_plotter(x_candidates: tuple[str, ...], y_candidates: tuple[str, ...],
                 if i >= 12:
                     break
                 g_rows = g_rows.sort_values(x)
-                ax.plot(g_rows[x], g_rows[y], color=palette[i % len(palette)],
-                        linestyle=styles[(i // len(palette)) % len(styles)],
-                        marker="o" if len(g_rows) <= 20 else None, markersize=3,
-                        label=plain(group))
+                ax.plot(
+                    g_rows[x],
+                    g_rows[y],
+                    color=palette[i % len(palette)],
+                    linestyle=styles[(i // len(palette)) % len(styles)],
+                    marker="o" if len(g_rows) <= 20 else None,
+                    markersize=3,
+                    label=plain(group),
+                )
             if hidden:
-                ax.text(0.02, 0.98, plain(f"not drawn, {sizes.note}: " + ", ".join(hidden)),
-                        transform=ax.transAxes, fontsize=7, va="top")
+                ax.text(
+                    0.02,
+                    0.98,
+                    plain(f"not drawn, {sizes.note}: " + ", ".join(hidden)),
+                    transform=ax.transAxes,
+                    fontsize=7,
+                    va="top",
+                )
             ax.set_xlabel(plain(x.replace("_", " ")))
             ax.set_ylabel(plain(y.replace("_", " ")))
             ax.set_title(plain(f"{what} by {feature}".strip()), fontsize=10, loc="left")
             ax.legend(fontsize=7, loc="lower right", frameon=False)
             ax.spines[["top", "right"]].set_visible(False)
             ax.grid(color="#eeeeee", linewidth=0.6)
-            out.append(figure_to_svg(
-                fig,
-                title=f"{what} by {feature}",
-                description=f"Line chart of {y} against {x}, one line per group of {feature}; "
-                "values in the table below.",
-                element_id=slug(f"p-{what}-{feature}", used),
-            ))
+            out.append(
+                figure_to_svg(
+                    fig,
+                    title=f"{what} by {feature}",
+                    description=f"Line chart of {y} against {x}, one line per group of {feature}; "
+                    "values in the table below.",
+                    element_id=slug(f"p-{what}-{feature}", used),
+                )
+            )
         return out
 
     return plot
@@ -1010,8 +1150,14 @@ SCORE_PLOTTERS = {
     ),
     "calibration": _curve_plotter(
         ("mean_predicted", "mean_score", "prob_pred", "predicted", "mean_predicted_probability"),
-        ("fraction_positive", "observed", "prob_true", "observed_rate", "fraction_of_positives",
-         "observed_positive_rate"),
+        (
+            "fraction_positive",
+            "observed",
+            "prob_true",
+            "observed_rate",
+            "fraction_of_positives",
+            "observed_positive_rate",
+        ),
         "Calibration",
         True,
     ),
@@ -1030,14 +1176,31 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
     for name in dict.fromkeys([*result.metadata.get("metrics", []), *metrics]):
         m = REGISTRY.get(name)
         if m is None:
-            rows.append({"name": name, "label": metric_label(name), "definition":
-                         "not in fairscope's metric registry", "formula": "—", "direction": "—",
-                         "reference": "—"})
+            rows.append(
+                {
+                    "name": name,
+                    "label": metric_label(name),
+                    "definition": "not in fairscope's metric registry",
+                    "formula": "—",
+                    "direction": "—",
+                    "reference": "—",
+                }
+            )
             continue
-        rows.append({"name": m.name, "label": m.label, "definition": m.definition,
-                     "formula": m.formula_text, "direction": {
-                         "higher": "higher is better", "lower": "lower is better",
-                         "neutral": "neither"}[m.direction], "reference": m.reference})
+        rows.append(
+            {
+                "name": m.name,
+                "label": m.label,
+                "definition": m.definition,
+                "formula": m.formula_text,
+                "direction": {
+                    "higher": "higher is better",
+                    "lower": "lower is better",
+                    "neutral": "neither",
+                }[m.direction],
+                "reference": m.reference,
+            }
+        )
     meta = result.metadata
     tests = sorted({f.test for f in result.findings if f.test})
     table = result.tables.get("tests")
@@ -1057,8 +1220,13 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
         t = result.tables.get(name)
         if t is not None and "method" in t.columns:
             methods += [str(v) for v in t["method"].dropna().unique() if v != "none"]
-    decide = sorted({str(r.get("decide_on")) for r in (result.policy or {}).get("rules", [])
-                     if isinstance(r, dict) and r.get("decide_on")})
+    decide = sorted(
+        {
+            str(r.get("decide_on"))
+            for r in (result.policy or {}).get("rules", [])
+            if isinstance(r, dict) and r.get("decide_on")
+        }
+    )
     return {
         "metrics": rows,
         "ci": meta.get("ci"),
@@ -1078,8 +1246,11 @@ def considerations(result: AuditResult, model_card: dict[str, Any] | None) -> li
     out = []
     for key, label in CARD_FIELDS:
         value = card.get(key)
-        values = [] if value in (None, "", []) else (
-            [_text(v) for v in value] if isinstance(value, list | tuple) else [_text(value)])
+        values = (
+            []
+            if value in (None, "", [])
+            else ([_text(v) for v in value] if isinstance(value, list | tuple) else [_text(value)])
+        )
         out.append({"key": key, "label": label, "entries": values})
     return out
 
@@ -1113,7 +1284,8 @@ def build_report(
 ) -> dict[str, Any]:
     """Everything the report template shows, as plain Python objects."""
     if suppress_below is not None and (
-        isinstance(suppress_below, bool) or not isinstance(suppress_below, int)
+        isinstance(suppress_below, bool)
+        or not isinstance(suppress_below, int)
         or suppress_below < 1
     ):
         raise ValueError(
@@ -1122,12 +1294,25 @@ def build_report(
         )
     for name, value in (("metadata", metadata), ("model_card", model_card)):
         if value is not None and not isinstance(value, dict):
-            raise ValueError(f"{name} must be a dict of field name to value, got "
-                             f"{type(value).__name__}.")
+            raise ValueError(
+                f"{name} must be a dict of field name to value, got {type(value).__name__}."
+            )
     sizes = Sizes(result, suppress_below)
     used: set[str] = set()
-    for reserved in ("verdict", "summary", "scope", "findings", "methodology", "considerations",
-                     "reproducibility", "glossary", "appendix", "metrics", "data", "scores"):
+    for reserved in (
+        "verdict",
+        "summary",
+        "scope",
+        "findings",
+        "methodology",
+        "considerations",
+        "reproducibility",
+        "glossary",
+        "appendix",
+        "metrics",
+        "data",
+        "scores",
+    ):
         used.add(reserved)
     sections = metric_sections(result, sizes, used, plots)
     dataset = table_sections(result, DATASET_TABLES, sizes, used, plots, DATASET_PLOTTERS)

@@ -89,8 +89,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write text to ``path`` through a temporary file in the same directory."""
     target = Path(path)
     if target.is_dir():
-        raise ValueError(f"path={str(path)!r} is a directory; give a file name such as "
-                         "'report.html'.")
+        raise ValueError(
+            f"path={str(path)!r} is a directory; give a file name such as 'report.html'."
+        )
     directory = target.parent
     if not directory.exists():
         raise ValueError(f"path={str(path)!r}: the directory {str(directory)!r} does not exist.")

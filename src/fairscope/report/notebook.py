@@ -114,8 +114,13 @@ def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str
     cells = {
         (f, g, m): (e, lo, hi)
         for f, g, m, e, lo, hi in zip(
-            frame["feature"], frame["group"], frame["metric"], frame["estimate"],
-            frame["lower"], frame["upper"], strict=True,
+            frame["feature"],
+            frame["group"],
+            frame["metric"],
+            frame["estimate"],
+            frame["lower"],
+            frame["upper"],
+            strict=True,
         )
     }
     head = "".join(f"<th>{_e(metric_label(m))}</th>" for m in metrics)
@@ -140,4 +145,3 @@ def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str
         f"<th>Feature</th><th>Group</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
         f"</table>{more}"
     )
-

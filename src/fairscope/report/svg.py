@@ -38,9 +38,8 @@ def sanitize(tree: ET.Element) -> ET.Element:
         for name in list(element.attrib):
             local = _local(name).lower()
             value = element.attrib[name]
-            if local.startswith("on") or (name in _HREF and not value.startswith("#")):
-                del element.attrib[name]
-            elif "javascript:" in value.replace(" ", "").lower():
+            active = local.startswith("on") or "javascript:" in value.replace(" ", "").lower()
+            if active or (name in _HREF and not value.startswith("#")):
                 del element.attrib[name]
     return tree
 

@@ -910,6 +910,48 @@ class GroupMetrics:
         other.n_dropped = self.n_dropped
         return other
 
+    def plot(
+        self,
+        metric: str | None = None,
+        ax: Any = None,
+        *,
+        kind: Literal["value", "disparity"] = "value",
+        comparison: Literal["ratio", "difference"] = "ratio",
+        reference: Any = "largest",
+    ) -> Any:
+        """Bars of one metric per group with interval whiskers (a matplotlib figure).
+
+        Parameters
+        ----------
+        metric : str, optional
+            Metric name or alias; default the first computed metric besides ``count``.
+        ax : matplotlib Axes, optional
+            Draw there instead of on a new figure.
+        kind : {"value", "disparity"}, default "value"
+            The metric with the reference group's value as a line, or each
+            group's disparity to the reference with its MOVER interval.
+        comparison : {"ratio", "difference"}, default "ratio"
+            The disparity drawn when ``kind="disparity"``.
+        reference : group label or {"largest", "best", "overall"}, default "largest"
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features=["a", "a", "b", "b"])
+        >>> gm.plot("selection_rate").axes[0].get_xlabel()
+        'Selection rate'
+        """
+        from fairscope.plots import plot_group_metrics
+
+        return plot_group_metrics(
+            self, metric, ax, kind=kind, comparison=comparison, reference=reference
+        )
+
     def __repr__(self) -> str:
         return (
             f"GroupMetrics({self._counts.n_groups} groups over {list(self.sensitive_features)}, "

@@ -63,8 +63,12 @@ class GroupMetrics:
         Non-negative weight of each row.
     pos_label : default 1
         The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame, optional
-        Table holding the columns named by the other arguments.
+    data : pandas.DataFrame or engine data, optional
+        Table holding the columns named by the other arguments. A polars
+        DataFrame or LazyFrame, pyarrow Table, DuckDB relation, Spark DataFrame
+        or a path / glob of Parquet or CSV files is reduced to counts inside its
+        engine (see :mod:`fairscope.engines`); then the other arguments must be
+        column names.
     dropna : bool, default False
         Drop rows whose ``y_true``, ``y_pred`` or ``sample_weight`` is missing
         (the count is kept in :attr:`dropped`) instead of raising.
@@ -143,6 +147,29 @@ class GroupMetrics:
         self._metrics = resolve_metrics(metrics)
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
+        if data is not None and not isinstance(data, pd.DataFrame):
+            # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
+            from fairscope.engines import confusion_counts
+
+            reduced = confusion_counts(
+                data,
+                y_true,
+                y_pred,
+                sensitive_features,
+                sample_weight=sample_weight,
+                pos_label=pos_label,
+                dropna=dropna,
+            )
+            self._init_from_counts(
+                reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
+            )
+            self._init_inference(n_boot, random_state, bootstrap)
+            self.pos_label = reduced.pos_label
+            self.n_rows = reduced.n_rows
+            self.dropped = dict(reduced.dropped)
+            self.n_dropped = reduced.n_dropped
+            self.missing_sensitive = dict(reduced.missing_sensitive)
+            return
         inputs = binary_inputs(
             y_true,
             y_pred,

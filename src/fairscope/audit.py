@@ -65,7 +65,7 @@ def binary_tables(
     sets: dict[str, GroupMetrics], reference: Any = "largest"
 ) -> dict[str, pd.DataFrame]:
     """The standard tables of a binary audit, one block of rows per feature set."""
-    group_metrics, counts, intervals, disparities = [], [], [], []
+    group_metrics, counts, intervals, disparities, tests = [], [], [], [], []
     references: dict[str, dict[str, str]] = {}
     for label, gm in sets.items():
         by_group = gm.by_group
@@ -82,6 +82,7 @@ def binary_tables(
                 _with_group_columns(gm.disparity_intervals(kind, reference=ref), label, gm)
             )
         references[label] = dict(gm.reference_)
+        tests.append(_tests_table(gm, label, ref))
 
     def tidy(frames: list[pd.DataFrame]) -> pd.DataFrame:
         out = pd.concat(frames, ignore_index=True)
@@ -92,7 +93,24 @@ def binary_tables(
         "counts": tidy(counts),
         "intervals": tidy(intervals),
         "disparities": tidy(disparities),
+        "tests": tidy(tests),
     }, references
+
+
+def _tests_table(gm: GroupMetrics, label: str, reference: Any) -> pd.DataFrame:
+    """Tests of each group against the reference (Holm-adjusted), with feature/group columns."""
+    from fairscope.significance import ALL_GROUPS
+
+    frame = gm.tests(reference=reference)
+    features = list(gm.sensitive_features)
+    groups = [
+        ALL_GROUPS if key[0] == ALL_GROUPS else group_label(key, gm.sensitive_features)
+        for key in frame[features].itertuples(index=False, name=None)
+    ]
+    out = frame.drop(columns=features)
+    out.insert(0, "group", groups)
+    out.insert(0, "feature", label)
+    return out
 
 
 def environment() -> dict[str, Any]:
@@ -128,6 +146,9 @@ def audit_predictions(
     reference: Any = "largest",
     ci: float = 0.95,
     ci_method: str = "wilson",
+    n_boot: int = 1000,
+    random_state: Any = None,
+    bootstrap: str = "multinomial",
     min_group_size: int = 30,
     dropna: bool = False,
     fail_on: Iterable[str] = ("fail",),
@@ -154,7 +175,9 @@ def audit_predictions(
     reference : group label, dict or {"largest", "best", "overall"}, default "largest"
         Reference group of disparities; see :func:`reference_for`.
     ci : float, default 0.95
-    ci_method : str, default "wilson"
+    ci_method : {"wilson", "clopper-pearson", "bootstrap", "bca"}, default "wilson"
+    n_boot, random_state, bootstrap
+        Bootstrap settings, see :class:`~fairscope.GroupMetrics`.
     min_group_size : int, default 30
     dropna : bool, default False
     fail_on : iterable of str, default ("fail",)
@@ -171,7 +194,7 @@ def audit_predictions(
     ...     [1, 0, 1, 0, 1, 0], [1, 0, 0, 0, 1, 1],
     ...     sensitive_features=["a", "a", "a", "b", "b", "b"])
     >>> sorted(result.tables)
-    ['counts', 'disparities', 'group_metrics', 'intervals']
+    ['counts', 'disparities', 'group_metrics', 'intervals', 'tests']
     """
     gm = GroupMetrics(
         y_true,
@@ -184,6 +207,9 @@ def audit_predictions(
         dropna=dropna,
         ci=ci,
         ci_method=ci_method,
+        n_boot=n_boot,
+        random_state=random_state,
+        bootstrap=bootstrap,
         min_group_size=min_group_size,
     )
     sets = feature_sets(gm)
@@ -207,6 +233,11 @@ def audit_predictions(
         "metrics": gm.metrics,
         "ci": gm.ci,
         "ci_method": gm.ci_method,
+        **(
+            {"n_boot": gm.n_boot, "bootstrap": gm.bootstrap, "random_state": random_state}
+            if ci_method in ("bootstrap", "bca") and isinstance(random_state, int | None)
+            else {}
+        ),
         "min_group_size": gm.min_group_size,
         "weighted": gm.statistics.has_weights,
     }

@@ -169,6 +169,35 @@ def _sort_groups(index: pd.Index) -> pd.Index:
     return index[order]
 
 
+#: Rows processed at a time by the reductions: bounds their temporary memory
+#: (a few int64/float64 arrays of this length) whatever the input size.
+CHUNK_ROWS = 1 << 20
+
+
+def chunked_bincount(
+    values: np.ndarray,
+    minlength: int,
+    weights: np.ndarray | None = None,
+    *,
+    offset: int = 0,
+) -> np.ndarray:
+    """``np.bincount(values + offset, weights, minlength)`` in bounded memory.
+
+    ``np.bincount`` casts its input to ``intp``; done on the whole array that
+    copy is 8 bytes per row, so the rows are reduced in chunks of
+    :data:`CHUNK_ROWS`. The values may have any integer or boolean dtype.
+    """
+    values = np.asarray(values)
+    total = np.zeros(minlength, dtype=np.int64 if weights is None else float)
+    for start in range(0, len(values), CHUNK_ROWS):
+        part = values[start : start + CHUNK_ROWS].astype(np.intp)
+        if offset:
+            part += offset
+        w = None if weights is None else weights[start : start + CHUNK_ROWS]
+        total += np.bincount(part, weights=w, minlength=minlength)[:minlength]
+    return total
+
+
 def reduce_confusion(
     y_true: np.ndarray,
     y_pred: np.ndarray,
@@ -177,6 +206,9 @@ def reduce_confusion(
     sample_weight: np.ndarray | None = None,
 ) -> GroupCounts:
     """Reduce rows to weighted confusion counts per group in one vectorized pass.
+
+    The pass runs over chunks of :data:`CHUNK_ROWS` rows so that its temporary
+    memory does not grow with the input.
 
     Parameters
     ----------
@@ -193,20 +225,34 @@ def reduce_confusion(
     -------
     GroupCounts
     """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    codes = np.asarray(codes)
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     n_groups = len(groups)
-    # One integer per row: group * 4 + 2 * label + prediction, the cell order TN, FP, FN, TP.
-    cell = np.asarray(codes, dtype=np.int64) * 4
-    cell += np.asarray(y_true, dtype=np.int64) * 2
-    cell += np.asarray(y_pred, dtype=np.int64)
     size = n_groups * len(CELLS)
-    rows = np.bincount(cell, minlength=size).reshape(n_groups, len(CELLS))
-    if sample_weight is None:
+    rows = np.zeros(size, dtype=np.int64)
+    weighted = np.zeros(size) if w is not None else None
+    squared = np.zeros(size) if w is not None else None
+    for start in range(0, len(codes), CHUNK_ROWS):
+        part = slice(start, start + CHUNK_ROWS)
+        # One integer per row: group * 4 + 2 * label + prediction, the cell order TN, FP, FN, TP.
+        cell = codes[part].astype(np.intp)
+        cell *= 4
+        cell += 2 * y_true[part].astype(np.intp)
+        cell += y_pred[part].astype(np.intp)
+        rows += np.bincount(cell, minlength=size)
+        if w is not None:
+            chunk_w = w[part]
+            weighted += np.bincount(cell, weights=chunk_w, minlength=size)
+            squared += np.bincount(cell, weights=chunk_w * chunk_w, minlength=size)
+    rows = rows.reshape(n_groups, len(CELLS))
+    if w is None:
         weighted = rows.astype(float)
         squared = weighted.copy()
     else:
-        w = np.asarray(sample_weight, dtype=float)
-        weighted = np.bincount(cell, weights=w, minlength=size).reshape(n_groups, len(CELLS))
-        squared = np.bincount(cell, weights=w * w, minlength=size).reshape(n_groups, len(CELLS))
+        weighted = weighted.reshape(n_groups, len(CELLS))
+        squared = squared.reshape(n_groups, len(CELLS))
     features = tuple(groups.names) if isinstance(groups, pd.MultiIndex) else (groups.name,)
     return GroupCounts(
         tuple(str(f) for f in features),

@@ -75,15 +75,6 @@ def test_compas_audit_reproduces_propublica(compas_csv, tmp_path):
     assert report.exists() == HAS_REPORT
 
 
-def test_compas_audit_reads_fairscope_data_dir(compas_csv, tmp_path):
-    done = run(
-        [sys.executable, str(EXAMPLES / "compas_audit.py"), "--no-report", "--no-policy"],
-        tmp_path,
-        FAIRSCOPE_DATA_DIR=str(compas_csv.parent.parent),
-    )
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.mark.skipif(not available("fairscope.model_audit"), reason="audit_model not merged yet")
 def test_adult_model_audits_a_pipeline(adult_dir, tmp_path):
     report = tmp_path / "adult.html"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fairscope.counts import _sort_groups
+from fairscope.counts import GroupCounts
+from fairscope.metrics import CELLS
 
 
 def marginal_positions(
@@ -13,27 +14,19 @@ def marginal_positions(
 ) -> tuple[pd.Index, np.ndarray]:
     """Groups of a subset of features and, for each group of ``groups``, its position there.
 
-    The order is the one :meth:`fairscope.GroupCounts.marginal` gives, so
-    arrays summed with these positions line up with the counts' marginals.
+    The groups and their order are those of :meth:`fairscope.GroupCounts.marginal`
+    (asked of an empty table over the same groups), so histograms and moments
+    summed with these positions line up with the confusion counts' marginals.
     """
-    unknown = [f for f in wanted if f not in features]
-    if unknown:
-        raise ValueError(
-            f"{unknown[0]!r} is not a sensitive feature of this audit; choose from {list(features)}"
-        )
-    keys = (
-        groups.droplevel([f for f in features if f not in wanted])
-        if isinstance(groups, pd.MultiIndex)
-        else groups
-    )
-    codes, uniques = pd.factorize(keys, sort=False)
-    order = _sort_groups(pd.Index(uniques) if len(wanted) == 1 else uniques)
-    position = order.get_indexer(uniques)[codes]
-    if len(wanted) == 1:
-        order = pd.Index(list(order), name=wanted[0], dtype=object)
-    else:
-        order = order.set_names(wanted)
-    return order, position
+    empty = np.zeros((len(groups), len(CELLS)))
+    table = GroupCounts(features, groups, empty, empty.astype(np.int64), empty)
+    order = table.marginal(wanted).groups
+    keys = groups
+    if isinstance(groups, pd.MultiIndex):
+        keys = groups.droplevel([f for f in features if f not in wanted])
+        if len(wanted) > 1:
+            keys = keys.reorder_levels(wanted)
+    return order, order.get_indexer(keys)
 
 
 def sum_into(position: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:

@@ -27,8 +27,8 @@ PANDAS_NA_TOKENS = [
 ]  # fmt: skip
 
 _SUPPORTED = (
-    "a pandas, polars (DataFrame or LazyFrame) or Spark DataFrame, a pyarrow Table, a DuckDB "
-    "relation, or a path / glob / list of paths to Parquet or CSV files"
+    "a pandas DataFrame, a polars DataFrame or LazyFrame, a pyarrow Table, a DuckDB relation, "
+    "a Spark DataFrame, or a path / glob / list of paths to Parquet or CSV files"
 )
 
 

@@ -174,6 +174,10 @@ def _values_of(series: pd.Series, mask: np.ndarray | None) -> list:
     if mask is None and isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
         values = series.to_numpy()
         low, high = values.min(), values.max()
+        if int(high) - int(low) <= 1:
+            # at most two adjacent values: min and max are all of them, no pass needed
+            present = np.unique(np.array([low, high]))
+            return [bool(v) for v in present] if values.dtype == bool else present.tolist()
         if int(high) - int(low) < 1 << 16:
             # a count table is much faster than hashing for small integer labels
             counts = chunked_bincount(values, int(high) - int(low) + 1, offset=-int(low))

@@ -108,16 +108,15 @@ def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
             raise ValueError("sensitive_features is an empty dict.")
         cols = {str(k): column(v, None, f"sensitive_features[{k!r}]") for k, v in sf.items()}
         _check_lengths({k: len(v) for k, v in cols.items()})
-        return pd.DataFrame({k: v.to_numpy() for k, v in cols.items()})
+        # Series, not arrays: a categorical keeps its declared order, Arrow strings stay Arrow
+        return pd.DataFrame(cols, copy=False)
     if isinstance(sf, pd.Series):
         name = "sensitive_feature" if sf.name is None else str(sf.name)
         return sf.reset_index(drop=True).rename(name).to_frame()
     if _names_columns(sf, data):
         if len(set(sf)) != len(sf):
             raise ValueError(f"sensitive_features names a column twice: {list(sf)!r}.")
-        return pd.DataFrame(
-            {s: column(s, data, "sensitive_features").to_numpy() for s in sf}
-        ).reset_index(drop=True)
+        return pd.DataFrame({s: column(s, data, "sensitive_features") for s in sf}, copy=False)
     if (
         isinstance(sf, Sequence)
         and len(sf) > 0
@@ -126,9 +125,14 @@ def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
         cols = {}
         for i, s in enumerate(sf):
             name = str(s.name) if isinstance(s, pd.Series) and s.name is not None else f"sf{i}"
-            cols[name] = column(s, None, "sensitive_features").to_numpy()
+            if name in cols:
+                raise ValueError(
+                    f"sensitive_features has two Series named {name!r}; give them distinct "
+                    "names, or pass a dict {name: values}."
+                )
+            cols[name] = column(s, None, "sensitive_features")
         _check_lengths({k: len(v) for k, v in cols.items()})
-        return pd.DataFrame(cols)
+        return pd.DataFrame(cols, copy=False)
     array = np.asarray(sf, dtype=object) if not isinstance(sf, np.ndarray) else sf
     if array.ndim == 2:
         return pd.DataFrame({f"sf{j}": array[:, j] for j in range(array.shape[1])})

@@ -201,7 +201,11 @@ def _weights_array(weight: pd.Series) -> np.ndarray:
 def _binarize(series: pd.Series, pos_label: Any) -> np.ndarray:
     if series.dtype == bool:
         return series.to_numpy() if pos_label else ~series.to_numpy()
-    return np.asarray(series.to_numpy() == pos_label, dtype=bool)
+    if isinstance(series.dtype, np.dtype):
+        return np.asarray(series.to_numpy() == pos_label, dtype=bool)
+    # extension dtypes (Arrow strings, nullable integers): compare without a trip through
+    # Python objects; missing values were removed or rejected before this point
+    return (series == pos_label).to_numpy(dtype=bool, na_value=False)
 
 
 def _choose_pos_label(labels: set, pos_label: Any, argument_values: str) -> Any:

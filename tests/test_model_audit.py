@@ -115,6 +115,7 @@ def test_pipeline_on_adult_gives_per_group_auc_of_sklearn(adult):
         )
     steps = [s["class"] for s in result.metadata["model"]["steps"]]
     assert steps == ["ColumnTransformer", "LogisticRegression"]
+    assert result.metadata["model"]["steps"][1]["params"]["max_iter"] == "300"
 
 
 def test_exact_mode_on_adult_equals_sklearn(adult):
@@ -179,6 +180,13 @@ def test_sensitive_features_may_be_given_separately(synthetic):
     X, y, model = synthetic
     result = fairscope.audit_model(model, X[["x1", "x2"]], y, sensitive_features=X["sex"])
     assert result.metadata["groups"]["sex"] == ["F", "M"]
+
+
+def test_a_list_of_values_is_a_sensitive_feature_not_column_names(synthetic):
+    X, y, model = synthetic
+    values = X["sex"].tolist()
+    result = fairscope.audit_model(model, X[["x1", "x2"]], y, sensitive_features=values)
+    assert result.metadata["groups"]["sensitive_feature"] == ["F", "M"]
 
 
 def test_threshold_turns_the_scores_into_predictions(synthetic):

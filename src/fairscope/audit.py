@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import platform
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ from fairscope.multiclass import (
     metrics_frame,
     reduce_multiclass,
 )
+from fairscope.provenance import reproducibility
 from fairscope.regression import (
     as_numeric,
     reduce_regression,
@@ -95,7 +94,7 @@ def binary_tables(
     sets: dict[str, GroupMetrics], reference: Any = "largest"
 ) -> dict[str, pd.DataFrame]:
     """The standard tables of a binary audit, one block of rows per feature set."""
-    group_metrics, counts, intervals, disparities = [], [], [], []
+    group_metrics, counts, intervals, disparities, tests = [], [], [], [], []
     references: dict[str, dict[str, str]] = {}
     for label, gm in sets.items():
         by_group = gm.by_group
@@ -112,6 +111,7 @@ def binary_tables(
                 _with_group_columns(gm.disparity_intervals(kind, reference=ref), label, gm)
             )
         references[label] = dict(gm.reference_)
+        tests.append(_tests_table(gm, label, ref))
 
     def tidy(frames: list[pd.DataFrame]) -> pd.DataFrame:
         out = pd.concat(frames, ignore_index=True)
@@ -122,26 +122,34 @@ def binary_tables(
         "counts": tidy(counts),
         "intervals": tidy(intervals),
         "disparities": tidy(disparities),
+        "tests": tidy(tests),
     }, references
 
 
+def _tests_table(gm: GroupMetrics, label: str, reference: Any) -> pd.DataFrame:
+    """Tests of each group against the reference (Holm-adjusted), with feature/group columns."""
+    from fairscope.significance import ALL_GROUPS
+
+    frame = gm.tests(reference=reference)
+    features = list(gm.sensitive_features)
+    groups = [
+        ALL_GROUPS if key[0] == ALL_GROUPS else group_label(key, gm.sensitive_features)
+        for key in frame[features].itertuples(index=False, name=None)
+    ]
+    out = frame.drop(columns=features)
+    out.insert(0, "group", groups)
+    out.insert(0, "feature", label)
+    return out
+
+
 def environment() -> dict[str, Any]:
-    """Versions of fairscope and the libraries that computed the audit, and a UTC timestamp."""
-    import numpy
-    import scipy
-    import sklearn
+    """Versions of fairscope and the libraries that computed the audit, and a UTC timestamp.
 
-    from fairscope import __version__
+    See :mod:`fairscope.provenance` for the full reproducibility block.
+    """
+    from fairscope.provenance import environment as _environment
 
-    return {
-        "fairscope": __version__,
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "scikit-learn": sklearn.__version__,
-        "timestamp_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    }
+    return _environment()
 
 
 def audit_predictions(
@@ -161,6 +169,9 @@ def audit_predictions(
     reference: Any = "largest",
     ci: float = 0.95,
     ci_method: str = "wilson",
+    n_boot: int = 1000,
+    random_state: Any = None,
+    bootstrap: str = "multinomial",
     min_group_size: int = 30,
     dropna: bool = False,
     exact: bool = False,
@@ -215,7 +226,9 @@ def audit_predictions(
     reference : group label, dict or {"largest", "best", "overall"}, default "largest"
         Reference group of disparities; see :func:`reference_for`.
     ci : float, default 0.95
-    ci_method : str, default "wilson"
+    ci_method : {"wilson", "clopper-pearson", "bootstrap", "bca"}, default "wilson"
+    n_boot, random_state, bootstrap
+        Bootstrap settings, see :class:`~fairscope.GroupMetrics`.
     min_group_size : int, default 30
     dropna : bool, default False
         Drop rows with a missing label, prediction, score or weight (counted in
@@ -255,7 +268,7 @@ def audit_predictions(
     ...     [1, 0, 1, 0, 1, 0], [1, 0, 0, 0, 1, 1],
     ...     sensitive_features=["a", "a", "a", "b", "b", "b"])
     >>> sorted(result.tables)
-    ['counts', 'disparities', 'group_metrics', 'intervals']
+    ['counts', 'disparities', 'group_metrics', 'intervals', 'tests']
     >>> scored = fairscope.audit_predictions(
     ...     [1, 0, 1, 0, 1, 0], y_score=[0.9, 0.2, 0.4, 0.3, 0.8, 0.6],
     ...     sensitive_features=["a", "a", "a", "b", "b", "b"])
@@ -283,6 +296,9 @@ def audit_predictions(
         "ci_method": ci_method,
         "min_group_size": min_group_size,
         "fail_on": tuple(fail_on),
+        "n_boot": n_boot,
+        "random_state": random_state,
+        "bootstrap": bootstrap,
     }
     if task == "binary" and y_score is None and threshold is None:
         result = _binary_audit(
@@ -321,6 +337,12 @@ def audit_predictions(
                 selection_quantile=selection_quantile,
                 **options,
             )
+    result.reproducibility = reproducibility(
+        result.metadata,
+        {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight},
+        sensitive_features,
+        data,
+    )
     if policy is not None:
         from fairscope.policy import apply_policy
 
@@ -343,6 +365,9 @@ def _binary_audit(
     min_group_size: int,
     dropna: bool,
     fail_on: tuple[str, ...],
+    n_boot: int,
+    random_state: Any,
+    bootstrap: str,
 ) -> AuditResult:
     gm = GroupMetrics(
         y_true,
@@ -355,6 +380,9 @@ def _binary_audit(
         dropna=dropna,
         ci=ci,
         ci_method=ci_method,
+        n_boot=n_boot,
+        random_state=random_state,
+        bootstrap=bootstrap,
         min_group_size=min_group_size,
     )
     sets = feature_sets(gm)
@@ -378,6 +406,11 @@ def _binary_audit(
         "metrics": gm.metrics,
         "ci": gm.ci,
         "ci_method": gm.ci_method,
+        **(
+            {"n_boot": gm.n_boot, "bootstrap": gm.bootstrap, "random_state": random_state}
+            if ci_method in ("bootstrap", "bca") and isinstance(random_state, int | None)
+            else {}
+        ),
         "min_group_size": gm.min_group_size,
         "weighted": gm.statistics.has_weights,
     }
@@ -386,7 +419,6 @@ def _binary_audit(
         task="binary",
         tables=tables,
         metadata=metadata,
-        reproducibility=environment(),
         fail_on=tuple(fail_on),
         statistics=statistics,
     )
@@ -589,6 +621,9 @@ def _scored_binary_audit(
         pos_label=gm_pos,
         ci=options["ci"],
         ci_method=options["ci_method"],
+        n_boot=options["n_boot"],
+        random_state=options["random_state"],
+        bootstrap=options["bootstrap"],
         min_group_size=options["min_group_size"],
     )
     pos = gm.pos_label if chosen is None else chosen

@@ -191,12 +191,13 @@ def test_non_numeric_scores_are_refused():
 def test_missing_scores_are_refused_or_dropped_and_counted():
     y, score, g = _scored(n=500, seed=10)
     score = score.copy()
-    score[:7] = np.nan
-    with pytest.raises(ValueError, match="y_score has 7 missing"):
+    score[:6] = np.nan
+    score[6] = np.inf
+    with pytest.raises(ValueError, match="y_score has 7 missing or infinite"):
         fairscope.audit_predictions(y, y_score=score, sensitive_features=g)
     result = fairscope.audit_predictions(y, y_score=score, sensitive_features=g, dropna=True)
     assert result.metadata["n_dropped"] == 7
-    assert result.metadata["dropped"] == {"missing y_score": 7}
+    assert result.metadata["dropped"] == {"missing y_score": 7}  # NaN and infinite
     assert result.tables["score_metrics"]["n"].iloc[-1] == 493
 
 

@@ -470,7 +470,11 @@ def _resolve_rows(
     if len(true) == 0:
         raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
     if score is not None:
-        _as_scores(score.dropna() if dropna else score)
+        if dropna and pd.api.types.is_numeric_dtype(score):
+            finite = np.isfinite(score.to_numpy(dtype=float, na_value=np.nan))
+            _as_scores(score[finite])  # non-finite scores are dropped below
+        else:
+            _as_scores(score)
     if weight is not None:
         if not (pd.api.types.is_numeric_dtype(weight) and not pd.api.types.is_bool_dtype(weight)):
             raise ValueError(

@@ -65,10 +65,10 @@ def _with_group_columns(frame: pd.DataFrame, label: str, gm: GroupMetrics) -> pd
         "<overall>" if key[0] == "<overall>" else group_label(key, gm.sensitive_features)
         for key in keys
     ]
-    out = frame.drop(columns=features)
-    out.insert(0, "group", groups)
-    out.insert(0, "feature", label)
-    return out
+    # one construction instead of drop + insert: much faster with pandas' arrow strings
+    columns = {"feature": np.full(len(groups), label, dtype=object), "group": groups}
+    columns.update({c: frame[c].to_numpy() for c in frame.columns if c not in features})
+    return pd.DataFrame(columns)
 
 
 def reference_for(reference: Any, label: str, gm: GroupMetrics) -> Any:

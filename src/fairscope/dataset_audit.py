@@ -797,7 +797,7 @@ def audit_dataset(
         Groups with fewer rows are marked ``small`` / ``status="small"``.
     proxies : bool, default True
         Fit the proxy classifier (mutual information is always computed).
-    proxy_sample : int, default 50_000
+    proxy_sample : int, default 20_000
         Rows the proxy classifier is trained on (a random subsample beyond;
         recorded in ``metadata["proxies"]`` and the ``proxy_model`` table).
     proxy_cv : int, default 3

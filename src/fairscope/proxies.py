@@ -9,7 +9,11 @@ Two complementary measures, because each misses what the other sees:
   ``normalized_mutual_info_score`` (arithmetic mean of the two entropies) and
   the ``uncertainty_coefficient`` ``I(S; X) / H(S)`` (Theil's U), the share of
   the sensitive attribute's entropy the feature explains, which is what a
-  proxy is about and what the flags use.
+  proxy is about and what the flags use. The coefficient subtracts the
+  information the column shows with a shuffled copy of the sensitive
+  attribute (what independent variables show by chance), so that an
+  identifier-like column with many categories on few rows is not mistaken for
+  a proxy.
 - **All features together**: a cross-validated gradient-boosting classifier
   (scikit-learn's ``HistGradientBoostingClassifier``, which handles missing
   values and categories natively) predicting the sensitive attribute, scored by
@@ -90,11 +94,28 @@ def mutual_information(
     return mutual_information_table(table)
 
 
-def normalized_scores(mi: float, hx: float, hs: float) -> tuple[float, float]:
-    """``(nmi, uncertainty_coefficient)``: MI over the mean entropy, and over ``H(S)``."""
+def chance_mutual_information(
+    x_codes: np.ndarray, n_x: int, s_codes: np.ndarray, n_s: int
+) -> float:
+    """Mutual information the column shows with a shuffled copy of the sensitive attribute.
+
+    Independent variables show positive mutual information by chance, the more
+    so the more categories per row (an identifier column has the maximum); one
+    permutation with a fixed seed estimates that floor at the cost of one pass.
+    """
+    shuffled = np.random.default_rng(0).permutation(s_codes)
+    return mutual_information(x_codes, n_x, shuffled, n_s)[0]
+
+
+def normalized_scores(mi: float, hx: float, hs: float, chance: float = 0.0) -> tuple[float, float]:
+    """``(nmi, uncertainty_coefficient)``.
+
+    ``nmi`` is MI over the mean of the two entropies (scikit-learn's default);
+    the uncertainty coefficient is the MI in excess of ``chance`` over ``H(S)``.
+    """
     mean = (hx + hs) / 2
     nmi = mi / mean if mean > 0 else (1.0 if hx == hs == 0 else 0.0)
-    u = mi / hs if hs > 0 else 0.0
+    u = max(mi - chance, 0.0) / hs if hs > 0 else 0.0
     return min(nmi, 1.0), min(u, 1.0)
 
 
@@ -283,8 +304,10 @@ def proxy_tables(
                     else "one group only"
                 )
             else:
-                mi, hx, hs = mutual_information_table(contingency[feature, col.name])
-                nmi, u = normalized_scores(mi, hx, hs)
+                table = contingency[feature, col.name]
+                mi, hx, hs = mutual_information_table(table)
+                chance = chance_mutual_information(col.codes, col.n_codes, s_codes, len(s_labels))
+                nmi, u = normalized_scores(mi, hx, hs, chance)
                 status = "ok"
             imp = fitted.importance.get(col.name, float("nan"))
             block.append(

@@ -14,6 +14,7 @@ from fairscope.proxies import (
     mutual_information,
     normalized_scores,
     proxy_strength,
+    roc_auc,
 )
 
 
@@ -142,6 +143,23 @@ def test_quantile_bins_cover_the_observed_values():
     values = np.arange(100, dtype=float)
     codes = quantile_bins(values, np.zeros(100, dtype=bool), n_bins=10)
     assert np.bincount(codes).tolist() == [10] * 10
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_roc_auc_matches_scikit_learn(n_classes):
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(n_classes)
+    y = rng.integers(0, n_classes, 300)
+    proba = rng.dirichlet(np.ones(n_classes), 300)
+    proba[:, 0] = np.round(proba[:, 0], 1)  # ties
+    proba /= proba.sum(axis=1, keepdims=True)
+    expected = (
+        roc_auc_score(y, proba[:, 1])
+        if n_classes == 2
+        else roc_auc_score(y, proba, multi_class="ovr", average="macro")
+    )
+    assert roc_auc(y, proba) == pytest.approx(expected, abs=1e-12)
 
 
 def test_proxy_strength_thresholds():

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from fairscope.bootstrap import check_bootstrap_args
 from fairscope.counts import GroupCounts, reduce_confusion
 from fairscope.groups import encode_groups
+from fairscope.groups import value_label as group_value_label
 from fairscope.inputs import binary_inputs
-from fairscope.intervals import kish_effective_n, mover_difference, mover_ratio, wilson_interval
+from fairscope.intervals import (
+    binomial_interval,
+    kish_effective_n,
+    mover_difference,
+    mover_ratio,
+)
 from fairscope.metrics import Metric, resolve_metrics
 
 #: Label used for the overall population in tidy tables.
@@ -20,6 +28,8 @@ OVERALL = "<overall>"
 ReferenceStrategy = Literal["largest", "best", "overall"]
 _STRATEGIES = ("largest", "best", "overall")
 _METHODS = ("between_groups", "to_overall")
+_CI_METHODS = ("wilson", "clopper-pearson", "bootstrap", "bca")
+_BOOTSTRAP_METHODS = {"bootstrap": "bootstrap-percentile", "bca": "bootstrap-bca"}
 
 
 def group_label(key: Any, features: tuple[str, ...]) -> str:
@@ -53,15 +63,36 @@ class GroupMetrics:
         Non-negative weight of each row.
     pos_label : default 1
         The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame, optional
-        Table holding the columns named by the other arguments.
+    data : pandas.DataFrame or engine data, optional
+        Table holding the columns named by the other arguments. A polars
+        DataFrame or LazyFrame, pyarrow Table, DuckDB relation, Spark DataFrame
+        or a path / glob of Parquet or CSV files is reduced to counts inside its
+        engine (see :mod:`fairscope.engines`); then the other arguments must be
+        column names.
     dropna : bool, default False
         Drop rows whose ``y_true``, ``y_pred`` or ``sample_weight`` is missing
         (the count is kept in :attr:`dropped`) instead of raising.
     ci : float, default 0.95
         Confidence level of intervals.
-    ci_method : {"wilson"}, default "wilson"
-        Interval method for rates.
+    ci_method : {"wilson", "clopper-pearson", "bootstrap", "bca"}, default "wilson"
+        Interval method. ``"wilson"`` and ``"clopper-pearson"`` are binomial
+        intervals of rates (proportion metrics) on their own denominator, with
+        Kish's effective sample size under weights, and MOVER intervals for
+        their differences and ratios; other metrics (F1, balanced accuracy,
+        treatment equality) then have no interval. ``"bootstrap"`` (percentile)
+        and ``"bca"`` (bias-corrected and accelerated) give every metric,
+        disparity, difference and ratio an interval from ``n_boot`` replicates
+        of the count table (see :mod:`fairscope.bootstrap`).
+    n_boot : int, default 1000
+        Bootstrap replicates (bootstrap methods only). They cost O(n_boot x
+        cells), not O(n_boot x rows).
+    random_state : None, int or numpy.random.Generator
+        Seed of the bootstrap; an int makes intervals reproducible.
+    bootstrap : {"multinomial", "stratified"}, default "multinomial"
+        ``"multinomial"`` resamples all rows (exactly the ordinary row
+        bootstrap; group sizes vary as between samples); ``"stratified"``
+        resamples within each group, holding group sizes fixed (use it when
+        the group sizes were fixed by design).
     min_group_size : int, default 30
         Groups with fewer rows are too small for a verdict; the ``"best"``
         reference strategy only considers groups at least this large.
@@ -108,11 +139,37 @@ class GroupMetrics:
         dropna: bool = False,
         ci: float = 0.95,
         ci_method: str = "wilson",
+        n_boot: int = 1000,
+        random_state: Any = None,
+        bootstrap: str = "multinomial",
         min_group_size: int = 30,
     ) -> None:
         self._metrics = resolve_metrics(metrics)
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
+        if data is not None and not isinstance(data, pd.DataFrame):
+            # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
+            from fairscope.engines import confusion_counts
+
+            reduced = confusion_counts(
+                data,
+                y_true,
+                y_pred,
+                sensitive_features,
+                sample_weight=sample_weight,
+                pos_label=pos_label,
+                dropna=dropna,
+            )
+            self._init_from_counts(
+                reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
+            )
+            self._init_inference(n_boot, random_state, bootstrap)
+            self.pos_label = reduced.pos_label
+            self.n_rows = reduced.n_rows
+            self.dropped = dict(reduced.dropped)
+            self.n_dropped = reduced.n_dropped
+            self.missing_sensitive = dict(reduced.missing_sensitive)
+            return
         inputs = binary_inputs(
             y_true,
             y_pred,
@@ -127,6 +184,7 @@ class GroupMetrics:
             inputs.y_true, inputs.y_pred, groups.codes, groups.index, inputs.sample_weight
         )
         self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
+        self._init_inference(n_boot, random_state, bootstrap)
         self.pos_label = inputs.pos_label
         self.n_rows = inputs.n_input_rows
         self.dropped = dict(inputs.dropped)
@@ -141,6 +199,9 @@ class GroupMetrics:
         *,
         ci: float = 0.95,
         ci_method: str = "wilson",
+        n_boot: int = 1000,
+        random_state: Any = None,
+        bootstrap: str = "multinomial",
         min_group_size: int = 30,
         n_rows: int | None = None,
         dropped: dict[str, int] | None = None,
@@ -161,6 +222,7 @@ class GroupMetrics:
         self = cls.__new__(cls)
         self._metrics = resolve_metrics(metrics)
         self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
+        self._init_inference(n_boot, random_state, bootstrap)
         self.n_rows = int(counts.rows.sum()) if n_rows is None else int(n_rows)
         self.dropped = dict(dropped or {})
         self.n_dropped = int(sum(self.dropped.values()))
@@ -200,7 +262,14 @@ class GroupMetrics:
 
     @staticmethod
     def _ci_methods() -> tuple[str, ...]:
-        return ("wilson",)
+        return _CI_METHODS
+
+    def _init_inference(self, n_boot: int, random_state: Any, bootstrap: str) -> None:
+        check_bootstrap_args(n_boot, bootstrap)
+        self.n_boot = int(n_boot)
+        self.random_state = random_state
+        self.bootstrap = bootstrap
+        self._replicates: tuple | None = None
 
     # -- basic views ---------------------------------------------------------------------
 
@@ -315,9 +384,11 @@ class GroupMetrics:
                     f"{index.nlevels} values in the order {list(self.sensitive_features)}, "
                     "or a strategy 'largest', 'best', 'overall'."
                 )
-            key = tuple(str(v) for v in label)
+            key = tuple(group_value_label(v) for v in label)
         else:
-            key = str(label[0] if isinstance(label, tuple) and len(label) == 1 else label)
+            key = group_value_label(
+                label[0] if isinstance(label, tuple) and len(label) == 1 else label
+            )
         if key not in index:
             known = [group_label(k, self.sensitive_features) for k in index[:10]]
             raise ValueError(
@@ -418,6 +489,14 @@ class GroupMetrics:
 
     # -- intervals -----------------------------------------------------------------------
 
+    @property
+    def _bootstrapped(self) -> bool:
+        return self.ci_method in _BOOTSTRAP_METHODS
+
+    @property
+    def _interval_name(self) -> str:
+        return _BOOTSTRAP_METHODS.get(self.ci_method, self.ci_method)
+
     def _rate_interval(self, metric: Metric, cells: np.ndarray, squared: np.ndarray):
         """Estimate, lower, upper and n used for a proportion metric (any leading shape)."""
         num, den = metric.numerator_denominator(cells)
@@ -425,10 +504,12 @@ class GroupMetrics:
         n_eff = kish_effective_n(den, den_sq) if self._counts.has_weights else den
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(den > 0, num / den, np.nan)
-        lower, upper = wilson_interval(np.nan_to_num(share) * n_eff, n_eff, self.ci)
+        method = "wilson" if self._bootstrapped else self.ci_method
+        lower, upper = binomial_interval(np.nan_to_num(share) * n_eff, n_eff, self.ci, method)
         return share, lower, upper, n_eff
 
     def _metric_intervals(self, metric: Metric):
+        """Analytic estimate, lower, upper, n per group and overall (last) for one metric."""
         c = self._counts
         cells = np.vstack([c.weighted, c.overall_weighted])
         squared = np.vstack([c.squared_weights, c.squared_weights.sum(axis=0)])
@@ -436,7 +517,52 @@ class GroupMetrics:
             return self._rate_interval(metric, cells, squared)
         values = metric.compute(cells, np.vstack([c.rows, c.overall_rows]))
         nan = np.full(len(values), np.nan)
-        return values, nan, nan, np.full(len(values), np.nan)
+        return values, nan, nan, self._effective_rows()
+
+    def _effective_rows(self) -> np.ndarray:
+        """Rows per group and overall (Kish's effective n under weights)."""
+        c = self._counts
+        if not c.has_weights:
+            return np.append(c.group_rows, c.group_rows.sum()).astype(float)
+        sw = np.append(c.weighted.sum(axis=1), c.weighted.sum())
+        sw2 = np.append(c.squared_weights.sum(axis=1), c.squared_weights.sum())
+        return kish_effective_n(sw, sw2)
+
+    def _values(self, weighted: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Every metric per group and overall (last), shape (..., n_groups + 1, n_metrics)."""
+        weighted = np.concatenate([weighted, weighted.sum(axis=-2, keepdims=True)], axis=-2)
+        rows = np.concatenate([rows, rows.sum(axis=-2, keepdims=True)], axis=-2)
+        return np.stack([m.compute(weighted, rows) for m in self._metrics], axis=-1)
+
+    def _replicate_values(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Metric values of the bootstrap replicates (and of the jackknife tables for BCa)."""
+        if self._replicates is None:
+            from fairscope.bootstrap import bootstrap_counts, jackknife_counts
+
+            reps = bootstrap_counts(
+                self._counts, self.n_boot, scheme=self.bootstrap, random_state=self.random_state
+            )
+            boot = self._values(reps.weighted, reps.rows)
+            jack = mult = None
+            if self.ci_method == "bca":
+                jw, jr, mult = jackknife_counts(self._counts)
+                jack = self._values(jw, jr)
+            self._replicates = (boot, jack, mult)
+        return self._replicates
+
+    def _bootstrap_interval(self, statistic) -> tuple[np.ndarray, np.ndarray]:
+        """Interval of ``statistic(values)`` (values of shape (..., groups + 1, metrics))."""
+        from fairscope.bootstrap import bca_interval, percentile_interval
+
+        boot, jack, mult = self._replicate_values()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of tiny groups
+            replicates = statistic(boot)
+            if self.ci_method == "bca":
+                c = self._counts
+                estimate = statistic(self._values(c.weighted, c.rows))
+                return bca_interval(replicates, estimate, statistic(jack), mult, self.ci)
+        return percentile_interval(replicates, self.ci)
 
     def _index_frame(self, keys: Iterable[Any]) -> pd.DataFrame:
         features = self.sensitive_features
@@ -446,44 +572,92 @@ class GroupMetrics:
         ]
         return pd.DataFrame(rows, columns=list(features))
 
+    def _tidy(self, keys: Any, blocks: list[dict[str, Any]]) -> pd.DataFrame:
+        """One tidy table: the group columns of ``keys`` repeated for each block of columns.
+
+        Built column-wise in numpy and handed to pandas once (inserting columns one by one
+        costs more than the bootstrap itself).
+        """
+        if not blocks:
+            return pd.DataFrame()
+        index = self._index_frame(keys)
+        size = len(index)
+        columns: dict[str, Any] = {
+            f: np.tile(index[f].to_numpy(dtype=object), len(blocks)) for f in index.columns
+        }
+        for name in blocks[0]:
+            parts = [np.asarray(block[name]) for block in blocks]
+            if all(part.ndim == 0 for part in parts):
+                columns[name] = np.repeat(np.array([part.item() for part in parts]), size)
+            else:
+                columns[name] = np.concatenate([np.broadcast_to(part, (size,)) for part in parts])
+        return pd.DataFrame(columns)
+
     def confidence_intervals(self) -> pd.DataFrame:
         """Intervals of every metric per group and overall, as a tidy table.
 
-        Rates (proportion metrics) get a Wilson interval on their own
-        denominator; with sample weights ``n`` is Kish's effective sample size.
-        Metrics that are not proportions have no analytic interval (NaN).
+        With ``ci_method="wilson"`` or ``"clopper-pearson"``, rates (proportion
+        metrics) get a binomial interval on their own denominator; with sample
+        weights ``n`` is Kish's effective sample size. Other metrics then have
+        no interval (NaN, method ``"none"``). With ``"bootstrap"`` or ``"bca"``
+        every metric gets a bootstrap interval.
 
         Returns
         -------
         pandas.DataFrame
             Columns: one per sensitive feature (``"<overall>"`` on overall rows),
-            ``metric``, ``estimate``, ``lower``, ``upper``, ``n``, ``method``.
+            ``metric``, ``estimate``, ``lower``, ``upper``, ``n`` (the rate's
+            denominator, or the group's rows for other metrics; Kish's
+            effective n under weights), ``method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 20, y_pred=[1, 1, 0, 0] * 10,
+        ...                   sensitive_features=["a"] * 20 + ["b"] * 20,
+        ...                   metrics=["selection_rate", "f1"], ci_method="bootstrap",
+        ...                   n_boot=200, random_state=0)
+        >>> table = gm.confidence_intervals()
+        >>> table["metric"].tolist()
+        ['selection_rate', 'selection_rate', 'selection_rate', 'f1', 'f1', 'f1']
+        >>> table["method"].iloc[-1]
+        'bootstrap-percentile'
         """
         keys = [*self._counts.groups, OVERALL]
-        frames = []
-        for metric in self._metrics:
-            if metric.uses_row_counts:
-                continue
+        wanted = [j for j, m in enumerate(self._metrics) if not m.uses_row_counts]
+        if self._bootstrapped and wanted:
+            boot_lo, boot_hi = self._bootstrap_interval(lambda v: v)
+        blocks = []
+        for j in wanted:
+            metric = self._metrics[j]
             est, lo, hi, n = self._metric_intervals(metric)
-            frame = self._index_frame(keys)
-            frame["metric"] = metric.name
-            frame["estimate"] = est
-            frame["lower"] = lo
-            frame["upper"] = hi
-            frame["n"] = n
-            frame["method"] = self.ci_method if metric.is_proportion else "none"
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            method = self._interval_name if metric.is_proportion else "none"
+            if self._bootstrapped:
+                lo, hi, method = boot_lo[:, j], boot_hi[:, j], self._interval_name
+            blocks.append(
+                {
+                    "metric": metric.name,
+                    "estimate": est,
+                    "lower": lo,
+                    "upper": hi,
+                    "n": n,
+                    "method": method,
+                }
+            )
+        return self._tidy(keys, blocks)
 
     def disparity_intervals(
         self, kind: Literal["ratio", "difference"] = "difference", reference: Any = "largest"
     ) -> pd.DataFrame:
         """Each group's disparity to the reference, with an interval, as a tidy table.
 
-        Differences use Newcombe's MOVER interval and ratios MOVER-R, built from
-        the Wilson intervals of the two rates. Against ``"overall"`` the group
-        is part of the overall population; treating them as independent makes
-        the interval conservative (wider).
+        Analytic methods: differences use Newcombe's MOVER interval and ratios
+        MOVER-R, built from the binomial intervals of the two rates. Against
+        ``"overall"`` the group is part of the overall population; treating
+        them as independent makes the interval conservative (wider). Bootstrap
+        methods: the interval of the replicates' disparity to the same
+        reference group (the group is chosen once, on the data), which accounts
+        for the overlap with the overall population.
 
         Returns
         -------
@@ -492,52 +666,240 @@ class GroupMetrics:
             ``reference``, ``estimate``, ``lower``, ``upper``, ``value``,
             ``reference_value``, ``n``, ``n_reference``, ``is_reference``,
             ``method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1, 1, 0, 0] * 20,
+        ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
+        ...                   metrics="selection_rate")
+        >>> d = gm.disparity_intervals("difference", reference="a")
+        >>> d[["estimate", "lower", "upper"]].round(3).to_numpy().tolist()[1]
+        [0.0, -0.209, 0.209]
         """
         if kind not in ("ratio", "difference"):
             raise ValueError(f"kind={kind!r} is unknown; choose 'ratio' or 'difference'.")
         refs = self.reference_groups(reference)
         groups = self._counts.groups
-        frames = []
-        for metric in self._metrics:
+        n_groups = len(groups)
+        ref_index = {
+            name: n_groups if key == OVERALL else groups.get_loc(key) for name, key in refs.items()
+        }
+        if self._bootstrapped:
+            positions = np.array([ref_index[m.name] for m in self._metrics])
+
+            def statistic(values: np.ndarray) -> np.ndarray:
+                ref = values[..., positions, np.arange(len(positions))][..., None, :]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    if kind == "difference":
+                        return values[..., :n_groups, :] - ref
+                    return values[..., :n_groups, :] / ref
+
+            boot_lo, boot_hi = self._bootstrap_interval(statistic)
+        blocks = []
+        for j, metric in enumerate(self._metrics):
             if metric.uses_row_counts:
                 continue
             est, lo, hi, _n = self._metric_intervals(metric)
             key = refs[metric.name]
-            r = len(groups) if key == OVERALL else groups.get_loc(key)
+            r = ref_index[metric.name]
             p, p_lo, p_hi = est[:-1], lo[:-1], hi[:-1]
-            if kind == "difference":
-                value = p - est[r]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = p - est[r] if kind == "difference" else p / est[r]
+            if self._bootstrapped:
+                lower, upper, method = boot_lo[:, j], boot_hi[:, j], self._interval_name
+            elif kind == "difference":
                 lower, upper = mover_difference(p, p_lo, p_hi, est[r], lo[r], hi[r])
+                method = "mover-" + self.ci_method
             else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    value = p / est[r]
                 lower, upper = mover_ratio(p, p_lo, p_hi, est[r], lo[r], hi[r])
-            is_ref = np.arange(len(groups)) == r
-            frame = self._index_frame(groups)
-            frame["metric"] = metric.name
-            frame["kind"] = kind
-            frame["reference"] = (
-                key if key == OVERALL else group_label(key, self.sensitive_features)
+                method = "mover-" + self.ci_method
+            if not metric.is_proportion and not self._bootstrapped:
+                method = "none"
+            is_ref = np.arange(n_groups) == r
+            blocks.append(
+                {
+                    "metric": metric.name,
+                    "kind": kind,
+                    "reference": (
+                        key if key == OVERALL else group_label(key, self.sensitive_features)
+                    ),
+                    "estimate": value,
+                    "lower": np.where(is_ref, np.nan, lower),
+                    "upper": np.where(is_ref, np.nan, upper),
+                    "value": p,
+                    "reference_value": est[r],
+                    "n": self._counts.group_rows,
+                    "n_reference": (
+                        int(self._counts.group_rows.sum())
+                        if key == OVERALL
+                        else int(self._counts.group_rows[r])
+                    ),
+                    "is_reference": is_ref,
+                    "method": method,
+                }
             )
-            frame["estimate"] = value
-            frame["lower"] = np.where(is_ref, np.nan, lower)
-            frame["upper"] = np.where(is_ref, np.nan, upper)
-            frame["value"] = p
-            frame["reference_value"] = est[r]
-            frame["n"] = self._counts.group_rows
-            frame["n_reference"] = (
-                int(self._counts.group_rows.sum())
-                if key == OVERALL
-                else int(self._counts.group_rows[r])
-            )
-            frame["is_reference"] = is_ref
-            frame["method"] = ("mover-" + self.ci_method) if metric.is_proportion else "none"
-            frames.append(frame)
         self.reference_ = {
             name: key if key == OVERALL else group_label(key, self.sensitive_features)
             for name, key in refs.items()
         }
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return self._tidy(groups, blocks)
+
+    def difference_intervals(self, method: str = "between_groups") -> pd.DataFrame:
+        """:meth:`difference` of each metric with an interval, as a tidy table.
+
+        ``between_groups`` is the gap between the highest and the lowest group;
+        ``to_overall`` the largest absolute gap between a group and the overall
+        value. Bootstrap methods recompute the whole statistic (max - min over
+        the groups) in each replicate. Analytic methods give the MOVER interval
+        of the two groups that realise the gap, folded to the absolute value
+        (so a lower bound of 0 means the order of the two groups is uncertain);
+        it is conditional on which groups are the extremes, and so optimistic
+        when many groups are close.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``metric``, ``method``, ``estimate`` (equal to
+            :meth:`difference`), ``lower``, ``upper``, ``group_high``,
+            ``group_low`` (the groups realising the gap), ``interval_method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1] * 30 + [0] * 50,
+        ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
+        ...                   metrics="selection_rate")
+        >>> gm.difference_intervals()[["estimate", "lower", "upper"]].round(3).to_numpy().tolist()
+        [[0.75, 0.575, 0.858]]
+        """
+        return self._summary_intervals("difference", method)
+
+    def ratio_intervals(self, method: str = "between_groups") -> pd.DataFrame:
+        """:meth:`ratio` of each metric with an interval, as a tidy table.
+
+        As :meth:`difference_intervals`, for the smallest ratio (at most 1):
+        MOVER-R of the two groups realising it, folded so that the interval
+        stays in ``[0, 1]``, or the bootstrap of the whole statistic.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``metric``, ``method``, ``estimate`` (equal to :meth:`ratio`),
+            ``lower``, ``upper``, ``group_high``, ``group_low``, ``interval_method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1, 0, 0] * 10 + [1, 0] * 25,
+        ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
+        ...                   metrics="selection_rate", ci_method="bootstrap",
+        ...                   n_boot=200, random_state=0)
+        >>> r = gm.ratio_intervals()
+        >>> bool(r["lower"].iloc[0] < r["estimate"].iloc[0] < r["upper"].iloc[0])
+        True
+        """
+        return self._summary_intervals("ratio", method)
+
+    def _summary_intervals(self, kind: str, method: str) -> pd.DataFrame:
+        self._check_method(method)
+        point = self.difference(method) if kind == "difference" else self.ratio(method)
+        groups = self._counts.groups
+        n_groups = len(groups)
+        features = self.sensitive_features
+        if self._bootstrapped:
+            boot_lo, boot_hi = self._bootstrap_interval(
+                lambda v: _summary_statistic(v, n_groups, kind, method)
+            )
+        rows = []
+        for j, metric in enumerate(self._metrics):
+            if metric.uses_row_counts:
+                continue
+            est, lo, hi, _n = self._metric_intervals(metric)
+            values = est[:n_groups]
+            high = low = None
+            if not np.isnan(values).all():
+                if method == "between_groups":
+                    high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
+                else:
+                    with np.errstate(invalid="ignore"):
+                        gap = np.abs(values - est[n_groups])
+                    g = int(np.nanargmax(gap))
+                    high, low = (g, n_groups) if values[g] >= est[n_groups] else (n_groups, g)
+            lower = upper = np.nan
+            if self._bootstrapped:
+                lower, upper = float(boot_lo[j]), float(boot_hi[j])
+                interval = self._interval_name
+            elif metric.is_proportion and high is not None:
+                args = (est[high], lo[high], hi[high], est[low], lo[low], hi[low])
+                if kind == "difference":
+                    lower, upper = _fold_absolute(*mover_difference(*args))
+                else:
+                    lower, upper = _fold_ratio(*mover_ratio(*args[3:], *args[:3]))
+                interval = "mover-" + self.ci_method
+            else:
+                interval = "none"
+            label = (
+                [
+                    OVERALL if k == n_groups else group_label(groups[k], features)
+                    for k in (high, low)
+                ]
+                if high is not None
+                else [None, None]
+            )
+            rows.append(
+                {
+                    "metric": metric.name,
+                    "method": method,
+                    "estimate": float(point[metric.name]),
+                    "lower": float(lower),
+                    "upper": float(upper),
+                    "group_high": label[0],
+                    "group_low": label[1],
+                    "interval_method": interval,
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "metric",
+                "method",
+                "estimate",
+                "lower",
+                "upper",
+                "group_high",
+                "group_low",
+                "interval_method",
+            ],
+        )
+
+    def tests(self, reference: Any = "largest", correction: str | None = "holm") -> pd.DataFrame:
+        """Tests that each group's rate differs from the reference's, and omnibus tests.
+
+        See :func:`fairscope.significance.group_tests` for the tests, the
+        correction for multiple comparisons and the columns.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 50, y_pred=[1, 1] * 25 + [0, 0] * 25,
+        ...                   sensitive_features=["a"] * 50 + ["b"] * 50,
+        ...                   metrics="selection_rate")
+        >>> t = gm.tests(reference="a")
+        >>> t[["sensitive_feature", "test", "p_value"]].to_string(index=False)
+        'sensitive_feature        test      p_value\\n                b      z-test 1.523971e-23\\n     <all groups> chi-square 1.523971e-23'
+        """
+        from fairscope.significance import group_tests
+
+        return group_tests(self, reference=reference, correction=correction)
 
     # -- other views ---------------------------------------------------------------------
 
@@ -561,6 +923,9 @@ class GroupMetrics:
             self.metrics,
             ci=self.ci,
             ci_method=self.ci_method,
+            n_boot=self.n_boot,
+            random_state=self.random_state,
+            bootstrap=self.bootstrap,
             min_group_size=self.min_group_size,
             n_rows=self.n_rows,
             dropped=self.dropped,
@@ -571,6 +936,48 @@ class GroupMetrics:
         )
         other.n_dropped = self.n_dropped
         return other
+
+    def plot(
+        self,
+        metric: str | None = None,
+        ax: Any = None,
+        *,
+        kind: Literal["value", "disparity"] = "value",
+        comparison: Literal["ratio", "difference"] = "ratio",
+        reference: Any = "largest",
+    ) -> Any:
+        """Bars of one metric per group with interval whiskers (a matplotlib figure).
+
+        Parameters
+        ----------
+        metric : str, optional
+            Metric name or alias; default the first computed metric besides ``count``.
+        ax : matplotlib Axes, optional
+            Draw there instead of on a new figure.
+        kind : {"value", "disparity"}, default "value"
+            The metric with the reference group's value as a line, or each
+            group's disparity to the reference with its MOVER interval.
+        comparison : {"ratio", "difference"}, default "ratio"
+            The disparity drawn when ``kind="disparity"``.
+        reference : group label or {"largest", "best", "overall"}, default "largest"
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features=["a", "a", "b", "b"])
+        >>> gm.plot("selection_rate").axes[0].get_xlabel()
+        'Selection rate'
+        """
+        from fairscope.plots import plot_group_metrics
+
+        return plot_group_metrics(
+            self, metric, ax, kind=kind, comparison=comparison, reference=reference
+        )
 
     def __repr__(self) -> str:
         return (
@@ -595,3 +1002,36 @@ class GroupMetrics:
             '<div class="fairscope-groupmetrics">'
             f"<p><strong>fairscope GroupMetrics</strong>: {notes}</p>{body}{overall}</div>"
         )
+
+
+def _summary_statistic(values: np.ndarray, n_groups: int, kind: str, method: str) -> np.ndarray:
+    """difference() or ratio() of values shaped (..., n_groups + 1, n_metrics), vectorized."""
+    groups, overall = values[..., :n_groups, :], values[..., n_groups, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "between_groups":
+            high, low = np.nanmax(groups, axis=-2), np.nanmin(groups, axis=-2)
+            return high - low if kind == "difference" else low / high
+        if kind == "difference":
+            return np.nanmax(np.abs(groups - overall[..., None, :]), axis=-2)
+        ratios = groups / overall[..., None, :]
+        ratios = np.where(ratios > 1, 1 / ratios, ratios)
+        return np.nanmin(ratios, axis=-2)
+
+
+def _fold_absolute(lower: float, upper: float) -> tuple[float, float]:
+    """Interval of ``|d|`` from an interval of ``d``."""
+    lower, upper = float(lower), float(upper)
+    if lower >= 0:
+        return lower, upper
+    if upper <= 0:
+        return -upper, -lower
+    return 0.0, max(-lower, upper)
+
+
+def _fold_ratio(lower: float, upper: float) -> tuple[float, float]:
+    """Interval of ``min(r, 1 / r)`` from an interval of a ratio ``r`` (low / high)."""
+    lower, upper = float(lower), float(upper)
+    if upper <= 1:
+        return lower, upper
+    inverse = 1 / upper if upper > 0 else 0.0
+    return min(lower, inverse), 1.0

@@ -2,7 +2,8 @@
 
 Group order is stable and documented: within one feature, categories of a
 pandas ``Categorical`` keep their declared order; other values are sorted
-(numbers numerically, strings lexicographically, booleans False before True);
+(numbers numerically, strings lexicographically, numbers before strings in a
+column that mixes them, booleans False before True);
 the missing-value group, labelled :data:`MISSING`, always comes last. For
 several features, groups are the observed intersections, ordered
 lexicographically by the per-feature order. Labels are shown as strings.
@@ -11,9 +12,12 @@ lexicographically by the per-feature order. Labels are shown as strings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from fairscope.counts import CHUNK_ROWS, chunked_bincount
 
 #: Label of the group formed by missing values of a sensitive feature.
 MISSING = "<missing>"
@@ -27,8 +31,9 @@ class EncodedGroups:
     ----------
     features : tuple of str
         Names of the sensitive features.
-    codes : ndarray of int64, shape (n_rows,)
-        Group code of each row, in ``range(len(index))``.
+    codes : ndarray of int, shape (n_rows,)
+        Group code of each row, in ``range(len(index))`` (the smallest integer
+        dtype that holds them).
     index : pandas.Index or pandas.MultiIndex
         String labels of the groups, in group order; a MultiIndex named by
         ``features`` when there are several features.
@@ -42,54 +47,99 @@ class EncodedGroups:
     missing: dict[str, int]
 
 
-def _label(value: object) -> str:
+def value_label(value: object) -> str:
+    """The string label of a sensitive-feature value (``1.0`` is shown as ``"1"``)."""
     if isinstance(value, float) and value.is_integer():
         # 1.0 read from a CSV with missing values is the integer group 1
         return str(int(value))
     return str(value)
 
 
+def code_dtype(n_codes: int) -> np.dtype:
+    """The smallest signed integer dtype holding codes ``0 .. n_codes - 1`` (and -1)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_codes <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
 def encode_feature(values: pd.Series | np.ndarray, name: str) -> tuple[np.ndarray, list[str], int]:
     """Encode one sensitive feature.
 
     Returns the codes (missing values get their own, last code), the string
-    labels and the number of missing rows.
+    labels and the number of missing rows. Codes use the smallest integer
+    dtype that holds them, so millions of rows cost a byte each.
     """
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
     if isinstance(series.dtype, pd.CategoricalDtype):
         raw_codes = series.cat.codes.to_numpy()
-        used = np.unique(raw_codes[raw_codes >= 0])
+        n_categories = len(series.cat.categories)
+        # slot 0 counts the missing values (code -1)
+        present = chunked_bincount(raw_codes, n_categories + 1, offset=1)
+        used = np.flatnonzero(present[1:])
+        n_missing = int(present[0])
         uniques = [series.cat.categories[i] for i in used]
-        remap = np.full(len(series.cat.categories) + 1, -1, dtype=np.int64)
+        dtype = code_dtype(len(used) + 1)
+        remap = np.full(n_categories + 1, len(used), dtype=dtype)  # last slot: code -1
         remap[used] = np.arange(len(used))
-        codes = remap[raw_codes]  # code -1 indexes the last slot, which stays -1
+        codes = remap[raw_codes]
     else:
-        try:
-            codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-        except TypeError:
-            # Mixed types (e.g. numbers and strings) cannot be ordered; order by label.
-            as_text = series.map(lambda v: v if pd.isna(v) else _label(v))
-            codes, uniques = pd.factorize(as_text, sort=True, use_na_sentinel=True)
-        codes = np.asarray(codes, dtype=np.int64)
-        uniques = list(uniques)
-    labels = [_label(v) for v in uniques]
+        codes, uniques = _factorize_sorted(series)
+        missing_mask = codes < 0
+        n_missing = int(np.count_nonzero(missing_mask))
+        if n_missing:
+            codes[missing_mask] = len(uniques)
+    labels = [value_label(v) for v in uniques]
     if len(set(labels)) != len(labels):
         duplicated = sorted({lab for lab in labels if labels.count(lab) > 1})
         raise ValueError(
             f"sensitive feature {name!r} has distinct values that print the same "
             f"({', '.join(map(repr, duplicated))}); convert the column to one type first."
         )
-    missing_mask = codes < 0
-    n_missing = int(missing_mask.sum())
     if n_missing:
         if MISSING in labels:
             raise ValueError(
                 f"sensitive feature {name!r} has a value {MISSING!r}, which fairscope uses to "
                 "label missing values; rename that value."
             )
-        codes = np.where(missing_mask, len(labels), codes)
         labels.append(MISSING)
     return codes, labels, n_missing
+
+
+def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list]:
+    """Codes of each row (-1 if missing) into the sorted distinct values.
+
+    Equivalent to ``pd.factorize(series, sort=True)``, but done chunk by chunk:
+    each chunk's codes are kept in the smallest dtype (the 8-byte codes of a
+    whole-column factorize would cost more memory than the column), and small
+    chunks hash faster.
+    """
+    parts = []
+    for start in range(0, len(series), CHUNK_ROWS):
+        codes, uniques = pd.factorize(series.iloc[start : start + CHUNK_ROWS])
+        parts.append((codes.astype(code_dtype(len(uniques))), pd.Index(uniques)))
+    if not parts:
+        return np.empty(0, dtype=np.int8), []
+    seen = parts[0][1].append([u for _, u in parts[1:]]) if len(parts) > 1 else parts[0][1]
+    try:
+        _, ordered = pd.factorize(seen, sort=True)
+    except TypeError:
+        # Mixed types (e.g. numbers and strings) cannot be ordered; order by label.
+        ordered = sorted(pd.unique(seen.to_numpy(dtype=object)), key=value_label)
+    ordered = pd.Index(ordered, tupleize_cols=False)
+    out = np.empty(len(series), dtype=code_dtype(len(ordered) + 1))
+    start = 0
+    for codes, uniques in parts:
+        # the appended -1 maps the missing-value code -1 to itself
+        mapping = np.append(ordered.get_indexer(uniques), -1).astype(out.dtype)
+        out[start : start + len(codes)] = mapping[codes]
+        start += len(codes)
+    return out, list(ordered)
+
+
+#: Above this many possible combinations of feature values, observed
+#: intersections are found by sorting rather than by a dense count table.
+_DENSE_LIMIT = 1 << 22
 
 
 def encode_groups(features: pd.DataFrame) -> EncodedGroups:
@@ -103,6 +153,16 @@ def encode_groups(features: pd.DataFrame) -> EncodedGroups:
     Returns
     -------
     EncodedGroups
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fairscope.groups import encode_groups
+    >>> g = encode_groups(pd.DataFrame({"sex": ["M", "F", None], "age": [30, 20, 30]}))
+    >>> g.codes.tolist()
+    [1, 0, 2]
+    >>> g.index.tolist()
+    [('F', '20'), ('M', '30'), ('<missing>', '30')]
     """
     names = tuple(str(c) for c in features.columns)
     per_feature = [encode_feature(features.iloc[:, j], names[j]) for j in range(len(names))]
@@ -112,15 +172,39 @@ def encode_groups(features: pd.DataFrame) -> EncodedGroups:
         index = pd.Index(labels, name=names[0], dtype=object)
         return EncodedGroups(names, codes, index, missing)
 
-    sizes = [len(pf[1]) for pf in per_feature]
-    combined = np.zeros(len(features), dtype=np.int64)
-    for (codes, _, _), size in zip(per_feature, sizes, strict=True):
-        combined *= size
-        combined += codes
-    present = np.flatnonzero(np.bincount(combined, minlength=int(np.prod(sizes))))
-    lookup = np.full(int(np.prod(sizes)), -1, dtype=np.int64)
-    lookup[present] = np.arange(len(present))
-    parts = np.unravel_index(present, sizes)
+    # Fold the features into one mixed-radix code per row. When the number of
+    # possible combinations would get large, compact to the observed ones first
+    # (sorting keeps the lexicographic order), so the codes never overflow.
+    combined, _, _ = per_feature[0]
+    size = len(per_feature[0][1])
+    steps: list[tuple[str, Any]] = []
+    for codes, labels, _ in per_feature[1:]:
+        if size * len(labels) > _DENSE_LIMIT:
+            combined, size = _compact(combined, steps)
+        folded = combined.astype(code_dtype(size * len(labels)))
+        folded *= len(labels)
+        folded += codes
+        combined, size = folded, size * len(labels)
+        steps.append(("radix", len(labels)))
+    if size <= _DENSE_LIMIT:
+        present = np.flatnonzero(chunked_bincount(combined, size))
+        lookup = np.zeros(size, dtype=code_dtype(len(present)))
+        lookup[present] = np.arange(len(present))
+        group_codes = lookup[combined]
+    else:
+        inverse, present = pd.factorize(combined, sort=True)
+        group_codes = inverse.astype(code_dtype(len(present)))
+    # Decode each observed combination back to one code per feature.
+    parts = []
+    key = np.asarray(present, dtype=np.int64)
+    for kind, value in reversed(steps):
+        if kind == "radix":
+            parts.append(key % value)
+            key = key // value
+        else:
+            key = value[key]
+    parts.append(key)
+    parts.reverse()
     index = pd.MultiIndex.from_arrays(
         [
             pd.Index(np.asarray(pf[1], dtype=object)[part], dtype=object)
@@ -128,4 +212,11 @@ def encode_groups(features: pd.DataFrame) -> EncodedGroups:
         ],
         names=list(names),
     )
-    return EncodedGroups(names, lookup[combined], index, missing)
+    return EncodedGroups(names, group_codes, index, missing)
+
+
+def _compact(combined: np.ndarray, steps: list[tuple[str, Any]]) -> tuple[np.ndarray, int]:
+    """Renumber combined codes to the observed ones, in order; record the mapping."""
+    inverse, present = pd.factorize(combined, sort=True)
+    steps.append(("compact", np.asarray(present, dtype=np.int64)))
+    return inverse.astype(code_dtype(len(present))), len(present)

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.counts import chunked_bincount
+
 
 @dataclass(frozen=True, eq=False)
 class BinaryInputs:
@@ -67,14 +69,16 @@ def column(value: Any, data: Any, argument: str) -> pd.Series:
         raise ValueError(
             f"{argument} must be one-dimensional; got an array of shape {array.shape}."
         )
-    return pd.Series(array, name=argument)
+    # copy=False: pandas 3 copies arrays by default, doubling the memory of large inputs
+    return pd.Series(array, name=argument, copy=False)
 
 
-def _check_unique_columns(data: pd.DataFrame) -> None:
+def _check_unique_columns(data: pd.DataFrame, argument: str = "data") -> None:
     duplicated = data.columns[data.columns.duplicated()].unique().tolist()
     if duplicated:
         raise ValueError(
-            f"data has duplicated column names {duplicated}; rename them so each column is unique."
+            f"{argument} has duplicated column names {duplicated}; rename them so each column "
+            "is unique."
         )
 
 
@@ -95,7 +99,7 @@ def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
     if isinstance(sf, pd.DataFrame):
         if sf.shape[1] == 0:
             raise ValueError("sensitive_features is a DataFrame with no columns.")
-        _check_unique_columns(sf)
+        _check_unique_columns(sf, "sensitive_features")
         frame = sf.reset_index(drop=True)
         frame.columns = [str(c) for c in frame.columns]
         return frame
@@ -157,13 +161,33 @@ def _check_lengths(lengths: Mapping[str, int]) -> None:
         )
 
 
-def _missing_mask(series: pd.Series) -> np.ndarray:
-    return series.isna().to_numpy()
+def _missing_mask(series: pd.Series) -> np.ndarray | None:
+    """Rows whose value is missing, or None when the dtype cannot hold one."""
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
+        return None
+    mask = series.isna().to_numpy()
+    return mask if mask.any() else None
 
 
-def _values_of(series: pd.Series, mask: np.ndarray) -> list:
-    uniques = pd.unique(series[~mask]) if mask.any() else pd.unique(series)
+def _values_of(series: pd.Series, mask: np.ndarray | None) -> list:
+    """The distinct values of a label column (missing rows left out)."""
+    if mask is None and isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
+        values = series.to_numpy()
+        low, high = values.min(), values.max()
+        if int(high) - int(low) < 1 << 16:
+            # a count table is much faster than hashing for small integer labels
+            counts = chunked_bincount(values, int(high) - int(low) + 1, offset=-int(low))
+            present = np.flatnonzero(counts) + int(low)
+            return [bool(v) for v in present] if values.dtype == bool else present.tolist()
+    uniques = pd.unique(series[~mask]) if mask is not None else pd.unique(series)
     return list(uniques)
+
+
+def _weights_array(weight: pd.Series) -> np.ndarray:
+    """Weights as float64; no copy for float64 numpy data, NaN for missing values."""
+    if isinstance(weight.dtype, np.dtype):
+        return weight.to_numpy(dtype=float)
+    return weight.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _binarize(series: pd.Series, pos_label: Any) -> np.ndarray:
@@ -177,7 +201,9 @@ def _choose_pos_label(labels: set, pos_label: Any, argument_values: str) -> Any:
         if labels <= {0, 1} or labels <= {True, False}:
             return 1
         raise ValueError(
-            f"cannot tell which label is positive among {sorted(map(str, labels))}; pass pos_label="
+            f"pos_label=None, but the labels {sorted(map(str, labels))} are not 0/1 or "
+            "False/True, so the positive class is ambiguous; pass pos_label= naming it, e.g. "
+            f"pos_label={sorted(labels, key=str)[-1]!r}."
         )
     if pos_label in labels:
         return pos_label
@@ -229,34 +255,42 @@ def binary_inputs(
             raise ValueError(
                 f"sample_weight must be numeric; got dtype {weight.dtype}. Convert it to float."
             )
-        w = weight.to_numpy(dtype=float, na_value=np.nan)
-        masks["sample_weight"] = ~np.isfinite(w)
-        negative = int((w < 0).sum())
+        w = _weights_array(weight)
+        finite = np.isfinite(w)
+        masks["sample_weight"] = None if finite.all() else ~finite
+        del finite
+        negative = int(np.count_nonzero(w < 0))
         if negative:
-            raise ValueError(f"sample_weight has {negative} negative values; weights must be >= 0.")
-    bad = {k: int(m.sum()) for k, m in masks.items() if m.any()}
+            raise ValueError(
+                f"sample_weight has {negative} negative value{'s' if negative != 1 else ''}; "
+                "weights must be >= 0."
+            )
+    bad = {k: int(m.sum()) for k, m in masks.items() if m is not None}
     keep = None
     dropped: dict[str, int] = {}
     if bad:
+        parts = ", ".join(
+            f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
+            f"value{'s' if v != 1 else ''}"
+            for k, v in bad.items()
+        )
         if not dropna:
-            parts = ", ".join(
-                f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
-                f"value{'s' if v != 1 else ''}"
-                for k, v in bad.items()
-            )
             raise ValueError(
                 f"{parts}; fix the data or pass dropna=True to drop those rows "
                 "(the dropped count is recorded on the result)."
             )
-        any_bad = np.logical_or.reduce(list(masks.values()))
+        any_bad = np.logical_or.reduce([m for m in masks.values() if m is not None])
         keep = ~any_bad
         dropped = {f"missing {k}": int(v) for k, v in bad.items()}
         true, pred, sens = true[keep], pred[keep], sens[keep]
         if weight is not None:
             weight = weight[keep]
         if len(true) == 0:
-            raise ValueError("every row has a missing y_true, y_pred or sample_weight.")
-        masks = {"y_true": np.zeros(len(true), bool), "y_pred": np.zeros(len(true), bool)}
+            raise ValueError(
+                f"every row has a missing y_true, y_pred or sample_weight ({parts}); "
+                "nothing is left to audit after dropna=True."
+            )
+        masks = {"y_true": None, "y_pred": None}
 
     labels = set(_values_of(true, masks["y_true"])) | set(_values_of(pred, masks["y_pred"]))
     if len(labels) > 2:
@@ -279,7 +313,7 @@ def binary_inputs(
         y_true=yt,
         y_pred=yp,
         sensitive=sens.reset_index(drop=True),
-        sample_weight=None if weight is None else weight.to_numpy(dtype=float),
+        sample_weight=None if weight is None else _weights_array(weight),
         pos_label=chosen,
         n_input_rows=n,
         dropped=dropped,

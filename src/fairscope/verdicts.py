@@ -3,6 +3,10 @@
 A threshold is judged against the interval, not only the point estimate: the
 verdict is FAIL when the whole interval violates the threshold, PASS when the
 whole interval satisfies it, and INCONCLUSIVE when it straddles the threshold.
+
+Groups (or reference groups) with fewer rows than ``min_group_size`` are not
+judged at all: :func:`size_check` says why, and :func:`disparity_verdict`
+returns SKIPPED with that reason. So are disparities that are undefined (0/0).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Literal
 PASS = "PASS"
 FAIL = "FAIL"
 INCONCLUSIVE = "INCONCLUSIVE"
+SKIPPED = "SKIPPED"
 
 Bound = Literal["max", "min"]
 
@@ -71,3 +76,83 @@ def interval_verdict(
     if not ok_low and not ok_high:
         return FAIL
     return INCONCLUSIVE
+
+
+def size_check(
+    n: float | None, n_reference: float | None = None, *, min_group_size: int = 30
+) -> str | None:
+    """Why a comparison is too small for a verdict, or None when it is large enough.
+
+    Parameters
+    ----------
+    n : float or None
+        Rows of the group.
+    n_reference : float or None
+        Rows of the reference group (None when not applicable).
+    min_group_size : int, default 30
+
+    Examples
+    --------
+    >>> size_check(12, 500)
+    'group too small for a verdict: 12 rows < min_group_size 30'
+    >>> size_check(500, 12)
+    'reference group too small for a verdict: 12 rows < min_group_size 30'
+    >>> size_check(40, 500) is None
+    True
+    """
+    if n is not None and not math.isnan(n) and n < min_group_size:
+        return f"group too small for a verdict: {int(n)} rows < min_group_size {min_group_size}"
+    if n_reference is not None and not math.isnan(n_reference) and n_reference < min_group_size:
+        return (
+            f"reference group too small for a verdict: {int(n_reference)} rows "
+            f"< min_group_size {min_group_size}"
+        )
+    return None
+
+
+def disparity_verdict(
+    estimate: float,
+    lower: float | None,
+    upper: float | None,
+    threshold: float,
+    *,
+    bound: Bound,
+    n: float | None = None,
+    n_reference: float | None = None,
+    min_group_size: int = 30,
+    decide_on: Literal["interval", "point"] = "interval",
+) -> tuple[str, str]:
+    """Verdict and a one-line reason for one disparity, respecting group sizes.
+
+    SKIPPED when a group is smaller than ``min_group_size`` (see
+    :func:`size_check`) or the disparity is undefined (NaN); otherwise
+    :func:`interval_verdict`.
+
+    Returns
+    -------
+    status, reason : str
+
+    Examples
+    --------
+    >>> disparity_verdict(0.75, 0.70, 0.79, 0.8, bound="min", n=200, n_reference=900)
+    ('FAIL', 'interval [0.7, 0.79] entirely below 0.8')
+    >>> disparity_verdict(0.75, 0.40, 1.2, 0.8, bound="min", n=10, n_reference=900)[0]
+    'SKIPPED'
+    """
+    small = size_check(n, n_reference, min_group_size=min_group_size)
+    if small is not None:
+        return SKIPPED, small
+    if estimate is None or math.isnan(estimate):
+        return SKIPPED, "disparity undefined (a rate is 0/0)"
+    status = interval_verdict(estimate, lower, upper, threshold, bound=bound, decide_on=decide_on)
+    side = "below" if bound == "min" else "above"
+    no_interval = lower is None or upper is None or math.isnan(lower) or math.isnan(upper)
+    if decide_on == "point" or no_interval:
+        where = "within" if status == PASS else side
+        return status, f"estimate {estimate:.3g} {where} limit {threshold:.3g} (no interval used)"
+    span = f"interval [{lower:.3g}, {upper:.3g}]"
+    if status == PASS:
+        return status, f"{span} entirely within the limit {threshold:.3g}"
+    if status == FAIL:
+        return status, f"{span} entirely {side} {threshold:.3g}"
+    return status, f"{span} contains the limit {threshold:.3g}: the data cannot decide"

@@ -1,0 +1,186 @@
+"""Time fairscope's GroupMetrics against fairlearn's MetricFrame on the same data.
+
+Synthetic binary-classification data with realistic dtypes: ``sex`` as a pandas
+Categorical, ``race`` as strings (object dtype), labels and predictions as int8,
+float sample weights. Five metrics over the sex x race intersection.
+
+Run::
+
+    PYTHONPATH=src python benchmarks/bench_group_metrics.py
+    PYTHONPATH=src python benchmarks/bench_group_metrics.py --sizes 100000 --skip-fairlearn
+
+fairscope's peak extra memory is measured with tracemalloc (numpy and pandas
+report their buffers to it) and compared with the bytes of the input arrays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+
+FAIRSCOPE_METRICS = [
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "precision",
+    "accuracy",
+]
+RACES = np.array(["White", "Black", "Hispanic", "Asian", "Other"], dtype=object)
+
+
+def make_data(n: int, seed: int = 0) -> dict:
+    """Synthetic audit inputs of ``n`` rows with realistic pandas dtypes."""
+    rng = np.random.default_rng(seed)
+    race = pd.Series(RACES[rng.choice(5, size=n, p=[0.6, 0.15, 0.12, 0.08, 0.05])], name="race")
+    sex = pd.Series(
+        pd.Categorical.from_codes(rng.integers(0, 2, size=n), ["female", "male"]), name="sex"
+    )
+    y_true = (rng.random(n) < 0.3).astype(np.int8)
+    y_pred = (rng.random(n) < np.where(y_true == 1, 0.7, 0.2)).astype(np.int8)
+    weight = rng.uniform(0.5, 2.0, size=n)
+    return {
+        "y_true": y_true,
+        "y_pred": y_pred,
+        "sensitive": pd.DataFrame({"sex": sex, "race": race}),
+        "sample_weight": weight,
+    }
+
+
+def input_bytes(data: dict) -> int:
+    """Bytes held by the input arrays (including Python string objects)."""
+    return int(
+        data["y_true"].nbytes
+        + data["y_pred"].nbytes
+        + data["sample_weight"].nbytes
+        + data["sensitive"].memory_usage(deep=True, index=False).sum()
+    )
+
+
+def run_fairscope(data: dict):
+    from fairscope import GroupMetrics
+
+    gm = GroupMetrics(
+        data["y_true"],
+        data["y_pred"],
+        data["sensitive"],
+        metrics=FAIRSCOPE_METRICS,
+        sample_weight=data["sample_weight"],
+    )
+    gm.difference()
+    gm.ratio()
+    return gm
+
+
+def run_fairlearn(data: dict):
+    import functools
+
+    from fairlearn.metrics import (
+        MetricFrame,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score, precision_score
+
+    mf = MetricFrame(
+        metrics={
+            "selection_rate": selection_rate,
+            "true_positive_rate": true_positive_rate,
+            "false_positive_rate": false_positive_rate,
+            "precision": functools.partial(precision_score, zero_division=np.nan),
+            "accuracy": accuracy_score,
+        },
+        y_true=data["y_true"],
+        y_pred=data["y_pred"],
+        sensitive_features=data["sensitive"],
+        sample_params={
+            k: {"sample_weight": data["sample_weight"]}
+            for k in [
+                "selection_rate",
+                "true_positive_rate",
+                "false_positive_rate",
+                "precision",
+                "accuracy",
+            ]
+        },
+    )
+    mf.difference()
+    mf.ratio()
+    return mf
+
+
+def best_time(func, data: dict, repeat: int) -> tuple[float, object]:
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        out = func(data)
+        best = min(best, time.perf_counter() - start)
+    return best, out
+
+
+def peak_extra_memory(func, data: dict) -> int:
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base, _ = tracemalloc.get_traced_memory()
+    func(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak - base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [int(float(x)) for x in s.split(",")],
+        default=[100_000, 1_000_000, 10_000_000],
+        help="comma-separated row counts (default 100000,1000000,10000000)",
+    )
+    parser.add_argument(
+        "--fairlearn-max",
+        type=int,
+        default=1_000_000,
+        help="largest size at which fairlearn also runs (default 1000000)",
+    )
+    parser.add_argument("--skip-fairlearn", action="store_true", help="time fairscope only")
+    parser.add_argument("--repeat", type=int, default=3, help="fairscope repeats (best is kept)")
+    args = parser.parse_args()
+
+    run_fairscope(make_data(1000))  # import and warm up outside the timings
+    header = (
+        f"{'rows':>11} {'fairscope s':>12} {'fairlearn s':>12} {'speed-up':>9} "
+        f"{'input MB':>9} {'peak extra MB':>14} {'extra/input':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for n in args.sizes:
+        data = make_data(n)
+        fs_time, gm = best_time(run_fairscope, data, args.repeat)
+        peak = peak_extra_memory(run_fairscope, data)
+        size = input_bytes(data)
+        fl = "-"
+        ratio = "-"
+        if not args.skip_fairlearn and n <= args.fairlearn_max:
+            fl_time, mf = best_time(run_fairlearn, data, 1)
+            np.testing.assert_allclose(
+                gm.overall.to_numpy(), mf.overall.to_numpy(dtype=float), rtol=1e-9
+            )
+            fl = f"{fl_time:12.3f}"
+            ratio = f"{fl_time / fs_time:8.0f}x"
+        print(
+            f"{n:>11,} {fs_time:12.3f} {fl:>12} {ratio:>9} {size / 1e6:9.1f} "
+            f"{peak / 1e6:14.1f} {peak / size:12.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

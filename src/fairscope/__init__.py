@@ -43,7 +43,7 @@ _EXPORTS: dict[str, str] = {
     "Policy": "fairscope.policy",
     "load_policy": "fairscope.policy",
     "apply_policy": "fairscope.policy",
-    "compare": "fairscope.compare",
+    "compare": "fairscope.comparison",
     "counterfactual_flip_test": "fairscope.counterfactual",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}

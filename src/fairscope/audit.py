@@ -342,6 +342,7 @@ def audit_predictions(
         {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight},
         sensitive_features,
         data,
+        random_seed=random_state if isinstance(random_state, int) else None,
     )
     if policy is not None:
         from fairscope.policy import apply_policy

@@ -680,11 +680,15 @@ def metric_table(
     groups_in_findings = [
         g for (m, f, g) in findings if m == metric and f == feature and g not in set(rows["group"])
     ]
+    meta = result.metadata
+    total_rows = None
+    if meta.get("n_rows") is not None:
+        total_rows = int(meta["n_rows"]) - int(meta.get("n_dropped") or 0)
     body = []
     for _, row in rows.iterrows():
         group = str(row["group"])
         is_overall = group == OVERALL
-        n = row.get("n") if is_overall else sizes.n.get((feature, group), row.get("n"))
+        n = total_rows if is_overall else sizes.n.get((feature, group), row.get("n"))
         hide = not is_overall and sizes.hidden(feature, group)
         label = "overall" if is_overall else group
         if not is_overall and reference is not None and group == str(reference):
@@ -886,13 +890,12 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
     """Findings worst first (passing ones apart), and the waivers."""
     columns = [
         ("Status", False),
-        ("Check", False),
         ("Group", False),
+        ("What it means", False),
         ("Value (interval)", True),
         ("Threshold", True),
         ("n", True),
         ("Adjusted p-value", True),
-        ("What it means", False),
     ]
     problems, passes, waivers = [], [], []
     for f in result.worst_findings(len(result.findings)):
@@ -901,11 +904,13 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
         interval = fmt_interval(f.lower, f.upper)
         row = [
             status_cell(f.status.value),
-            cell(
-                f"{metric_label(f.metric)}, {f.comparison.replace('_', ' ')}",
-                sub=f"rule {f.rule_id}",
-            ),
             cell(f.group, sub=f"{f.feature}; reference {f.reference or '—'}"),
+            cell(
+                f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
+                cls="message",
+                sub=f"rule {f.rule_id}: {metric_label(f.metric)}, "
+                f"{f.comparison.replace('_', ' ')}",
+            ),
             cell(
                 note if hide else fmt_number(f.value),
                 sort=None if hide else f.value,
@@ -929,10 +934,6 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
                 note if hide else fmt_p(f.p_value_adjusted),
                 sort=None if hide else f.p_value_adjusted,
                 numeric=True,
-            ),
-            cell(
-                f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
-                cls="message",
             ),
         ]
         (passes if f.status == Status.PASS else problems).append(row)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from fairscope.intervals import (
@@ -61,7 +63,7 @@ def test_clopper_pearson_accepts_non_integer_effective_counts_monotonically():
 
 
 def test_binomial_interval_rejects_unknown_method():
-    with pytest.raises(ValueError, match="method='agresti'.*wilson"):
+    with pytest.raises(ValueError, match=r"method='agresti'.*wilson"):
         binomial_interval(1, 2, method="agresti")
 
 
@@ -98,3 +100,14 @@ def test_mover_interval_of_a_difference_covers_95_percent_of_2000_simulated_data
     lower, upper = mover_difference(x1 / n1, l1, u1, x2 / n2, l2, u2)
     coverage = np.mean((lower <= p1 - p2) & (p1 - p2 <= upper))
     assert 0.93 <= coverage <= 0.97
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 5000), frac=st.floats(0, 1), level=st.sampled_from([0.8, 0.95, 0.99]))
+def test_rate_intervals_contain_the_estimate_and_nest_by_level(n, frac, level):
+    x = round(frac * n)
+    for method in ("wilson", "clopper-pearson"):
+        lower, upper = binomial_interval(x, n, level, method)
+        assert 0 <= lower <= x / n <= upper <= 1
+        wide_lo, wide_hi = binomial_interval(x, n, 0.999, method)
+        assert wide_lo <= lower and upper <= wide_hi

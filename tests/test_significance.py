@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from fairscope import GroupMetrics
@@ -21,9 +23,7 @@ from fairscope.significance import (
 @pytest.mark.parametrize(("x1", "n1", "x2", "n2"), [(30, 100, 45, 100), (5, 40, 60, 210)])
 def test_z_test_equals_pearson_chi_square_without_correction(x1, n1, x2, n2):
     z, p = two_proportion_z_test(x1, n1, x2, n2)
-    chi2, p_chi2, dof, _ = stats.chi2_contingency(
-        [[x1, n1 - x1], [x2, n2 - x2]], correction=False
-    )
+    chi2, p_chi2, _, _ = stats.chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False)
     assert z**2 == pytest.approx(chi2, rel=1e-12)
     assert p == pytest.approx(p_chi2, rel=1e-10)
     assert np.sign(z) == np.sign(x1 / n1 - x2 / n2)
@@ -74,7 +74,9 @@ def test_benjamini_hochberg_adjustment_matches_a_hand_computed_example():
 
 def test_benjamini_hochberg_takes_the_running_minimum_from_the_top():
     # 0.02*3/2 = 0.03 would exceed the adjusted largest p 0.025 -> capped at 0.025.
-    np.testing.assert_allclose(adjust_p_values([0.001, 0.02, 0.025], "fdr_bh"), [0.003, 0.025, 0.025])
+    np.testing.assert_allclose(
+        adjust_p_values([0.001, 0.02, 0.025], "fdr_bh"), [0.003, 0.025, 0.025]
+    )
 
 
 def test_adjusted_p_values_never_exceed_one_and_reject_unknown_corrections():
@@ -104,7 +106,7 @@ def test_each_metric_is_tested_on_its_own_denominator_population():
     # FDR among predicted positives (100 vs 30 rows) differs strongly.
     assert pairs.loc["false_discovery_rate", "n_tested"] == 30
     assert pairs.loc["false_discovery_rate", "n_tested_reference"] == 100
-    z, p = two_proportion_z_test(20, 30, 20, 100)
+    _, p = two_proportion_z_test(20, 30, 20, 100)
     assert pairs.loc["false_discovery_rate", "p_value"] == pytest.approx(p)
 
 
@@ -120,9 +122,7 @@ def test_tests_report_columns_sizes_and_holm_adjusted_p_values():
     # count and f1 are not rates: not tested.
     assert set(tests["metric"]) == {"false_positive_rate", "false_discovery_rate"}
     pairs = tests[tests["g"] != ALL_GROUPS]
-    np.testing.assert_allclose(
-        pairs["p_value_adjusted"], adjust_p_values(pairs["p_value"], "holm")
-    )
+    np.testing.assert_allclose(pairs["p_value_adjusted"], adjust_p_values(pairs["p_value"], "holm"))
     assert (pairs[["n", "n_reference"]].to_numpy() == 200).all()
     assert (tests["correction"] == "holm").all()
 
@@ -180,3 +180,16 @@ def test_undefined_rates_are_reported_untested():
     row = gm.tests(reference="a").iloc[0]
     assert row["test"] == "none" and np.isnan(row["p_value"])
     assert np.isnan(row["p_value_adjusted"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=30))
+def test_adjusted_p_values_dominate_raw_ones_and_holm_dominates_bh(p):
+    p = np.array(p)
+    holm, bh = adjust_p_values(p, "holm"), adjust_p_values(p, "fdr_bh")
+    assert np.all(holm >= p - 1e-15) and np.all(bh >= p - 1e-15)
+    assert np.all(holm >= bh - 1e-12)
+    assert np.all(adjust_p_values(p, "bonferroni") >= holm - 1e-12)
+    # Adjustment keeps the order of the p-values.
+    order = np.argsort(p, kind="mergesort")
+    assert np.all(np.diff(holm[order]) >= -1e-12) and np.all(np.diff(bh[order]) >= -1e-12)

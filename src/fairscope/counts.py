@@ -9,6 +9,7 @@ it. Counts from partitions of the data add up (:meth:`GroupCounts.combine`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -98,14 +99,31 @@ class GroupCounts:
         """Add the counts of another partition of the same audit.
 
         Groups are matched by label; a group seen in only one partition keeps
-        its counts. The result does not depend on the order of partitions.
+        its counts. Groups keep the documented order (see
+        :mod:`fairscope.groups`): each feature's values are ordered consistently
+        with both partitions (so a categorical order survives), and values whose
+        relative order neither partition shows are ordered by label. The result
+        does not depend on the order of partitions.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from fairscope.counts import reduce_confusion
+        >>> a = reduce_confusion([1, 0], [1, 0], np.array([0, 1]), pd.Index(["x", "y"], name="g"))
+        >>> b = reduce_confusion([1], [0], np.array([0]), pd.Index(["z"], name="g"))
+        >>> a.combine(b).to_frame()
+           n   tn   fp   fn   tp
+        g
+        x  1  0.0  0.0  0.0  1.0
+        y  1  1.0  0.0  0.0  0.0
+        z  1  0.0  0.0  1.0  0.0
         """
         if self.features != other.features:
             raise ValueError(
                 f"cannot combine counts over features {self.features} and {other.features}"
             )
-        union = self.groups.union(other.groups, sort=False)
-        union = _sort_groups(union)
+        union = self.groups.append(other.groups).unique()
+        union = _ordered(union, _level_ranks([self.groups, other.groups]))
         out = {}
         for name in ("weighted", "rows", "squared_weights"):
             total = np.zeros((len(union), len(CELLS)), dtype=getattr(self, name).dtype)
@@ -117,7 +135,10 @@ class GroupCounts:
         )
 
     def marginal(self, feature: str | list[str]) -> GroupCounts:
-        """Counts of one feature (or a subset of features) on its own, summed over the others."""
+        """Counts of one feature (or a subset of features) on its own, summed over the others.
+
+        The groups are in the order a direct audit of those features gives.
+        """
         wanted = [feature] if isinstance(feature, str) else list(feature)
         unknown = [f for f in wanted if f not in self.features]
         if unknown:
@@ -125,16 +146,18 @@ class GroupCounts:
                 f"{unknown[0]!r} is not a sensitive feature of this audit; "
                 f"choose from {list(self.features)}"
             )
+        if len(set(wanted)) != len(wanted):
+            raise ValueError(f"feature names a sensitive feature twice: {wanted!r}")
         if wanted == list(self.features):
             return self
-        frame_index = self.groups
-        keys = (
-            frame_index.droplevel([f for f in self.features if f not in wanted])
-            if isinstance(frame_index, pd.MultiIndex)
-            else frame_index
-        )
+        ranks = _level_ranks([self.groups])
+        ranks = [ranks[self.features.index(f)] for f in wanted]
+        keys = self.groups.droplevel([f for f in self.features if f not in wanted])
+        if len(wanted) > 1:
+            keys = keys.reorder_levels(wanted)
         codes, uniques = pd.factorize(keys, sort=False)
-        order = _sort_groups(pd.Index(uniques) if len(wanted) == 1 else uniques)
+        uniques = pd.Index(uniques) if len(wanted) == 1 else uniques
+        order = _ordered(uniques, ranks)
         position = order.get_indexer(uniques)[codes]
         out = {}
         for name in ("weighted", "rows", "squared_weights"):
@@ -150,6 +173,7 @@ class GroupCounts:
 
 
 def _sort_key(label: str) -> tuple:
+    """Order of labels whose relative order no table shows: numbers, text, missing."""
     from fairscope.groups import MISSING
 
     if label == MISSING:
@@ -160,12 +184,60 @@ def _sort_key(label: str) -> tuple:
         return (1, 0.0, label)
 
 
-def _sort_groups(index: pd.Index) -> pd.Index:
-    """Order merged group labels: numbers numerically, then text, missing last."""
-    if isinstance(index, pd.MultiIndex):
-        order = sorted(range(len(index)), key=lambda i: tuple(_sort_key(v) for v in index[i]))
-    else:
-        order = sorted(range(len(index)), key=lambda i: _sort_key(index[i]))
+def _tuples(index: pd.Index) -> list[tuple]:
+    return [key if isinstance(key, tuple) else (key,) for key in index]
+
+
+def _level_ranks(indexes: list[pd.Index]) -> list[dict[str, int]]:
+    """Rank of each value of each feature, consistent with the order of every index.
+
+    Group tables are ordered lexicographically by the per-feature order, so
+    within a run of groups sharing the values of the earlier features, the
+    values of the next feature ascend. Those pairs are merged with a
+    topological sort; ties (and any contradiction) fall back to label order.
+    This runs over groups, never rows.
+    """
+    keyed = [_tuples(index) for index in indexes]
+    ranks = []
+    for level in range(indexes[0].nlevels):
+        values = {key[level] for keys in keyed for key in keys}
+        after: dict[str, set[str]] = {v: set() for v in values}
+        for keys in keyed:
+            for a, b in pairwise(keys):
+                if a[:level] == b[:level] and a[level] != b[level]:
+                    after[a[level]].add(b[level])
+        ranks.append(_topological_ranks(values, after))
+    return ranks
+
+
+def _topological_ranks(values: set[str], after: dict[str, set[str]]) -> dict[str, int]:
+    import heapq
+
+    before_count = dict.fromkeys(values, 0)
+    for successors in after.values():
+        for b in successors:
+            before_count[b] += 1
+    ready = [(_sort_key(v), v) for v in values if before_count[v] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, value = heapq.heappop(ready)
+        order.append(value)
+        for b in after[value]:
+            before_count[b] -= 1
+            if before_count[b] == 0:
+                heapq.heappush(ready, (_sort_key(b), b))
+    if len(order) < len(values):  # the tables disagree: order by label
+        order = sorted(values, key=_sort_key)
+    return {v: i for i, v in enumerate(order)}
+
+
+def _ordered(index: pd.Index, ranks: list[dict[str, int]]) -> pd.Index:
+    """The groups of ``index`` sorted lexicographically by per-feature rank."""
+    keys = _tuples(index)
+    order = sorted(
+        range(len(keys)), key=lambda i: tuple(r[v] for r, v in zip(ranks, keys[i], strict=True))
+    )
     return index[order]
 
 

@@ -176,8 +176,8 @@ def equal_opportunity_difference(
     Examples
     --------
     >>> from fairscope import equal_opportunity_difference
-    >>> equal_opportunity_difference([1, 1, 1, 1], [1, 1, 1, 0],
-    ...                              sensitive_features=["a", "a", "b", "b"])  # doctest: +SKIP
+    >>> equal_opportunity_difference([1, 1, 0, 1, 1, 0], [1, 1, 0, 1, 0, 0],
+    ...                              sensitive_features=["a", "a", "a", "b", "b", "b"])
     0.5
     """
     gm = _frame(

@@ -12,6 +12,7 @@ import pandas as pd
 from fairscope.bootstrap import check_bootstrap_args
 from fairscope.counts import GroupCounts, reduce_confusion
 from fairscope.groups import encode_groups
+from fairscope.groups import value_label as group_value_label
 from fairscope.inputs import binary_inputs
 from fairscope.intervals import (
     binomial_interval,
@@ -62,8 +63,12 @@ class GroupMetrics:
         Non-negative weight of each row.
     pos_label : default 1
         The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame, optional
-        Table holding the columns named by the other arguments.
+    data : pandas.DataFrame or engine data, optional
+        Table holding the columns named by the other arguments. A polars
+        DataFrame or LazyFrame, pyarrow Table, DuckDB relation, Spark DataFrame
+        or a path / glob of Parquet or CSV files is reduced to counts inside its
+        engine (see :mod:`fairscope.engines`); then the other arguments must be
+        column names.
     dropna : bool, default False
         Drop rows whose ``y_true``, ``y_pred`` or ``sample_weight`` is missing
         (the count is kept in :attr:`dropped`) instead of raising.
@@ -142,6 +147,29 @@ class GroupMetrics:
         self._metrics = resolve_metrics(metrics)
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
+        if data is not None and not isinstance(data, pd.DataFrame):
+            # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
+            from fairscope.engines import confusion_counts
+
+            reduced = confusion_counts(
+                data,
+                y_true,
+                y_pred,
+                sensitive_features,
+                sample_weight=sample_weight,
+                pos_label=pos_label,
+                dropna=dropna,
+            )
+            self._init_from_counts(
+                reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
+            )
+            self._init_inference(n_boot, random_state, bootstrap)
+            self.pos_label = reduced.pos_label
+            self.n_rows = reduced.n_rows
+            self.dropped = dict(reduced.dropped)
+            self.n_dropped = reduced.n_dropped
+            self.missing_sensitive = dict(reduced.missing_sensitive)
+            return
         inputs = binary_inputs(
             y_true,
             y_pred,
@@ -356,9 +384,11 @@ class GroupMetrics:
                     f"{index.nlevels} values in the order {list(self.sensitive_features)}, "
                     "or a strategy 'largest', 'best', 'overall'."
                 )
-            key = tuple(str(v) for v in label)
+            key = tuple(group_value_label(v) for v in label)
         else:
-            key = str(label[0] if isinstance(label, tuple) and len(label) == 1 else label)
+            key = group_value_label(
+                label[0] if isinstance(label, tuple) and len(label) == 1 else label
+            )
         if key not in index:
             known = [group_label(k, self.sensitive_features) for k in index[:10]]
             raise ValueError(
@@ -542,6 +572,27 @@ class GroupMetrics:
         ]
         return pd.DataFrame(rows, columns=list(features))
 
+    def _tidy(self, keys: Any, blocks: list[dict[str, Any]]) -> pd.DataFrame:
+        """One tidy table: the group columns of ``keys`` repeated for each block of columns.
+
+        Built column-wise in numpy and handed to pandas once (inserting columns one by one
+        costs more than the bootstrap itself).
+        """
+        if not blocks:
+            return pd.DataFrame()
+        index = self._index_frame(keys)
+        size = len(index)
+        columns: dict[str, Any] = {
+            f: np.tile(index[f].to_numpy(dtype=object), len(blocks)) for f in index.columns
+        }
+        for name in blocks[0]:
+            parts = [np.asarray(block[name]) for block in blocks]
+            if all(part.ndim == 0 for part in parts):
+                columns[name] = np.repeat(np.array([part.item() for part in parts]), size)
+            else:
+                columns[name] = np.concatenate([np.broadcast_to(part, (size,)) for part in parts])
+        return pd.DataFrame(columns)
+
     def confidence_intervals(self) -> pd.DataFrame:
         """Intervals of every metric per group and overall, as a tidy table.
 
@@ -576,22 +627,24 @@ class GroupMetrics:
         wanted = [j for j, m in enumerate(self._metrics) if not m.uses_row_counts]
         if self._bootstrapped and wanted:
             boot_lo, boot_hi = self._bootstrap_interval(lambda v: v)
-        frames = []
+        blocks = []
         for j in wanted:
             metric = self._metrics[j]
             est, lo, hi, n = self._metric_intervals(metric)
             method = self._interval_name if metric.is_proportion else "none"
             if self._bootstrapped:
                 lo, hi, method = boot_lo[:, j], boot_hi[:, j], self._interval_name
-            frame = self._index_frame(keys)
-            frame["metric"] = metric.name
-            frame["estimate"] = est
-            frame["lower"] = lo
-            frame["upper"] = hi
-            frame["n"] = n
-            frame["method"] = method
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            blocks.append(
+                {
+                    "metric": metric.name,
+                    "estimate": est,
+                    "lower": lo,
+                    "upper": hi,
+                    "n": n,
+                    "method": method,
+                }
+            )
+        return self._tidy(keys, blocks)
 
     def disparity_intervals(
         self, kind: Literal["ratio", "difference"] = "difference", reference: Any = "largest"
@@ -643,7 +696,7 @@ class GroupMetrics:
                     return values[..., :n_groups, :] / ref
 
             boot_lo, boot_hi = self._bootstrap_interval(statistic)
-        frames = []
+        blocks = []
         for j, metric in enumerate(self._metrics):
             if metric.uses_row_counts:
                 continue
@@ -664,31 +717,33 @@ class GroupMetrics:
             if not metric.is_proportion and not self._bootstrapped:
                 method = "none"
             is_ref = np.arange(n_groups) == r
-            frame = self._index_frame(groups)
-            frame["metric"] = metric.name
-            frame["kind"] = kind
-            frame["reference"] = (
-                key if key == OVERALL else group_label(key, self.sensitive_features)
+            blocks.append(
+                {
+                    "metric": metric.name,
+                    "kind": kind,
+                    "reference": (
+                        key if key == OVERALL else group_label(key, self.sensitive_features)
+                    ),
+                    "estimate": value,
+                    "lower": np.where(is_ref, np.nan, lower),
+                    "upper": np.where(is_ref, np.nan, upper),
+                    "value": p,
+                    "reference_value": est[r],
+                    "n": self._counts.group_rows,
+                    "n_reference": (
+                        int(self._counts.group_rows.sum())
+                        if key == OVERALL
+                        else int(self._counts.group_rows[r])
+                    ),
+                    "is_reference": is_ref,
+                    "method": method,
+                }
             )
-            frame["estimate"] = value
-            frame["lower"] = np.where(is_ref, np.nan, lower)
-            frame["upper"] = np.where(is_ref, np.nan, upper)
-            frame["value"] = p
-            frame["reference_value"] = est[r]
-            frame["n"] = self._counts.group_rows
-            frame["n_reference"] = (
-                int(self._counts.group_rows.sum())
-                if key == OVERALL
-                else int(self._counts.group_rows[r])
-            )
-            frame["is_reference"] = is_ref
-            frame["method"] = method
-            frames.append(frame)
         self.reference_ = {
             name: key if key == OVERALL else group_label(key, self.sensitive_features)
             for name, key in refs.items()
         }
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return self._tidy(groups, blocks)
 
     def difference_intervals(self, method: str = "between_groups") -> pd.DataFrame:
         """:meth:`difference` of each metric with an interval, as a tidy table.

@@ -2,7 +2,8 @@
 
 Group order is stable and documented: within one feature, categories of a
 pandas ``Categorical`` keep their declared order; other values are sorted
-(numbers numerically, strings lexicographically, booleans False before True);
+(numbers numerically, strings lexicographically, numbers before strings in a
+column that mixes them, booleans False before True);
 the missing-value group, labelled :data:`MISSING`, always comes last. For
 several features, groups are the observed intersections, ordered
 lexicographically by the per-feature order. Labels are shown as strings.
@@ -46,7 +47,8 @@ class EncodedGroups:
     missing: dict[str, int]
 
 
-def _label(value: object) -> str:
+def value_label(value: object) -> str:
+    """The string label of a sensitive-feature value (``1.0`` is shown as ``"1"``)."""
     if isinstance(value, float) and value.is_integer():
         # 1.0 read from a CSV with missing values is the integer group 1
         return str(int(value))
@@ -87,7 +89,7 @@ def encode_feature(values: pd.Series | np.ndarray, name: str) -> tuple[np.ndarra
         n_missing = int(np.count_nonzero(missing_mask))
         if n_missing:
             codes[missing_mask] = len(uniques)
-    labels = [_label(v) for v in uniques]
+    labels = [value_label(v) for v in uniques]
     if len(set(labels)) != len(labels):
         duplicated = sorted({lab for lab in labels if labels.count(lab) > 1})
         raise ValueError(
@@ -123,7 +125,7 @@ def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list]:
         _, ordered = pd.factorize(seen, sort=True)
     except TypeError:
         # Mixed types (e.g. numbers and strings) cannot be ordered; order by label.
-        ordered = sorted(pd.unique(seen.to_numpy(dtype=object)), key=_label)
+        ordered = sorted(pd.unique(seen.to_numpy(dtype=object)), key=value_label)
     ordered = pd.Index(ordered, tupleize_cols=False)
     out = np.empty(len(series), dtype=code_dtype(len(ordered) + 1))
     start = 0

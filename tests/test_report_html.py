@@ -244,7 +244,10 @@ def test_reproducibility_block_lists_the_versions(failing_report):
     result, html = failing_report
     part = html[html.index('id="reproducibility"') :]
     for key, value in result.reproducibility.items():
-        assert f"<dt>{key}</dt><dd>{escape(value)}</dd>" in part
+        if isinstance(value, str):
+            assert f"<dt>{key}</dt><dd>{escape(value)}</dd>" in part
+    digest = result.reproducibility["inputs"]["y_true"]["sha256"]
+    assert f"<dt>inputs.y_true.sha256</dt><dd>{digest}</dd>" in part
 
 
 def test_tables_without_a_section_go_to_the_appendix():

@@ -560,9 +560,16 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     if result.policy:
         policy = result.policy
         name = policy.get("name") or "custom policy"
+        version = f" version {policy['version']}" if policy.get("version") else ""
         rules = policy.get("rules") or []
-        digest = result.reproducibility.get("policy_sha256") or policy.get("sha256")
-        add("Policy", f"{name}: {len(rules)} rules" + (f" (SHA-256 {digest})" if digest else ""))
+        digest = policy.get("hash") or policy.get("sha256")
+        add(
+            "Policy",
+            f"{name}{version}: {_plural(len(rules), 'rule', 'rules')}"
+            + (f" (SHA-256 {digest})" if digest else ""),
+        )
+        add("Policy description", policy.get("description"))
+        add("Policy source", policy.get("source"))
     else:
         add("Policy", "none (nothing judged)")
     add("Fails on", ", ".join(result.fail_on))
@@ -580,6 +587,8 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     ci, method = meta.pop("ci", None), meta.pop("ci_method", None)
     if ci is not None:
         add("Intervals", f"{fmt_number(float(ci) * 100, digits=0)}% ({method})")
+    add("Waivers checked on", meta.pop("policy_checked_on", None))
+    meta.pop("expired_waivers", None)  # listed with the waivers, under Findings
     meta.pop("task", None)
     for key, value in meta.items():
         if key == "model_card":
@@ -778,6 +787,11 @@ def metric_sections(
     findings = _findings_index(result)
     tests = _tests_index(result)
     feature_sets = list(result.metadata.get("feature_sets") or dict.fromkeys(intervals["feature"]))
+    policy_rules = {
+        str(r.get("id")): r
+        for r in (result.policy or {}).get("rules", [])
+        if isinstance(r, dict) and r.get("id") is not None
+    }
     sections = []
     for metric in metric_names(result):
         sid = slug(f"metric-{metric}", used)
@@ -824,6 +838,8 @@ def metric_sections(
                         "text": f"{r[1].replace('_', ' ')} must be "
                         f"{'at least' if r[4] == 'min' else 'at most'} {fmt_number(r[2])}"
                         + ("" if r[3] is None else f" (warn beyond {fmt_number(r[3])})"),
+                        "description": policy_rules.get(r[0], {}).get("description") or "",
+                        "direction": policy_rules.get(r[0], {}).get("direction") or "",
                     }
                     for r in rules
                     if r[2] is not None
@@ -940,7 +956,7 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
         if f.waiver:
             w = f.waiver
             expiry = w.get("expires") or w.get("expiry") or w.get("expires_on")
-            active = f.status == Status.WAIVED
+            active = w.get("state", "active" if f.status == Status.WAIVED else "") == "active"
             waivers.append(
                 {
                     "rule": f.rule_id,
@@ -949,11 +965,27 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
                     "justification": str(w.get("justification", "—")),
                     "owner": str(w.get("owner", "—")),
                     "expiry": "—" if expiry is None else str(expiry),
-                    "state": "active" if active else "expired or not applicable",
+                    "state": "active" if active else str(w.get("state") or "not applied"),
                     "active": active,
                     "status": status_cell(f.status.value),
                 }
             )
+    for w in result.metadata.get("expired_waivers") or []:
+        if not isinstance(w, dict) or w.get("matched"):
+            continue  # matched ones are listed with their finding above
+        waivers.append(
+            {
+                "rule": str(w.get("rule", "—")),
+                "group": str(w.get("group", "—")),
+                "feature": str(w.get("feature") or "—"),
+                "justification": str(w.get("justification", "—")),
+                "owner": str(w.get("owner", "—")),
+                "expiry": str(w.get("expires", "—")),
+                "state": "expired (matched no finding)",
+                "active": False,
+                "status": status_cell(None),
+            }
+        )
     cols = [{"label": c, "numeric": n} for c, n in columns]
     return {
         "problems": {

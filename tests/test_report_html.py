@@ -399,3 +399,57 @@ def test_a_typical_audit_report_is_under_one_megabyte(compas_csv):
     html = to_html(result)
     assert len(html.encode("utf-8")) < 1_000_000
     assert "African-American" in html
+
+
+# -- with the policy engine and the JSON round trip ----------------------------------------------
+
+
+def policy_with_waivers() -> dict:
+    return {
+        "name": "lending <fairness>",
+        "version": "2",
+        "rules": [
+            {"id": "ff", "metric": "selection_rate", "comparison": "ratio", "fail": 0.8},
+            {"id": "tpr-gap", "metric": "tpr", "comparison": "difference", "fail": 0.1},
+        ],
+        "waivers": [
+            {
+                "rule": "ff",
+                "group": "b",
+                "justification": "pilot <region>",
+                "owner": "risk",
+                "expires": "2030-06-30",
+            },
+            {
+                "rule": "tpr-gap",
+                "group": "b",
+                "justification": "old",
+                "owner": "ops",
+                "expires": "2020-01-01",
+            },
+        ],
+    }
+
+
+def test_report_rebuilt_from_saved_json_is_identical():
+    from fairscope.policy import apply_policy
+
+    result = small_audit()
+    apply_policy(result, policy_with_waivers(), today="2026-01-01")
+    rebuilt = AuditResult.from_json(result.to_json())
+    options = {"title": "Loans", "suppress_below": 5, "metadata": {"ticket": "https://x.org/1"}}
+    assert to_html(rebuilt, **options) == to_html(result, **options)
+
+
+def test_policy_findings_waivers_and_expiry_are_reported():
+    from fairscope.policy import apply_policy
+
+    result = small_audit()
+    apply_policy(result, policy_with_waivers(), today="2026-01-01")
+    statuses = {f.rule_id: f.status.value for f in result.findings if f.group == "b"}
+    assert statuses["ff"] == "WAIVED"  # b is selected far less often, but waived
+    html = to_html(result)
+    waivers = html[html.index("<h3>Waivers</h3>") : html.index('id="metrics"')]
+    assert "pilot &lt;region&gt;" in waivers and "2030-06-30" in waivers and ">active<" in waivers
+    assert "2020-01-01" in waivers and ">expired<" in waivers
+    assert "lending &lt;fairness&gt; version 2: 2 rules" in html

@@ -51,6 +51,12 @@ DATASET_TABLES: dict[str, tuple[str, str]] = {
         "How well other features predict the sensitive attribute. A strong proxy lets a model "
         "discriminate even when the sensitive feature itself is left out.",
     ),
+    "proxy_model": (
+        "Proxy model (all features together)",
+        "A cross-validated classifier predicting each sensitive feature from all other features "
+        "together; an AUC well above 0.5 means the features jointly encode the sensitive "
+        "attribute, even when no single feature does.",
+    ),
     "feature_shift": (
         "Feature shift across groups",
         "How differently features are distributed across groups (standardized mean difference "
@@ -75,7 +81,7 @@ SCORE_TABLES: dict[str, tuple[str, str]] = {
     ),
 }
 #: Most rows of a table printed in the report (the JSON has them all).
-MAX_TABLE_ROWS = 500
+MAX_TABLE_ROWS = 200
 _FEATURE_COLUMNS = ("feature", "sensitive_feature", "feature_set")
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
@@ -924,8 +930,7 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
             cell(
                 f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
                 cls="message",
-                sub=f"rule {f.rule_id}: {metric_label(f.metric)}, "
-                f"{f.comparison.replace('_', ' ')}",
+                sub=f"rule {f.rule_id}: {metric_label(f.metric)}, {f.comparison.replace('_', ' ')}",
             ),
             cell(
                 note if hide else fmt_number(f.value),
@@ -1040,6 +1045,7 @@ def table_sections(
                     table, f"{title} (table “{name}”)", sizes, slug(f"t-{name}", used)
                 ),
                 "collapsed": len(table) > 60,
+                "grid": name in ("threshold_sweep", "calibration"),
             }
         )
     return sections
@@ -1058,9 +1064,15 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if value is None or "group" not in table.columns:
             return []
-        lower, upper = _first(table.columns, ("lower",)), _first(table.columns, ("upper",))
+        lower = _first(table.columns, (f"{value}_lower", "lower"))
+        upper = _first(table.columns, (f"{value}_upper", "upper"))
+        keys = [c for c in (fcol, "class") if c and c in table.columns]
         out = []
-        for feature, rows in table.groupby(fcol, sort=False) if fcol else [("", table)]:
+        for key, rows in table.groupby(keys, sort=False) if keys else [((), table)]:
+            key = key if isinstance(key, tuple) else (key,)
+            feature = " ".join(
+                str(k) if c != "class" else f"(class {k})" for c, k in zip(keys, key, strict=True)
+            )
             rows = rows[rows["group"] != OVERALL]
             if rows.empty or len(out) >= 8:
                 continue
@@ -1073,7 +1085,7 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
                 rows[value].tolist(),
                 rows[lower].tolist() if lower else None,
                 rows[upper].tolist() if upper else None,
-                suppressed=[sizes.hidden(str(feature) if fcol else None, g) for g in groups],
+                suppressed=[sizes.hidden(str(key[0]) if fcol else None, g) for g in groups],
                 suppress_note=sizes.note or "suppressed",
                 xlabel=value.replace("_", " "),
                 title=f"{value.replace('_', ' ')} by {feature}".strip(),

@@ -453,3 +453,37 @@ def test_policy_findings_waivers_and_expiry_are_reported():
     assert "pilot &lt;region&gt;" in waivers and "2030-06-30" in waivers and ">active<" in waivers
     assert "2020-01-01" in waivers and ">expired<" in waivers
     assert "lending &lt;fairness&gt; version 2: 2 rules" in html
+
+
+def test_regression_audit_gets_metric_sections_from_its_disparities():
+    rng = np.random.default_rng(8)
+    group = rng.choice(["a", "b"], 400)
+    y = rng.normal(size=400)
+    pred = y + rng.normal(size=400) * np.where(group == "a", 0.5, 1.0)
+    result = fairscope.audit_predictions(y, pred, sensitive_features=group)
+    assert result.task == "regression"
+    html = to_html(result)
+    h3 = headings(html, 3)
+    assert "Mean absolute error not judged" in h3
+    wide = result.tables["regression_metrics"]
+    row = wide[wide["group"] == "b"].iloc[0]
+    assert f">{row['mean_absolute_error']:.3f}<" in html
+    assert f"{row['mean_prediction_lower']:.3f} – {row['mean_prediction_upper']:.3f}" in html
+
+
+def test_multiclass_audit_gets_one_block_per_class():
+    from fairscope.report.content import build_report
+    from fairscope.report.html import render
+
+    rng = np.random.default_rng(9)
+    group = rng.choice(["a", "b"], 600)
+    y = rng.integers(0, 3, 600)
+    pred = np.where(rng.random(600) < 0.7, y, rng.integers(0, 3, 600))
+    result = fairscope.audit_predictions(y, pred, sensitive_features=group)
+    assert result.task == "multiclass"
+    report = build_report(result, plots=False)
+    section = next(s for s in report["metric_sections"] if s["metric"] == "true_positive_rate")
+    assert [b["feature"] for b in section["blocks"]] == [
+        f"sensitive_feature, class {c}" for c in (0, 1, 2)
+    ]
+    assert "True positive rate by sensitive_feature, class 2" in render(report)

@@ -199,7 +199,9 @@ class Sizes:
         self.k = suppress_below
         self.note = f"suppressed (n < {suppress_below})" if suppress_below else ""
         self.n: dict[tuple[str, str], int] = {}
-        for name in ("group_metrics", "counts", "representation"):
+        from fairscope.plots import SIZE_TABLES
+
+        for name in SIZE_TABLES:
             table = result.tables.get(name)
             if table is None or "group" not in table.columns:
                 continue
@@ -655,10 +657,11 @@ def _tests_index(result: AuditResult) -> dict[tuple[str, str, str], Any]:
 
 def metric_names(result: AuditResult) -> list[str]:
     """Metrics with per-group rows in the result, judged ones (worst first) before the rest."""
-    table = result.tables.get("intervals")
     names: list[str] = []
-    if table is not None and "metric" in table.columns:
-        names = [str(m) for m in dict.fromkeys(table["metric"])]
+    for name in ("intervals", "disparities"):
+        table = result.tables.get(name)
+        if table is not None and "metric" in table.columns:
+            names += [str(m) for m in dict.fromkeys(table["metric"]) if str(m) not in names]
     for f in result.findings:
         if f.metric not in names:
             names.append(f.metric)
@@ -676,12 +679,14 @@ def metric_table(
     findings: dict[tuple[str, str, str], list[Finding]],
     tests: dict[tuple[str, str, str], Any],
     table_id: str,
+    cls: Any = None,
 ) -> dict[str, Any] | None:
     """Group, n, value, interval, disparities, adjusted p-value and status of one metric."""
-    intervals = result.tables.get("intervals")
-    if intervals is None:
+    from fairscope.plots import metric_rows
+
+    rows = metric_rows(result, metric, feature, cls)
+    if rows is None:
         return None
-    rows = intervals[(intervals["feature"] == feature) & (intervals["metric"] == metric)]
     disparities = result.tables.get("disparities")
     disp: dict[tuple[str, str], Any] = {}
     reference = None
@@ -689,6 +694,8 @@ def metric_table(
         disparities.columns
     ):
         sub = disparities[(disparities["feature"] == feature) & (disparities["metric"] == metric)]
+        if cls is not None and "class" in sub.columns:
+            sub = sub[sub["class"].astype(str) == str(cls)]
         for _, row in sub.iterrows():
             disp[(str(row["kind"]), str(row["group"]))] = row
             reference = row.get("reference", reference)
@@ -774,11 +781,15 @@ def metric_table(
     ]
     return {
         "id": table_id,
-        "caption": f"{metric_label(metric)} by {feature}",
+        "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}",
         "columns": [{"label": c, "numeric": num} for c, num in columns],
         "rows": body,
         "note": "",
     }
+
+
+def _class_words(cls: Any) -> str:
+    return "" if cls is None else f", class {cls}"
 
 
 def metric_sections(
@@ -786,13 +797,22 @@ def metric_sections(
 ) -> list[dict[str, Any]]:
     """One section per metric, one block (table and plot) per feature set."""
     from fairscope.metrics import REGISTRY
+    from fairscope.plots import metric_classes
 
-    intervals = result.tables.get("intervals")
-    if intervals is None or not {"feature", "group", "metric"} <= set(intervals.columns):
+    source = next(
+        (
+            result.tables[name]
+            for name in ("intervals", "disparities")
+            if name in result.tables
+            and {"feature", "group", "metric"} <= set(result.tables[name].columns)
+        ),
+        None,
+    )
+    if source is None:
         return []
     findings = _findings_index(result)
     tests = _tests_index(result)
-    feature_sets = list(result.metadata.get("feature_sets") or dict.fromkeys(intervals["feature"]))
+    feature_sets = list(result.metadata.get("feature_sets") or dict.fromkeys(source["feature"]))
     policy_rules = {
         str(r.get("id")): r
         for r in (result.policy or {}).get("rules", [])
@@ -804,22 +824,33 @@ def metric_sections(
         judged = [f for f in result.findings if f.metric == metric]
         blocks = []
         for feature in feature_sets:
-            table = metric_table(
-                result, metric, feature, sizes, findings, tests, slug(f"t-{metric}-{feature}", used)
-            )
-            if table is None:
-                continue
-            svg = ""
-            if plots:
-                svg = _metric_plot(
+            for cls in metric_classes(result, metric, feature):
+                table = metric_table(
                     result,
                     metric,
                     feature,
                     sizes,
-                    used,
-                    bool([f for f in judged if f.feature == feature]),
+                    findings,
+                    tests,
+                    slug(f"t-{metric}-{feature}-{cls}", used),
+                    cls,
                 )
-            blocks.append({"feature": feature, "table": table, "svg": svg})
+                if table is None:
+                    continue
+                svg = ""
+                if plots:
+                    svg = _metric_plot(
+                        result,
+                        metric,
+                        feature,
+                        sizes,
+                        used,
+                        bool([f for f in judged if f.feature == feature]) and cls is None,
+                        cls,
+                    )
+                blocks.append(
+                    {"feature": f"{feature}{_class_words(cls)}", "table": table, "svg": svg}
+                )
         if not blocks:
             continue
         entry = REGISTRY.get(metric)
@@ -857,7 +888,13 @@ def metric_sections(
 
 
 def _metric_plot(
-    result: AuditResult, metric: str, feature: str, sizes: Sizes, used: set[str], judged: bool
+    result: AuditResult,
+    metric: str,
+    feature: str,
+    sizes: Sizes,
+    used: set[str],
+    judged: bool,
+    cls: Any = None,
 ) -> str:
     from fairscope import plots
     from fairscope.report.svg import figure_to_svg
@@ -865,7 +902,7 @@ def _metric_plot(
     kind = "disparity" if judged else "value"
     try:
         if kind == "value":
-            series = plots.value_series(result, metric, feature)
+            series = plots.value_series(result, metric, feature, cls)
         else:
             series = plots.disparity_series(result, metric, feature)
     except (ValueError, KeyError):
@@ -876,7 +913,14 @@ def _metric_plot(
         ]
     fig = plots.new_figure(len(series["groups"]), labels=series["groups"])
     ax = fig.add_subplot()
-    plots.draw_series(ax, series, kind=kind, metric=metric, feature=feature, suppress_below=sizes.k)
+    plots.draw_series(
+        ax,
+        series,
+        kind=kind,
+        metric=metric,
+        feature=f"{feature}{_class_words(cls)}",
+        suppress_below=sizes.k,
+    )
     label = metric_label(metric)
     if kind == "value":
         desc = (
@@ -899,9 +943,9 @@ def _metric_plot(
         )
     return figure_to_svg(
         fig,
-        title=f"{label} by {feature}",
+        title=f"{label} by {feature}{_class_words(cls)}",
         description=desc,
-        element_id=slug(f"p-{metric}-{feature}", used),
+        element_id=slug(f"p-{metric}-{feature}-{cls}", used),
     )
 
 
@@ -1365,6 +1409,8 @@ def build_report(
     shown = {*DATASET_TABLES, *SCORE_TABLES}
     if sections:
         shown |= {"intervals", "disparities", "group_metrics"}
+        if "intervals" not in result.tables:
+            shown.discard("disparities")  # its intervals are not in the metric tables
     appendix = [
         generic_table(table, f"Table “{name}”", sizes, slug(f"t-{name}", used))
         for name, table in result.tables.items()

@@ -198,7 +198,19 @@ def cli_page() -> str:
         return "\n".join(lines)
     from fairscope.cli import build_parser
 
-    parser = build_parser()
+    # argparse wraps usage to the terminal width: fix it so the page is the same everywhere
+    previous = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"
+    try:
+        return _cli_text(build_parser(), lines)
+    finally:
+        if previous is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = previous
+
+
+def _cli_text(parser: argparse.ArgumentParser, lines: list[str]) -> str:
     parser.prog = "fairscope"
     lines.append(
         "Generated from the command's own parser. Exit codes: `0` passed, `1` a policy (or "

@@ -69,7 +69,7 @@ def metrics_page() -> str:
             aliases = ", ".join(f"`{a}`" for a in m.aliases)
             lines.append(
                 f"| [`{m.name}`](#{m.name}) | {_cell(m.label)} | "
-                f"`{_cell(m.formula_text)}` | {m.direction} | {aliases} |"
+                f"`{m.formula_text}` | {m.direction} | {aliases} |"
             )
         lines.append("")
         for m in tasks[task]:

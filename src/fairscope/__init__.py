@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "Policy": "fairscope.policy",
     "load_policy": "fairscope.policy",
     "compare": "fairscope.comparison",
+    "counterfactual_flip_test": "fairscope.counterfactual",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
 
@@ -50,6 +51,7 @@ __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.audit import audit_predictions
+    from fairscope.counterfactual import counterfactual_flip_test
     from fairscope.counts import GroupCounts
     from fairscope.fairness import (
         demographic_parity_difference,
@@ -62,6 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from fairscope.group_metrics import GroupMetrics
     from fairscope.metrics import get_metric
+    from fairscope.model_audit import audit_model
     from fairscope.result import AuditResult, Finding, Status
     from fairscope.verdicts import interval_verdict
 

@@ -63,8 +63,12 @@ class GroupMetrics:
         Non-negative weight of each row.
     pos_label : default 1
         The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame, optional
-        Table holding the columns named by the other arguments.
+    data : pandas.DataFrame or engine data, optional
+        Table holding the columns named by the other arguments. A polars
+        DataFrame or LazyFrame, pyarrow Table, DuckDB relation, Spark DataFrame
+        or a path / glob of Parquet or CSV files is reduced to counts inside its
+        engine (see :mod:`fairscope.engines`); then the other arguments must be
+        column names.
     dropna : bool, default False
         Drop rows whose ``y_true``, ``y_pred`` or ``sample_weight`` is missing
         (the count is kept in :attr:`dropped`) instead of raising.
@@ -143,6 +147,29 @@ class GroupMetrics:
         self._metrics = resolve_metrics(metrics)
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
+        if data is not None and not isinstance(data, pd.DataFrame):
+            # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
+            from fairscope.engines import confusion_counts
+
+            reduced = confusion_counts(
+                data,
+                y_true,
+                y_pred,
+                sensitive_features,
+                sample_weight=sample_weight,
+                pos_label=pos_label,
+                dropna=dropna,
+            )
+            self._init_from_counts(
+                reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
+            )
+            self._init_inference(n_boot, random_state, bootstrap)
+            self.pos_label = reduced.pos_label
+            self.n_rows = reduced.n_rows
+            self.dropped = dict(reduced.dropped)
+            self.n_dropped = reduced.n_dropped
+            self.missing_sensitive = dict(reduced.missing_sensitive)
+            return
         inputs = binary_inputs(
             y_true,
             y_pred,
@@ -909,6 +936,48 @@ class GroupMetrics:
         )
         other.n_dropped = self.n_dropped
         return other
+
+    def plot(
+        self,
+        metric: str | None = None,
+        ax: Any = None,
+        *,
+        kind: Literal["value", "disparity"] = "value",
+        comparison: Literal["ratio", "difference"] = "ratio",
+        reference: Any = "largest",
+    ) -> Any:
+        """Bars of one metric per group with interval whiskers (a matplotlib figure).
+
+        Parameters
+        ----------
+        metric : str, optional
+            Metric name or alias; default the first computed metric besides ``count``.
+        ax : matplotlib Axes, optional
+            Draw there instead of on a new figure.
+        kind : {"value", "disparity"}, default "value"
+            The metric with the reference group's value as a line, or each
+            group's disparity to the reference with its MOVER interval.
+        comparison : {"ratio", "difference"}, default "ratio"
+            The disparity drawn when ``kind="disparity"``.
+        reference : group label or {"largest", "best", "overall"}, default "largest"
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features=["a", "a", "b", "b"])
+        >>> gm.plot("selection_rate").axes[0].get_xlabel()
+        'Selection rate'
+        """
+        from fairscope.plots import plot_group_metrics
+
+        return plot_group_metrics(
+            self, metric, ax, kind=kind, comparison=comparison, reference=reference
+        )
 
     def __repr__(self) -> str:
         return (

@@ -330,6 +330,178 @@ _METRICS: tuple[Metric, ...] = (
     ),
 )
 
+
+# -- metrics of other tasks (issue 4): computed from score histograms or moment sums,
+# not from the four confusion cells; ``task`` keeps them out of binary listings.
+_HANLEY = (
+    "J. A. Hanley and B. J. McNeil, The meaning and use of the area under a receiver "
+    "operating characteristic (ROC) curve, Radiology 143 (1982)"
+)
+_NAEINI = (
+    "M. P. Naeini, G. Cooper and M. Hauskrecht, Obtaining well calibrated probabilities "
+    "using Bayesian binning, AAAI 2015"
+)
+_BRIER = "G. W. Brier, Verification of forecasts expressed in terms of probability, MWR 78 (1950)"
+_REGRESSION_REF = (
+    "R. Berk et al., A convex framework for fair regression, FAT/ML 2017; "
+    "A. Agarwal, M. Dudik and Z. S. Wu, Fair regression, ICML 2019"
+)
+
+
+def _not_from_cells(name: str, task: str) -> Callable[[np.ndarray], np.ndarray]:
+    where = {
+        "score": "scores (fairscope.audit_predictions(..., y_score=...))",
+        "regression": "targets and predictions (fairscope.audit_predictions(..., "
+        "task='regression'))",
+    }[task]
+
+    def formula(cells: np.ndarray) -> np.ndarray:
+        raise ValueError(
+            f"metric {name!r} is a {task} metric computed from {where}, not from confusion "
+            "counts; it cannot be used in GroupMetrics."
+        )
+
+    return formula
+
+
+def _task_metric(
+    name: str,
+    label: str,
+    task: str,
+    direction: Direction,
+    definition: str,
+    formula_text: str,
+    reference: str,
+    aliases: tuple[str, ...] = (),
+) -> Metric:
+    return Metric(
+        name=name,
+        label=label,
+        definition=definition,
+        formula_text=formula_text,
+        direction=direction,
+        reference=reference,
+        aliases=aliases,
+        formula=_not_from_cells(name, task),
+        task=task,
+    )
+
+
+_TASK_METRICS: tuple[Metric, ...] = (
+    _task_metric(
+        "roc_auc",
+        "ROC AUC",
+        "score",
+        "higher",
+        "Probability that a random positive row scores higher than a random negative row "
+        "(ties count half).",
+        "P(s+ > s-) + P(s+ = s-) / 2",
+        _HANLEY,
+        ("auc", "roc_auc_score"),
+    ),
+    _task_metric(
+        "average_precision",
+        "Average precision",
+        "score",
+        "higher",
+        "Precision averaged over recall levels (area under the step-wise precision-recall curve).",
+        "sum_k (R_k - R_k-1) P_k",
+        _FAWCETT,
+        ("ap", "average_precision_score"),
+    ),
+    _task_metric(
+        "brier_score",
+        "Brier score",
+        "score",
+        "lower",
+        "Mean squared difference between the predicted probability and the label.",
+        "mean((p - y)^2)",
+        _BRIER,
+        ("brier", "brier_score_loss"),
+    ),
+    _task_metric(
+        "log_loss",
+        "Log loss",
+        "score",
+        "lower",
+        "Mean negative log-likelihood of the labels under the predicted probabilities.",
+        "-mean(y log p + (1 - y) log(1 - p))",
+        _BRIER,
+        ("cross_entropy",),
+    ),
+    _task_metric(
+        "expected_calibration_error",
+        "Expected calibration error",
+        "score",
+        "lower",
+        "Weighted mean, over equal-width score bins, of |mean score - share of positives|.",
+        "sum_b (n_b / N) |mean(p)_b - mean(y)_b|",
+        _NAEINI,
+        ("ece",),
+    ),
+    _task_metric(
+        "mean_prediction",
+        "Mean prediction",
+        "regression",
+        "neutral",
+        "Mean predicted value in the group (the regression analogue of the selection rate).",
+        "mean(y_pred)",
+        _REGRESSION_REF,
+        ("average_prediction",),
+    ),
+    _task_metric(
+        "mean_target",
+        "Mean target",
+        "regression",
+        "neutral",
+        "Mean true value in the group (the regression analogue of the base rate).",
+        "mean(y_true)",
+        _REGRESSION_REF,
+        ("average_target",),
+    ),
+    _task_metric(
+        "mean_error",
+        "Mean error (bias)",
+        "regression",
+        "neutral",
+        "Mean of prediction minus target; positive means the group is over-predicted.",
+        "mean(y_pred - y_true)",
+        _REGRESSION_REF,
+        ("bias", "mean_signed_error"),
+    ),
+    _task_metric(
+        "mean_absolute_error",
+        "Mean absolute error",
+        "regression",
+        "lower",
+        "Mean absolute difference between prediction and target.",
+        "mean(|y_pred - y_true|)",
+        _REGRESSION_REF,
+        ("mae",),
+    ),
+    _task_metric(
+        "root_mean_squared_error",
+        "Root mean squared error",
+        "regression",
+        "lower",
+        "Square root of the mean squared difference between prediction and target.",
+        "sqrt(mean((y_pred - y_true)^2))",
+        _REGRESSION_REF,
+        ("rmse",),
+    ),
+    _task_metric(
+        "r2",
+        "R squared",
+        "regression",
+        "higher",
+        "Share of the group's target variance explained by the predictions.",
+        "1 - SSE / SST",
+        _REGRESSION_REF,
+        ("r2_score", "r_squared"),
+    ),
+)
+_METRICS = _METRICS + _TASK_METRICS
+
 #: Metrics by canonical name, in declaration order.
 REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
 

@@ -1,0 +1,51 @@
+"""Engines: the reduce step (rows -> small per-group tables) run where the data lives.
+
+fairscope computes every audit from sufficient statistics. This package pushes
+the one pass over the rows into the engine holding them (polars, pyarrow,
+DuckDB, Spark, pandas, via narwhals) so only a small table per group returns to
+Python; everything downstream (:meth:`fairscope.GroupMetrics.from_counts`, audit
+tables, reports) is unchanged. Files (Parquet/CSV paths and globs) are scanned
+by DuckDB out of core.
+
+Engines are imported lazily: importing this package loads none of them.
+
+Examples
+--------
+>>> import pyarrow as pa
+>>> from fairscope.engines import confusion_counts
+>>> table = pa.table({"y": [1, 0, 1, 0], "p": [1, 0, 0, 0], "g": ["a", "a", "b", "b"]})
+>>> confusion_counts(table, "y", "p", "g").counts.rows.tolist()
+[[1, 0, 0, 1], [1, 0, 1, 0]]
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "confusion_counts": "fairscope.engines.confusion",
+    "EngineCounts": "fairscope.engines.confusion",
+    "score_histograms": "fairscope.engines.histograms",
+    "ScoreHistograms": "fairscope.engines.histograms",
+    "regression_moments": "fairscope.engines.moments",
+    "RegressionMoments": "fairscope.engines.moments",
+    "MOMENTS": "fairscope.engines.moments",
+    "group_value_counts": "fairscope.engines.values",
+    "open_table": "fairscope.engines.sources",
+    "to_narwhals": "fairscope.engines.sources",
+    "is_engine_data": "fairscope.engines.sources",
+    "ENGINES": "fairscope.engines.sources",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'fairscope.engines' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

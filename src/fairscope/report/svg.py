@@ -1,0 +1,88 @@
+"""Matplotlib figures as safe, accessible inline SVG.
+
+matplotlib escapes text in SVG output, but labels come from data, so the SVG is
+also parsed and rebuilt: scripts, foreign objects, event-handler attributes and
+links other than internal ``#`` references are removed, and the document gets
+``role="img"`` with a ``<title>`` and ``<desc>`` for screen readers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "a", "style", "metadata"}
+_HREF = {"href", f"{{{_XLINK}}}href"}
+
+_FONT_FAMILY = re.compile(r"font-family:[^;]*;?\s*")
+
+ET.register_namespace("", _SVG)
+ET.register_namespace("xlink", _XLINK)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def sanitize(tree: ET.Element) -> ET.Element:
+    """Remove active content from a parsed SVG in place and return it."""
+    for parent in list(tree.iter()):
+        for child in list(parent):
+            if _local(child.tag) in _FORBIDDEN:
+                parent.remove(child)
+    for element in tree.iter():
+        for name in list(element.attrib):
+            local = _local(name).lower()
+            value = element.attrib[name]
+            active = local.startswith("on") or "javascript:" in value.replace(" ", "").lower()
+            if active or (name in _HREF and not value.startswith("#")):
+                del element.attrib[name]
+    return tree
+
+
+def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) -> str:
+    """Serialize a figure to an inline ``<svg>`` element (no XML prolog).
+
+    Text stays text (``svg.fonttype="none"``) so it is small, selectable and
+    searchable; ids are made deterministic and unique per figure with
+    ``element_id`` so several figures can share one page.
+    """
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": element_id}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", text))
+    sanitize(root)
+    local_url = re.compile(r"url\(#([^)]*)\)")
+    for element in root.iter():
+        if "id" in element.attrib:
+            element.set("id", f"{element_id}-{element.attrib['id']}")
+        for name in _HREF:
+            if name in element.attrib:
+                element.set(name, f"#{element_id}-{element.attrib[name][1:]}")
+        for name, value in element.attrib.items():
+            if "url(#" in value:
+                element.set(name, local_url.sub(rf"url(#{element_id}-\1)", value))
+        style = element.attrib.get("style")
+        if style and "font-family" in style:
+            # the page's stylesheet sets the font once for every plot
+            element.set("style", _FONT_FAMILY.sub("", style))
+    for name in ("width", "height"):
+        root.attrib.pop(name, None)
+    root.set("role", "img")
+    root.set("class", "fs-plot")
+    root.set("aria-labelledby", f"{element_id}-title {element_id}-desc")
+    title_el = ET.Element(f"{{{_SVG}}}title", {"id": f"{element_id}-title"})
+    title_el.text = title
+    desc_el = ET.Element(f"{{{_SVG}}}desc", {"id": f"{element_id}-desc"})
+    desc_el.text = description
+    root.insert(0, desc_el)
+    root.insert(0, title_el)
+    out = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return out

@@ -1,0 +1,343 @@
+"""AuditResult JSON (lossless, schema-valid), JUnit XML, Markdown, provenance, baseline, assert_fair."""
+
+from __future__ import annotations
+
+import json
+import math
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairscope
+from fairscope.baseline import compare_baseline
+from fairscope.policy import apply_policy
+from fairscope.provenance import column_digest
+from fairscope.result import AuditResult, Finding, Status
+from fairscope.serialize import decode_table, encode_table, from_json, schema, to_json
+from fairscope.testing import assert_fair
+
+POLICY = {
+    "name": "ci",
+    "version": "2.1",
+    "rules": [
+        {"id": "sr", "metric": "selection_rate", "fail": 0.8, "warn": 0.95},
+        {"id": "fpr", "metric": "fpr", "comparison": "difference", "fail": 0.1},
+    ],
+    "waivers": [
+        {
+            "rule": "sr",
+            "group": "race=c & sex=m",
+            "justification": "pilot region <b>",
+            "owner": "o@example.org",
+            "expires": "2020-01-01",
+        }
+    ],
+}
+
+
+def data(seed: int = 0, shift: float = 0.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = 3000
+    race = rng.choice(["a", "b", "c"], n, p=[0.6, 0.3, 0.1])
+    sex = rng.choice(["f", "m"], n)
+    y = rng.integers(0, 2, n)
+    p_pos = 0.5 - 0.25 * (race == "c") - shift * (race == "b")
+    pred = (rng.random(n) < p_pos).astype(int)
+    return pd.DataFrame({"race": race, "sex": sex, "y": y, "pred": pred})
+
+
+@pytest.fixture(scope="module")
+def result() -> AuditResult:
+    return fairscope.audit_predictions(
+        "y", "pred", sensitive_features=["race", "sex"], data=data(), policy=POLICY
+    )
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def test_json_round_trip_is_lossless(result):
+    text = result.to_json()
+    again = AuditResult.from_json(text)
+    assert set(again.tables) == set(result.tables)
+    for name, table in result.tables.items():
+        pd.testing.assert_frame_equal(again.tables[name], table, check_exact=True)
+    assert again.findings == _comparable(result.findings)
+    assert again.metadata == json.loads(json.dumps(again.metadata))
+    assert again.metadata["sensitive_features"] == result.metadata["sensitive_features"]
+    assert again.reproducibility == result.reproducibility
+    assert again.policy == result.policy
+    assert again.fail_on == result.fail_on
+    assert again.passed == result.passed
+    for label, counts in result.statistics.items():
+        other = again.statistics[label]
+        assert other.features == counts.features
+        assert list(other.groups) == list(counts.groups)
+        np.testing.assert_array_equal(other.rows, counts.rows)
+        np.testing.assert_array_equal(other.weighted, counts.weighted)
+    assert again.to_json() == text
+
+
+def _comparable(findings):
+    # NaN != NaN: compare through the dict form, where NaN is None
+    return [f for f in findings if not math.isnan(f.value)] + [
+        f for f in findings if math.isnan(f.value)
+    ]
+
+
+def test_saved_json_validates_against_the_shipped_schema(result, tmp_path):
+    path = tmp_path / "audit.json"
+    result.to_json(path)
+    document = json.loads(path.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema())
+    jsonschema.validate(document, schema())
+    assert document["schema_version"] == "1.0"
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.json"]  # no temp files left
+
+
+def test_schema_rejects_a_finding_with_an_unknown_status(result):
+    document = json.loads(result.to_json())
+    document["findings"][0]["status"] = "MAYBE"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema())
+
+
+def test_statistics_from_json_reproduce_the_findings(result):
+    again = AuditResult.from_json(result.to_json())
+    apply_policy(again, POLICY)
+    assert [(f.group, f.status, f.value) for f in again.findings] == [
+        (f.group, f.status, f.value) for f in result.findings
+    ]
+
+
+def test_tables_keep_dtypes_nan_infinity_categories_and_index():
+    frame = pd.DataFrame(
+        {
+            "f": [0.1, np.nan, np.inf, -np.inf],
+            "i": np.array([1, 2, 3, 4], dtype="int32"),
+            "b": [True, False, True, False],
+            "s": pd.array(["x", None, "z", "é<>"], dtype="str"),
+            "o": np.array(["x", 1, None, 2.5], dtype=object),
+            "c": pd.Categorical(["lo", "hi", None, "lo"], categories=["lo", "hi"], ordered=True),
+            "t": pd.to_datetime(
+                ["2024-01-01", None, "2024-03-01T12:00", "2024-04-01"], utc=True, format="ISO8601"
+            ),
+            "n": pd.array([1, None, 3, 4], dtype="Int64"),
+        },
+        index=pd.Index(["r1", "r2", "r3", "r4"], name="row"),
+    )
+    encoded = json.loads(json.dumps(encode_table(frame), allow_nan=False))
+    pd.testing.assert_frame_equal(decode_table(encoded), frame)
+
+
+def test_from_json_errors_name_the_problem(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"missing\.json"):
+        from_json(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(ValueError, match=r"bad.json is not valid JSON \(line 1"):
+        from_json(tmp_path / "bad.json")
+    with pytest.raises(ValueError, match=r"schema_version '9\.0'"):
+        from_json(json.dumps({"schema_version": "9.0", "kind": "x", "task": "y"}))
+    with pytest.raises(ValueError, match="no 'schema_version'"):
+        from_json("{}")
+
+
+def test_to_json_refuses_a_missing_folder(result, tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        to_json(result, tmp_path / "no" / "audit.json")
+
+
+# -- reproducibility -----------------------------------------------------------------------
+
+
+def test_every_audit_has_a_reproducibility_block(result):
+    rep = result.reproducibility
+    for key in ("fairscope", "python", "numpy", "pandas", "scikit-learn", "timestamp_utc"):
+        assert rep[key]
+    assert rep["timestamp_utc"].endswith("+00:00")
+    assert rep["n_rows"] == 3000 and rep["n_dropped"] == 0
+    assert rep["random_seed"] is None
+    assert rep["inputs"]["y_true"] == {"column": "y", "sha256": column_digest(data()["y"])}
+    assert set(rep["inputs"]) == {"y_true", "y_pred", "sensitive:race", "sensitive:sex"}
+    assert rep["policy"]["hash"] == result.policy["hash"]
+
+
+def test_input_digest_changes_when_one_value_changes():
+    df = data()
+    before = fairscope.audit_predictions("y", "pred", sensitive_features="race", data=df)
+    df.loc[17, "pred"] = 1 - df.loc[17, "pred"]
+    after = fairscope.audit_predictions("y", "pred", sensitive_features="race", data=df)
+    assert before.reproducibility["inputs"]["y_true"] == after.reproducibility["inputs"]["y_true"]
+    assert before.reproducibility["inputs_sha256"] != after.reproducibility["inputs_sha256"]
+
+
+def test_dropped_rows_are_recorded():
+    df = data()
+    df["pred"] = df["pred"].astype(float)
+    df.loc[:9, "pred"] = np.nan
+    out = fairscope.audit_predictions("y", "pred", sensitive_features="race", data=df, dropna=True)
+    assert out.reproducibility["n_dropped"] == 10
+    assert out.reproducibility["dropped"] == {"missing y_pred": 10}
+
+
+# -- JUnit ---------------------------------------------------------------------------------
+
+
+def test_junit_has_one_testcase_per_finding_and_failures_carry_the_message(result, tmp_path):
+    path = tmp_path / "fairness.xml"
+    result.to_junit(path)
+    root = ET.parse(path).getroot()
+    assert root.tag == "testsuites"
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == len(result.findings)
+    assert int(root.get("tests")) == len(result.findings)
+    failing = [f for f in result.findings if f.status == Status.FAIL]
+    failures = root.findall("./testsuite/testcase/failure")
+    assert len(failures) == len(failing) == int(root.get("failures"))
+    assert {fl.get("message") for fl in failures} == {f.message for f in failing}
+    skipped = root.findall("./testsuite/testcase/skipped")
+    assert len(skipped) == sum(f.status == Status.SKIPPED for f in result.findings)
+    for suite in root.findall("testsuite"):
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+        assert suite.get("name").startswith("fairscope.")
+    for case in cases:
+        assert case.get("classname") and case.get("name")
+
+
+def test_junit_counts_warn_as_failure_when_fail_on_warn(result):
+    result_warn = AuditResult(**{**result.__dict__, "fail_on": ("fail", "warn")})
+    root = ET.fromstring(result_warn.to_junit().split("\n", 1)[1])
+    expected = sum(f.status in (Status.FAIL, Status.WARN) for f in result.findings)
+    assert int(root.get("failures")) == expected
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+
+def test_markdown_has_verdict_table_worst_first_and_escapes_data(result):
+    text = result.to_markdown()
+    lines = text.splitlines()
+    assert lines[0].startswith("## ") and ("failed" in lines[0] or "passed" in lines[0])
+    rows = [line for line in lines if (line.startswith("| ") and "FAIL" in line) or "PASS" in line]
+    assert rows
+    table = [line for line in lines if line.startswith("| ") and not line.startswith("| status")]
+    order = ["ERROR", "FAIL", "INCONCLUSIVE", "WARN", "WAIVED", "SKIPPED", "PASS"]
+    ranks = [next(i for i, s in enumerate(order) if f" {s} " in line) for line in table]
+    assert ranks == sorted(ranks)
+    assert "Expired waivers" in text
+    assert "<b>" not in text
+
+
+def test_markdown_without_policy_says_so():
+    out = fairscope.audit_predictions("y", "pred", sensitive_features="race", data=data())
+    assert out.to_markdown().startswith("## Fairness audit: no policy given")
+
+
+# -- summary -------------------------------------------------------------------------------
+
+
+def test_summary_lists_verdict_counts_and_expired_waivers(result):
+    text = result.summary()
+    assert text.splitlines()[0].startswith("fairscope predictions audit (binary): ")
+    assert "under policy ci 2.1" in text.splitlines()[0]
+    assert "3,000 rows" in text
+    assert "expired waiver: rule sr group race=c & sex=m" in text
+
+
+# -- baseline ------------------------------------------------------------------------------
+
+
+def test_compare_flags_a_disparity_that_got_worse(tmp_path):
+    base = fairscope.audit_predictions(
+        "y", "pred", sensitive_features="race", data=data(1), policy="demographic-parity"
+    )
+    new = fairscope.audit_predictions(
+        "y", "pred", sensitive_features="race", data=data(1, shift=0.2), policy="demographic-parity"
+    )
+    comparison = compare_baseline(base, new, tolerance=0.05)
+    assert not comparison.passed
+    worst = comparison.regressions.iloc[0]
+    assert worst["group"] == "b"
+    assert worst["worse_by"] == pytest.approx(worst["new"] - worst["base"])
+    assert worst["worse_by"] > 0.15
+    assert compare_baseline(base, new, tolerance=0.5).passed
+    assert compare_baseline(base, base).passed
+
+
+def test_compare_without_policies_uses_the_disparity_tables(tmp_path):
+    base = fairscope.audit_predictions("y", "pred", sensitive_features="race", data=data(2))
+    new = fairscope.audit_predictions(
+        "y", "pred", sensitive_features="race", data=data(2, shift=0.2)
+    )
+    base.to_json(tmp_path / "base.json")
+    new.to_json(tmp_path / "new.json")
+    comparison = compare_baseline(tmp_path / "base.json", tmp_path / "new.json", tolerance=0.05)
+    assert not comparison.passed
+    assert set(comparison.regressions["group"]) == {"b"}
+    assert "FAILED" in comparison.summary()
+
+
+def test_compare_rejects_a_negative_tolerance(result):
+    with pytest.raises(ValueError, match="tolerance"):
+        compare_baseline(result, result, tolerance=-1)
+
+
+# -- assert_fair ---------------------------------------------------------------------------
+
+
+def test_assert_fair_lists_failing_findings():
+    with pytest.raises(AssertionError) as info:
+        assert_fair(
+            y_true="y", y_pred="pred", sensitive_features="race", data=data(), policy="four-fifths"
+        )
+    message = str(info.value)
+    assert message.startswith("fairness policy four-fifths failed")
+    assert "FAIL four-fifths [race] c:" in message
+
+
+def test_assert_fair_passes_and_returns_the_result_on_a_fair_model():
+    df = data()
+    df["pred"] = df["y"]
+    out = assert_fair(
+        {"y_true": "y", "y_pred": "pred", "sensitive_features": "race", "data": df},
+        policy="four-fifths",
+    )
+    assert out.passed and out.findings
+
+
+def test_assert_fair_on_a_result_and_fail_on(result):
+    with pytest.raises(AssertionError, match="WARN"):
+        assert_fair(
+            result,
+            policy={
+                "name": "w",
+                "rules": [{"id": "sr", "metric": "sr", "fail": 0.1, "warn": 0.99}],
+            },
+            fail_on=("fail", "warn"),
+        )
+    with pytest.raises(ValueError, match="needs a policy"):
+        assert_fair(
+            fairscope.audit_predictions("y", "pred", sensitive_features="race", data=data())
+        )
+
+
+def test_findings_round_trip_through_their_dict_form():
+    finding = Finding(
+        "r",
+        "selection_rate",
+        "ratio_to_reference",
+        "race",
+        "a",
+        "FAIL",
+        value=0.5,
+        lower=0.4,
+        upper=0.6,
+        threshold=0.8,
+        n=10,
+        n_reference=20,
+    )
+    out = AuditResult(kind="predictions", task="binary", findings=[finding])
+    assert AuditResult.from_json(out.to_json()).findings == [finding]

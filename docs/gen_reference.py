@@ -14,7 +14,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
+import inspect
 import json
 import os
 import sys
@@ -237,10 +239,76 @@ def _cli_text(parser: argparse.ArgumentParser, lines: list[str]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _summary(obj: Any) -> str:
+    doc = inspect.getdoc(obj) or ""
+    return doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+
+
+def _short_signature(function: Any) -> str:
+    """``(y_true, y_pred, *, sensitive_features, ...)``: required arguments, then an ellipsis."""
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return ""
+    shown, more, star = [], False, False
+    for p in parameters:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.default is not p.empty:
+            more = True
+            continue
+        if p.kind is p.KEYWORD_ONLY and not star:
+            shown.append("*")
+            star = True
+        shown.append(p.name)
+    return "(" + ", ".join(shown + (["..."] if more else [])) + ")"
+
+
+def api_page() -> str:
+    """docs/reference/api.md: every public name of ``fairscope`` with its summary."""
+    import fairscope
+
+    lines = [HEADER.format(source="fairscope._EXPORTS")]
+    lines.append("# Python API\n")
+    lines.append(
+        "The public names of the `fairscope` package (imported lazily, so `import fairscope` "
+        "stays fast) with the first line of their docstrings; `help(fairscope.<name>)` shows "
+        "the full documentation with parameters and examples.\n"
+    )
+    lines.append("## Functions and classes\n")
+    lines.append("| name | kind | summary |")
+    lines.append("| --- | --- | --- |")
+    for name in sorted(fairscope._EXPORTS, key=str.lower):
+        try:
+            obj = getattr(fairscope, name)
+        except (ImportError, AttributeError):
+            continue  # its module is not part of this build
+        kind = "class" if inspect.isclass(obj) else "function"
+        signature = _short_signature(obj) if kind == "function" else ""
+        lines.append(f"| `{name}{signature}` | {kind} | {_cell(_summary(obj))} |")
+    lines.append("\n## Submodules\n")
+    lines.append("| module | summary |")
+    lines.append("| --- | --- |")
+    for name in sorted(fairscope._SUBMODULES):
+        try:
+            module = importlib.import_module(f"fairscope.{name}")
+        except ImportError:
+            continue
+        public = [
+            n
+            for n, v in vars(module).items()
+            if not n.startswith("_")
+            and (inspect.isfunction(v) or inspect.isclass(v))
+            and getattr(v, "__module__", "") == module.__name__
+        ]
+        names = ", ".join(f"`{n}`" for n in sorted(public))
+        lines.append(f"| `fairscope.{name}` | {_cell(_summary(module))} {names} |")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 PAGES: dict[str, Callable[[], str]] = {
     "metrics.md": metrics_page,
     "policy-schema.md": policy_page,
     "cli.md": cli_page,
+    "api.md": api_page,
 }
 
 

@@ -319,6 +319,7 @@ def _cmd_audit(args: argparse.Namespace, progress: _Progress) -> int:
         y_pred,
         sensitive_features=list(args.sensitive),
         y_score=args.y_score,
+        task=args.task,
         data=frame,
         sample_weight=args.sample_weight,
         pos_label=pos_label,
@@ -567,7 +568,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser(
         "audit",
         help="audit predictions in a CSV/Parquet/JSON Lines file",
-        description="Audit a binary classifier's predictions stored in a file.",
+        description="Audit predictions stored in a file (binary by default; multiclass and "
+        "regression are detected from the labels, or set with --task).",
     )
     audit.add_argument("path", help="CSV, TSV, Parquet or JSON Lines file")
     audit.add_argument("--y-true", required=True, metavar="COL", help="true label column")
@@ -582,6 +584,11 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="COL",
         help="sensitive feature column (repeat for several; intersections are audited too)",
+    )
+    audit.add_argument(
+        "--task",
+        choices=["binary", "multiclass", "regression"],
+        help="type of prediction (default: detected from the labels)",
     )
     audit.add_argument("--sample-weight", metavar="COL", help="row weight column")
     audit.add_argument("--pos-label", metavar="V", help="positive label (default 1)")

@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from fairscope.counts import GroupCounts
-from fairscope.metrics import CELLS
+from fairscope.counts import marginal_positions
 
-
-def marginal_positions(
-    groups: pd.Index, features: tuple[str, ...], wanted: list[str]
-) -> tuple[pd.Index, np.ndarray]:
-    """Groups of a subset of features and, for each group of ``groups``, its position there.
-
-    The groups and their order are those of :meth:`fairscope.GroupCounts.marginal`
-    (asked of an empty table over the same groups), so histograms and moments
-    summed with these positions line up with the confusion counts' marginals.
-    """
-    empty = np.zeros((len(groups), len(CELLS)))
-    table = GroupCounts(features, groups, empty, empty.astype(np.int64), empty)
-    order = table.marginal(wanted).groups
-    keys = groups
-    if isinstance(groups, pd.MultiIndex):
-        keys = groups.droplevel([f for f in features if f not in wanted])
-        if len(wanted) > 1:
-            keys = keys.reorder_levels(wanted)
-    return order, order.get_indexer(keys)
+__all__ = ["marginal_positions", "sum_into"]
 
 
 def sum_into(position: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:

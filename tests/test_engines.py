@@ -161,8 +161,7 @@ def test_categorical_feature_keeps_its_declared_order():
             "p": [1, 1, 0, 0],
         }
     )
-    # A Series keeps its dtype on the pandas path (a column name there loses it, see report).
-    expected = GroupMetrics(frame["y"], frame["p"], frame["band"]).statistics
+    expected = GroupMetrics("y", "p", "band", data=frame).statistics
     data = pl.from_pandas(frame).with_columns(pl.col("band").cast(pl.Enum(order)))
     actual = confusion_counts(data, "y", "p", "band").counts
     assert list(actual.groups) == order

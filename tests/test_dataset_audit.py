@@ -399,3 +399,10 @@ def test_reference_can_be_chosen_per_feature_set():
     )
     assert result.metadata["reference_groups"]["sex"] == "f"
     assert result.metadata["reference_groups"]["race"] == "a"  # largest elsewhere
+
+
+def test_non_string_column_names_are_audited():
+    frame = small_frame().rename(columns={"x": 0})
+    result = fairscope.audit_dataset(frame, sensitive_features="sex", proxies=False)
+    assert result.tables["proxies"]["column"].tolist() == ["0", "race"]
+    assert rows_of(result.tables["feature_shift"], column="0")["measure"].iloc[0] == "smd"

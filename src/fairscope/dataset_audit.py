@@ -720,7 +720,8 @@ def _resolve_features(
     data: pd.DataFrame, features: Any, excluded: set[str], target: str | None
 ) -> list[str]:
     if features is None:
-        return [str(c) for c in data.columns if str(c) not in excluded]
+        # the original labels, so that non-string column names still index the data
+        return [c for c in data.columns if str(c) not in excluded]
     names = [features] if isinstance(features, str) else list(features)
     for name in names:
         if name not in data.columns:

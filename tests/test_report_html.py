@@ -244,7 +244,10 @@ def test_reproducibility_block_lists_the_versions(failing_report):
     result, html = failing_report
     part = html[html.index('id="reproducibility"') :]
     for key, value in result.reproducibility.items():
-        assert f"<dt>{key}</dt><dd>{escape(value)}</dd>" in part
+        if isinstance(value, str):
+            assert f"<dt>{key}</dt><dd>{escape(value)}</dd>" in part
+    digest = result.reproducibility["inputs"]["y_true"]["sha256"]
+    assert f"<dt>inputs.y_true.sha256</dt><dd>{digest}</dd>" in part
 
 
 def test_tables_without_a_section_go_to_the_appendix():
@@ -396,3 +399,91 @@ def test_a_typical_audit_report_is_under_one_megabyte(compas_csv):
     html = to_html(result)
     assert len(html.encode("utf-8")) < 1_000_000
     assert "African-American" in html
+
+
+# -- with the policy engine and the JSON round trip ----------------------------------------------
+
+
+def policy_with_waivers() -> dict:
+    return {
+        "name": "lending <fairness>",
+        "version": "2",
+        "rules": [
+            {"id": "ff", "metric": "selection_rate", "comparison": "ratio", "fail": 0.8},
+            {"id": "tpr-gap", "metric": "tpr", "comparison": "difference", "fail": 0.1},
+        ],
+        "waivers": [
+            {
+                "rule": "ff",
+                "group": "b",
+                "justification": "pilot <region>",
+                "owner": "risk",
+                "expires": "2030-06-30",
+            },
+            {
+                "rule": "tpr-gap",
+                "group": "b",
+                "justification": "old",
+                "owner": "ops",
+                "expires": "2020-01-01",
+            },
+        ],
+    }
+
+
+def test_report_rebuilt_from_saved_json_is_identical():
+    from fairscope.policy import apply_policy
+
+    result = small_audit()
+    apply_policy(result, policy_with_waivers(), today="2026-01-01")
+    rebuilt = AuditResult.from_json(result.to_json())
+    options = {"title": "Loans", "suppress_below": 5, "metadata": {"ticket": "https://x.org/1"}}
+    assert to_html(rebuilt, **options) == to_html(result, **options)
+
+
+def test_policy_findings_waivers_and_expiry_are_reported():
+    from fairscope.policy import apply_policy
+
+    result = small_audit()
+    apply_policy(result, policy_with_waivers(), today="2026-01-01")
+    statuses = {f.rule_id: f.status.value for f in result.findings if f.group == "b"}
+    assert statuses["ff"] == "WAIVED"  # b is selected far less often, but waived
+    html = to_html(result)
+    waivers = html[html.index("<h3>Waivers</h3>") : html.index('id="metrics"')]
+    assert "pilot &lt;region&gt;" in waivers and "2030-06-30" in waivers and ">active<" in waivers
+    assert "2020-01-01" in waivers and ">expired<" in waivers
+    assert "lending &lt;fairness&gt; version 2: 2 rules" in html
+
+
+def test_regression_audit_gets_metric_sections_from_its_disparities():
+    rng = np.random.default_rng(8)
+    group = rng.choice(["a", "b"], 400)
+    y = rng.normal(size=400)
+    pred = y + rng.normal(size=400) * np.where(group == "a", 0.5, 1.0)
+    result = fairscope.audit_predictions(y, pred, sensitive_features=group)
+    assert result.task == "regression"
+    html = to_html(result)
+    h3 = headings(html, 3)
+    assert "Mean absolute error not judged" in h3
+    wide = result.tables["regression_metrics"]
+    row = wide[wide["group"] == "b"].iloc[0]
+    assert f">{row['mean_absolute_error']:.3f}<" in html
+    assert f"{row['mean_prediction_lower']:.3f} – {row['mean_prediction_upper']:.3f}" in html
+
+
+def test_multiclass_audit_gets_one_block_per_class():
+    from fairscope.report.content import build_report
+    from fairscope.report.html import render
+
+    rng = np.random.default_rng(9)
+    group = rng.choice(["a", "b"], 600)
+    y = rng.integers(0, 3, 600)
+    pred = np.where(rng.random(600) < 0.7, y, rng.integers(0, 3, 600))
+    result = fairscope.audit_predictions(y, pred, sensitive_features=group)
+    assert result.task == "multiclass"
+    report = build_report(result, plots=False)
+    section = next(s for s in report["metric_sections"] if s["metric"] == "true_positive_rate")
+    assert [b["feature"] for b in section["blocks"]] == [
+        f"sensitive_feature, class {c}" for c in (0, 1, 2)
+    ]
+    assert "True positive rate by sensitive_feature, class 2" in render(report)

@@ -214,40 +214,128 @@ def _default_metric(result: AuditResult) -> str:
     metrics = [m for m in result.metadata.get("metrics", []) if m != "count"]
     if metrics:
         return metrics[0]
-    table = result.tables.get("intervals")
-    if table is not None and len(table):
-        return str(table["metric"].iloc[0])
+    for name in ("intervals", "disparities"):
+        table = result.tables.get(name)
+        if table is not None and len(table) and "metric" in table.columns:
+            return str(table["metric"].iloc[0])
     raise ValueError("this result has no per-group metric table to plot ('intervals').")
 
 
-def _rows(table: Any, feature: str, metric: str) -> Any:
+def _rows(table: Any, feature: str, metric: str, cls: Any = None) -> Any:
     rows = table[(table["feature"] == feature) & (table["metric"] == metric)]
-    return rows[rows["group"] != _OVERALL]
+    if cls is not None and "class" in rows.columns:
+        rows = rows[rows["class"].astype(str) == str(cls)]
+    return rows
 
 
-def value_series(result: AuditResult, metric: str, feature: str) -> dict[str, Any]:
-    """Per-group value, interval and size of one metric, read from the result's tables."""
+#: Tables holding the number of rows of each group (first found wins).
+SIZE_TABLES = (
+    "group_metrics",
+    "counts",
+    "representation",
+    "regression_metrics",
+    "multiclass_metrics",
+    "score_metrics",
+    "disparities",
+)
+
+
+def metric_classes(result: AuditResult, metric: str, feature: str) -> list[Any]:
+    """The classes a metric is reported for (``[None]`` unless the task is multiclass)."""
+    for name in ("intervals", "disparities"):
+        table = result.tables.get(name)
+        if table is None or not {"feature", "metric", "class"} <= set(table.columns):
+            continue
+        rows = _rows(table, feature, metric)
+        if len(rows):
+            return list(dict.fromkeys(rows["class"]))
+    return [None]
+
+
+def metric_rows(result: AuditResult, metric: str, feature: str, cls: Any = None) -> Any:
+    """Value and interval of one metric per group (overall row included when available).
+
+    Read from the ``"intervals"`` table, or for tasks without one (regression)
+    from the group values of the ``"disparities"`` table, with intervals from a
+    wide table holding ``<metric>_lower`` and ``<metric>_upper`` columns.
+    Returns a DataFrame with ``group, estimate, lower, upper``, or None.
+    """
+    import pandas as pd
+
     table = result.tables.get("intervals")
-    if table is None:
-        raise ValueError("result has no 'intervals' table; plot(kind='value') needs it.")
-    rows = _rows(table, feature, metric)
+    if table is not None and {"feature", "group", "metric", "estimate"} <= set(table.columns):
+        rows = _rows(table, feature, metric, cls)
+        if len(rows):
+            return pd.DataFrame(
+                {
+                    "group": rows["group"].astype(str).to_numpy(),
+                    "estimate": rows["estimate"].to_numpy(),
+                    "lower": rows["lower"].to_numpy() if "lower" in rows else math.nan,
+                    "upper": rows["upper"].to_numpy() if "upper" in rows else math.nan,
+                }
+            )
+    table = result.tables.get("disparities")
+    if table is None or not {"feature", "group", "metric", "value"} <= set(table.columns):
+        return None
+    rows = _rows(table, feature, metric, cls).drop_duplicates("group")
     if rows.empty:
-        known = sorted(set(table["metric"])), sorted(set(table["feature"]))
+        return None
+    bounds: dict[str, tuple[float, float]] = {}
+    for wide in result.tables.values():
+        if {"feature", "group", f"{metric}_lower", f"{metric}_upper"} <= set(wide.columns):
+            sub = wide[wide["feature"] == feature]
+            bounds = {
+                str(g): (lo, hi)
+                for g, lo, hi in zip(
+                    sub["group"], sub[f"{metric}_lower"], sub[f"{metric}_upper"], strict=True
+                )
+            }
+            break
+    groups = rows["group"].astype(str).tolist()
+    return pd.DataFrame(
+        {
+            "group": groups,
+            "estimate": rows["value"].to_numpy(),
+            "lower": [bounds.get(g, (math.nan, math.nan))[0] for g in groups],
+            "upper": [bounds.get(g, (math.nan, math.nan))[1] for g in groups],
+        }
+    )
+
+
+def _reference(result: AuditResult, metric: str, feature: str) -> Any:
+    reference = result.metadata.get("reference_groups", {}).get(feature, {})
+    if isinstance(reference, dict) and reference.get(metric) is not None:
+        return str(reference[metric])
+    table = result.tables.get("disparities")
+    if table is not None and {"feature", "metric", "reference"} <= set(table.columns):
+        rows = _rows(table, feature, metric)
+        if len(rows):
+            return str(rows["reference"].iloc[0])
+    return None
+
+
+def value_series(result: AuditResult, metric: str, feature: str, cls: Any = None) -> dict[str, Any]:
+    """Per-group value, interval and size of one metric, read from the result's tables."""
+    rows = metric_rows(result, metric, feature, cls)
+    if rows is None:
+        table = result.tables.get("intervals")
+        if table is None:
+            table = result.tables.get("disparities")
+        known = (
+            (sorted(map(str, set(table["metric"]))), sorted(map(str, set(table["feature"]))))
+            if table is not None and {"metric", "feature"} <= set(table.columns)
+            else ([], [])
+        )
         raise ValueError(
             f"no rows for metric={metric!r} and feature={feature!r}; "
             f"known metrics {known[0]}, features {known[1]}."
         )
+    reference = _reference(result, metric, feature)
+    hit = rows[rows["group"] == reference]
+    ref_value = float(hit["estimate"].iloc[0]) if len(hit) else None
+    rows = rows[rows["group"] != _OVERALL]
     sizes = _group_sizes(result, feature)
-    reference = result.metadata.get("reference_groups", {}).get(feature, {}).get(metric)
-    ref_value = None
-    if reference is not None:
-        hit = table[
-            (table["feature"] == feature)
-            & (table["metric"] == metric)
-            & (table["group"] == reference)
-        ]
-        ref_value = float(hit["estimate"].iloc[0]) if len(hit) else None
-    groups = [str(g) for g in rows["group"]]
+    groups = rows["group"].tolist()
     return {
         "groups": groups,
         "values": rows["estimate"].tolist(),
@@ -260,11 +348,11 @@ def value_series(result: AuditResult, metric: str, feature: str) -> dict[str, An
 
 
 def _group_sizes(result: AuditResult, feature: str) -> dict[str, int]:
-    for name in ("group_metrics", "counts"):
+    for name in SIZE_TABLES:
         table = result.tables.get(name)
         if table is not None and {"feature", "group", "n"} <= set(table.columns):
             rows = table[table["feature"] == feature]
-            return {str(g): int(n) for g, n in zip(rows["group"], rows["n"], strict=True)}
+            return {str(g): int(n) for g, n in zip(rows["group"], rows["n"], strict=True) if n == n}
     return {}
 
 
@@ -303,7 +391,7 @@ def disparity_series(
         raise ValueError("result has no 'disparities' table; plot(kind='disparity') needs it.")
     kind = (comparison or "ratio").split("_")[0]
     rows = _rows(table, feature, metric)
-    rows = rows[rows["kind"] == kind]
+    rows = rows[(rows["kind"] == kind) & (rows["group"] != _OVERALL)]
     if rows.empty:
         raise ValueError(f"no {kind} disparities for metric={metric!r} and feature={feature!r}.")
     return {
@@ -397,6 +485,7 @@ def plot_result(
     *,
     comparison: str | None = None,
     suppress_below: int | None = None,
+    class_label: Any = None,
 ) -> Figure:
     """Per-group bars with interval whiskers for one metric of an audit.
 
@@ -419,6 +508,8 @@ def plot_result(
         Which disparity to draw when ``kind="disparity"``.
     suppress_below : int, optional
         Groups with fewer rows are drawn without a value.
+    class_label : optional
+        The class of a multiclass audit (default the first).
 
     Returns
     -------
@@ -447,13 +538,15 @@ def plot_result(
     features = list(result.metadata.get("feature_sets") or [])
     if feature is None:
         if not features:
-            table = result.tables.get("intervals")
+            table = result.tables.get("intervals", result.tables.get("disparities"))
             features = list(dict.fromkeys(table["feature"])) if table is not None else []
         if not features:
             raise ValueError("result has no feature sets to plot.")
         feature = features[0]
     if kind == "value":
-        series = value_series(result, metric, feature)
+        if class_label is None:
+            class_label = metric_classes(result, metric, feature)[0]
+        series = value_series(result, metric, feature, class_label)
     else:
         series = disparity_series(result, metric, feature, comparison)
     if ax is None:

@@ -51,6 +51,12 @@ DATASET_TABLES: dict[str, tuple[str, str]] = {
         "How well other features predict the sensitive attribute. A strong proxy lets a model "
         "discriminate even when the sensitive feature itself is left out.",
     ),
+    "proxy_model": (
+        "Proxy model (all features together)",
+        "A cross-validated classifier predicting each sensitive feature from all other features "
+        "together; an AUC well above 0.5 means the features jointly encode the sensitive "
+        "attribute, even when no single feature does.",
+    ),
     "feature_shift": (
         "Feature shift across groups",
         "How differently features are distributed across groups (standardized mean difference "
@@ -75,7 +81,7 @@ SCORE_TABLES: dict[str, tuple[str, str]] = {
     ),
 }
 #: Most rows of a table printed in the report (the JSON has them all).
-MAX_TABLE_ROWS = 500
+MAX_TABLE_ROWS = 200
 _FEATURE_COLUMNS = ("feature", "sensitive_feature", "feature_set")
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
@@ -193,7 +199,9 @@ class Sizes:
         self.k = suppress_below
         self.note = f"suppressed (n < {suppress_below})" if suppress_below else ""
         self.n: dict[tuple[str, str], int] = {}
-        for name in ("group_metrics", "counts", "representation"):
+        from fairscope.plots import SIZE_TABLES
+
+        for name in SIZE_TABLES:
             table = result.tables.get(name)
             if table is None or "group" not in table.columns:
                 continue
@@ -560,9 +568,16 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     if result.policy:
         policy = result.policy
         name = policy.get("name") or "custom policy"
+        version = f" version {policy['version']}" if policy.get("version") else ""
         rules = policy.get("rules") or []
-        digest = result.reproducibility.get("policy_sha256") or policy.get("sha256")
-        add("Policy", f"{name}: {len(rules)} rules" + (f" (SHA-256 {digest})" if digest else ""))
+        digest = policy.get("hash") or policy.get("sha256")
+        add(
+            "Policy",
+            f"{name}{version}: {_plural(len(rules), 'rule', 'rules')}"
+            + (f" (SHA-256 {digest})" if digest else ""),
+        )
+        add("Policy description", policy.get("description"))
+        add("Policy source", policy.get("source"))
     else:
         add("Policy", "none (nothing judged)")
     add("Fails on", ", ".join(result.fail_on))
@@ -580,6 +595,8 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     ci, method = meta.pop("ci", None), meta.pop("ci_method", None)
     if ci is not None:
         add("Intervals", f"{fmt_number(float(ci) * 100, digits=0)}% ({method})")
+    add("Waivers checked on", meta.pop("policy_checked_on", None))
+    meta.pop("expired_waivers", None)  # listed with the waivers, under Findings
     meta.pop("task", None)
     for key, value in meta.items():
         if key == "model_card":
@@ -640,10 +657,11 @@ def _tests_index(result: AuditResult) -> dict[tuple[str, str, str], Any]:
 
 def metric_names(result: AuditResult) -> list[str]:
     """Metrics with per-group rows in the result, judged ones (worst first) before the rest."""
-    table = result.tables.get("intervals")
     names: list[str] = []
-    if table is not None and "metric" in table.columns:
-        names = [str(m) for m in dict.fromkeys(table["metric"])]
+    for name in ("intervals", "disparities"):
+        table = result.tables.get(name)
+        if table is not None and "metric" in table.columns:
+            names += [str(m) for m in dict.fromkeys(table["metric"]) if str(m) not in names]
     for f in result.findings:
         if f.metric not in names:
             names.append(f.metric)
@@ -661,12 +679,14 @@ def metric_table(
     findings: dict[tuple[str, str, str], list[Finding]],
     tests: dict[tuple[str, str, str], Any],
     table_id: str,
+    cls: Any = None,
 ) -> dict[str, Any] | None:
     """Group, n, value, interval, disparities, adjusted p-value and status of one metric."""
-    intervals = result.tables.get("intervals")
-    if intervals is None:
+    from fairscope.plots import metric_rows
+
+    rows = metric_rows(result, metric, feature, cls)
+    if rows is None:
         return None
-    rows = intervals[(intervals["feature"] == feature) & (intervals["metric"] == metric)]
     disparities = result.tables.get("disparities")
     disp: dict[tuple[str, str], Any] = {}
     reference = None
@@ -674,17 +694,23 @@ def metric_table(
         disparities.columns
     ):
         sub = disparities[(disparities["feature"] == feature) & (disparities["metric"] == metric)]
+        if cls is not None and "class" in sub.columns:
+            sub = sub[sub["class"].astype(str) == str(cls)]
         for _, row in sub.iterrows():
             disp[(str(row["kind"]), str(row["group"]))] = row
             reference = row.get("reference", reference)
     groups_in_findings = [
         g for (m, f, g) in findings if m == metric and f == feature and g not in set(rows["group"])
     ]
+    meta = result.metadata
+    total_rows = None
+    if meta.get("n_rows") is not None:
+        total_rows = int(meta["n_rows"]) - int(meta.get("n_dropped") or 0)
     body = []
     for _, row in rows.iterrows():
         group = str(row["group"])
         is_overall = group == OVERALL
-        n = row.get("n") if is_overall else sizes.n.get((feature, group), row.get("n"))
+        n = total_rows if is_overall else sizes.n.get((feature, group), row.get("n"))
         hide = not is_overall and sizes.hidden(feature, group)
         label = "overall" if is_overall else group
         if not is_overall and reference is not None and group == str(reference):
@@ -755,11 +781,15 @@ def metric_table(
     ]
     return {
         "id": table_id,
-        "caption": f"{metric_label(metric)} by {feature}",
+        "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}",
         "columns": [{"label": c, "numeric": num} for c, num in columns],
         "rows": body,
         "note": "",
     }
+
+
+def _class_words(cls: Any) -> str:
+    return "" if cls is None else f", class {cls}"
 
 
 def metric_sections(
@@ -767,35 +797,60 @@ def metric_sections(
 ) -> list[dict[str, Any]]:
     """One section per metric, one block (table and plot) per feature set."""
     from fairscope.metrics import REGISTRY
+    from fairscope.plots import metric_classes
 
-    intervals = result.tables.get("intervals")
-    if intervals is None or not {"feature", "group", "metric"} <= set(intervals.columns):
+    source = next(
+        (
+            result.tables[name]
+            for name in ("intervals", "disparities")
+            if name in result.tables
+            and {"feature", "group", "metric"} <= set(result.tables[name].columns)
+        ),
+        None,
+    )
+    if source is None:
         return []
     findings = _findings_index(result)
     tests = _tests_index(result)
-    feature_sets = list(result.metadata.get("feature_sets") or dict.fromkeys(intervals["feature"]))
+    feature_sets = list(result.metadata.get("feature_sets") or dict.fromkeys(source["feature"]))
+    policy_rules = {
+        str(r.get("id")): r
+        for r in (result.policy or {}).get("rules", [])
+        if isinstance(r, dict) and r.get("id") is not None
+    }
     sections = []
     for metric in metric_names(result):
         sid = slug(f"metric-{metric}", used)
         judged = [f for f in result.findings if f.metric == metric]
         blocks = []
         for feature in feature_sets:
-            table = metric_table(
-                result, metric, feature, sizes, findings, tests, slug(f"t-{metric}-{feature}", used)
-            )
-            if table is None:
-                continue
-            svg = ""
-            if plots:
-                svg = _metric_plot(
+            for cls in metric_classes(result, metric, feature):
+                table = metric_table(
                     result,
                     metric,
                     feature,
                     sizes,
-                    used,
-                    bool([f for f in judged if f.feature == feature]),
+                    findings,
+                    tests,
+                    slug(f"t-{metric}-{feature}-{cls}", used),
+                    cls,
                 )
-            blocks.append({"feature": feature, "table": table, "svg": svg})
+                if table is None:
+                    continue
+                svg = ""
+                if plots:
+                    svg = _metric_plot(
+                        result,
+                        metric,
+                        feature,
+                        sizes,
+                        used,
+                        bool([f for f in judged if f.feature == feature]) and cls is None,
+                        cls,
+                    )
+                blocks.append(
+                    {"feature": f"{feature}{_class_words(cls)}", "table": table, "svg": svg}
+                )
         if not blocks:
             continue
         entry = REGISTRY.get(metric)
@@ -820,6 +875,8 @@ def metric_sections(
                         "text": f"{r[1].replace('_', ' ')} must be "
                         f"{'at least' if r[4] == 'min' else 'at most'} {fmt_number(r[2])}"
                         + ("" if r[3] is None else f" (warn beyond {fmt_number(r[3])})"),
+                        "description": policy_rules.get(r[0], {}).get("description") or "",
+                        "direction": policy_rules.get(r[0], {}).get("direction") or "",
                     }
                     for r in rules
                     if r[2] is not None
@@ -831,7 +888,13 @@ def metric_sections(
 
 
 def _metric_plot(
-    result: AuditResult, metric: str, feature: str, sizes: Sizes, used: set[str], judged: bool
+    result: AuditResult,
+    metric: str,
+    feature: str,
+    sizes: Sizes,
+    used: set[str],
+    judged: bool,
+    cls: Any = None,
 ) -> str:
     from fairscope import plots
     from fairscope.report.svg import figure_to_svg
@@ -839,7 +902,7 @@ def _metric_plot(
     kind = "disparity" if judged else "value"
     try:
         if kind == "value":
-            series = plots.value_series(result, metric, feature)
+            series = plots.value_series(result, metric, feature, cls)
         else:
             series = plots.disparity_series(result, metric, feature)
     except (ValueError, KeyError):
@@ -850,7 +913,14 @@ def _metric_plot(
         ]
     fig = plots.new_figure(len(series["groups"]), labels=series["groups"])
     ax = fig.add_subplot()
-    plots.draw_series(ax, series, kind=kind, metric=metric, feature=feature, suppress_below=sizes.k)
+    plots.draw_series(
+        ax,
+        series,
+        kind=kind,
+        metric=metric,
+        feature=f"{feature}{_class_words(cls)}",
+        suppress_below=sizes.k,
+    )
     label = metric_label(metric)
     if kind == "value":
         desc = (
@@ -873,9 +943,9 @@ def _metric_plot(
         )
     return figure_to_svg(
         fig,
-        title=f"{label} by {feature}",
+        title=f"{label} by {feature}{_class_words(cls)}",
         description=desc,
-        element_id=slug(f"p-{metric}-{feature}", used),
+        element_id=slug(f"p-{metric}-{feature}-{cls}", used),
     )
 
 
@@ -886,13 +956,12 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
     """Findings worst first (passing ones apart), and the waivers."""
     columns = [
         ("Status", False),
-        ("Check", False),
         ("Group", False),
+        ("What it means", False),
         ("Value (interval)", True),
         ("Threshold", True),
         ("n", True),
         ("Adjusted p-value", True),
-        ("What it means", False),
     ]
     problems, passes, waivers = [], [], []
     for f in result.worst_findings(len(result.findings)):
@@ -901,11 +970,12 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
         interval = fmt_interval(f.lower, f.upper)
         row = [
             status_cell(f.status.value),
-            cell(
-                f"{metric_label(f.metric)}, {f.comparison.replace('_', ' ')}",
-                sub=f"rule {f.rule_id}",
-            ),
             cell(f.group, sub=f"{f.feature}; reference {f.reference or '—'}"),
+            cell(
+                f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
+                cls="message",
+                sub=f"rule {f.rule_id}: {metric_label(f.metric)}, {f.comparison.replace('_', ' ')}",
+            ),
             cell(
                 note if hide else fmt_number(f.value),
                 sort=None if hide else f.value,
@@ -930,16 +1000,12 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
                 sort=None if hide else f.p_value_adjusted,
                 numeric=True,
             ),
-            cell(
-                f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
-                cls="message",
-            ),
         ]
         (passes if f.status == Status.PASS else problems).append(row)
         if f.waiver:
             w = f.waiver
             expiry = w.get("expires") or w.get("expiry") or w.get("expires_on")
-            active = f.status == Status.WAIVED
+            active = w.get("state", "active" if f.status == Status.WAIVED else "") == "active"
             waivers.append(
                 {
                     "rule": f.rule_id,
@@ -948,11 +1014,27 @@ def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[s
                     "justification": str(w.get("justification", "—")),
                     "owner": str(w.get("owner", "—")),
                     "expiry": "—" if expiry is None else str(expiry),
-                    "state": "active" if active else "expired or not applicable",
+                    "state": "active" if active else str(w.get("state") or "not applied"),
                     "active": active,
                     "status": status_cell(f.status.value),
                 }
             )
+    for w in result.metadata.get("expired_waivers") or []:
+        if not isinstance(w, dict) or w.get("matched"):
+            continue  # matched ones are listed with their finding above
+        waivers.append(
+            {
+                "rule": str(w.get("rule", "—")),
+                "group": str(w.get("group", "—")),
+                "feature": str(w.get("feature") or "—"),
+                "justification": str(w.get("justification", "—")),
+                "owner": str(w.get("owner", "—")),
+                "expiry": str(w.get("expires", "—")),
+                "state": "expired (matched no finding)",
+                "active": False,
+                "status": status_cell(None),
+            }
+        )
     cols = [{"label": c, "numeric": n} for c, n in columns]
     return {
         "problems": {
@@ -1007,6 +1089,7 @@ def table_sections(
                     table, f"{title} (table “{name}”)", sizes, slug(f"t-{name}", used)
                 ),
                 "collapsed": len(table) > 60,
+                "grid": name in ("threshold_sweep", "calibration"),
             }
         )
     return sections
@@ -1025,9 +1108,15 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if value is None or "group" not in table.columns:
             return []
-        lower, upper = _first(table.columns, ("lower",)), _first(table.columns, ("upper",))
+        lower = _first(table.columns, (f"{value}_lower", "lower"))
+        upper = _first(table.columns, (f"{value}_upper", "upper"))
+        keys = [c for c in (fcol, "class") if c and c in table.columns]
         out = []
-        for feature, rows in table.groupby(fcol, sort=False) if fcol else [("", table)]:
+        for key, rows in table.groupby(keys, sort=False) if keys else [((), table)]:
+            key = key if isinstance(key, tuple) else (key,)
+            feature = " ".join(
+                str(k) if c != "class" else f"(class {k})" for c, k in zip(keys, key, strict=True)
+            )
             rows = rows[rows["group"] != OVERALL]
             if rows.empty or len(out) >= 8:
                 continue
@@ -1040,7 +1129,7 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
                 rows[value].tolist(),
                 rows[lower].tolist() if lower else None,
                 rows[upper].tolist() if upper else None,
-                suppressed=[sizes.hidden(str(feature) if fcol else None, g) for g in groups],
+                suppressed=[sizes.hidden(str(key[0]) if fcol else None, g) for g in groups],
                 suppress_note=sizes.note or "suppressed",
                 xlabel=value.replace("_", " "),
                 title=f"{value.replace('_', ' ')} by {feature}".strip(),
@@ -1320,6 +1409,8 @@ def build_report(
     shown = {*DATASET_TABLES, *SCORE_TABLES}
     if sections:
         shown |= {"intervals", "disparities", "group_metrics"}
+        if "intervals" not in result.tables:
+            shown.discard("disparities")  # its intervals are not in the metric tables
     appendix = [
         generic_table(table, f"Table “{name}”", sizes, slug(f"t-{name}", used))
         for name, table in result.tables.items()

@@ -84,7 +84,7 @@ def sort_key(value: Any) -> str:
     if is_missing(value):
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return repr(float(value))
+        return f"{float(value):.8g}"
     return str(value)
 
 
@@ -130,7 +130,8 @@ def frame_cells(frame: pd.DataFrame, suppressed_rows: Any = None, note: str = ""
                 if hide:
                     cells.append(cell(note, sort="", numeric=True, cls="suppressed"))
                 else:
-                    text = fmt_number(value, count=str(column) in COUNT_COLUMNS)
+                    count = str(column) in COUNT_COLUMNS or str(column).startswith("n_")
+                    text = fmt_number(value, count=count)
                     cells.append(cell(text, sort=value, numeric=True))
             else:
                 cells.append(cell("—" if is_missing(value) else value))

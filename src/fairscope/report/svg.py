@@ -18,6 +18,21 @@ _XLINK = "http://www.w3.org/1999/xlink"
 _FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "a", "style", "metadata"}
 _HREF = {"href", f"{{{_XLINK}}}href"}
 
+_LONG_DECIMAL = re.compile(r"(\d\.\d\d)\d+")
+_GEOMETRY = {
+    "d",
+    "x",
+    "y",
+    "width",
+    "height",
+    "transform",
+    "points",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "viewBox",
+}
 _FONT_FAMILY = re.compile(r"font-family:[^;]*;?\s*")
 
 ET.register_namespace("", _SVG)
@@ -60,7 +75,20 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
     root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", text))
     sanitize(root)
     local_url = re.compile(r"url\(#([^)]*)\)")
+    referenced = set()
     for element in root.iter():
+        for name, value in element.attrib.items():
+            if name in _HREF:
+                referenced.add(value[1:])
+            referenced.update(local_url.findall(value))
+    for element in root.iter():
+        # matplotlib ids every group; only the referenced ones are needed
+        if "id" in element.attrib and element.attrib["id"] not in referenced:
+            del element.attrib["id"]
+        if element.text is not None and not element.text.strip():
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
         if "id" in element.attrib:
             element.set("id", f"{element_id}-{element.attrib['id']}")
         for name in _HREF:
@@ -69,6 +97,9 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
         for name, value in element.attrib.items():
             if "url(#" in value:
                 element.set(name, local_url.sub(rf"url(#{element_id}-\1)", value))
+        for name in _GEOMETRY & set(element.attrib):
+            # points to 0.01 pt: invisible, and halves the size of the paths
+            element.set(name, _LONG_DECIMAL.sub(r"\1", element.attrib[name]))
         style = element.attrib.get("style")
         if style and "font-family" in style:
             # the page's stylesheet sets the font once for every plot

@@ -2,7 +2,7 @@
   "use strict";
   document.documentElement.classList.add("js");
   function key(cell) {
-    var raw = cell.getAttribute("data-sort") || "";
+    var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
     var num = parseFloat(raw);
     return raw !== "" && !isNaN(num) && /^[-+0-9.eE]+$/.test(raw) ? num : raw.toLowerCase();
   }

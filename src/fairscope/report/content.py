@@ -82,6 +82,8 @@ SCORE_TABLES: dict[str, tuple[str, str]] = {
 }
 #: Most rows of a table printed in the report (the JSON has them all).
 MAX_TABLE_ROWS = 200
+MAX_PLOTTED_ROWS = 100
+CURVE_TABLES = ("threshold_sweep", "calibration")
 _FEATURE_COLUMNS = ("feature", "sensitive_feature", "feature_set")
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
@@ -1077,7 +1079,7 @@ def table_sections(
             try:
                 svgs = plotters[name](table, sizes, used)
             except (KeyError, ValueError, TypeError):
-                svgs = []  # an unexpected layout: the table below still shows everything
+                svgs = []  # an unexpected layout: the table below still shows the data
         sections.append(
             {
                 "id": slug(name, used),
@@ -1086,10 +1088,15 @@ def table_sections(
                 "intro": intro,
                 "svgs": svgs,
                 "table": generic_table(
-                    table, f"{title} (table “{name}”)", sizes, slug(f"t-{name}", used)
+                    table,
+                    f"{title} (table “{name}”)",
+                    sizes,
+                    slug(f"t-{name}", used),
+                    # curves drawn above need fewer printed rows; the JSON keeps them all
+                    max_rows=MAX_PLOTTED_ROWS if name in CURVE_TABLES and svgs else MAX_TABLE_ROWS,
                 ),
                 "collapsed": len(table) > 60,
-                "grid": name in ("threshold_sweep", "calibration"),
+                "grid": name in CURVE_TABLES,
             }
         )
     return sections

@@ -487,3 +487,20 @@ def test_multiclass_audit_gets_one_block_per_class():
         f"sensitive_feature, class {c}" for c in (0, 1, 2)
     ]
     assert "True positive rate by sensitive_feature, class 2" in render(report)
+
+
+def test_suppression_is_by_group_size_not_by_the_rows_of_a_table_cell():
+    result = small_audit(metrics=("selection_rate",))
+    result.tables["calibration"] = pd.DataFrame(
+        {
+            "feature": "grp",
+            "group": ["a", "a"],
+            "bin": [0, 1],
+            "n": [3, 200],
+            "mean_score": [0.05, 0.15],
+            "fraction_positive": [0.333, 0.1],
+        }
+    )
+    html = to_html(result, suppress_below=10)
+    section = html[html.index('id="calibration"') :]
+    assert ">0.333<" in section and "suppressed" not in section.split("</section>")[0]

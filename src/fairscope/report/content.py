@@ -220,6 +220,7 @@ class Sizes:
             if f.n is not None:
                 self.n.setdefault((f.feature, f.group), int(f.n))
         self.small_labels = {g for (_, g), n in self.n.items() if self.hidden_n(n)}
+        self.labels = {g for (_, g) in self.n}
 
     def hidden_n(self, n: Any) -> bool:
         return self.k is not None and not is_missing(n) and int(n) < self.k
@@ -243,8 +244,11 @@ class Sizes:
             hide = "group" in frame.columns and self.hidden(feature, row["group"])
             if "reference" in frame.columns:
                 hide = hide or self.hidden(feature, row["reference"])
-            size = next((row[c] for c in ("n", "count") if c in frame.columns), None)
-            hide = hide or ("group" in frame.columns and self.hidden_n(size))
+            known = "group" in frame.columns and (feature or "", str(row["group"])) in self.n
+            if "group" in frame.columns and not known and str(row["group"]) not in self.labels:
+                # a group no size table knows: its own row count decides
+                size = next((row[c] for c in ("n", "count") if c in frame.columns), None)
+                hide = hide or self.hidden_n(size)
             out.append(hide)
         return out
 
@@ -318,8 +322,18 @@ def verdict(result: AuditResult) -> dict[str, Any]:
             "word": "PASS WITH CAVEATS",
             "icon": "⚠",
             "headline": f"No check failed; {caveats} of {total} need attention",
-            "detail": "Warnings exceed a warning threshold; inconclusive checks have intervals "
-            "that straddle the threshold, so the data cannot confirm that the rule holds.",
+            "detail": " ".join(
+                text
+                for count, text in (
+                    (counts["WARN"], "Warnings: a disparity is beyond a warning threshold."),
+                    (
+                        counts["INCONCLUSIVE"],
+                        "Inconclusive: an interval straddles the threshold, so the data "
+                        "cannot confirm that the rule holds; more data is needed.",
+                    ),
+                )
+                if count
+            ),
         }
     return {
         "key": "pass",

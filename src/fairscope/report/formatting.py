@@ -121,6 +121,13 @@ def status_cell(status: str | None, extra: str = "") -> dict[str, Any]:
 def frame_cells(frame: pd.DataFrame, suppressed_rows: Any = None, note: str = "") -> list[list]:
     """Rows of cells of a DataFrame; numeric cells of suppressed rows are replaced by ``note``."""
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns}
+    whole = {
+        c: numeric[c]
+        and not pd.api.types.is_bool_dtype(frame[c])
+        and bool(((frame[c].dropna() % 1) == 0).all())
+        and frame[c].notna().any()
+        for c in frame.columns
+    }
     out = []
     for i, row in enumerate(frame.itertuples(index=False, name=None)):
         hide = suppressed_rows is not None and bool(suppressed_rows[i])
@@ -130,7 +137,11 @@ def frame_cells(frame: pd.DataFrame, suppressed_rows: Any = None, note: str = ""
                 if hide:
                     cells.append(cell(note, sort="", numeric=True, cls="suppressed"))
                 else:
-                    count = str(column) in COUNT_COLUMNS or str(column).startswith("n_")
+                    count = (
+                        whole[column]
+                        or str(column) in COUNT_COLUMNS
+                        or str(column).startswith("n_")
+                    )
                     text = fmt_number(value, count=count)
                     cells.append(cell(text, sort=value, numeric=True))
             else:

@@ -9,8 +9,13 @@ Run::
     PYTHONPATH=src python benchmarks/bench_group_metrics.py
     PYTHONPATH=src python benchmarks/bench_group_metrics.py --sizes 100000 --skip-fairlearn
 
-fairscope's peak extra memory is measured with tracemalloc (numpy and pandas
-report their buffers to it) and compared with the bytes of the input arrays.
+Times are wall-clock seconds (best of ``--repeat`` runs for fairscope, one run
+for fairlearn); ``cpu s`` is fairscope's CPU time, which stays meaningful on a
+machine shared with other jobs. fairscope's peak extra memory is measured two
+ways and compared with the bytes of the input arrays: with tracemalloc (numpy
+and pandas report their buffers to it) and, on Linux, as the growth of the
+process's peak resident set size (``VmHWM``, reset through
+``/proc/self/clear_refs``), which also sees Arrow's own allocations.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import argparse
 import gc
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -125,6 +131,35 @@ def best_time(func, data: dict, repeat: int) -> tuple[float, object]:
     return best, out
 
 
+def cpu_time(func, data: dict, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.process_time()
+        func(data)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _status_bytes(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    raise KeyError(field)
+
+
+def rss_peak_growth(func, data: dict) -> int | None:
+    """Growth of the peak resident set size during one call (Linux), else None."""
+    try:
+        gc.collect()
+        base = _status_bytes("VmRSS")
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        func(data)
+        return max(_status_bytes("VmHWM") - base, 0)
+    except (OSError, KeyError):
+        return None
+
+
 def peak_extra_memory(func, data: dict) -> int:
     gc.collect()
     tracemalloc.start()
@@ -156,16 +191,19 @@ def main() -> None:
 
     run_fairscope(make_data(1000))  # import and warm up outside the timings
     header = (
-        f"{'rows':>11} {'fairscope s':>12} {'fairlearn s':>12} {'speed-up':>9} "
-        f"{'input MB':>9} {'peak extra MB':>14} {'extra/input':>12}"
+        f"{'rows':>11} {'fairscope s':>12} {'cpu s':>7} {'fairlearn s':>12} {'speed-up':>9} "
+        f"{'input MB':>9} {'traced MB':>10} {'RSS MB':>7} {'extra/input':>12}"
     )
     print(header)
     print("-" * len(header))
     for n in args.sizes:
         data = make_data(n)
         fs_time, gm = best_time(run_fairscope, data, args.repeat)
+        cpu = cpu_time(run_fairscope, data, args.repeat)
+        rss = rss_peak_growth(run_fairscope, data)
         peak = peak_extra_memory(run_fairscope, data)
         size = input_bytes(data)
+        worst = max(peak, rss or 0)
         fl = "-"
         ratio = "-"
         if not args.skip_fairlearn and n <= args.fairlearn_max:
@@ -175,9 +213,10 @@ def main() -> None:
             )
             fl = f"{fl_time:12.3f}"
             ratio = f"{fl_time / fs_time:8.0f}x"
+        rss_text = "-" if rss is None else f"{rss / 1e6:.1f}"
         print(
-            f"{n:>11,} {fs_time:12.3f} {fl:>12} {ratio:>9} {size / 1e6:9.1f} "
-            f"{peak / 1e6:14.1f} {peak / size:12.2f}",
+            f"{n:>11,} {fs_time:12.3f} {cpu:7.3f} {fl:>12} {ratio:>9} {size / 1e6:9.1f} "
+            f"{peak / 1e6:10.1f} {rss_text:>7} {worst / size:12.2f}",
             flush=True,
         )
 

@@ -75,8 +75,10 @@ def main() -> None:
     )
     print(f"audited {result.metadata['n_rows']:,} rows held by Spark")
     table = result.tables["disparities"]
-    worst = table[table["metric"] == "selection_rate"].sort_values("value")
-    print(worst[["feature", "group", "kind", "value", "lower", "upper"]].head(6).to_string())
+    ratios = table[(table["metric"] == "selection_rate") & (table["kind"] == "ratio")]
+    print("lowest selection-rate ratios to the reference group (95% interval):")
+    columns = ["feature", "group", "reference", "estimate", "lower", "upper", "n"]
+    print(ratios.sort_values("estimate")[columns].head(5).to_string(index=False))
     result.to_html(args.out)
     print(f"HTML report written to {os.path.abspath(args.out)}")
     spark.stop()

@@ -228,6 +228,7 @@ def test_html_report_is_written(files, tmp_path, capsys):
     )
     assert code == 1, err
     assert "<html" in html.read_text().lower()
+    assert "four-fifths" in html.read_text()
 
 
 @pytest.mark.skipif(HAS_REPORT, reason="only without fairscope.report")
@@ -318,12 +319,16 @@ def test_empty_file(tmp_path, capsys):
     assert code == 2 and "no rows" in one_error_line(err)
 
 
-def test_non_binary_labels(files, tmp_path, capsys):
+def test_non_binary_labels_with_task_binary(tmp_path, capsys):
     frame = predictions(True)
     frame["label"] = frame["label"] + np.arange(len(frame)) % 3
     frame.to_csv(tmp_path / "multi.csv", index=False)
-    code, _, err = run(capsys, audit_args(tmp_path / "multi.csv"))
+    code, _, err = run(capsys, audit_args(tmp_path / "multi.csv", "--task", "binary"))
     assert code == 2 and "distinct values" in one_error_line(err)
+    # detected as multiclass, a binary rule cannot be judged: an ERROR finding fails the gate
+    code, out, err = run(capsys, audit_args(tmp_path / "multi.csv", "--policy", "four-fifths"))
+    assert code == 1, err
+    assert "ERROR" in out and "multiclass" in out
 
 
 def test_nan_scores_are_refused_unless_dropna(tmp_path, capsys):

@@ -7,6 +7,8 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairscope.datasets import _bias_penalty, _legitimate_logit, make_credit_scoring
 
@@ -171,6 +173,21 @@ def test_bias_outside_zero_one_is_rejected(bias):
 def test_n_must_be_a_positive_integer(n):
     with pytest.raises(ValueError, match="n must be a positive integer"):
         make_credit_scoring(n=n)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=300),
+    bias=st.floats(min_value=0, max_value=1),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_any_size_and_bias_give_a_valid_frame(n, bias, seed):
+    df = make_credit_scoring(n=n, bias=bias, random_state=seed)
+    assert len(df) == n
+    assert list(df.columns) == COLUMNS
+    assert df["score"].between(0, 1).all()
+    assert (df["approved"] == (df["score"] >= 0.5)).all()
+    assert not df.isna().any().any()
 
 
 def test_generator_is_accepted_as_random_state():

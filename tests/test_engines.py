@@ -380,3 +380,36 @@ def test_duckdb_enum_keeps_its_declared_order():
         "mid",
         "high",
     ]
+
+
+def test_csv_missing_tokens_form_the_missing_group_as_with_pandas(tmp_path):
+    path = tmp_path / "na.csv"
+    path.write_text("g,y,p\nNA,1,0\na,0,1\n,1,1\nnull,0,0\nb,1,1\n")
+    expected = GroupMetrics("y", "p", "g", data=pd.read_csv(path))
+    actual = GroupMetrics("y", "p", "g", data=str(path))
+    assert list(actual.statistics.groups) == ["a", "b", MISSING]
+    assert_same_counts(expected.statistics, actual.statistics)
+    assert actual.missing_sensitive == {"g": 3}
+
+
+def test_scored_and_regression_audits_of_engine_data_equal_the_pandas_ones(frame):
+    data = pl.from_pandas(frame).lazy()
+    for kwargs in (
+        {"y_true": "y", "y_score": "score", "threshold": 0.5},
+        {"y_true": "target", "y_pred": "estimate"},
+    ):
+        expected = audit_predictions(sensitive_features=FEATURES, data=frame, **kwargs)
+        actual = audit_predictions(sensitive_features=FEATURES, data=data, **kwargs)
+        assert actual.task == expected.task
+        for name, table in expected.tables.items():
+            pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12)
+
+
+def test_task_detection_on_engine_data_matches_pandas(frame):
+    multiclass = frame.assign(pred=frame["pred"] + (frame.index % 3 == 0))
+    multiclass = multiclass.assign(y=multiclass["y"] + (multiclass.index % 5 == 0))
+    expected = audit_predictions("y", "pred", sensitive_features="sex", data=multiclass)
+    actual = audit_predictions(
+        "y", "pred", sensitive_features="sex", data=duckdb.from_df(multiclass)
+    )
+    assert actual.task == expected.task == "multiclass"

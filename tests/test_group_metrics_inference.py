@@ -298,3 +298,15 @@ def test_compas_race_tests_find_the_published_fpr_gap(compas_csv):
     d = gm.disparity_intervals("ratio", reference="Caucasian")
     row = d[(d.metric == "false_positive_rate") & ~d.is_reference].iloc[0]
     assert 1.6 < row["lower"] < row["estimate"] < row["upper"] < 2.4
+
+
+def test_ratio_to_overall_names_the_group_with_the_smallest_folded_ratio():
+    # a: 0.15, b: 0.50, c: 0.25, overall 0.2875. b has the largest gap to overall (0.21 vs
+    # 0.14), a the smallest ratio (0.52 vs 0.2875 / 0.5 = 0.575).
+    g = ["a"] * 100 + ["b"] * 100 + ["c"] * 200
+    p = [1] * 15 + [0] * 85 + [1] * 50 + [0] * 50 + [1] * 50 + [0] * 150
+    gm = GroupMetrics([1, 0] * 200, p, g, metrics="selection_rate")
+    assert gm.difference_intervals("to_overall")["group_high"].item() == "b"
+    ratio = gm.ratio_intervals("to_overall").iloc[0]
+    assert (ratio["group_low"], ratio["group_high"]) == ("a", "<overall>")
+    assert ratio["lower"] <= ratio["estimate"] <= ratio["upper"] <= 1

@@ -357,3 +357,24 @@ def test_empty_sensitive_dict():
 def test_bad_interval_options(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         audit(**kwargs)
+
+
+@pytest.mark.parametrize("form", ["column-name", "dict", "list-of-series", "dataframe", "series"])
+def test_categorical_order_survives_every_input_form(form):
+    levels = pd.Categorical(["lo", "hi"] * 3, categories=["lo", "hi"])
+    frame = pd.DataFrame({"y": Y_TRUE, "p": Y_PRED, "level": levels})
+    sf = {
+        "column-name": "level",
+        "dict": {"level": frame["level"]},
+        "list-of-series": [frame["level"]],
+        "dataframe": frame[["level"]],
+        "series": frame["level"],
+    }[form]
+    gm = GroupMetrics("y", "p", sf, data=frame)
+    assert gm.by_group.index.tolist() == ["lo", "hi"]
+
+
+def test_two_series_with_the_same_name_are_rejected():
+    s = pd.Series(GROUPS, name="g")
+    with pytest.raises(ValueError, match="sensitive_features has two Series named 'g'"):
+        audit(sf=[s, s])

@@ -5,11 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import normalized_mutual_info_score
+from sklearn.metrics import mutual_info_score, normalized_mutual_info_score
 
 import fairscope
 from fairscope.feature_columns import encode_column, quantile_bins
-from fairscope.proxies import mutual_information, normalized_scores, proxy_strength
+from fairscope.proxies import (
+    chance_mutual_information,
+    mutual_information,
+    normalized_scores,
+    proxy_strength,
+    roc_auc,
+)
 
 
 def planted_proxy(n=2000, seed=0) -> pd.DataFrame:
@@ -100,7 +106,29 @@ def test_mutual_information_matches_scikit_learn():
     mi, hx, hs = mutual_information(col.codes, col.n_codes, s, 3)
     nmi, u = normalized_scores(mi, hx, hs)
     assert nmi == pytest.approx(normalized_mutual_info_score(col.codes, s), abs=1e-12)
+    assert mi == pytest.approx(mutual_info_score(col.codes, s), abs=1e-12)
     assert u == pytest.approx(mi / hs, abs=1e-15)
+
+
+def test_identifier_like_column_is_not_a_proxy():
+    frame = planted_proxy(n=400).assign(row_id=[f"id{i}" for i in range(400)])
+    result = fairscope.audit_dataset(frame, sensitive_features="group", proxies=False)
+    row_id = result.tables["proxies"].set_index("column").loc["row_id"]
+    # raw NMI is inflated by 250 categories on 400 rows; the chance-corrected coefficient is not
+    assert row_id["mutual_information"] > 0.3
+    assert row_id["uncertainty_coefficient"] < 0.05
+    assert row_id["strength"] == "weak"
+    assert result.tables["proxies"].iloc[0]["column"] == "zip"
+
+
+def test_chance_mutual_information_is_that_of_a_shuffled_attribute():
+    rng = np.random.default_rng(5)
+    s = rng.integers(0, 2, 1000)
+    shuffled = np.random.default_rng(0).permutation(s)
+    ids = np.arange(1000) % 300
+    expected = mutual_info_score(ids, shuffled)
+    assert chance_mutual_information(ids, 300, s, 2) == pytest.approx(expected, abs=1e-12)
+    assert chance_mutual_information(ids, 300, s, 2) > 0.1
 
 
 def test_missing_values_are_a_category_of_their_own_for_mutual_information():
@@ -115,6 +143,23 @@ def test_quantile_bins_cover_the_observed_values():
     values = np.arange(100, dtype=float)
     codes = quantile_bins(values, np.zeros(100, dtype=bool), n_bins=10)
     assert np.bincount(codes).tolist() == [10] * 10
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_roc_auc_matches_scikit_learn(n_classes):
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(n_classes)
+    y = rng.integers(0, n_classes, 300)
+    proba = rng.dirichlet(np.ones(n_classes), 300)
+    proba[:, 0] = np.round(proba[:, 0], 1)  # ties
+    proba /= proba.sum(axis=1, keepdims=True)
+    expected = (
+        roc_auc_score(y, proba[:, 1])
+        if n_classes == 2
+        else roc_auc_score(y, proba, multi_class="ovr", average="macro")
+    )
+    assert roc_auc(y, proba) == pytest.approx(expected, abs=1e-12)
 
 
 def test_proxy_strength_thresholds():

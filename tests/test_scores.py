@@ -191,12 +191,13 @@ def test_non_numeric_scores_are_refused():
 def test_missing_scores_are_refused_or_dropped_and_counted():
     y, score, g = _scored(n=500, seed=10)
     score = score.copy()
-    score[:7] = np.nan
-    with pytest.raises(ValueError, match="y_score has 7 missing"):
+    score[:6] = np.nan
+    score[6] = np.inf
+    with pytest.raises(ValueError, match="y_score has 7 missing or infinite"):
         fairscope.audit_predictions(y, y_score=score, sensitive_features=g)
     result = fairscope.audit_predictions(y, y_score=score, sensitive_features=g, dropna=True)
     assert result.metadata["n_dropped"] == 7
-    assert result.metadata["dropped"] == {"missing y_score": 7}
+    assert result.metadata["dropped"] == {"missing y_score": 7}  # NaN and infinite
     assert result.tables["score_metrics"]["n"].iloc[-1] == 493
 
 
@@ -226,3 +227,30 @@ def test_binned_auc_error_never_exceeds_its_reported_bound(rows, n_bins):
     frame = score_metrics_frame(stats_, ["g"])
     error = abs(frame["roc_auc"].iloc[0] - roc_auc_score(y, score))
     assert error <= frame["auc_binning_error_bound"].iloc[0] + 1e-12
+
+
+def test_engine_style_histograms_give_auc_within_bound_and_exact_sweep_at_edges():
+    from types import SimpleNamespace
+
+    from fairscope.scores import from_histograms, threshold_sweep_frame
+
+    y, score, g = _scored(n=5000, seed=12)
+    edges = np.linspace(0, 1, 201)
+    groups = pd.Index(["a", "b", "c"])
+    weighted = np.zeros((3, 2, 200))
+    for i, group in enumerate(groups):
+        for label in (0, 1):
+            m = (g == group) & (y == label)
+            weighted[i, label] = np.histogram(score[m], bins=edges)[0]
+    stats_ = from_histograms(
+        SimpleNamespace(groups=groups, edges=edges, weighted=weighted, squared_weights=weighted)
+    )
+    frame = score_metrics_frame(stats_, list(groups))
+    for i, group in enumerate(groups):
+        m = g == group
+        error = abs(frame["roc_auc"].iloc[i] - roc_auc_score(y[m], score[m]))
+        assert error <= frame["auc_binning_error_bound"].iloc[i]
+        assert error < 1e-3
+    assert frame["brier_score"].isna().all()
+    sweep = threshold_sweep_frame(stats_, list(groups), np.array([0.3])).set_index("group")
+    assert sweep.loc["b", "selection_rate"] == pytest.approx((score[g == "b"] >= 0.3).mean())

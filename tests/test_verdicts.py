@@ -67,3 +67,24 @@ def test_disparity_verdict_gives_a_reason(lower, upper, status, words):
     got, reason = disparity_verdict(0.78, lower, upper, 0.8, bound="min", n=300, n_reference=900)
     assert got == status
     assert words in reason
+
+
+def test_table_verdicts_judge_each_row_of_a_disparity_table():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "estimate": [1.0, 0.6, 0.78, 0.95, 0.5],
+            "lower": [float("nan"), 0.5, 0.7, 0.85, 0.2],
+            "upper": [float("nan"), 0.7, 0.9, 1.05, 0.9],
+            "n": [500, 400, 300, 200, 10],
+            "n_reference": [500] * 5,
+            "is_reference": [True, False, False, False, False],
+        }
+    )
+    from fairscope.verdicts import table_verdicts
+
+    out = table_verdicts(table, 0.8, bound="min")
+    assert out["status"].tolist() == [SKIPPED, FAIL, INCONCLUSIVE, PASS, SKIPPED]
+    assert out["reason"].iloc[0] == "reference group"
+    assert "10 rows" in out["reason"].iloc[4]

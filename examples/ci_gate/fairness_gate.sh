@@ -5,7 +5,8 @@
 # usage: fairness_gate.sh PREDICTIONS.csv [BASELINE.json] [OUT_DIR]
 #   exit 0: policy passed and nothing got worse; 1: a fairness failure; 2: usage/input error.
 # Environment: FAIRSCOPE (command to run, default "fairscope"), POLICY (default four-fifths),
-#              TOLERANCE (allowed worsening versus the baseline, default 0.02).
+#              TOLERANCE (allowed worsening versus the baseline, default 0.02),
+#              HTML (1 to write the HTML report, the default; 0 to skip it).
 set -uo pipefail
 
 predictions=${1:?usage: fairness_gate.sh PREDICTIONS.csv [BASELINE.json] [OUT_DIR]}
@@ -13,13 +14,17 @@ baseline=${2:-}
 out=${3:-fairscope-out}
 fairscope=${FAIRSCOPE:-fairscope}
 mkdir -p "$out"
+html_args=()
+if [ "${HTML:-1}" != "0" ]; then
+  html_args=(--html "$out/report.html")
+fi
 
 $fairscope audit "$predictions" \
   --y-true repaid --y-pred approved \
   --sensitive sex --sensitive race \
   --policy "${POLICY:-four-fifths}" \
   --json "$out/audit.json" --junit "$out/junit.xml" \
-  --markdown "$out/summary.md" --html "$out/report.html"
+  --markdown "$out/summary.md" "${html_args[@]}"
 audit_status=$?
 if [ "$audit_status" -eq 2 ]; then
   echo "fairness gate: the audit could not run (see the error above)" >&2

@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "reweighing_weights": "fairscope.reweighing",
     "Policy": "fairscope.policy",
     "load_policy": "fairscope.policy",
+    "apply_policy": "fairscope.policy",
     "compare": "fairscope.comparison",
     "counterfactual_flip_test": "fairscope.counterfactual",
 }

@@ -65,10 +65,10 @@ def _with_group_columns(frame: pd.DataFrame, label: str, gm: GroupMetrics) -> pd
         "<overall>" if key[0] == "<overall>" else group_label(key, gm.sensitive_features)
         for key in keys
     ]
-    out = frame.drop(columns=features)
-    out.insert(0, "group", groups)
-    out.insert(0, "feature", label)
-    return out
+    # one construction instead of drop + insert: much faster with pandas' arrow strings
+    columns = {"feature": np.full(len(groups), label, dtype=object), "group": groups}
+    columns.update({c: frame[c].to_numpy() for c in frame.columns if c not in features})
+    return pd.DataFrame(columns)
 
 
 def reference_for(reference: Any, label: str, gm: GroupMetrics) -> Any:
@@ -215,7 +215,10 @@ def audit_predictions(
     policy : str, dict or Policy, optional
         A policy (preset name, file path or object) whose rules judge the
         disparities; adds findings to the result.
-    data : pandas.DataFrame, optional
+    data : pandas.DataFrame or engine data, optional
+        Engine data (polars, Arrow, DuckDB, Spark, Parquet/CSV paths): binary
+        audits of predictions are reduced inside the engine; other audits
+        collect only the audited columns (see :mod:`fairscope.engines`).
     sample_weight : array-like or str, optional
     pos_label : default 1
         Positive label of a binary audit.
@@ -278,6 +281,15 @@ def audit_predictions(
     task = check_task(task)
     if y_pred is None and y_score is None:
         raise ValueError("give y_pred (predictions), or y_score (scores) with threshold=.")
+    if data is not None and not isinstance(data, pd.DataFrame):
+        # polars, Arrow, DuckDB, Spark or files: see fairscope.engines
+        from fairscope.engines.audit_data import prepare_audit_data
+
+        data, task = prepare_audit_data(
+            data, task, y_true=y_true, y_pred=y_pred, y_score=y_score, threshold=threshold,
+            sensitive_features=sensitive_features, sample_weight=sample_weight,
+            estimator=estimator,
+        )  # fmt: skip
     if task is None:
         task = detect_task(
             column(y_true, data, "y_true"),
@@ -342,6 +354,7 @@ def audit_predictions(
         {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight},
         sensitive_features,
         data,
+        random_seed=random_state if isinstance(random_state, int) else None,
     )
     if policy is not None:
         from fairscope.policy import apply_policy
@@ -470,7 +483,11 @@ def _resolve_rows(
     if len(true) == 0:
         raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
     if score is not None:
-        _as_scores(score.dropna() if dropna else score)
+        if dropna and pd.api.types.is_numeric_dtype(score):
+            finite = np.isfinite(score.to_numpy(dtype=float, na_value=np.nan))
+            _as_scores(score[finite])  # non-finite scores are dropped below
+        else:
+            _as_scores(score)
     if weight is not None:
         if not (pd.api.types.is_numeric_dtype(weight) and not pd.api.types.is_bool_dtype(weight)):
             raise ValueError(

@@ -286,6 +286,9 @@ def _cmd_audit(args: argparse.Namespace, progress: _Progress) -> int:
     for extra in (args.y_pred, args.y_score, args.sample_weight):
         if extra:
             columns.append(extra)
+    engine = _engine(args)
+    if engine != "pandas":
+        return _audit_with_engine(args, progress, engine, fail_on, policy)
     path = Path(args.path)
     progress(f"reading {path} ({_size(path) if path.exists() else '?'})")
     frame = read_table(path, columns, args.format)
@@ -316,6 +319,7 @@ def _cmd_audit(args: argparse.Namespace, progress: _Progress) -> int:
         y_pred,
         sensitive_features=list(args.sensitive),
         y_score=args.y_score,
+        task=args.task,
         data=frame,
         sample_weight=args.sample_weight,
         pos_label=pos_label,
@@ -326,6 +330,52 @@ def _cmd_audit(args: argparse.Namespace, progress: _Progress) -> int:
         policy=policy,
     )
     result.metadata["input_file"] = str(path)
+    progress("audit done")
+    _print_result(result, args.quiet)
+    for line in _write_outputs(result, args, progress):
+        if not args.quiet:
+            print(f"wrote {line}")
+    return _exit_code(result)
+
+
+def _engine(args: argparse.Namespace) -> str:
+    from fairscope.engines.sources import choose_engine
+
+    try:
+        return choose_engine(args.path, args.engine, args.format)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _audit_with_engine(
+    args: argparse.Namespace, progress: _Progress, engine: str, fail_on: Any, policy: Any
+) -> int:
+    """``audit`` with the rows read by DuckDB or Spark: only per-group counts reach Python."""
+    import fairscope
+    from fairscope.engines import open_table
+    from fairscope.engines.audit_data import distinct_values
+
+    progress(f"opening {args.path} with {engine}")
+    data = open_table(args.path, engine=engine)
+    pos_label = _pos_label(args.pos_label, distinct_values(data, args.y_true))
+    progress(f"auditing with {engine} over {', '.join(args.sensitive)}")
+    result = fairscope.audit_predictions(
+        args.y_true,
+        args.y_pred,
+        sensitive_features=list(args.sensitive),
+        y_score=args.y_score,
+        threshold=args.threshold,
+        data=data,
+        sample_weight=args.sample_weight,
+        pos_label=pos_label,
+        reference=args.reference,
+        min_group_size=args.min_group_size,
+        dropna=args.dropna,
+        fail_on=fail_on,
+        policy=policy,
+    )
+    result.metadata["input_file"] = str(args.path)
+    result.metadata["engine"] = engine
     progress("audit done")
     _print_result(result, args.quiet)
     for line in _write_outputs(result, args, progress):
@@ -349,7 +399,15 @@ def _cmd_dataset(args: argparse.Namespace, progress: _Progress) -> int:
     progress(f"reading {path}")
     # without --feature every column is audited (proxies, missingness, shift)
     columns = [args.target, *args.sensitive, *args.feature] if args.feature else None
-    frame = read_table(path, columns, args.format, required=[args.target, *args.sensitive])
+    engine = _engine(args)
+    if engine == "pandas":
+        frame = read_table(path, columns, args.format, required=[args.target, *args.sensitive])
+    else:  # the engine reads (only the needed columns); the dataset audit runs on them
+        from fairscope.engines import open_table
+        from fairscope.engines.audit_data import collect_columns
+
+        data = open_table(args.path, engine=engine)
+        frame = collect_columns(data, columns or list(data.columns))
     progress(f"auditing {len(frame):,} rows")
     kwargs: dict[str, Any] = {
         "target": args.target,
@@ -510,7 +568,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser(
         "audit",
         help="audit predictions in a CSV/Parquet/JSON Lines file",
-        description="Audit a binary classifier's predictions stored in a file.",
+        description="Audit predictions stored in a file (binary by default; multiclass and "
+        "regression are detected from the labels, or set with --task).",
     )
     audit.add_argument("path", help="CSV, TSV, Parquet or JSON Lines file")
     audit.add_argument("--y-true", required=True, metavar="COL", help="true label column")
@@ -525,6 +584,11 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="COL",
         help="sensitive feature column (repeat for several; intersections are audited too)",
+    )
+    audit.add_argument(
+        "--task",
+        choices=["binary", "multiclass", "regression"],
+        help="type of prediction (default: detected from the labels)",
     )
     audit.add_argument("--sample-weight", metavar="COL", help="row weight column")
     audit.add_argument("--pos-label", metavar="V", help="positive label (default 1)")
@@ -553,6 +617,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="drop rows with a missing label, prediction or score (counted in the report)",
     )
     audit.add_argument("--format", choices=["csv", "tsv", "parquet", "jsonl"])
+    audit.add_argument(
+        "--engine",
+        choices=["auto", "pandas", "duckdb", "spark"],
+        default="auto",
+        help="what reads the rows: auto (DuckDB for globs, folders and Parquet/CSV files over "
+        "256 MiB, streamed out of core; else pandas), pandas, duckdb or spark",
+    )
     audit.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     audit.add_argument("-v", "--verbose", action="store_true", help="show progress")
     _add_outputs(audit)
@@ -573,6 +644,13 @@ def build_parser() -> argparse.ArgumentParser:
     dataset.add_argument("--policy", metavar="FILE|PRESET")
     dataset.add_argument("--fail-on", action="append", metavar="STATUS")
     dataset.add_argument("--format", choices=["csv", "tsv", "parquet", "jsonl"])
+    dataset.add_argument(
+        "--engine",
+        choices=["auto", "pandas", "duckdb", "spark"],
+        default="auto",
+        help="what reads the rows: auto (DuckDB for globs, folders and Parquet/CSV files over "
+        "256 MiB, streamed out of core; else pandas), pandas, duckdb or spark",
+    )
     dataset.add_argument("-q", "--quiet", action="store_true")
     dataset.add_argument("-v", "--verbose", action="store_true")
     _add_outputs(dataset)

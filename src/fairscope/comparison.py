@@ -14,7 +14,9 @@ never shadows the function ``fairscope.compare``.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -79,10 +81,15 @@ def _better(metric: str, measure: str, first: float, second: float, labels: Sequ
 
 
 def _check(result: Any, argument: str) -> AuditResult:
+    if isinstance(result, str | os.PathLike):
+        path = Path(result)
+        if not path.is_file():
+            raise ValueError(f"{argument}={str(result)!r} is not a file of a saved audit (JSON).")
+        result = AuditResult.from_json(path)
     if not isinstance(result, AuditResult):
         raise ValueError(
-            f"{argument} must be an AuditResult (from audit_predictions or audit_model, or "
-            f"AuditResult.from_json); got {type(result).__name__}."
+            f"{argument} must be an AuditResult (from audit_predictions or audit_model) or the "
+            f"path of one saved with to_json; got {type(result).__name__}."
         )
     missing = {"group_metrics", "intervals"} - set(result.tables)
     if missing:
@@ -107,10 +114,11 @@ def compare(
 
     Parameters
     ----------
-    before, after : AuditResult
+    before, after : AuditResult or path
         Two audits with the same sensitive features (e.g. of a model before and
-        after mitigation). Feature sets and metrics present in only one are
-        left out.
+        after mitigation), or the JSON files they were saved to
+        (:meth:`AuditResult.to_json`). Feature sets and metrics present in only
+        one are left out.
     labels : pair of str, default ("before", "after")
         Names of the two audits; they name the value columns.
     fairness_metric : str, default "selection_rate"

@@ -140,36 +140,52 @@ class GroupCounts:
         The groups are in the order a direct audit of those features gives.
         """
         wanted = [feature] if isinstance(feature, str) else list(feature)
-        unknown = [f for f in wanted if f not in self.features]
-        if unknown:
-            raise ValueError(
-                f"{unknown[0]!r} is not a sensitive feature of this audit; "
-                f"choose from {list(self.features)}"
-            )
-        if len(set(wanted)) != len(wanted):
-            raise ValueError(f"feature names a sensitive feature twice: {wanted!r}")
         if wanted == list(self.features):
             return self
-        ranks = _level_ranks([self.groups])
-        ranks = [ranks[self.features.index(f)] for f in wanted]
-        keys = self.groups.droplevel([f for f in self.features if f not in wanted])
-        if len(wanted) > 1:
-            keys = keys.reorder_levels(wanted)
-        codes, uniques = pd.factorize(keys, sort=False)
-        uniques = pd.Index(uniques) if len(wanted) == 1 else uniques
-        order = _ordered(uniques, ranks)
-        position = order.get_indexer(uniques)[codes]
+        order, position = marginal_positions(self.groups, self.features, wanted)
         out = {}
         for name in ("weighted", "rows", "squared_weights"):
             arr = getattr(self, name)
             total = np.zeros((len(order), len(CELLS)), dtype=arr.dtype)
             np.add.at(total, position, arr)
             out[name] = total
-        if len(wanted) == 1:
-            order = pd.Index(list(order), name=wanted[0], dtype=object)
-        else:
-            order = order.set_names(wanted)
         return GroupCounts(tuple(wanted), order, has_weights=self.has_weights, **out)
+
+
+def marginal_positions(
+    groups: pd.Index, features: tuple[str, ...], wanted: list[str]
+) -> tuple[pd.Index, np.ndarray]:
+    """Groups of a subset of features and, for each group of ``groups``, its position there.
+
+    The order is the one a direct audit of ``wanted`` gives (each feature's own
+    order, as read from ``groups``), with levels in the order of ``wanted``.
+    Anything per group (counts, histograms, moments) summed with these
+    positions lines up with :meth:`GroupCounts.marginal`.
+    """
+    unknown = [f for f in wanted if f not in features]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]!r} is not a sensitive feature of this audit; choose from {list(features)}"
+        )
+    if len(set(wanted)) != len(wanted):
+        raise ValueError(f"feature names a sensitive feature twice: {wanted!r}")
+    ranks = _level_ranks([groups])
+    ranks = [ranks[features.index(f)] for f in wanted]
+    keys = groups
+    if isinstance(groups, pd.MultiIndex):
+        dropped = [f for f in features if f not in wanted]
+        keys = groups.droplevel(dropped) if dropped else groups
+        if len(wanted) > 1:
+            keys = keys.reorder_levels(wanted)
+    codes, uniques = pd.factorize(keys, sort=False)
+    uniques = pd.Index(uniques) if len(wanted) == 1 else uniques
+    order = _ordered(uniques, ranks)
+    position = order.get_indexer(uniques)[codes]
+    if len(wanted) == 1:
+        order = pd.Index(list(order), name=wanted[0], dtype=object)
+    else:
+        order = order.set_names(wanted)
+    return order, position
 
 
 def _sort_key(label: str) -> tuple:

@@ -41,13 +41,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.audit import environment, feature_set_label
+from fairscope.audit import feature_set_label
 from fairscope.feature_columns import EncodedColumn, encode_column
 from fairscope.group_comparisons import compare_means, compare_proportions, holm
 from fairscope.group_metrics import OVERALL, group_label
 from fairscope.groups import MISSING, encode_groups
 from fairscope.inputs import column, sensitive_frame
 from fairscope.intervals import wilson_interval
+from fairscope.provenance import reproducibility as provenance
 from fairscope.proxies import DEFAULT_PROXY_SAMPLE, proxy_tables
 from fairscope.result import AuditResult
 from fairscope.reweighing import cell_weights
@@ -797,7 +798,7 @@ def audit_dataset(
         Groups with fewer rows are marked ``small`` / ``status="small"``.
     proxies : bool, default True
         Fit the proxy classifier (mutual information is always computed).
-    proxy_sample : int, default 50_000
+    proxy_sample : int, default 20_000
         Rows the proxy classifier is trained on (a random subsample beyond;
         recorded in ``metadata["proxies"]`` and the ``proxy_model`` table).
     proxy_cv : int, default 3
@@ -1065,8 +1066,15 @@ def audit_dataset(
         },
         "warnings": warnings,
     }
-    reproducibility = environment()
-    reproducibility["random_state"] = random_state
+    columns = {"target": target_name} if target_name is not None else {}
+    columns.update({f"feature:{name}": name for name in feature_names})
+    reproducibility = provenance(
+        metadata,
+        columns,
+        sens,
+        data,
+        random_seed=random_state,
+    )
     result = AuditResult(
         kind="dataset",
         task="dataset",

@@ -830,9 +830,14 @@ class GroupMetrics:
                 if method == "between_groups":
                     high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
                 else:
-                    with np.errstate(invalid="ignore"):
-                        gap = np.abs(values - est[n_groups])
-                    g = int(np.nanargmax(gap))
+                    # The group realising the statistic: the largest gap, or the smallest
+                    # ratio folded below 1, to the overall value.
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        if kind == "difference":
+                            g = int(np.nanargmax(np.abs(values - est[n_groups])))
+                        else:
+                            r = values / est[n_groups]
+                            g = int(np.nanargmin(np.where(r > 1, 1 / r, r)))
                     high, low = (g, n_groups) if values[g] >= est[n_groups] else (n_groups, g)
             lower = upper = np.nan
             if self._bootstrapped:

@@ -108,16 +108,15 @@ def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
             raise ValueError("sensitive_features is an empty dict.")
         cols = {str(k): column(v, None, f"sensitive_features[{k!r}]") for k, v in sf.items()}
         _check_lengths({k: len(v) for k, v in cols.items()})
-        return pd.DataFrame({k: v.to_numpy() for k, v in cols.items()})
+        # Series, not arrays: a categorical keeps its declared order, Arrow strings stay Arrow
+        return pd.DataFrame(cols, copy=False)
     if isinstance(sf, pd.Series):
         name = "sensitive_feature" if sf.name is None else str(sf.name)
         return sf.reset_index(drop=True).rename(name).to_frame()
     if _names_columns(sf, data):
         if len(set(sf)) != len(sf):
             raise ValueError(f"sensitive_features names a column twice: {list(sf)!r}.")
-        return pd.DataFrame(
-            {s: column(s, data, "sensitive_features").to_numpy() for s in sf}
-        ).reset_index(drop=True)
+        return pd.DataFrame({s: column(s, data, "sensitive_features") for s in sf}, copy=False)
     if (
         isinstance(sf, Sequence)
         and len(sf) > 0
@@ -126,9 +125,14 @@ def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
         cols = {}
         for i, s in enumerate(sf):
             name = str(s.name) if isinstance(s, pd.Series) and s.name is not None else f"sf{i}"
-            cols[name] = column(s, None, "sensitive_features").to_numpy()
+            if name in cols:
+                raise ValueError(
+                    f"sensitive_features has two Series named {name!r}; give them distinct "
+                    "names, or pass a dict {name: values}."
+                )
+            cols[name] = column(s, None, "sensitive_features")
         _check_lengths({k: len(v) for k, v in cols.items()})
-        return pd.DataFrame(cols)
+        return pd.DataFrame(cols, copy=False)
     array = np.asarray(sf, dtype=object) if not isinstance(sf, np.ndarray) else sf
     if array.ndim == 2:
         return pd.DataFrame({f"sf{j}": array[:, j] for j in range(array.shape[1])})
@@ -174,6 +178,10 @@ def _values_of(series: pd.Series, mask: np.ndarray | None) -> list:
     if mask is None and isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
         values = series.to_numpy()
         low, high = values.min(), values.max()
+        if int(high) - int(low) <= 1:
+            # at most two adjacent values: min and max are all of them, no pass needed
+            present = np.unique(np.array([low, high]))
+            return [bool(v) for v in present] if values.dtype == bool else present.tolist()
         if int(high) - int(low) < 1 << 16:
             # a count table is much faster than hashing for small integer labels
             counts = chunked_bincount(values, int(high) - int(low) + 1, offset=-int(low))
@@ -193,7 +201,11 @@ def _weights_array(weight: pd.Series) -> np.ndarray:
 def _binarize(series: pd.Series, pos_label: Any) -> np.ndarray:
     if series.dtype == bool:
         return series.to_numpy() if pos_label else ~series.to_numpy()
-    return np.asarray(series.to_numpy() == pos_label, dtype=bool)
+    if isinstance(series.dtype, np.dtype):
+        return np.asarray(series.to_numpy() == pos_label, dtype=bool)
+    # extension dtypes (Arrow strings, nullable integers): compare without a trip through
+    # Python objects; missing values were removed or rejected before this point
+    return (series == pos_label).to_numpy(dtype=bool, na_value=False)
 
 
 def _choose_pos_label(labels: set, pos_label: Any, argument_values: str) -> Any:

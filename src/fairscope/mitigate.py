@@ -54,9 +54,8 @@ REDUCTION_CONSTRAINTS = (
 def _quiet_fairlearn() -> Iterator[None]:
     """Hide fairlearn 0.15's pandas-4 deprecation warnings (its internals, not the user's)."""
     with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="Setting a value on a Series via .at", module="fairlearn"
-        )
+        for message in ("Setting a value on a Series via .at", "Setting an item of incompatible"):
+            warnings.filterwarnings("ignore", message=message, module="fairlearn")
         yield
 
 

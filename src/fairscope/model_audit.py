@@ -42,6 +42,14 @@ def split_features(
     name columns of ``X``, else as given) and the names taken from ``X``.
     """
     names = _column_names(sensitive_features)
+    if (
+        names is not None
+        and not isinstance(sensitive_features, str)
+        and hasattr(X, "__len__")
+        and len(names) == len(X)
+        and not all(n in getattr(X, "columns", ()) for n in names)
+    ):
+        names = None  # one string per row: the values of a feature, not column names
     if names is None:
         if drop_sensitive:
             raise ValueError(
@@ -149,21 +157,29 @@ def model_metadata(model: Any) -> dict[str, Any]:
         text = repr(value)
         return text if len(text) <= 80 else text[:77] + "..."
 
-    params: dict[str, str] = {}
-    if hasattr(model, "get_params"):
-        for key, value in model.get_params(deep=False).items():
-            if key in ("steps", "transformers", "memory"):
-                continue
-            params[key] = describe(value)
+    def params_of(estimator: Any) -> dict[str, str]:
+        if not hasattr(estimator, "get_params"):
+            return {}
+        return {
+            key: describe(value)
+            for key, value in estimator.get_params(deep=False).items()
+            if key not in ("steps", "transformers", "memory")
+        }
+
     out: dict[str, Any] = {
         "class": type(model).__name__,
         "module": type(model).__module__,
-        "params": params,
+        "params": params_of(model),
     }
     steps = getattr(model, "steps", None)
     if isinstance(steps, list):
         out["steps"] = [
-            {"name": name, "class": type(step).__name__, "module": type(step).__module__}
+            {
+                "name": name,
+                "class": type(step).__name__,
+                "module": type(step).__module__,
+                "params": params_of(step),
+            }
             for name, step in steps
         ]
     classes = getattr(model, "classes_", None)
@@ -345,8 +361,6 @@ def _audit(
 ) -> AuditResult:
     from fairscope.audit import audit_predictions
 
-    if "policy" in options:
-        raise TypeError("policy= is an argument of audit_model itself.")
     return audit_predictions(
         y_true,
         y_pred,

@@ -219,10 +219,11 @@ def metrics_frame(
 def criteria_frame(counts: MulticlassCounts, frames: list[GroupMetrics]) -> pd.DataFrame:
     """Generalised criteria: worst class of the between-group differences and ratios."""
     rows = []
-    sel = np.array([gm.difference()["selection_rate"] for gm in frames])
+    differences = [gm.difference() for gm in frames]
+    sel = np.array([d["selection_rate"] for d in differences])
     sel_ratio = np.array([gm.ratio()["selection_rate"] for gm in frames])
-    tpr = np.array([gm.difference()["true_positive_rate"] for gm in frames])
-    fpr = np.array([gm.difference()["false_positive_rate"] for gm in frames])
+    tpr = np.array([d["true_positive_rate"] for d in differences])
+    fpr = np.array([d["false_positive_rate"] for d in differences])
     eo = np.fmax(tpr, fpr)
 
     def worst(values: np.ndarray, lowest: bool = False) -> tuple[float, str | None]:

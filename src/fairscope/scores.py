@@ -506,3 +506,57 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
                 )
             )
     return pd.concat(frames, ignore_index=True)
+
+
+def from_histograms(histograms: Any) -> ScoreStatistics:
+    """Score statistics from per-group histograms computed elsewhere (e.g. by an engine).
+
+    ``histograms`` needs ``groups``, ``edges`` (shape ``(b + 1,)``) and
+    ``weighted`` / ``squared_weights`` arrays of shape ``(n_groups, 2, b)``
+    indexed ``[group, label, bin]`` (label 1 = positive), with
+    :func:`numpy.histogram` bins (``edges[i] <= score < edges[i + 1]``, the last
+    bin closed), as :class:`fairscope.engines.histograms.ScoreHistograms` holds.
+
+    Every bin may hold several distinct scores, so the AUC error bound is
+    reported, and only the edges are exact thresholds. Brier score, log loss and
+    calibration need the scores themselves: they are NaN (and the calibration
+    table empty).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from types import SimpleNamespace
+    >>> counts = np.array([[[3.0, 1.0], [1.0, 3.0]]])  # one group: negatives, positives
+    >>> h = SimpleNamespace(groups=pd.Index(["g"]), edges=np.array([0.0, 0.5, 1.0]),
+    ...                     weighted=counts, squared_weights=counts, rows=counts)
+    >>> frame = score_metrics_frame(from_histograms(h), ["g"])
+    >>> float(frame["roc_auc"].iloc[0]), float(frame["auc_binning_error_bound"].iloc[0])
+    (0.75, 0.1875)
+    """
+    edges = np.asarray(histograms.edges, dtype=float)
+    weighted = np.asarray(histograms.weighted, dtype=float)
+    squared = np.asarray(getattr(histograms, "squared_weights", weighted), dtype=float)
+    rows = np.asarray(getattr(histograms, "rows", weighted), dtype=float)
+    n_groups, labels, n_bins = weighted.shape
+    if labels != 2 or len(edges) != n_bins + 1:
+        raise ValueError(
+            f"histograms must be indexed [group, label (2), bin] with len(edges) == bins + 1; "
+            f"got weighted of shape {weighted.shape} and {len(edges)} edges."
+        )
+    sums = np.zeros((n_groups, 7))
+    sums[:, _W_POS], sums[:, _W_NEG] = weighted[:, 1].sum(axis=1), weighted[:, 0].sum(axis=1)
+    sums[:, _W2_POS], sums[:, _W2_NEG] = squared[:, 1].sum(axis=1), squared[:, 0].sum(axis=1)
+    sums[:, _BRIER] = sums[:, _LOGLOSS] = np.nan
+    sums[:, _ROWS] = rows.sum(axis=(1, 2))
+    return ScoreStatistics(
+        groups=histograms.groups,
+        cuts=edges[1:-1],
+        positives=weighted[:, 1],
+        negatives=weighted[:, 0],
+        single_valued=np.zeros(n_bins, dtype=bool),
+        sums=sums,
+        calibration=np.full((n_groups, CALIBRATION_BINS, 4), np.nan),
+        calibration_edges=np.linspace(0.0, 1.0, CALIBRATION_BINS + 1),
+        probabilities=False,
+        exact=False,
+    )

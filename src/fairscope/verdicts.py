@@ -12,7 +12,10 @@ returns SKIPPED with that reason. So are disparities that are undefined (0/0).
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 PASS = "PASS"
 FAIL = "FAIL"
@@ -156,3 +159,47 @@ def disparity_verdict(
     if status == FAIL:
         return status, f"{span} entirely {side} {threshold:.3g}"
     return status, f"{span} contains the limit {threshold:.3g}: the data cannot decide"
+
+
+def table_verdicts(
+    disparities: pd.DataFrame,
+    threshold: float,
+    *,
+    bound: Bound,
+    min_group_size: int = 30,
+    decide_on: Literal["interval", "point"] = "interval",
+) -> pd.DataFrame:
+    """Verdicts for every row of a disparity table (``GroupMetrics.disparity_intervals``).
+
+    Uses the columns ``estimate``, ``lower``, ``upper``, ``n``, ``n_reference`` and
+    ``is_reference`` (the reference's own row is SKIPPED: it is not compared with itself).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with two more columns, ``status`` and ``reason``.
+
+    Examples
+    --------
+    >>> from fairscope import GroupMetrics
+    >>> gm = GroupMetrics(y_true=[1, 0] * 100, y_pred=[1] * 100 + [1, 0, 0, 0] * 25,
+    ...                   sensitive_features=["a"] * 100 + ["b"] * 100,
+    ...                   metrics="selection_rate")
+    >>> table = gm.disparity_intervals("ratio", reference="a")
+    >>> table_verdicts(table, 0.8, bound="min")["status"].tolist()
+    ['SKIPPED', 'FAIL']
+    """
+    statuses, reasons = [], []
+    for row in disparities.itertuples(index=False):
+        if bool(row.is_reference):
+            statuses.append(SKIPPED)
+            reasons.append("reference group")
+            continue
+        status, reason = disparity_verdict(
+            float(row.estimate), float(row.lower), float(row.upper), threshold, bound=bound,
+            n=float(row.n), n_reference=float(row.n_reference), min_group_size=min_group_size,
+            decide_on=decide_on,
+        )  # fmt: skip
+        statuses.append(status)
+        reasons.append(reason)
+    return disparities.assign(status=statuses, reason=reasons)

@@ -20,9 +20,15 @@ ENGINES = ("auto", "pandas", "duckdb", "spark")
 #: Files above this total size are streamed through DuckDB by ``engine="auto"``.
 AUTO_DUCKDB_BYTES = 256 * 2**20
 
+#: Tokens ``pandas.read_csv`` treats as missing by default.
+PANDAS_NA_TOKENS = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+]  # fmt: skip
+
 _SUPPORTED = (
-    "a pandas, polars (DataFrame or LazyFrame) or Spark DataFrame, a pyarrow Table, a DuckDB "
-    "relation, or a path / glob / list of paths to Parquet or CSV files"
+    "a pandas DataFrame, a polars DataFrame or LazyFrame, a pyarrow Table, a DuckDB relation, "
+    "a Spark DataFrame, or a path / glob / list of paths to Parquet or CSV files"
 )
 
 
@@ -87,7 +93,8 @@ def duckdb_relation(files: list[str], connection: Any = None) -> Any:
     con = duckdb.connect() if connection is None else connection
     if _file_format(files) == "parquet":
         return con.read_parquet(files)
-    return con.read_csv(files)
+    # the tokens pandas.read_csv reads as missing, so both paths see the same missing values
+    return con.read_csv(files, na_values=PANDAS_NA_TOKENS)
 
 
 def to_narwhals(data: Any) -> Any:
@@ -175,3 +182,47 @@ def open_table(
 def is_engine_data(data: Any) -> bool:
     """Whether ``data`` is for an engine: set, and not a pandas DataFrame (the in-memory path)."""
     return data is not None and not isinstance(data, pd.DataFrame)
+
+
+def choose_engine(
+    path: str | os.PathLike | Sequence[str | os.PathLike],
+    engine: str = "auto",
+    fmt: str | None = None,
+) -> str:
+    """The engine that will read ``path``: ``"pandas"``, ``"duckdb"`` or ``"spark"``.
+
+    ``"auto"`` picks DuckDB for globs, folders, lists of files and Parquet/CSV
+    files above 256 MiB in total (streamed out of core), pandas otherwise
+    (including TSV and JSON Lines, which only pandas reads here).
+
+    Examples
+    --------
+    >>> from fairscope.engines.sources import choose_engine
+    >>> choose_engine("logs/*.parquet")
+    'duckdb'
+    >>> choose_engine("small.csv", "pandas")
+    'pandas'
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r} is unknown; choose one of {list(ENGINES)}.")
+    if engine != "auto":
+        if engine != "pandas" and fmt not in (None, "csv", "parquet"):
+            raise ValueError(
+                f"--format {fmt} files are read by pandas only; use --engine pandas or auto."
+            )
+        return engine
+    if fmt not in (None, "csv", "parquet"):
+        return "pandas"
+    items = [path] if isinstance(path, str | os.PathLike) else list(path)
+    if len(items) > 1 or any(
+        glob.has_magic(os.fspath(p)) or os.path.isdir(os.fspath(p)) for p in items
+    ):
+        return "duckdb"
+    text = os.fspath(items[0])
+    if not os.path.isfile(text):
+        return "pandas"  # the pandas reader names the missing file
+    try:
+        _file_format([text])
+    except ValueError:
+        return "pandas"
+    return "duckdb" if os.path.getsize(text) > AUTO_DUCKDB_BYTES else "pandas"

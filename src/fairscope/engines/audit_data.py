@@ -1,0 +1,84 @@
+"""Preparing engine data for :func:`fairscope.audit_predictions`.
+
+Binary audits from predictions reduce inside the engine (one group-by). The
+task is detected from the distinct label values, which the engine returns
+(at most a thousand of them). Audits that need row-level values in Python
+(scores, multiclass, regression) get only the audited columns collected into a
+pandas DataFrame, so every audit works whatever engine holds the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from fairscope.engines.reduce import prepare, require_column, require_features, sensitive_names
+
+#: Distinct label values fetched to detect the task; more mean "many".
+DISTINCT_LIMIT = 1001
+
+
+def distinct_values(data: Any, column: str, limit: int = DISTINCT_LIMIT) -> pd.Series:
+    """Up to ``limit`` distinct values of a column (nulls left out), computed by the engine."""
+    import narwhals as nw
+
+    frame, columns, _ = prepare(data)
+    require_column(column, column, columns, data)
+    values = frame.select(nw.col(column)).unique().head(limit)
+    if isinstance(values, nw.LazyFrame):
+        values = values.collect()
+    return values.to_pandas()[column].dropna().reset_index(drop=True)
+
+
+def collect_columns(data: Any, names: list[str]) -> pd.DataFrame:
+    """The named columns of engine data, collected into a pandas DataFrame."""
+    import narwhals as nw
+
+    frame, columns, _ = prepare(data)
+    unique = list(dict.fromkeys(names))
+    for name in unique:
+        require_column(name, name, columns, data)
+    selected = frame.select(*[nw.col(n) for n in unique])
+    if isinstance(selected, nw.LazyFrame):
+        selected = selected.collect()
+    return selected.to_pandas()
+
+
+def prepare_audit_data(
+    data: Any,
+    task: str | None,
+    *,
+    y_true: Any,
+    y_pred: Any,
+    y_score: Any,
+    threshold: Any,
+    sensitive_features: Any,
+    sample_weight: Any,
+    estimator: Any = None,
+) -> tuple[Any, str]:
+    """The data and task for an audit of engine data.
+
+    Returns ``data`` unchanged for a binary audit of predictions (reduced in
+    the engine), else a pandas DataFrame of the audited columns.
+    """
+    from fairscope.tasks import detect_task
+
+    _, columns, _ = prepare(data)
+    names = {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight}
+    for argument, value in names.items():
+        if value is not None:
+            require_column(value, argument, columns, data)
+    features = sensitive_names(sensitive_features, data)
+    require_features(features, columns)
+    if task is None:
+        task = detect_task(
+            distinct_values(data, y_true),
+            None if y_pred is None else distinct_values(data, y_pred),
+            has_score=y_score is not None,
+            estimator=estimator,
+        )
+    if task == "binary" and y_score is None and threshold is None:
+        return data, task
+    wanted = [v for v in (y_true, y_pred, y_score, sample_weight) if v is not None]
+    return collect_columns(data, [*wanted, *features]), task

@@ -504,3 +504,16 @@ def test_suppression_is_by_group_size_not_by_the_rows_of_a_table_cell():
     html = to_html(result, suppress_below=10)
     section = html[html.index('id="calibration"') :]
     assert ">0.333<" in section and "suppressed" not in section.split("</section>")[0]
+
+
+def test_cli_report_renders_the_same_file_as_the_python_api(tmp_path):
+    from fairscope.cli import main
+    from fairscope.policy import apply_policy
+
+    result = small_audit(metrics=("selection_rate",))
+    apply_policy(result, "four-fifths", today="2026-01-01")
+    saved = tmp_path / "audit.json"
+    result.to_json(saved)
+    out = tmp_path / "report.html"
+    main(["report", str(saved), "--html", str(out)])
+    assert out.read_text(encoding="utf-8") == AuditResult.from_json(saved).to_html()

@@ -467,12 +467,26 @@ def summary(result: AuditResult, sizes: Sizes) -> list[str]:
         largest = largest_gap(result, sizes)
         if largest:
             out.append(largest)
+    out += dataset_highlights(result)
     level = meta.get("ci")
     if level:
+        method = meta.get("ci_method")
         out.append(
             f"Every rate is shown with a {fmt_number(float(level) * 100, digits=0)}% confidence "
-            f"interval ({meta.get('ci_method', 'wilson')}); a wide interval means few rows."
+            f"interval{f' ({method})' if method else ''}; a wide interval means few rows."
         )
+    return out
+
+
+def dataset_highlights(result: AuditResult) -> list[str]:
+    """Sentences on what the dataset tables flag (strong proxies), read from their flags."""
+    out = []
+    proxies = result.tables.get("proxies")
+    if proxies is not None and {"feature", "column", "is_proxy"} <= set(proxies.columns):
+        flagged = proxies[proxies["is_proxy"].fillna(False).astype(bool)]
+        for feature, rows in flagged.groupby("feature", sort=False):
+            columns = ", ".join(map(str, rows["column"]))
+            out.append(f"Flagged as proxies of {feature}: {columns} (see “Proxies”).")
     return out
 
 
@@ -520,7 +534,7 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
             return
         items.append({"term": term, "value": _text(value)})
 
-    add("Audit", f"{result.kind} ({result.task})")
+    add("Audit", result.kind if result.kind == result.task else f"{result.kind} ({result.task})")
     for key, term in (("model", "Model"), ("data", "Data"), ("source", "Source")):
         add(term, meta.pop(key, None))
     add("Rows", fmt_number(meta.pop("n_rows", None), count=True) if "n_rows" in meta else None)
@@ -610,7 +624,10 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
             add(term, value)
     ci, method = meta.pop("ci", None), meta.pop("ci_method", None)
     if ci is not None:
-        add("Intervals", f"{fmt_number(float(ci) * 100, digits=0)}% ({method})")
+        add(
+            "Intervals",
+            f"{fmt_number(float(ci) * 100, digits=0)}%" + (f" ({method})" if method else ""),
+        )
     add("Waivers checked on", meta.pop("policy_checked_on", None))
     meta.pop("expired_waivers", None)  # listed with the waivers, under Findings
     meta.pop("task", None)

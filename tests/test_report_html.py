@@ -517,3 +517,13 @@ def test_cli_report_renders_the_same_file_as_the_python_api(tmp_path):
     out = tmp_path / "report.html"
     main(["report", str(saved), "--html", str(out)])
     assert out.read_text(encoding="utf-8") == AuditResult.from_json(saved).to_html()
+
+
+def test_dataset_summary_names_the_flagged_proxies():
+    tables = dict(DATASET_TABLES)
+    tables["proxies"] = pd.DataFrame(
+        {"feature": ["race"] * 2, "column": ["zip_region", "income"], "is_proxy": [True, False]}
+    )
+    result = AuditResult(kind="dataset", task="dataset", tables=tables)
+    summary = to_html(result).split('id="scope"')[0]
+    assert "Flagged as proxies of race: zip_region (see “Proxies”)." in summary

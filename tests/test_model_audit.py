@@ -154,9 +154,9 @@ def test_hist_gradient_boosting_multiclass_counts_equal_sklearn():
     # one OpenMP thread: on a loaded machine more threads are much slower, not faster
     with threadpool_limits(1):
         model = HistGradientBoostingClassifier(max_iter=15, random_state=0).fit(X, y)
-    result = fairscope.audit_model(model, X, y, sensitive_features=group)
+        result = fairscope.audit_model(model, X, y, sensitive_features=group)
+        pred = model.predict(X)
     assert result.task == "multiclass"
-    pred = model.predict(X)
     counts = result.tables["multiclass_confusion"].query("group == 'q'")
     matrix = counts.pivot(index="true_label", columns="predicted_label", values="rows")
     m = group == "q"

@@ -8,7 +8,13 @@ import pytest
 from fairlearn.metrics import MetricFrame, demographic_parity_difference, false_positive_rate
 from sklearn.compose import make_column_transformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_predict, cross_val_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    cross_val_predict,
+    cross_val_score,
+    cross_validate,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
@@ -47,6 +53,16 @@ def test_scorer_in_cross_val_score_equals_negated_fairlearn_per_fold(data):
             y[test], model.predict(X.iloc[test]), sensitive_features=X["sex"].iloc[test]
         )
         assert score == pytest.approx(-expected, abs=1e-12)
+
+
+def test_scorer_in_cross_validate_beside_a_builtin_scorer(data):
+    X, y = data
+    scorer = make_fairness_scorer(
+        "demographic_parity_ratio", sensitive_feature="sex", greater_is_better=True
+    )
+    scores = cross_validate(_blind(), X, y, cv=2, scoring={"dpr": scorer, "acc": "accuracy"})
+    assert np.all((scores["test_dpr"] > 0) & (scores["test_dpr"] <= 1))
+    assert len(scores["test_acc"]) == 2
 
 
 def test_scorer_inside_grid_search(data):

@@ -62,7 +62,9 @@ def repr_html(result: AuditResult) -> str:
     >>> "NOT JUDGED" in result._repr_html_()
     True
     """
-    from fairscope.report.content import Sizes, describe_finding, metric_label, verdict
+    from fairscope.report.formatting import metric_label
+    from fairscope.report.privacy import Sizes
+    from fairscope.report.verdict import describe_finding, verdict
 
     v = verdict(result)
     parts: list[str] = []
@@ -105,7 +107,7 @@ def repr_html(result: AuditResult) -> str:
 def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str:
     """Groups by rows, metrics by columns (value and interval), read from the result's tables."""
     from fairscope.plots import metric_classes, metric_rows
-    from fairscope.report.content import metric_names
+    from fairscope.report.metric_sections import metric_names
 
     metrics = metric_names(result)[:6]
     features = list(result.metadata.get("feature_sets") or [])

@@ -487,3 +487,43 @@ def test_multiclass_audit_gets_one_block_per_class():
         f"sensitive_feature, class {c}" for c in (0, 1, 2)
     ]
     assert "True positive rate by sensitive_feature, class 2" in render(report)
+
+
+def test_suppression_is_by_group_size_not_by_the_rows_of_a_table_cell():
+    result = small_audit(metrics=("selection_rate",))
+    result.tables["calibration"] = pd.DataFrame(
+        {
+            "feature": "grp",
+            "group": ["a", "a"],
+            "bin": [0, 1],
+            "n": [3, 200],
+            "mean_score": [0.05, 0.15],
+            "fraction_positive": [0.333, 0.1],
+        }
+    )
+    html = to_html(result, suppress_below=10)
+    section = html[html.index('id="calibration"') :]
+    assert ">0.333<" in section and "suppressed" not in section.split("</section>")[0]
+
+
+def test_cli_report_renders_the_same_file_as_the_python_api(tmp_path):
+    from fairscope.cli import main
+    from fairscope.policy import apply_policy
+
+    result = small_audit(metrics=("selection_rate",))
+    apply_policy(result, "four-fifths", today="2026-01-01")
+    saved = tmp_path / "audit.json"
+    result.to_json(saved)
+    out = tmp_path / "report.html"
+    main(["report", str(saved), "--html", str(out)])
+    assert out.read_text(encoding="utf-8") == AuditResult.from_json(saved).to_html()
+
+
+def test_dataset_summary_names_the_flagged_proxies():
+    tables = dict(DATASET_TABLES)
+    tables["proxies"] = pd.DataFrame(
+        {"feature": ["race"] * 2, "column": ["zip_region", "income"], "is_proxy": [True, False]}
+    )
+    result = AuditResult(kind="dataset", task="dataset", tables=tables)
+    summary = to_html(result).split('id="scope"')[0]
+    assert "Flagged as proxies of race: zip_region (see “Proxies”)." in summary

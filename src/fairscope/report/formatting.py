@@ -7,9 +7,12 @@ left to the jinja2 templates (autoescape on), so no function builds markup.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
+
+from fairscope.result import SEVERITY, Status
 
 #: Status -> (icon, short explanation). The icon and word always travel with the colour.
 STATUS_ICONS: dict[str, tuple[str, str]] = {
@@ -121,6 +124,13 @@ def status_cell(status: str | None, extra: str = "") -> dict[str, Any]:
 def frame_cells(frame: pd.DataFrame, suppressed_rows: Any = None, note: str = "") -> list[list]:
     """Rows of cells of a DataFrame; numeric cells of suppressed rows are replaced by ``note``."""
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns}
+    whole = {
+        c: numeric[c]
+        and not pd.api.types.is_bool_dtype(frame[c])
+        and bool(((frame[c].dropna() % 1) == 0).all())
+        and frame[c].notna().any()
+        for c in frame.columns
+    }
     out = []
     for i, row in enumerate(frame.itertuples(index=False, name=None)):
         hide = suppressed_rows is not None and bool(suppressed_rows[i])
@@ -130,10 +140,74 @@ def frame_cells(frame: pd.DataFrame, suppressed_rows: Any = None, note: str = ""
                 if hide:
                     cells.append(cell(note, sort="", numeric=True, cls="suppressed"))
                 else:
-                    count = str(column) in COUNT_COLUMNS or str(column).startswith("n_")
+                    count = (
+                        whole[column]
+                        or str(column) in COUNT_COLUMNS
+                        or str(column).startswith("n_")
+                    )
                     text = fmt_number(value, count=count)
                     cells.append(cell(text, sort=value, numeric=True))
             else:
                 cells.append(cell("—" if is_missing(value) else value))
         out.append(cells)
     return out
+
+
+OVERALL = "<overall>"
+
+#: Most rows of a table printed in the report (the JSON has them all).
+MAX_TABLE_ROWS = 200
+
+MAX_PLOTTED_ROWS = 100
+
+CURVE_TABLES = ("threshold_sweep", "calibration")
+
+_FEATURE_COLUMNS = ("feature", "sensitive_feature", "feature_set")
+
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+def safe_link(value: Any) -> str | None:
+    """The value as a link target when it is a plain http(s) URL, else None."""
+    if isinstance(value, str) and _SAFE_URL.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def slug(text: str, used: set[str]) -> str:
+    """A unique, safe HTML id from any text."""
+    base = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40] or "s"
+    out, i = base, 2
+    while out in used:
+        out, i = f"{base}-{i}", i + 1
+    used.add(out)
+    return out
+
+
+def metric_label(name: str) -> str:
+    from fairscope.metrics import REGISTRY
+
+    metric = REGISTRY.get(name)
+    return metric.label if metric is not None else str(name).replace("_", " ").capitalize()
+
+
+def worst(statuses: list[str]) -> str | None:
+    """The worst status of a list (None when empty)."""
+    known = [Status(s) for s in statuses if s]
+    return min(known, key=SEVERITY.get).value if known else None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return fmt_number(value)
+    return str(value)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -62,7 +62,9 @@ def repr_html(result: AuditResult) -> str:
     >>> "NOT JUDGED" in result._repr_html_()
     True
     """
-    from fairscope.report.content import Sizes, describe_finding, metric_label, verdict
+    from fairscope.report.formatting import metric_label
+    from fairscope.report.privacy import Sizes
+    from fairscope.report.verdict import describe_finding, verdict
 
     v = verdict(result)
     parts: list[str] = []
@@ -103,28 +105,46 @@ def repr_html(result: AuditResult) -> str:
 
 
 def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str:
-    """Groups by rows, metrics by columns (value and interval) from the 'intervals' table."""
-    table = result.tables.get("intervals")
-    if table is None or not {"feature", "group", "metric", "estimate"} <= set(table.columns):
+    """Groups by rows, metrics by columns (value and interval), read from the result's tables."""
+    from fairscope.plots import metric_classes, metric_rows
+    from fairscope.report.metric_sections import metric_names
+
+    metrics = metric_names(result)[:6]
+    features = list(result.metadata.get("feature_sets") or [])
+    if not features:
+        for name in ("intervals", "disparities"):
+            table = result.tables.get(name)
+            if table is not None and "feature" in table.columns:
+                features = list(dict.fromkeys(map(str, table["feature"])))
+                break
+    cells: dict[tuple[str, str, str], tuple] = {}
+    keys: list[tuple[str, str]] = []
+    classes: dict[str, object] = {}  # multiclass: the first class is shown
+    for feature in features:
+        for metric in metrics:
+            cls = metric_classes(result, metric, feature)[0]
+            if cls is not None:
+                classes[metric] = cls
+            rows = metric_rows(result, metric, feature, cls)
+            if rows is None:
+                continue
+            for g, e, lo, hi in zip(
+                rows["group"], rows["estimate"], rows["lower"], rows["upper"], strict=True
+            ):
+                if (feature, g) not in keys:
+                    keys.append((feature, g))
+                cells.setdefault((feature, g, metric), (e, lo, hi))
+    if not cells:
         names = ", ".join(_e(n) for n in result.tables)
         return f'<p class="fs-note">Tables: {names or "none"}.</p>'
-    metrics = list(dict.fromkeys(table["metric"]))[:6]
-    frame = table[table["metric"].isin(metrics)]
-    keys = list(dict.fromkeys(zip(frame["feature"], frame["group"], strict=True)))
-    cells = {
-        (f, g, m): (e, lo, hi)
-        for f, g, m, e, lo, hi in zip(
-            frame["feature"],
-            frame["group"],
-            frame["metric"],
-            frame["estimate"],
-            frame["lower"],
-            frame["upper"],
-            strict=True,
-        )
-    }
-    head = "".join(f"<th>{_e(metric_label(m))}</th>" for m in metrics)
-    rows = []
+    metrics = [m for m in metrics if any(k[2] == m for k in cells)]
+    head = "".join(
+        f"<th>{_e(metric_label(m))}"
+        + (f" (class {_e(classes[m])})" if m in classes else "")
+        + "</th>"
+        for m in metrics
+    )
+    rows_html = []
     for f, g in keys[:MAX_ROWS]:
         row = "".join(
             f'<td class="num">{_e(fmt_number(cells[(f, g, m)][0]))}'
@@ -134,14 +154,14 @@ def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str
             for m in metrics
         )
         label = "overall" if g == "<overall>" else g
-        rows.append(f"<tr><th>{_e(f)}</th><th>{_e(label)}</th>{row}</tr>")
+        rows_html.append(f"<tr><th>{_e(f)}</th><th>{_e(label)}</th>{row}</tr>")
     more = (
-        f'<p class="fs-note">{len(keys) - MAX_ROWS} more rows in result.tables["intervals"].</p>'
+        f'<p class="fs-note">{len(keys) - MAX_ROWS} more rows in result.tables.</p>'
         if len(keys) > MAX_ROWS
         else ""
     )
     return (
         "<table><caption>Metrics by group (value, interval)</caption><thead><tr>"
-        f"<th>Feature</th><th>Group</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        f"<th>Feature</th><th>Group</th>{head}</tr></thead><tbody>{''.join(rows_html)}</tbody>"
         f"</table>{more}"
     )

@@ -1,0 +1,128 @@
+"""Fixed wording of the report: section introductions, glossary, limitations, model-card fields."""
+
+from __future__ import annotations
+
+DATASET_TABLES: dict[str, tuple[str, str]] = {
+    "representation": (
+        "Representation",
+        "How many rows each group and intersection has, and its share of the data. Small or "
+        "empty groups cannot be judged reliably; when a reference population was given, the "
+        "representation ratio compares the share in the data with the share in that population.",
+    ),
+    "base_rates": (
+        "Base rates (label bias)",
+        "The share of each group with the favourable label (or the mean of the target). "
+        "Large gaps in the training labels are often reproduced by a model trained on them.",
+    ),
+    "missingness": (
+        "Missingness",
+        "How often each feature is missing in each group. A field missing much more often for "
+        "one group can hide a biased data-collection process and degrade the model for it.",
+    ),
+    "proxies": (
+        "Proxies of the sensitive features",
+        "How well other features predict the sensitive attribute. A strong proxy lets a model "
+        "discriminate even when the sensitive feature itself is left out.",
+    ),
+    "proxy_model": (
+        "Proxy model (all features together)",
+        "A cross-validated classifier predicting each sensitive feature from all other features "
+        "together; an AUC well above 0.5 means the features jointly encode the sensitive "
+        "attribute, even when no single feature does.",
+    ),
+    "feature_shift": (
+        "Feature shift across groups",
+        "How differently features are distributed across groups (standardized mean difference "
+        "for numbers, total variation distance for categories).",
+    ),
+}
+
+SCORE_TABLES: dict[str, tuple[str, str]] = {
+    "score_metrics": (
+        "Score-based metrics",
+        "Ranking and probability quality per group (ROC AUC, average precision, Brier score, "
+        "log loss, calibration error). These do not depend on a decision threshold.",
+    ),
+    "threshold_sweep": (
+        "ROC curves and threshold sweep",
+        "True and false positive rates of each group at every threshold. Curves that lie apart "
+        "mean that no single threshold treats the groups alike.",
+    ),
+    "calibration": (
+        "Calibration",
+        "Observed share of positives against the mean predicted score, per group. A score is "
+        "calibrated for a group when its points lie on the diagonal.",
+    ),
+}
+
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Sensitive feature", "An attribute such as sex or race along which fairness is examined."),
+    (
+        "Group",
+        "The rows sharing one value of a sensitive feature, or one combination of values "
+        "of several (an intersection, e.g. “race=Black & sex=Female”).",
+    ),
+    ("Reference group", "The group every other group is compared with (by default the largest)."),
+    (
+        "Disparity",
+        "A group’s metric compared with the reference: a ratio (1 means equal) or a "
+        "difference (0 means equal).",
+    ),
+    (
+        "Confidence interval",
+        "A range that contains the true value with the stated probability "
+        "(95% by default), given the data; wide intervals mean few rows.",
+    ),
+    (
+        "Threshold",
+        "The limit a policy rule sets on a disparity, e.g. a selection-rate ratio of "
+        "at least 0.8 (the four-fifths rule).",
+    ),
+    (
+        "PASS / FAIL",
+        "The disparity, with its whole interval, is on the acceptable / failing side "
+        "of the threshold.",
+    ),
+    (
+        "INCONCLUSIVE",
+        "The interval straddles the threshold: the data cannot tell whether the rule "
+        "holds. More data is needed; it is not a pass.",
+    ),
+    ("WARN", "Beyond the warning threshold but not the failing one."),
+    ("SKIPPED", "The group is smaller than the minimum group size, so no verdict is given."),
+    (
+        "WAIVED",
+        "A failure covered by an approved, unexpired waiver (justification, owner, expiry).",
+    ),
+    (
+        "p-value (adjusted)",
+        "How surprising the observed gap would be if the groups were treated "
+        "alike, corrected for the number of comparisons made.",
+    ),
+    ("Selection rate", "Share of a group that the model predicts positive (selects)."),
+    (
+        "True / false positive rate",
+        "Share of truly positive / truly negative rows that the model predicts positive.",
+    ),
+    ("Suppressed", "A value withheld because its group has too few rows to publish safely."),
+)
+
+LIMITATIONS: tuple[str, ...] = (
+    "Group fairness metrics describe outcomes across groups; they do not establish causes, "
+    "individual fairness, or legal compliance.",
+    "Several fairness criteria (e.g. calibration and equal error rates) cannot all hold at once "
+    "when base rates differ; which one matters is a decision for the people accountable.",
+    "Results hold for the data audited. A different population, time period or decision "
+    "threshold can change them.",
+    "Sensitive features may be recorded inaccurately or be missing; groups not recorded cannot "
+    "be examined.",
+)
+
+CARD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("intended_use", "Intended use"),
+    ("users", "Intended users"),
+    ("out_of_scope_uses", "Out-of-scope uses"),
+    ("ethical_considerations", "Ethical considerations"),
+    ("limitations", "Known limitations"),
+    ("tradeoffs", "Trade-offs"),
+)

@@ -14,7 +14,12 @@ from fairscope.groups import encode_groups
 def counts_of(y_true, y_pred, features: dict, weight=None) -> GroupCounts:
     groups = encode_groups(pd.DataFrame(features))
     return reduce_confusion(
-        np.asarray(y_true, bool), np.asarray(y_pred, bool), groups.codes, groups.index, weight
+        np.asarray(y_true, bool),
+        np.asarray(y_pred, bool),
+        groups.codes,
+        groups.index,
+        weight,
+        orders=groups.orders,
     )
 
 
@@ -115,6 +120,14 @@ def test_combine_keeps_a_categorical_order():
     second = counts_of([1, 1], [0, 0], {"g": pd.Categorical(["mid", "high"], categories=order)})
     assert first.combine(second).groups.tolist() == order
     assert second.combine(first).groups.tolist() == order
+
+
+def test_combine_uses_the_declared_order_when_no_partition_shows_it():
+    order = ["low", "mid", "high"]
+    first = counts_of([0], [0], {"g": pd.Categorical(["high"], categories=order)})
+    second = counts_of([1], [0], {"g": pd.Categorical(["low"], categories=order)})
+    assert first.combine(second).groups.tolist() == ["low", "high"]
+    assert first.combine(second).orders == {"g": tuple(order)}
 
 
 def test_combine_rejects_other_features():

@@ -378,3 +378,31 @@ def test_policy_is_applied_to_the_result(monkeypatch):
         frame, target="y", sensitive_features="sex", policy="four-fifths", proxies=False
     )
     assert calls == [(result, "four-fifths")]
+
+
+def test_four_fifths_policy_judges_the_label_base_rates():
+    frame = pd.DataFrame(
+        {"g": ["a"] * 100 + ["b"] * 100, "y": [1] * 50 + [0] * 50 + [1] * 20 + [0] * 80}
+    )
+    result = fairscope.audit_dataset(
+        frame, target="y", sensitive_features="g", policy="four-fifths", proxies=False
+    )
+    finding = next(f for f in result.findings if f.group == "b")
+    assert finding.metric == "selection_rate"
+    assert finding.value == pytest.approx(0.4)
+    assert finding.status == "FAIL" and not result.passed
+
+
+def test_reference_can_be_chosen_per_feature_set():
+    result = fairscope.audit_dataset(
+        small_frame(), sensitive_features=["sex", "race"], reference={"sex": "f"}, proxies=False
+    )
+    assert result.metadata["reference_groups"]["sex"] == "f"
+    assert result.metadata["reference_groups"]["race"] == "a"  # largest elsewhere
+
+
+def test_non_string_column_names_are_audited():
+    frame = small_frame().rename(columns={"x": 0})
+    result = fairscope.audit_dataset(frame, sensitive_features="sex", proxies=False)
+    assert result.tables["proxies"]["column"].tolist() == ["0", "race"]
+    assert rows_of(result.tables["feature_shift"], column="0")["measure"].iloc[0] == "smd"

@@ -136,6 +136,8 @@ def test_audit_predictions_on_a_parquet_glob_equals_the_pandas_audit(frame, tmp_
         pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12)
     for key in ("groups", "missing_sensitive", "n_rows", "reference_groups"):
         assert actual.metadata[key] == expected.metadata[key]
+    assert actual.metadata["engine"] == "duckdb"
+    assert "engine" not in expected.metadata
 
 
 def test_numeric_feature_with_nulls_gets_the_pandas_labels():
@@ -161,8 +163,7 @@ def test_categorical_feature_keeps_its_declared_order():
             "p": [1, 1, 0, 0],
         }
     )
-    # A Series keeps its dtype on the pandas path (a column name there loses it, see report).
-    expected = GroupMetrics(frame["y"], frame["p"], frame["band"]).statistics
+    expected = GroupMetrics("y", "p", "band", data=frame).statistics
     data = pl.from_pandas(frame).with_columns(pl.col("band").cast(pl.Enum(order)))
     actual = confusion_counts(data, "y", "p", "band").counts
     assert list(actual.groups) == order
@@ -401,6 +402,7 @@ def test_scored_and_regression_audits_of_engine_data_equal_the_pandas_ones(frame
         expected = audit_predictions(sensitive_features=FEATURES, data=frame, **kwargs)
         actual = audit_predictions(sensitive_features=FEATURES, data=data, **kwargs)
         assert actual.task == expected.task
+        assert actual.metadata["engine"] == "polars -> pandas"
         for name, table in expected.tables.items():
             pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12)
 

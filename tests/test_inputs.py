@@ -296,7 +296,7 @@ def test_column_name_without_data():
 
 
 def test_column_name_with_data_that_is_not_a_frame():
-    with pytest.raises(TypeError, match="data= must be a pandas DataFrame"):
+    with pytest.raises(TypeError, match="data= must be a pandas"):
         GroupMetrics("label", "pred", "group", data={"label": Y_TRUE})
 
 

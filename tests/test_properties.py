@@ -46,6 +46,7 @@ def counts(data: dict, rows=slice(None), names=("sex", "race", "age"), weighted=
         groups.codes,
         groups.index,
         data["weight"][rows] if weighted else None,
+        orders=groups.orders,
     )
 
 

@@ -281,11 +281,12 @@ def audit_predictions(
     task = check_task(task)
     if y_pred is None and y_score is None:
         raise ValueError("give y_pred (predictions), or y_score (scores) with threshold=.")
+    engine = None
     if data is not None and not isinstance(data, pd.DataFrame):
         # polars, Arrow, DuckDB, Spark or files: see fairscope.engines
         from fairscope.engines.audit_data import prepare_audit_data
 
-        data, task = prepare_audit_data(
+        data, task, engine = prepare_audit_data(
             data, task, y_true=y_true, y_pred=y_pred, y_score=y_score, threshold=threshold,
             sensitive_features=sensitive_features, sample_weight=sample_weight,
             estimator=estimator,
@@ -356,6 +357,8 @@ def audit_predictions(
         data,
         random_seed=random_state if isinstance(random_state, int) else None,
     )
+    if engine is not None:
+        result.metadata["engine"] = engine
     if policy is not None:
         from fairscope.policy import apply_policy
 

@@ -8,7 +8,7 @@ it. Counts from partitions of the data add up (:meth:`GroupCounts.combine`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
@@ -37,6 +37,9 @@ class GroupCounts:
         sample size (equal to ``rows`` without weights).
     has_weights : bool
         Whether sample weights were given.
+    orders : dict, optional
+        Declared order of the values of categorical features (labels), used
+        to order the groups when partitions are combined.
 
     Examples
     --------
@@ -54,6 +57,7 @@ class GroupCounts:
     rows: np.ndarray
     squared_weights: np.ndarray
     has_weights: bool = False
+    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         shape = (len(self.groups), len(CELLS))
@@ -122,8 +126,9 @@ class GroupCounts:
             raise ValueError(
                 f"cannot combine counts over features {self.features} and {other.features}"
             )
+        orders = {**other.orders, **self.orders}
         union = self.groups.append(other.groups).unique()
-        union = _ordered(union, _level_ranks([self.groups, other.groups]))
+        union = _ordered(union, _level_ranks([self.groups, other.groups], self.features, orders))
         out = {}
         for name in ("weighted", "rows", "squared_weights"):
             total = np.zeros((len(union), len(CELLS)), dtype=getattr(self, name).dtype)
@@ -131,7 +136,11 @@ class GroupCounts:
                 total[union.get_indexer(part.groups)] += getattr(part, name)
             out[name] = total
         return GroupCounts(
-            self.features, union, has_weights=self.has_weights or other.has_weights, **out
+            self.features,
+            union,
+            has_weights=self.has_weights or other.has_weights,
+            orders=orders,
+            **out,
         )
 
     def marginal(self, feature: str | list[str]) -> GroupCounts:
@@ -142,18 +151,27 @@ class GroupCounts:
         wanted = [feature] if isinstance(feature, str) else list(feature)
         if wanted == list(self.features):
             return self
-        order, position = marginal_positions(self.groups, self.features, wanted)
+        order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
         out = {}
         for name in ("weighted", "rows", "squared_weights"):
             arr = getattr(self, name)
             total = np.zeros((len(order), len(CELLS)), dtype=arr.dtype)
             np.add.at(total, position, arr)
             out[name] = total
-        return GroupCounts(tuple(wanted), order, has_weights=self.has_weights, **out)
+        return GroupCounts(
+            tuple(wanted),
+            order,
+            has_weights=self.has_weights,
+            orders={f: o for f, o in self.orders.items() if f in wanted},
+            **out,
+        )
 
 
 def marginal_positions(
-    groups: pd.Index, features: tuple[str, ...], wanted: list[str]
+    groups: pd.Index,
+    features: tuple[str, ...],
+    wanted: list[str],
+    orders: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[pd.Index, np.ndarray]:
     """Groups of a subset of features and, for each group of ``groups``, its position there.
 
@@ -169,7 +187,7 @@ def marginal_positions(
         )
     if len(set(wanted)) != len(wanted):
         raise ValueError(f"feature names a sensitive feature twice: {wanted!r}")
-    ranks = _level_ranks([groups])
+    ranks = _level_ranks([groups], features, orders or {})
     ranks = [ranks[features.index(f)] for f in wanted]
     keys = groups
     if isinstance(groups, pd.MultiIndex):
@@ -204,20 +222,26 @@ def _tuples(index: pd.Index) -> list[tuple]:
     return [key if isinstance(key, tuple) else (key,) for key in index]
 
 
-def _level_ranks(indexes: list[pd.Index]) -> list[dict[str, int]]:
+def _level_ranks(
+    indexes: list[pd.Index], features: tuple[str, ...], orders: dict[str, tuple[str, ...]]
+) -> list[dict[str, int]]:
     """Rank of each value of each feature, consistent with the order of every index.
 
-    Group tables are ordered lexicographically by the per-feature order, so
-    within a run of groups sharing the values of the earlier features, the
-    values of the next feature ascend. Those pairs are merged with a
-    topological sort; ties (and any contradiction) fall back to label order.
-    This runs over groups, never rows.
+    A feature with a declared (categorical) order in ``orders`` follows it.
+    Otherwise: group tables are ordered lexicographically by the per-feature
+    order, so within a run of groups sharing the values of the earlier
+    features, the values of the next feature ascend. Those pairs are merged
+    with a topological sort; ties (and any contradiction) fall back to label
+    order. This runs over groups, never rows.
     """
     keyed = [_tuples(index) for index in indexes]
     ranks = []
     for level in range(indexes[0].nlevels):
         values = {key[level] for keys in keyed for key in keys}
         after: dict[str, set[str]] = {v: set() for v in values}
+        declared = [v for v in orders.get(features[level], ()) if v in values]
+        for a, b in pairwise(declared):
+            after[a].add(b)
         for keys in keyed:
             for a, b in pairwise(keys):
                 if a[:level] == b[:level] and a[level] != b[level]:
@@ -292,6 +316,7 @@ def reduce_confusion(
     codes: np.ndarray,
     groups: pd.Index,
     sample_weight: np.ndarray | None = None,
+    orders: dict[str, tuple[str, ...]] | None = None,
 ) -> GroupCounts:
     """Reduce rows to weighted confusion counts per group in one vectorized pass.
 
@@ -308,6 +333,8 @@ def reduce_confusion(
         Group labels.
     sample_weight : ndarray of float, optional
         Non-negative weight of each row.
+    orders : dict, optional
+        Declared order of categorical features (:attr:`EncodedGroups.orders`).
 
     Returns
     -------
@@ -349,4 +376,5 @@ def reduce_confusion(
         rows=rows,
         squared_weights=squared,
         has_weights=sample_weight is not None,
+        orders=dict(orders or {}),
     )

@@ -411,7 +411,7 @@ def _base_rates(
                 mean = sums / n
                 centred = (y - mean[codes]) ** 2
                 var = np.bincount(codes, weights=centred, minlength=g) / (n - 1)
-            compared = compare_means(n, mean, var, fs.ref, ci)
+            compared = compare_means(n, mean, var, fs.ref, ci, min_group_size)
             frame = _comparison_frame(fs, n, compared, min_group_size)
             frame.insert(2, "statistic", "mean")
             from scipy import stats
@@ -433,7 +433,7 @@ def _base_rates(
         for k, cls in enumerate(classes):
             hits = target.positive if target.kind == "binary" else target.codes == k
             x = np.bincount(fs.codes[hits], minlength=g).astype(float)
-            compared = compare_proportions(x, n, fs.ref, ci)
+            compared = compare_proportions(x, n, fs.ref, ci, min_group_size)
             frame = _comparison_frame(fs, n, compared, min_group_size)
             frame.insert(2, "class", str(cls))
             frame.insert(3, "statistic", "base_rate")
@@ -486,13 +486,13 @@ class _ColumnStats:
             squares = np.bincount(g, weights=values * values, minlength=n_groups)
         return cls(col, table, sums, squares, centre)
 
-    def for_set(self, onehot: np.ndarray) -> _ColumnStats:
-        """The same statistics for coarser groups (``onehot``: intersection x set groups)."""
+    def for_set(self, parent: np.ndarray, n_groups: int) -> _ColumnStats:
+        """The same statistics for coarser groups (``parent``: set group of each intersection)."""
         return _ColumnStats(
             self.column,
-            self.table @ onehot,
-            None if self.sums is None else self.sums @ onehot,
-            None if self.squares is None else self.squares @ onehot,
+            _aggregate(self.table, parent, n_groups),
+            None if self.sums is None else _aggregate(self.sums, parent, n_groups),
+            None if self.squares is None else _aggregate(self.squares, parent, n_groups),
             self.centre,
         )
 
@@ -505,16 +505,23 @@ class _ColumnStats:
         return self.table[:-1].sum(axis=0)
 
 
-def _onehot(fs: _FeatureSet, intersection: _FeatureSet) -> np.ndarray:
-    """Matrix mapping each intersection group to its group in ``fs``."""
+def _parent(fs: _FeatureSet, intersection: _FeatureSet) -> np.ndarray:
+    """The group of ``fs`` that each intersection group belongs to."""
     if fs is intersection:
-        return np.eye(len(fs.labels))
+        return np.arange(len(fs.labels))
     position = intersection.features.index(fs.features[0])
     lookup = {label: i for i, label in enumerate(fs.index)}
-    parent = [lookup[key[position]] for key in intersection.index]
-    out = np.zeros((len(intersection.labels), len(fs.labels)))
-    out[np.arange(len(parent)), parent] = 1.0
-    return out
+    return np.array([lookup[key[position]] for key in intersection.index], dtype=np.int64)
+
+
+def _aggregate(values: np.ndarray, parent: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the last axis (intersection groups) into ``n_groups`` coarser groups."""
+    if len(parent) == n_groups and (parent == np.arange(n_groups)).all():
+        return values
+    rows = values.reshape(-1, values.shape[-1])
+    index = parent[None, :] + n_groups * np.arange(len(rows))[:, None]
+    out = np.bincount(index.ravel(), weights=rows.ravel(), minlength=len(rows) * n_groups)
+    return out.reshape(*values.shape[:-1], n_groups)
 
 
 # -- missingness ---------------------------------------------------------------------------
@@ -534,7 +541,7 @@ def _missingness(
         g = len(fs.labels)
         x = missing_counts[fs.label]
         n = np.broadcast_to(fs.sizes.astype(float), x.shape)
-        compared = compare_proportions(x, n, fs.ref, ci)
+        compared = compare_proportions(x, n, fs.ref, ci, min_group_size)
         # one overall column per data column, after the groups
         lo, hi = wilson_interval(x.sum(axis=1), n.sum(axis=1), ci)
         overall = {
@@ -713,7 +720,8 @@ def _resolve_features(
     data: pd.DataFrame, features: Any, excluded: set[str], target: str | None
 ) -> list[str]:
     if features is None:
-        return [str(c) for c in data.columns if str(c) not in excluded]
+        # the original labels, so that non-string column names still index the data
+        return [c for c in data.columns if str(c) not in excluded]
     names = [features] if isinstance(features, str) else list(features)
     for name in names:
         if name not in data.columns:
@@ -911,10 +919,11 @@ def audit_dataset(
     )
     small = representation[representation["status"] == "small"]
     if len(small):
+        named = [f"{f}: {g}" for f, g in zip(small["feature"], small["group"], strict=True)]
+        more = f" and {len(named) - 10} more" if len(named) > 10 else ""
         warnings.append(
-            f"{len(small)} group(s) have fewer than {min_group_size} rows: "
-            + ", ".join(f"{f}: {g}" for f, g in zip(small["feature"], small["group"], strict=True))
-            + "."
+            f"{len(small)} group(s) have fewer than {min_group_size} rows (not tested against "
+            f"the reference): {', '.join(named[:10])}{more}."
         )
 
     excluded = set(sensitive_names) | ({target_name} if target_name else set())
@@ -963,9 +972,11 @@ def audit_dataset(
 
     intersection = sets[-1]
     n_inter = len(intersection.labels)
-    onehots = {fs.label: _onehot(fs, intersection) for fs in sets}
+    parents = {fs.label: _parent(fs, intersection) for fs in sets}
     reduced = [_ColumnStats.reduce(col, intersection.codes, n_inter) for col in encoded]
-    stats_by_set = {fs.label: [cs.for_set(onehots[fs.label]) for cs in reduced] for fs in sets}
+    stats_by_set = {
+        fs.label: [cs.for_set(parents[fs.label], len(fs.labels)) for cs in reduced] for fs in sets
+    }
     roles = {c.name: "feature" for c in encoded}
     missing_counts = {
         fs.label: np.array([cs.missing for cs in stats_by_set[fs.label]]).reshape(
@@ -979,7 +990,7 @@ def audit_dataset(
             intersection.codes[~target_info.known], minlength=n_inter
         ).astype(float)
         for fs in sets:
-            row = (target_missing @ onehots[fs.label])[None, :]
+            row = _aggregate(target_missing, parents[fs.label], len(fs.labels))[None, :]
             missing_counts[fs.label] = np.vstack([missing_counts[fs.label], row])
     tables["missingness"] = (
         _missingness(sets, missing_counts, roles, min_group_size, ci)

@@ -35,14 +35,16 @@ def holm(p_values: np.ndarray) -> np.ndarray:
 
 
 def two_by_two_tests(
-    x: np.ndarray, n: np.ndarray, x_ref: np.ndarray, n_ref: np.ndarray
+    x: np.ndarray, n: np.ndarray, x_ref: np.ndarray, n_ref: np.ndarray, min_n: float = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """p-values and test names of each group's proportion against the reference's.
 
     Pearson's chi-square (no continuity correction) on the 2x2 table, or
     Fisher's exact test when an expected count is below :data:`MIN_EXPECTED`.
-    A table with an empty margin (no events at all, or no rows) gets p = 1.
-    All arguments broadcast together.
+    A table with an empty margin (no events at all, or no rows) gets p = 1;
+    groups with fewer than ``min_n`` rows are not tested (NaN): their
+    verdicts are skipped anyway, and thousands of tiny groups would cost
+    thousands of exact tests. All arguments broadcast together.
     """
     a, n, c, n_ref = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (x, n, x_ref, n_ref))
@@ -57,18 +59,20 @@ def two_by_two_tests(
         chi2 = total * (a * d - b * c) ** 2 / (n * n_ref * col1 * col2)
     p = np.asarray(stats.chi2.sf(chi2, 1), dtype=float)
     test = np.full(p.shape, "chi-square", dtype=object)
-    degenerate = (col1 == 0) | (col2 == 0) | (n == 0) | (n_ref == 0)
-    small = (expected_min < MIN_EXPECTED) & ~degenerate
+    untested = n < min_n
+    degenerate = ((col1 == 0) | (col2 == 0) | (n == 0) | (n_ref == 0)) & ~untested
+    small = (expected_min < MIN_EXPECTED) & ~degenerate & ~untested
     for i in zip(*np.nonzero(small), strict=True):
         p[i] = stats.fisher_exact([[a[i], b[i]], [c[i], d[i]]])[1]
         test[i] = "fisher exact"
-    p = np.where(degenerate, 1.0, p)
+    p = np.where(degenerate, 1.0, np.where(untested, np.nan, p))
     test[degenerate] = "none (empty margin)"
+    test[untested] = "none (small group)"
     return p, test
 
 
 def compare_proportions(
-    x: np.ndarray, n: np.ndarray, ref: int, confidence: float = 0.95
+    x: np.ndarray, n: np.ndarray, ref: int, confidence: float = 0.95, min_n: float = 0
 ) -> dict[str, np.ndarray]:
     """Rate, Wilson interval, MOVER difference and ratio to group ``ref``, and the test.
 
@@ -84,7 +88,7 @@ def compare_proportions(
     r_lo, r_hi = mover_ratio(rate, lower, upper, p_r, l_r, u_r)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(p_r > 0, rate / p_r, np.where(rate > 0, np.inf, np.nan))
-    p_value, test = two_by_two_tests(x, n, x[at_ref], n[at_ref])
+    p_value, test = two_by_two_tests(x, n, x[at_ref], n[at_ref], min_n)
     p_value[..., ref] = np.nan
     test[..., ref] = None
     return {
@@ -103,7 +107,12 @@ def compare_proportions(
 
 
 def compare_means(
-    n: np.ndarray, mean: np.ndarray, var: np.ndarray, ref: int, confidence: float = 0.95
+    n: np.ndarray,
+    mean: np.ndarray,
+    var: np.ndarray,
+    ref: int,
+    confidence: float = 0.95,
+    min_n: float = 0,
 ) -> dict[str, np.ndarray]:
     """Mean, t interval, Welch difference interval and test against group ``ref``.
 
@@ -126,6 +135,7 @@ def compare_means(
     # identical constant groups: no difference, no evidence of one
     same = (se2_diff == 0) & (diff == 0)
     p_value = np.where(same, 1.0, p_value)
+    p_value = np.where(n < min_n, np.nan, p_value)
     p_value[ref] = np.nan
     test = np.where(np.isnan(p_value), None, "welch t").astype(object)
     nan = np.full(len(n), np.nan)

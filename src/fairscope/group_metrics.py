@@ -181,7 +181,12 @@ class GroupMetrics:
         )
         groups = encode_groups(inputs.sensitive)
         counts = reduce_confusion(
-            inputs.y_true, inputs.y_pred, groups.codes, groups.index, inputs.sample_weight
+            inputs.y_true,
+            inputs.y_pred,
+            groups.codes,
+            groups.index,
+            inputs.sample_weight,
+            orders=groups.orders,
         )
         self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
         self._init_inference(n_boot, random_state, bootstrap)

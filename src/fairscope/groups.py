@@ -11,7 +11,7 @@ lexicographically by the per-feature order. Labels are shown as strings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,12 +39,17 @@ class EncodedGroups:
         ``features`` when there are several features.
     missing : dict
         Rows with a missing value, per feature.
+    orders : dict
+        Declared order of every category (as labels) of the features that
+        are pandas ``Categorical``, so that tables of partitions in which only
+        some categories occur can be merged in that order.
     """
 
     features: tuple[str, ...]
     codes: np.ndarray
     index: pd.Index
     missing: dict[str, int]
+    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def value_label(value: object) -> str:
@@ -167,10 +172,15 @@ def encode_groups(features: pd.DataFrame) -> EncodedGroups:
     names = tuple(str(c) for c in features.columns)
     per_feature = [encode_feature(features.iloc[:, j], names[j]) for j in range(len(names))]
     missing = {name: pf[2] for name, pf in zip(names, per_feature, strict=True)}
+    orders = {
+        name: tuple(value_label(c) for c in features.iloc[:, j].cat.categories)
+        for j, name in enumerate(names)
+        if isinstance(features.iloc[:, j].dtype, pd.CategoricalDtype)
+    }
     if len(per_feature) == 1:
         codes, labels, _ = per_feature[0]
         index = pd.Index(labels, name=names[0], dtype=object)
-        return EncodedGroups(names, codes, index, missing)
+        return EncodedGroups(names, codes, index, missing, orders)
 
     # Fold the features into one mixed-radix code per row. When the number of
     # possible combinations would get large, compact to the observed ones first
@@ -212,7 +222,7 @@ def encode_groups(features: pd.DataFrame) -> EncodedGroups:
         ],
         names=list(names),
     )
-    return EncodedGroups(names, group_codes, index, missing)
+    return EncodedGroups(names, group_codes, index, missing, orders)
 
 
 def _compact(combined: np.ndarray, steps: list[tuple[str, Any]]) -> tuple[np.ndarray, int]:

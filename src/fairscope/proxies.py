@@ -98,15 +98,17 @@ def mutual_information(
 
 
 def chance_mutual_information(
-    x_codes: np.ndarray, n_x: int, s_codes: np.ndarray, n_s: int
+    x_codes: np.ndarray, n_x: int, s_codes: np.ndarray, n_s: int, shuffled: np.ndarray | None = None
 ) -> float:
     """Mutual information the column shows with a shuffled copy of the sensitive attribute.
 
     Independent variables show positive mutual information by chance, the more
     so the more categories per row (an identifier column has the maximum); one
     permutation with a fixed seed estimates that floor at the cost of one pass.
+    Pass ``shuffled`` (that permutation of ``s_codes``) to reuse it across columns.
     """
-    shuffled = np.random.default_rng(0).permutation(s_codes)
+    if shuffled is None:
+        shuffled = np.random.default_rng(0).permutation(s_codes)
     return mutual_information(x_codes, n_x, shuffled, n_s)[0]
 
 
@@ -301,6 +303,7 @@ def proxy_tables(
     proxy_rows, model_rows = [], []
     for feature, (s_codes, s_labels) in sensitive.items():
         n_groups = int((np.bincount(s_codes, minlength=len(s_labels)) > 0).sum())
+        shuffled = np.random.default_rng(0).permutation(s_codes)
         fitted = ProxyModel(status="skipped")
         if n_groups < 2:
             fitted.status = "one group only"
@@ -340,7 +343,9 @@ def proxy_tables(
             else:
                 table = contingency[feature, col.name]
                 mi, hx, hs = mutual_information_table(table)
-                chance = chance_mutual_information(col.codes, col.n_codes, s_codes, len(s_labels))
+                chance = chance_mutual_information(
+                    col.codes, col.n_codes, s_codes, len(s_labels), shuffled
+                )
                 nmi, u = normalized_scores(mi, hx, hs, chance)
                 status = "ok"
             imp = fitted.importance.get(col.name, float("nan"))

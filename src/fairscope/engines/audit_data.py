@@ -56,15 +56,16 @@ def prepare_audit_data(
     sensitive_features: Any,
     sample_weight: Any,
     estimator: Any = None,
-) -> tuple[Any, str]:
-    """The data and task for an audit of engine data.
+) -> tuple[Any, str, str]:
+    """The data, task and engine description for an audit of engine data.
 
     Returns ``data`` unchanged for a binary audit of predictions (reduced in
-    the engine), else a pandas DataFrame of the audited columns.
+    the engine, described as e.g. ``"duckdb"``), else a pandas DataFrame of the
+    audited columns (described as ``"duckdb -> pandas"``).
     """
     from fairscope.tasks import detect_task
 
-    _, columns, _ = prepare(data)
+    _, columns, engine = prepare(data)
     names = {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight}
     for argument, value in names.items():
         if value is not None:
@@ -79,6 +80,6 @@ def prepare_audit_data(
             estimator=estimator,
         )
     if task == "binary" and y_score is None and threshold is None:
-        return data, task
+        return data, task, engine
     wanted = [v for v in (y_true, y_pred, y_score, sample_weight) if v is not None]
-    return collect_columns(data, [*wanted, *features]), task
+    return collect_columns(data, [*wanted, *features]), task, f"{engine} -> pandas"

@@ -118,6 +118,11 @@ def test_hostile_report_runs_no_script_injects_nothing_and_fetches_nothing(tmp_p
             ours = page.evaluate("() => document.documentElement.classList.contains('js')")
             text = page.inner_text("body")
             page.screenshot(path=str(shot), full_page=False)
+            # without JavaScript the report reads the same: verdict, findings, open tables
+            static = browser.new_context(java_script_enabled=False).new_page()
+            static.goto(path.as_uri())
+            static_verdict = static.inner_text(".verdict-word")
+            static_table = static.locator("section.metric table").first.is_visible()
         finally:
             browser.close()
     assert pwned is None
@@ -128,3 +133,4 @@ def test_hostile_report_runs_no_script_injects_nothing_and_fetches_nothing(tmp_p
     assert HOSTILE_GROUPS[0] in text  # shown to the reader as text
     assert "javascript:window.__pwned=7" in text
     assert shot.exists() and shot.stat().st_size > 10_000
+    assert static_verdict == "FAIL" and static_table

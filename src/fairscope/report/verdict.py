@@ -104,7 +104,7 @@ def at_a_glance(result: AuditResult) -> dict[str, Any] | None:
                 continue
             status = worst([f.status.value for f in judged])
             bad = sum(f.status.value == status for f in judged)
-            cells.append(status_cell(status, f"{bad} of {len(judged)} groups"))
+            cells.append(status_cell(status, f"{bad} of {_plural(len(judged), 'group', 'groups')}"))
         rows.append(cells)
     columns = [{"label": "Rule", "numeric": False}] + [
         {"label": f, "numeric": False} for f in features

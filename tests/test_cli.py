@@ -231,11 +231,34 @@ def test_html_report_is_written(files, tmp_path, capsys):
     assert "four-fifths" in html.read_text()
 
 
-@pytest.mark.skipif(HAS_REPORT, reason="only without fairscope.report")
-def test_html_without_the_report_module_is_a_clear_error(files, tmp_path, capsys):
+def test_html_without_the_report_module_is_a_clear_error(files, tmp_path, capsys, monkeypatch):
+    import fairscope.cli
+
+    monkeypatch.setattr(fairscope.cli, "_html_available", lambda: False)
     code, _, err = run(capsys, audit_args(files["unfair"], "--html", tmp_path / "r.html"))
     assert code == 2
     assert "--html needs the HTML report module" in one_error_line(err)
+
+
+def test_html_title_and_small_group_suppression_reach_the_report(tmp_path, capsys):
+    frame = predictions(fair=False, n=400)
+    frame.loc[:4, "group"] = "tiny"  # five rows: below the suppression limit
+    path = tmp_path / "small.csv"
+    frame.to_csv(path, index=False)
+    html = tmp_path / "report.html"
+    args = audit_args(path, "--html", html, "--title", "Loan model Q3", "--suppress-below", 10)
+    code, _, err = run(capsys, args)
+    assert code == 0, err
+    text = html.read_text()
+    assert "Loan model Q3" in text
+    assert "suppressed (n &lt; 10)" in text or "suppressed (n < 10)" in text
+
+
+def test_suppress_below_must_be_a_non_negative_number(files, tmp_path, capsys):
+    args = audit_args(files["unfair"], "--html", tmp_path / "r.html", "--suppress-below", "-3")
+    code, _, err = run(capsys, args)
+    assert code == 2
+    assert "expected a number >= 0, got -3" in err
 
 
 def test_compare_exit_codes(files, tmp_path, capsys):

@@ -485,3 +485,18 @@ def test_python_m_fairscope_exit_code_and_table(files):
     assert failed.returncode == 1, failed.stderr
     assert "FAILED under policy four-fifths" in failed.stdout
     assert failed.stderr == ""
+
+
+def test_outputs_are_written_before_printing_so_a_closed_stdout_loses_nothing(
+    files, tmp_path, capsys, monkeypatch
+):
+    import fairscope.cli
+
+    def closed_pipe(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(fairscope.cli, "_print_result", closed_pipe)
+    out = tmp_path / "audit.json"
+    code, _, _ = run(capsys, audit_args(files["unfair"], "--json", out))
+    assert code == 2
+    assert json.loads(out.read_text())["kind"] == "predictions"

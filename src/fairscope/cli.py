@@ -237,6 +237,19 @@ def _write_html(result: Any, path: str, args: argparse.Namespace | None = None) 
     result.to_html(path, **options)
 
 
+def _report(result: Any, args: argparse.Namespace, progress: _Progress) -> None:
+    """Write the output files, then print the findings and what was written.
+
+    Files come first so that a closed stdout (``fairscope audit ... | head``)
+    cannot cost the user the JSON, JUnit or HTML they asked for.
+    """
+    written = _write_outputs(result, args, progress)
+    _print_result(result, args.quiet)
+    if not args.quiet:
+        for line in written:
+            print(f"wrote {line}")
+
+
 def _print_result(result: Any, quiet: bool) -> None:
     if quiet:
         return
@@ -336,10 +349,7 @@ def _cmd_audit(args: argparse.Namespace, progress: _Progress) -> int:
     )
     result.metadata["input_file"] = str(path)
     progress("audit done")
-    _print_result(result, args.quiet)
-    for line in _write_outputs(result, args, progress):
-        if not args.quiet:
-            print(f"wrote {line}")
+    _report(result, args, progress)
     return _exit_code(result)
 
 
@@ -382,10 +392,7 @@ def _audit_with_engine(
     result.metadata["input_file"] = str(args.path)
     result.metadata["engine"] = engine
     progress("audit done")
-    _print_result(result, args.quiet)
-    for line in _write_outputs(result, args, progress):
-        if not args.quiet:
-            print(f"wrote {line}")
+    _report(result, args, progress)
     return _exit_code(result)
 
 
@@ -424,10 +431,7 @@ def _cmd_dataset(args: argparse.Namespace, progress: _Progress) -> int:
     result = fairscope.audit_dataset(frame, **kwargs)
     result.fail_on = _fail_on(args.fail_on)
     result.metadata["input_file"] = str(path)
-    _print_result(result, args.quiet)
-    for line in _write_outputs(result, args, progress):
-        if not args.quiet:
-            print(f"wrote {line}")
+    _report(result, args, progress)
     return _exit_code(result)
 
 
@@ -525,16 +529,20 @@ def _cmd_demo(args: argparse.Namespace, progress: _Progress) -> int:
         f"fairscope.datasets.make_credit_scoring(n={args.n}, bias={args.bias}, "
         f"random_state={args.seed})"
     )
-    _print_result(result, False)
-    print()
-    result.to_json(out / "audit.json")
-    print(f"wrote the audit (JSON):          {out / 'audit.json'}")
     from fairscope.atomic import write_text
 
+    # files first: a closed stdout must not cost the outputs
+    progress("writing the audit, the PR comment and the HTML report")
+    result.to_json(out / "audit.json")
     write_text(out / "summary.md", result.to_markdown())
-    print(f"wrote the PR comment (Markdown): {out / 'summary.md'}")
-    if _html_available():
+    html = _html_available()
+    if html:
         result.to_html(out / "report.html")
+    _print_result(result, False)
+    print()
+    print(f"wrote the audit (JSON):          {out / 'audit.json'}")
+    print(f"wrote the PR comment (Markdown): {out / 'summary.md'}")
+    if html:
         print(f"wrote the HTML report:           {out / 'report.html'}")
     else:
         print("HTML report skipped: fairscope.report is not available in this installation.")

@@ -83,3 +83,32 @@ def prepare_audit_data(
         return data, task, engine
     wanted = [v for v in (y_true, y_pred, y_score, sample_weight) if v is not None]
     return collect_columns(data, [*wanted, *features]), task, f"{engine} -> pandas"
+
+
+def dataset_columns(
+    data: Any, target: Any, sensitive_features: Any, features: Any
+) -> tuple[pd.DataFrame, str]:
+    """The columns a dataset audit reads, collected from engine data into pandas.
+
+    Only the target, the sensitive features and the audited features leave the
+    engine (every column when ``features`` is None, as the pandas path audits
+    them all). Returns the pandas DataFrame and the engine description
+    (``"duckdb -> pandas"``).
+    """
+    _, columns, engine = prepare(data)
+    sensitive = sensitive_names(sensitive_features, data)
+    require_features(sensitive, columns)
+    if target is not None:
+        require_column(target, "target", columns, data)
+    if features is None:
+        names = columns
+    else:
+        wanted = [features] if isinstance(features, str) else list(features)
+        for name in wanted:
+            if name not in columns:
+                raise ValueError(
+                    f"features names {name!r}, which is not a column of data; columns are "
+                    f"{columns}."
+                )
+        names = [*([] if target is None else [target]), *sensitive, *wanted]
+    return collect_columns(data, names), f"{engine} -> pandas"

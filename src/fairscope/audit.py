@@ -290,6 +290,7 @@ def audit_predictions(
             data, task, y_true=y_true, y_pred=y_pred, y_score=y_score, threshold=threshold,
             sensitive_features=sensitive_features, sample_weight=sample_weight,
             estimator=estimator,
+            selection=selection_threshold is not None or selection_quantile is not None,
         )  # fmt: skip
     if task is None:
         task = detect_task(
@@ -324,6 +325,10 @@ def audit_predictions(
             metrics=metrics,
             dropna=dropna,
             **options,
+        )
+    elif task == "regression" and engine is not None and not isinstance(data, pd.DataFrame):
+        result = _engine_regression_audit(
+            data, y_true, y_pred, sensitive_features, sample_weight, dropna, **options
         )
     else:
         rows = _resolve_rows(
@@ -817,27 +822,7 @@ def _regression_audit(
     p = as_numeric(rows.y_pred, "y_pred")
     encoded = encode_groups(rows.sensitive)
     base = reduce_regression(y, p, encoded.codes, encoded.index, rows.weight)
-    sets = _marginals(encoded.index)
-    metric_frames, disparity_frames = [], []
-    for label, (position, groups) in sets.items():
-        frame = regression_frame(base.regroup(position, groups), _labels(groups), options["ci"])
-        metric_frames.append(_with_feature(frame, label))
-        disparity_frames.append(
-            _with_feature(
-                regression_disparities(
-                    frame,
-                    _regression_reference(options["reference"], label),
-                    options["min_group_size"],
-                    options["ci"],
-                ),
-                label,
-            )
-        )
-    tables = {
-        "regression_metrics": _tidy(metric_frames),
-        "disparities": _tidy(disparity_frames),
-    }
-    metadata = _common_metadata(rows, "regression", encoded, sets, options)
+    tables, metadata = _regression_tables(base, rows, encoded, options)
     statistics: dict[str, GroupCounts] = {}
     cuts = selection_thresholds(p, selection_threshold, selection_quantile)
     if cuts:
@@ -871,6 +856,33 @@ def _regression_audit(
         tables["selection_metrics"] = pd.concat(selection, ignore_index=True)
         tables["disparities"] = pd.concat(disparities, ignore_index=True)
         metadata["selection_thresholds"] = [{"threshold": t, "chosen_by": how} for t, how in cuts]
+    return _regression_result(tables, metadata, statistics, options)
+
+
+def _engine_regression_audit(
+    data: Any,
+    y_true: Any,
+    y_pred: Any,
+    sensitive_features: Any,
+    sample_weight: Any,
+    dropna: bool,
+    **options: Any,
+) -> AuditResult:
+    """A regression audit of engine data: the engine returns per-group moments only."""
+    from fairscope.engines.prediction_audits import regression_statistics
+
+    if y_pred is None:
+        raise ValueError("a regression audit needs y_pred (the predictions).")
+    base, reduced = regression_statistics(
+        data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna
+    )
+    tables, metadata = _regression_tables(base, reduced, reduced, options)
+    return _regression_result(tables, metadata, {}, options)
+
+
+def _regression_result(
+    tables: dict[str, pd.DataFrame], metadata: dict, statistics: dict, options: dict
+) -> AuditResult:
     metadata["reference_groups"] = {
         label: dict(zip(sub["metric"], sub["reference"], strict=False))
         for label, sub in tables["disparities"].groupby("feature", sort=False)
@@ -884,6 +896,33 @@ def _regression_audit(
         fail_on=options["fail_on"],
         statistics=statistics,
     )
+
+
+def _regression_tables(
+    base: Any, rows: Any, encoded: Any, options: dict
+) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The regression metric and disparity tables of every feature set, and the metadata."""
+    sets = _marginals(base.groups)
+    metric_frames, disparity_frames = [], []
+    for label, (position, groups) in sets.items():
+        frame = regression_frame(base.regroup(position, groups), _labels(groups), options["ci"])
+        metric_frames.append(_with_feature(frame, label))
+        disparity_frames.append(
+            _with_feature(
+                regression_disparities(
+                    frame,
+                    _regression_reference(options["reference"], label),
+                    options["min_group_size"],
+                    options["ci"],
+                ),
+                label,
+            )
+        )
+    tables = {
+        "regression_metrics": _tidy(metric_frames),
+        "disparities": _tidy(disparity_frames),
+    }
+    return tables, _common_metadata(rows, "regression", encoded, sets, options)
 
 
 def _regression_reference(reference: Any, label: str) -> Any:

@@ -56,12 +56,14 @@ def prepare_audit_data(
     sensitive_features: Any,
     sample_weight: Any,
     estimator: Any = None,
+    selection: bool = False,
 ) -> tuple[Any, str, str]:
     """The data, task and engine description for an audit of engine data.
 
-    Returns ``data`` unchanged for a binary audit of predictions (reduced in
-    the engine, described as e.g. ``"duckdb"``), else a pandas DataFrame of the
-    audited columns (described as ``"duckdb -> pandas"``).
+    Returns ``data`` unchanged for audits reduced in the engine (described as
+    e.g. ``"duckdb"``): binary audits of predictions, and regression audits
+    without ``selection`` thresholds; else a pandas DataFrame of the audited
+    columns (described as ``"duckdb -> pandas"``).
     """
     from fairscope.tasks import detect_task
 
@@ -80,6 +82,8 @@ def prepare_audit_data(
             estimator=estimator,
         )
     if task == "binary" and y_score is None and threshold is None:
+        return data, task, engine
+    if task == "regression" and not selection and y_score is None and threshold is None:
         return data, task, engine
     wanted = [v for v in (y_true, y_pred, y_score, sample_weight) if v is not None]
     return collect_columns(data, [*wanted, *features]), task, f"{engine} -> pandas"

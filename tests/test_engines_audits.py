@@ -1,0 +1,108 @@
+"""Scored binary and regression audits of engine data: per-group tables only leave the engine.
+
+Each audit of polars / DuckDB data is compared with the same audit of the pandas
+DataFrame: every table equal to 1e-12, metadata identical.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fairscope import audit_predictions
+
+pl = pytest.importorskip("polars")
+pytest.importorskip("duckdb")
+
+FEATURES = ["race", "sex"]
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    n = 4000
+    y = rng.integers(0, 2, n)
+    score = np.clip(0.3 * y + rng.uniform(0, 0.7, n), 0, 1)
+    # a target around 1e5 with a spread of 1e3: sums of squares need centring to stay precise
+    target = 1e5 + rng.normal(0, 1e3, n)
+    estimate = target + rng.normal(50, 300, n)
+    estimate[::97] = np.nan
+    return pd.DataFrame(
+        {
+            "race": pd.Series(
+                rng.choice(["White", "Black", "Asian", None], n, p=[0.5, 0.3, 0.15, 0.05]),
+                dtype=object,
+            ),
+            "sex": rng.choice(["female", "male"], n),
+            "y": y,
+            "score": score,
+            # few distinct scores: the engine histogram has one bin per score, as pandas
+            "score_2dp": np.round(score, 2),
+            "target": target,
+            "estimate": estimate,
+            "w": rng.integers(1, 9, n) * 0.25,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def parquet(frame, tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("audits") / "predictions.parquet"
+    frame.to_parquet(path, index=False)
+    return str(path)
+
+
+def engine_data(kind: str, frame: pd.DataFrame, parquet: str):
+    return {"polars": lambda: pl.from_pandas(frame).lazy(), "duckdb": lambda: parquet}[kind]()
+
+
+def assert_same_audit(actual, expected, engine: str) -> None:
+    assert actual.metadata.pop("engine") == engine
+    assert list(actual.tables) == list(expected.tables)
+    for name, table in expected.tables.items():
+        pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12, atol=1e-12)
+    assert actual.metadata == expected.metadata
+
+
+REGRESSION = {
+    "y_true": "target",
+    "y_pred": "estimate",
+    "sensitive_features": FEATURES,
+    "sample_weight": "w",
+    "dropna": True,
+}
+
+
+@pytest.mark.parametrize("kind", ["polars", "duckdb"])
+def test_engine_regression_audit_equals_the_pandas_audit(frame, parquet, kind):
+    expected = audit_predictions(data=frame, **REGRESSION)
+    actual = audit_predictions(data=engine_data(kind, frame, parquet), **REGRESSION)
+    assert actual.task == "regression"
+    assert_same_audit(actual, expected, kind)
+
+
+def test_engine_regression_audit_reduces_in_the_engine(frame, monkeypatch):
+    from fairscope.engines import audit_data
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rows were collected into pandas")
+
+    monkeypatch.setattr(audit_data, "collect_columns", refuse)
+    result = audit_predictions(data=pl.from_pandas(frame), **REGRESSION)
+    assert result.metadata["engine"] == "polars"
+
+
+def test_engine_regression_audit_with_selection_thresholds_collects_the_columns(frame):
+    options = {**REGRESSION, "selection_quantile": 0.8}
+    expected = audit_predictions(data=frame, **options)
+    actual = audit_predictions(data=pl.from_pandas(frame), **options)
+    assert_same_audit(actual, expected, "polars -> pandas")
+
+
+def test_engine_regression_audit_refuses_missing_values_like_pandas(frame):
+    options = {**REGRESSION, "dropna": False}
+    with pytest.raises(ValueError, match="y_pred has 42 missing"):
+        audit_predictions(data=frame, **options)
+    with pytest.raises(ValueError, match="y_pred has 42 missing"):
+        audit_predictions(data=pl.from_pandas(frame), **options)

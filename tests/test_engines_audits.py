@@ -106,3 +106,75 @@ def test_engine_regression_audit_refuses_missing_values_like_pandas(frame):
         audit_predictions(data=frame, **options)
     with pytest.raises(ValueError, match="y_pred has 42 missing"):
         audit_predictions(data=pl.from_pandas(frame), **options)
+
+
+# -- scored binary audits ----------------------------------------------------------------
+
+SCORED = {
+    "with weights and missing scores": {"y_score": "score_2dp", "sample_weight": "w"},
+    "with predictions": {"y_score": "score_2dp", "y_pred": "pred"},
+    "decision values": {"y_score": "decision", "threshold": 0.0},
+    "every score distinct": {"y_score": "score", "sample_weight": "w"},
+}
+
+
+@pytest.fixture(scope="module")
+def scored(frame) -> pd.DataFrame:
+    out = frame.assign(
+        pred=(frame["score"] >= 0.5).astype(int),
+        # not probabilities: the sweep thresholds are quantiles of the rows' scores
+        decision=np.round(frame["score"] * 10) - 3,
+    )
+    out.loc[::101, "score_2dp"] = np.nan
+    return out
+
+
+@pytest.fixture(scope="module")
+def scored_parquet(scored, tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("scored") / "scores.parquet"
+    scored.to_parquet(path, index=False)
+    return str(path)
+
+
+@pytest.mark.parametrize("case", list(SCORED))
+@pytest.mark.parametrize("kind", ["polars", "duckdb"])
+def test_engine_scored_audit_equals_the_pandas_audit(scored, scored_parquet, kind, case):
+    options = {"sensitive_features": FEATURES, "dropna": True, **SCORED[case]}
+    expected = audit_predictions("y", data=scored, **options)
+    actual = audit_predictions("y", data=engine_data(kind, scored, scored_parquet), **options)
+    assert "score_metrics" in actual.tables
+    assert_same_audit(actual, expected, kind)
+
+
+def test_engine_scored_audit_reduces_in_the_engine(scored, monkeypatch):
+    from fairscope.engines import audit_data
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rows were collected into pandas")
+
+    monkeypatch.setattr(audit_data, "collect_columns", refuse)
+    result = audit_predictions(
+        "y", y_score="score", sensitive_features=FEATURES, data=pl.from_pandas(scored)
+    )
+    assert result.metadata["engine"] == "polars"
+    assert result.metadata["scores"]["exact"]
+
+
+def test_engine_scored_audit_with_more_scores_than_bins_collects_the_rows(scored, scored_parquet):
+    options = {"y_score": "score", "sensitive_features": FEATURES, "n_bins": 100}
+    expected = audit_predictions("y", data=scored, **options)
+    actual = audit_predictions("y", data=scored_parquet, **options)
+    assert not expected.metadata["scores"]["exact"]
+    assert_same_audit(actual, expected, "duckdb -> pandas")
+
+
+def test_row_quantiles_equal_numpy_quantiles_of_the_repeated_rows():
+    from fairscope.engines.prediction_audits import row_quantiles
+
+    rng = np.random.default_rng(3)
+    values = np.round(rng.normal(size=50), 1)
+    values = np.unique(values)
+    rows = rng.integers(1, 20, len(values))
+    q = np.linspace(0, 1, 101)
+    expected = np.quantile(np.repeat(values, rows), q)
+    np.testing.assert_array_equal(row_quantiles(values[::-1], rows[::-1], q), expected)

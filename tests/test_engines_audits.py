@@ -178,3 +178,18 @@ def test_row_quantiles_equal_numpy_quantiles_of_the_repeated_rows():
     q = np.linspace(0, 1, 101)
     expected = np.quantile(np.repeat(values, rows), q)
     np.testing.assert_array_equal(row_quantiles(values[::-1], rows[::-1], q), expected)
+
+
+def test_engine_score_histograms_give_auc_within_the_binning_bound(scored, scored_parquet):
+    from fairscope.engines import score_histograms
+    from fairscope.scores import from_histograms, score_metrics_frame
+
+    exact = audit_predictions("y", y_score="score", sensitive_features="race", data=scored)
+    hist = score_histograms(scored_parquet, "y", "score", "race", np.linspace(0, 1, 21))
+    labels = [str(g) for g in hist.groups]
+    binned = score_metrics_frame(from_histograms(hist), labels)
+    truth = exact.tables["score_metrics"]
+    assert binned["group"].tolist() == truth["group"].tolist()
+    error = np.abs(binned["roc_auc"].to_numpy() - truth["roc_auc"].to_numpy())
+    assert (error <= binned["auc_binning_error_bound"].to_numpy() + 1e-12).all()
+    assert (binned["auc_binning_error_bound"] > 0).all()

@@ -128,3 +128,16 @@ def test_spark_dataset_audit_equals_the_pandas_audit(spark, frame):
     assert actual.metadata["engine"] == "pyspark -> pandas"
     for name, table in expected.tables.items():
         pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12, atol=1e-12)
+
+
+def test_spark_scored_and_regression_audits_equal_the_pandas_audits(spark, frame):
+    data = spark_frame(spark, frame)
+    for options in (
+        {"y_true": "y", "y_score": "score", "sample_weight": "w"},
+        {"y_true": "score", "y_pred": "w", "task": "regression"},
+    ):
+        expected = audit_predictions(sensitive_features=FEATURES, data=frame, **options)
+        actual = audit_predictions(sensitive_features=FEATURES, data=data, **options)
+        assert actual.metadata["engine"] == "pyspark"
+        for name, table in expected.tables.items():
+            pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12, atol=1e-12)

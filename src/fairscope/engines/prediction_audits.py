@@ -115,6 +115,10 @@ def regression_statistics(
     return RegressionMoments(m.groups, sums, centre), reduced
 
 
+#: Rows read first to tell a score with too many distinct values without a full pass.
+PROBE_ROWS = 100_000
+
+
 @dataclass(frozen=True, eq=False)
 class ScoreCells:
     """Rows reduced to cells of equal (group, label, prediction, score), by the engine.
@@ -168,12 +172,14 @@ def score_cells(
             f"y_score must be numeric scores (probabilities or decision values); got dtype "
             f"{dtype}. Pass predicted probabilities, or the decision_function."
         )
-    distinct = frame.select(nw.col(y_score).n_unique().alias("n"))
-    if isinstance(distinct, nw.LazyFrame):
-        distinct = distinct.collect()
-    # null and NaN may count as values here, not in the pandas path
-    if int(distinct.to_pandas()["n"].iloc[0]) > max_scores + 2:
-        return None
+    # the first rows usually tell a continuous score, before a full pass counts them all;
+    # null and NaN may count as values here, not in the pandas path (hence + 2)
+    for rows in (frame.head(PROBE_ROWS), frame):
+        distinct = rows.select(nw.col(y_score).n_unique().alias("n"))
+        if isinstance(distinct, nw.LazyFrame):
+            distinct = distinct.collect()
+        if int(distinct.to_pandas()["n"].iloc[0]) > max_scores + 2:
+            return None
     score, score_bad = finite_float(y_score)
     flags: dict[str, Any] = {"__score": score, "__score_bad": score_bad}
     sums: dict[str, Any] = {}

@@ -217,8 +217,10 @@ def audit_predictions(
         disparities; adds findings to the result.
     data : pandas.DataFrame or engine data, optional
         Engine data (polars, Arrow, DuckDB, Spark, Parquet/CSV paths): binary
-        audits of predictions are reduced inside the engine; other audits
-        collect only the audited columns (see :mod:`fairscope.engines`).
+        audits (with scores: when at most ``n_bins`` distinct scores) and
+        regression audits (without selection thresholds) are reduced inside
+        the engine; other audits collect only the audited columns (see
+        :mod:`fairscope.engines`). ``metadata["engine"]`` records which.
     sample_weight : array-like or str, optional
     pos_label : default 1
         Positive label of a binary audit.

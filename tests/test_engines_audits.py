@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairscope import audit_predictions
 
@@ -168,16 +170,26 @@ def test_engine_scored_audit_with_more_scores_than_bins_collects_the_rows(scored
     assert_same_audit(actual, expected, "duckdb -> pandas")
 
 
-def test_row_quantiles_equal_numpy_quantiles_of_the_repeated_rows():
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+            st.integers(1, 50),
+        ),
+        min_size=1,
+        max_size=40,
+        unique_by=lambda pair: pair[0],
+    )
+)
+def test_row_quantiles_equal_numpy_quantiles_of_the_repeated_rows(pairs):
     from fairscope.engines.prediction_audits import row_quantiles
 
-    rng = np.random.default_rng(3)
-    values = np.round(rng.normal(size=50), 1)
-    values = np.unique(values)
-    rows = rng.integers(1, 20, len(values))
+    values = np.array([v for v, _ in pairs])
+    rows = np.array([c for _, c in pairs])
     q = np.linspace(0, 1, 101)
     expected = np.quantile(np.repeat(values, rows), q)
-    np.testing.assert_array_equal(row_quantiles(values[::-1], rows[::-1], q), expected)
+    np.testing.assert_array_equal(row_quantiles(values, rows, q), expected)
 
 
 def test_engine_score_histograms_give_auc_within_the_binning_bound(scored, scored_parquet):

@@ -361,7 +361,7 @@ def test_unknown_reference_group_is_a_clear_error():
 
 
 def test_data_must_be_a_dataframe():
-    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+    with pytest.raises(TypeError, match="data= must be a pandas DataFrame"):
         fairscope.audit_dataset([[1, 2]], sensitive_features="sex")
 
 

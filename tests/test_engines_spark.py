@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import fairscope
 from fairscope import GroupMetrics, audit_predictions
 from fairscope.engines import confusion_counts, regression_moments, score_histograms
 
@@ -118,3 +119,25 @@ def test_spark_missing_labels_raise_the_pandas_error(spark, frame):
     with pytest.raises(ValueError) as spark_error:
         GroupMetrics("y", "pred", FEATURES, data=spark.createDataFrame(records, schema=schema))
     assert str(spark_error.value) == str(pandas_error.value)
+
+
+def test_spark_dataset_audit_equals_the_pandas_audit(spark, frame):
+    options = {"target": "y", "sensitive_features": FEATURES, "features": ["score", "w"]}
+    expected = fairscope.audit_dataset(frame, proxies=False, **options)
+    actual = fairscope.audit_dataset(spark_frame(spark, frame), proxies=False, **options)
+    assert actual.metadata["engine"] == "pyspark -> pandas"
+    for name, table in expected.tables.items():
+        pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12, atol=1e-12)
+
+
+def test_spark_scored_and_regression_audits_equal_the_pandas_audits(spark, frame):
+    data = spark_frame(spark, frame)
+    for options in (
+        {"y_true": "y", "y_score": "score", "sample_weight": "w"},
+        {"y_true": "score", "y_pred": "w", "task": "regression"},
+    ):
+        expected = audit_predictions(sensitive_features=FEATURES, data=frame, **options)
+        actual = audit_predictions(sensitive_features=FEATURES, data=data, **options)
+        assert actual.metadata["engine"] == "pyspark"
+        for name, table in expected.tables.items():
+            pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12, atol=1e-12)

@@ -217,8 +217,10 @@ def audit_predictions(
         disparities; adds findings to the result.
     data : pandas.DataFrame or engine data, optional
         Engine data (polars, Arrow, DuckDB, Spark, Parquet/CSV paths): binary
-        audits of predictions are reduced inside the engine; other audits
-        collect only the audited columns (see :mod:`fairscope.engines`).
+        audits (with scores: when at most ``n_bins`` distinct scores) and
+        regression audits (without selection thresholds) are reduced inside
+        the engine; other audits collect only the audited columns (see
+        :mod:`fairscope.engines`). ``metadata["engine"]`` records which.
     sample_weight : array-like or str, optional
     pos_label : default 1
         Positive label of a binary audit.
@@ -290,6 +292,7 @@ def audit_predictions(
             data, task, y_true=y_true, y_pred=y_pred, y_score=y_score, threshold=threshold,
             sensitive_features=sensitive_features, sample_weight=sample_weight,
             estimator=estimator,
+            selection=selection_threshold is not None or selection_quantile is not None,
         )  # fmt: skip
     if task is None:
         task = detect_task(
@@ -313,6 +316,8 @@ def audit_predictions(
         "random_state": random_state,
         "bootstrap": bootstrap,
     }
+    result = None
+    pushed_down = engine is not None and not isinstance(data, pd.DataFrame)
     if task == "binary" and y_score is None and threshold is None:
         result = _binary_audit(
             y_true,
@@ -325,7 +330,24 @@ def audit_predictions(
             dropna=dropna,
             **options,
         )
-    else:
+    elif task == "regression" and pushed_down:
+        result = _engine_regression_audit(
+            data, y_true, y_pred, sensitive_features, sample_weight, dropna, **options
+        )
+    elif task == "binary" and pushed_down:
+        result = _engine_scored_audit(
+            data, y_true, y_pred, y_score, sensitive_features, sample_weight, dropna,
+            threshold=threshold, pos_label=pos_label, metrics=metrics, exact=exact,
+            n_bins=n_bins, thresholds=thresholds, calibration_bins=calibration_bins, **options,
+        )  # fmt: skip
+        if result is None:  # more distinct scores than bins: the pandas path bins the rows
+            from fairscope.engines.audit_data import collect_audited
+
+            data = collect_audited(
+                data, [y_true, y_pred, y_score, sample_weight], sensitive_features
+            )
+            engine = f"{engine} -> pandas"
+    if result is None:
         rows = _resolve_rows(
             y_true, y_pred, y_score, sensitive_features, sample_weight, data, dropna
         )
@@ -647,19 +669,8 @@ def _scored_binary_audit(
         min_group_size=options["min_group_size"],
     )
     pos = gm.pos_label if chosen is None else chosen
-    sets = feature_sets(gm)
-    tables, references = binary_tables(sets, options["reference"])
     encoded = encode_groups(rows.sensitive)
-    metadata = _common_metadata(rows, "binary", encoded, _marginals(encoded.index), options)
-    metadata.update(
-        {
-            "reference_groups": references,
-            "pos_label": str(pos),
-            "metrics": gm.metrics,
-            "predictions": source,
-            "threshold": None if threshold is None else float(threshold),
-        }
-    )
+    base = sweep = None
     if score is not None:
         y_true_bin = _binarize(rows.y_true, pos)
         if np.isscalar(thresholds) or thresholds is None:
@@ -682,13 +693,44 @@ def _scored_binary_audit(
             if thresholds is None
             else np.unique(np.atleast_1d(np.asarray(thresholds, dtype=float)))
         )
+    return _scored_result(
+        gm, pos, base, sweep, rows, encoded, source, threshold, calibration_bins, options
+    )
+
+
+def _scored_result(
+    gm: GroupMetrics,
+    pos: Any,
+    base: Any,
+    sweep: Any,
+    rows: Any,
+    encoded: Any,
+    source: str,
+    threshold: Any,
+    calibration_bins: int,
+    options: dict,
+) -> AuditResult:
+    """The tables of a scored binary audit from its reduced statistics (rows or engine cells)."""
+    sets = feature_sets(gm)
+    tables, references = binary_tables(sets, options["reference"])
+    metadata = _common_metadata(rows, "binary", encoded, _marginals(encoded.index), options)
+    metadata.update(
+        {
+            "reference_groups": references,
+            "pos_label": str(pos),
+            "metrics": gm.metrics,
+            "predictions": source,
+            "threshold": None if threshold is None else float(threshold),
+        }
+    )
+    if base is not None:
         score_tables: dict[str, list[pd.DataFrame]] = {
             "score_metrics": [],
             "calibration": [],
             "threshold_sweep": [],
         }
         score_disp = []
-        for label, (position, groups) in _marginals(encoded.index).items():
+        for label, (position, groups) in _marginals(base.groups).items():
             st = base.regroup(position, groups)
             names = _labels(groups)
             frame = score_metrics_frame(st, names, options["ci"])
@@ -722,6 +764,111 @@ def _scored_binary_audit(
         reproducibility=environment(),
         fail_on=options["fail_on"],
         statistics={label: s.statistics for label, s in sets.items()},
+    )
+
+
+def _engine_scored_audit(
+    data: Any,
+    y_true: Any,
+    y_pred: Any,
+    y_score: Any,
+    sensitive_features: Any,
+    sample_weight: Any,
+    dropna: bool,
+    *,
+    threshold: float | None,
+    pos_label: Any,
+    metrics: Any,
+    exact: bool,
+    n_bins: int,
+    thresholds: Any,
+    calibration_bins: int,
+    **options: Any,
+) -> AuditResult | None:
+    """A scored binary audit of engine data from cells of equal score; None if too many scores.
+
+    The engine groups rows by (groups, label, prediction, score); with at most
+    ``n_bins`` distinct scores the pandas path bins one score per bin, so the
+    cells give every table exactly. With more, None: the caller collects rows.
+    """
+    from fairscope.engines import prediction_audits as pa
+
+    if y_score is None:
+        raise ValueError("threshold= binarizes y_score; give y_score= too.")
+    if int(n_bins) < 2:
+        raise ValueError(f"n_bins must be at least 2; got {n_bins!r}.")
+    if int(calibration_bins) < 1:
+        raise ValueError(f"calibration_bins must be at least 1; got {calibration_bins!r}.")
+    use_score = y_pred is None or threshold is not None
+    cells = pa.score_cells(
+        data, y_true, None if use_score else y_pred, y_score, sensitive_features,
+        sample_weight=sample_weight, dropna=dropna, max_scores=int(n_bins),
+    )  # fmt: skip
+    if cells is None:
+        return None
+    true_labels = set(pd.unique(cells.y_true))
+    if use_score:
+        probabilities = bool(cells.score.min() >= 0 and cells.score.max() <= 1)
+        if threshold is None:
+            if not probabilities:
+                raise ValueError(
+                    "y_score is not a probability (values outside [0, 1]) and y_pred is not "
+                    "given; pass threshold= to turn scores into predictions (e.g. threshold=0 "
+                    "for a decision_function)."
+                )
+            threshold = 0.5
+        if not np.isfinite(threshold):
+            raise ValueError(f"threshold must be a finite number; got {threshold!r}.")
+        pos = _choose_pos_label(true_labels, pos_label, "values of y_true")
+        true_bin = _binarize(cells.y_true, pos)
+        pred_bin = cells.score >= threshold
+        gm_pos, source = 1, "y_score >= threshold"
+    else:
+        labels = true_labels | set(pd.unique(cells.y_pred))
+        if len(labels) > 2:
+            shown = sorted(map(str, labels))[:6]
+            raise ValueError(
+                f"y_true and y_pred together have {len(labels)} distinct values {shown}; a "
+                "binary audit needs two. Binarize them first (e.g. y_pred = score >= threshold)."
+            )
+        pos = gm_pos = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
+        true_bin = _binarize(cells.y_true, pos)
+        pred_bin = _binarize(cells.y_pred, pos)
+        source = "y_pred"
+    true_bin = np.asarray(true_bin, dtype=bool)
+    if true_bin.all() or not true_bin.any():
+        only = "positive" if true_bin.all() else "negative"
+        raise ValueError(
+            f"y_true contains a single class (every row is {only}); rates conditional on the "
+            "other class are undefined. Audit data that contains both classes."
+        )
+    reduced = cells.reduced
+    gm = GroupMetrics.from_counts(
+        pa.cell_counts(cells, true_bin, np.asarray(pred_bin, dtype=bool)),
+        DEFAULT_METRICS if metrics is None else metrics,
+        ci=options["ci"],
+        ci_method=options["ci_method"],
+        n_boot=options["n_boot"],
+        random_state=options["random_state"],
+        bootstrap=options["bootstrap"],
+        min_group_size=options["min_group_size"],
+        n_rows=reduced.n_rows - reduced.n_dropped,
+        missing_sensitive=reduced.missing,
+        pos_label=gm_pos,
+    )
+    if thresholds is None:
+        distinct = np.unique(cells.score)
+        if distinct[0] >= 0.0 and distinct[-1] <= 1.0:
+            sweep = default_thresholds(distinct, True)
+        else:
+            sweep = np.unique(pa.row_quantiles(cells.score, cells.rows, np.linspace(0.0, 1.0, 101)))
+    else:
+        sweep = np.unique(np.atleast_1d(np.asarray(thresholds, dtype=float)))
+    base = pa.cell_score_statistics(
+        cells, true_bin, thresholds=sweep, calibration_bins=calibration_bins
+    )
+    return _scored_result(
+        gm, pos, base, sweep, reduced, reduced, source, threshold, calibration_bins, options
     )
 
 
@@ -817,27 +964,7 @@ def _regression_audit(
     p = as_numeric(rows.y_pred, "y_pred")
     encoded = encode_groups(rows.sensitive)
     base = reduce_regression(y, p, encoded.codes, encoded.index, rows.weight)
-    sets = _marginals(encoded.index)
-    metric_frames, disparity_frames = [], []
-    for label, (position, groups) in sets.items():
-        frame = regression_frame(base.regroup(position, groups), _labels(groups), options["ci"])
-        metric_frames.append(_with_feature(frame, label))
-        disparity_frames.append(
-            _with_feature(
-                regression_disparities(
-                    frame,
-                    _regression_reference(options["reference"], label),
-                    options["min_group_size"],
-                    options["ci"],
-                ),
-                label,
-            )
-        )
-    tables = {
-        "regression_metrics": _tidy(metric_frames),
-        "disparities": _tidy(disparity_frames),
-    }
-    metadata = _common_metadata(rows, "regression", encoded, sets, options)
+    tables, metadata = _regression_tables(base, rows, encoded, options)
     statistics: dict[str, GroupCounts] = {}
     cuts = selection_thresholds(p, selection_threshold, selection_quantile)
     if cuts:
@@ -871,6 +998,33 @@ def _regression_audit(
         tables["selection_metrics"] = pd.concat(selection, ignore_index=True)
         tables["disparities"] = pd.concat(disparities, ignore_index=True)
         metadata["selection_thresholds"] = [{"threshold": t, "chosen_by": how} for t, how in cuts]
+    return _regression_result(tables, metadata, statistics, options)
+
+
+def _engine_regression_audit(
+    data: Any,
+    y_true: Any,
+    y_pred: Any,
+    sensitive_features: Any,
+    sample_weight: Any,
+    dropna: bool,
+    **options: Any,
+) -> AuditResult:
+    """A regression audit of engine data: the engine returns per-group moments only."""
+    from fairscope.engines.prediction_audits import regression_statistics
+
+    if y_pred is None:
+        raise ValueError("a regression audit needs y_pred (the predictions).")
+    base, reduced = regression_statistics(
+        data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna
+    )
+    tables, metadata = _regression_tables(base, reduced, reduced, options)
+    return _regression_result(tables, metadata, {}, options)
+
+
+def _regression_result(
+    tables: dict[str, pd.DataFrame], metadata: dict, statistics: dict, options: dict
+) -> AuditResult:
     metadata["reference_groups"] = {
         label: dict(zip(sub["metric"], sub["reference"], strict=False))
         for label, sub in tables["disparities"].groupby("feature", sort=False)
@@ -884,6 +1038,33 @@ def _regression_audit(
         fail_on=options["fail_on"],
         statistics=statistics,
     )
+
+
+def _regression_tables(
+    base: Any, rows: Any, encoded: Any, options: dict
+) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The regression metric and disparity tables of every feature set, and the metadata."""
+    sets = _marginals(base.groups)
+    metric_frames, disparity_frames = [], []
+    for label, (position, groups) in sets.items():
+        frame = regression_frame(base.regroup(position, groups), _labels(groups), options["ci"])
+        metric_frames.append(_with_feature(frame, label))
+        disparity_frames.append(
+            _with_feature(
+                regression_disparities(
+                    frame,
+                    _regression_reference(options["reference"], label),
+                    options["min_group_size"],
+                    options["ci"],
+                ),
+                label,
+            )
+        )
+    tables = {
+        "regression_metrics": _tidy(metric_frames),
+        "disparities": _tidy(disparity_frames),
+    }
+    return tables, _common_metadata(rows, "regression", encoded, sets, options)
 
 
 def _regression_reference(reference: Any, label: str) -> Any:

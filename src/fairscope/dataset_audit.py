@@ -766,8 +766,12 @@ def audit_dataset(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        The dataset, one row per individual.
+    data : pandas.DataFrame or engine data
+        The dataset, one row per individual. polars, Arrow, DuckDB, Spark data
+        or Parquet/CSV paths are accepted too (then ``target``,
+        ``sensitive_features`` and ``features`` are column names): only those
+        columns are collected into pandas (every column without ``features``),
+        recorded in ``metadata["engine"]`` (see :mod:`fairscope.engines`).
     target : str, optional
         Column of the label: binary, multiclass or continuous (see ``target_type``).
         The target is audited for label bias and is never a feature or a proxy.
@@ -849,11 +853,12 @@ def audit_dataset(
     >>> result.tables["base_rates"][["group", "value"]].head(2).to_numpy().tolist()
     [['f', 0.5], ['m', 1.0]]
     """
+    engine = None
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"data must be a pandas DataFrame; got {type(data).__name__}. "
-            "Convert it with pandas.DataFrame(...) (other engines are not supported here yet)."
-        )
+        # polars, Arrow, DuckDB, Spark or files: only the audited columns leave the engine
+        from fairscope.engines.audit_data import dataset_columns
+
+        data, engine = dataset_columns(data, target, sensitive_features, features)
     if len(data) == 0:
         raise ValueError("data is empty (0 rows); a dataset audit needs rows.")
     if data.columns.duplicated().any():
@@ -1077,6 +1082,8 @@ def audit_dataset(
         },
         "warnings": warnings,
     }
+    if engine is not None:
+        metadata["engine"] = engine
     columns = {"target": target_name} if target_name is not None else {}
     columns.update({f"feature:{name}": name for name in feature_names})
     reproducibility = provenance(

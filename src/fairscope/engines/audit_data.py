@@ -1,10 +1,12 @@
 """Preparing engine data for :func:`fairscope.audit_predictions`.
 
-Binary audits from predictions reduce inside the engine (one group-by). The
-task is detected from the distinct label values, which the engine returns
-(at most a thousand of them). Audits that need row-level values in Python
-(scores, multiclass, regression) get only the audited columns collected into a
-pandas DataFrame, so every audit works whatever engine holds the data.
+Binary audits (of predictions, or of scores with few enough distinct values)
+and regression audits reduce inside the engine (one group-by). The task is
+detected from the distinct label values, which the engine returns (at most a
+thousand of them). Audits that need row-level values in Python (multiclass,
+regression selection thresholds, scores with more distinct values than bins)
+get only the audited columns collected into a pandas DataFrame, so every audit
+works whatever engine holds the data.
 """
 
 from __future__ import annotations
@@ -56,12 +58,15 @@ def prepare_audit_data(
     sensitive_features: Any,
     sample_weight: Any,
     estimator: Any = None,
+    selection: bool = False,
 ) -> tuple[Any, str, str]:
     """The data, task and engine description for an audit of engine data.
 
-    Returns ``data`` unchanged for a binary audit of predictions (reduced in
-    the engine, described as e.g. ``"duckdb"``), else a pandas DataFrame of the
-    audited columns (described as ``"duckdb -> pandas"``).
+    Returns ``data`` unchanged for audits reduced in the engine (described as
+    e.g. ``"duckdb"``): binary audits (with scores, the audit collects the rows
+    itself when there are too many distinct scores), and regression audits
+    without ``selection`` thresholds; else a pandas DataFrame of the audited
+    columns (described as ``"duckdb -> pandas"``).
     """
     from fairscope.tasks import detect_task
 
@@ -79,7 +84,45 @@ def prepare_audit_data(
             has_score=y_score is not None,
             estimator=estimator,
         )
-    if task == "binary" and y_score is None and threshold is None:
+    if task == "binary":
+        # scored audits reduce to cells of equal score when there are few enough scores
         return data, task, engine
-    wanted = [v for v in (y_true, y_pred, y_score, sample_weight) if v is not None]
-    return collect_columns(data, [*wanted, *features]), task, f"{engine} -> pandas"
+    if task == "regression" and not selection and y_score is None and threshold is None:
+        return data, task, engine
+    names = [y_true, y_pred, y_score, sample_weight]
+    return collect_audited(data, names, sensitive_features), task, f"{engine} -> pandas"
+
+
+def collect_audited(data: Any, names: list[Any], sensitive_features: Any) -> pd.DataFrame:
+    """The named columns (None skipped) and the sensitive features, collected into pandas."""
+    features = sensitive_names(sensitive_features, data)
+    return collect_columns(data, [*[n for n in names if n is not None], *features])
+
+
+def dataset_columns(
+    data: Any, target: Any, sensitive_features: Any, features: Any
+) -> tuple[pd.DataFrame, str]:
+    """The columns a dataset audit reads, collected from engine data into pandas.
+
+    Only the target, the sensitive features and the audited features leave the
+    engine (every column when ``features`` is None, as the pandas path audits
+    them all). Returns the pandas DataFrame and the engine description
+    (``"duckdb -> pandas"``).
+    """
+    _, columns, engine = prepare(data)
+    sensitive = sensitive_names(sensitive_features, data)
+    require_features(sensitive, columns)
+    if target is not None:
+        require_column(target, "target", columns, data)
+    if features is None:
+        names = columns
+    else:
+        wanted = [features] if isinstance(features, str) else list(features)
+        for name in wanted:
+            if name not in columns:
+                raise ValueError(
+                    f"features names {name!r}, which is not a column of data; columns are "
+                    f"{columns}."
+                )
+        names = [*([] if target is None else [target]), *sensitive, *wanted]
+    return collect_columns(data, names), f"{engine} -> pandas"

@@ -113,6 +113,7 @@ def regression_moments(
     *,
     sample_weight: str | None = None,
     dropna: bool = False,
+    shift: float = 0.0,
 ) -> RegressionMoments:
     """Per-group regression moments (:data:`MOMENTS`), computed inside the data's engine.
 
@@ -126,6 +127,11 @@ def regression_moments(
     dropna : bool, default False
         Drop (and count) rows with a missing or non-finite target, prediction or
         weight instead of raising.
+    shift : float, default 0
+        Subtracted from targets and predictions before ``sum_y``, ``sum_y2``,
+        ``sum_yhat``, ``sum_yhat2`` and ``sum_y_yhat`` are summed (residuals are
+        unchanged); a value near the mean target keeps sums of squares precise
+        when targets are large (e.g. prices).
 
     Returns
     -------
@@ -160,6 +166,8 @@ def regression_moments(
     yhat, yhat_bad = finite_float(y_pred)
     flags = {"__y_bad": y_bad, "__yhat_bad": yhat_bad}
     r = y - yhat
+    if shift:
+        y, yhat = y - float(shift), yhat - float(shift)
     values = [nw.lit(1.0), y, y * y, yhat, yhat * yhat, r, r * r, r.abs(), y * yhat]
     sums: dict[str, Any]
     if sample_weight is None:

@@ -174,6 +174,16 @@ def test_input_digest_changes_when_one_value_changes():
     assert before.reproducibility["inputs_sha256"] != after.reproducibility["inputs_sha256"]
 
 
+def test_engine_tables_are_listed_as_not_hashed_without_touching_them(recwarn):
+    import polars as pl
+
+    lazy = pl.from_pandas(data()).lazy()
+    result = fairscope.audit_predictions("y", "pred", sensitive_features="race", data=lazy)
+    assert result.reproducibility["inputs"] == {}
+    assert result.reproducibility["not_hashed"] == ["y_true", "y_pred", "sensitive_features"]
+    assert not [w for w in recwarn if "LazyFrame" in str(w.message)]
+
+
 def test_dropped_rows_are_recorded():
     df = data()
     df["pred"] = df["pred"].astype(float)

@@ -98,6 +98,13 @@ def input_digests(
 
     out: dict[str, dict[str, Any]] = {}
     not_hashed: list[str] = []
+    if data is not None and not isinstance(data, pd.DataFrame):
+        # An engine's table (lazy, out of core or remote): hashing it would mean another
+        # full pass through the engine, so its columns are listed as not hashed.
+        not_hashed = [a for a, v in columns.items() if v is not None]
+        if sensitive_features is not None:
+            not_hashed.append("sensitive_features")
+        columns, sensitive_features = {}, None
     for argument, value in columns.items():
         if value is None:
             continue

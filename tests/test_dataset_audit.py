@@ -406,3 +406,20 @@ def test_non_string_column_names_are_audited():
     result = fairscope.audit_dataset(frame, sensitive_features="sex", proxies=False)
     assert result.tables["proxies"]["column"].tolist() == ["0", "race"]
     assert rows_of(result.tables["feature_shift"], column="0")["measure"].iloc[0] == "smd"
+
+
+def test_the_same_data_give_the_same_audit_by_default():
+    rng = np.random.default_rng(3)
+    n = 600
+    frame = pd.DataFrame(
+        {
+            "group": rng.choice(["a", "b"], n),
+            "x": rng.normal(size=n),
+            "z": rng.choice(["u", "v", "w"], n),
+            "y": rng.integers(0, 2, n),
+        }
+    )
+    first = fairscope.audit_dataset(frame, target="y", sensitive_features="group")
+    second = fairscope.audit_dataset(frame, target="y", sensitive_features="group")
+    for name in ("proxies", "proxy_model"):
+        pd.testing.assert_frame_equal(first.tables[name], second.tables[name])

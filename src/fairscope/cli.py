@@ -431,6 +431,8 @@ def _cmd_dataset(args: argparse.Namespace, progress: _Progress) -> int:
     result = fairscope.audit_dataset(frame, **kwargs)
     result.fail_on = _fail_on(args.fail_on)
     result.metadata["input_file"] = str(path)
+    # the engine read the columns; the dataset audit itself ran on pandas
+    result.metadata["engine"] = "pandas" if engine == "pandas" else f"{engine} -> pandas"
     _report(result, args, progress)
     return _exit_code(result)
 

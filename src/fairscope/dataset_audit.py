@@ -759,7 +759,7 @@ def audit_dataset(
     proxy_sample: int = DEFAULT_PROXY_SAMPLE,
     proxy_cv: int = 3,
     reweigh: bool = False,
-    random_state: int | None = None,
+    random_state: int | None = 0,
     fail_on: Iterable[str] = ("fail",),
 ) -> AuditResult:
     """Audit a dataset for representation, label bias, missingness, proxies and feature shift.
@@ -817,8 +817,10 @@ def audit_dataset(
         Cross-validation folds of the proxy classifier.
     reweigh : bool, default False
         Add the ``"reweighing"`` table (discrete targets only).
-    random_state : int, optional
-        Seed of the subsample, folds and permutations.
+    random_state : int or None, default 0
+        Seed of the proxy subsample, folds and permutations. Fixed by default so
+        that the same data always give the same audit (an audit is evidence);
+        pass None for fresh randomness.
     fail_on : iterable of str, default ("fail",)
         Statuses that make :attr:`AuditResult.passed` false.
 

@@ -1,7 +1,7 @@
 """The Python code blocks of README.md and the docs run as written.
 
-Each page's blocks run in order in one fresh interpreter (a subprocess) with a temporary
-working directory, after a short prelude that defines what the surrounding prose assumes
+Each page's blocks run in order in a fresh namespace (``exec``, in this process so imports are
+paid once) with a temporary working directory, after a short prelude that defines what the surrounding prose assumes
 (``X_train`` in the notebook guide, ``compas`` in the metrics reference, ...). A block
 preceded by ``<!-- skip-snippet -->`` is not run: use it only for code that cannot run here
 (a signature listing, a Spark cluster). Figures the prose quotes are checked at the end of
@@ -10,12 +10,8 @@ the page's run by ``CHECKS``.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -78,7 +74,6 @@ model = LogisticRegression(max_iter=1000).fit(X_train, y_train)
 )
 
 ENGINE_FILES = """
-import os
 import numpy as np
 import pandas as pd
 _rng = np.random.default_rng(0)
@@ -101,7 +96,6 @@ y_true, y_pred, race = _df["repaid"], _df["approved"], _df["race"]
 """
 
 ADULT_FILE = """
-import os
 os.symlink(os.path.join(os.environ["FAIRSCOPE_DATA_DIR"], "adult", "adult.data"), "adult.data")
 """
 
@@ -219,8 +213,6 @@ NEEDS_DATA = {
     "docs/group-metrics.md",
     "docs/report.md",
 }
-SLOW = {"docs/guides/notebook.md", "docs/dataset-auditing.md", "docs/datasets.md"}
-WORKERS = 2
 
 
 def data_present() -> bool:
@@ -245,21 +237,21 @@ def blocks(page: str) -> list[tuple[int, str]]:
 # Serializing the report's ~40 figures to SVG is most of a report's cost; the pages that only
 # mention ``to_html`` in passing get a placeholder so the suite stays fast. Every other step of
 # the report (tables, figures, template, the file written) still runs; report.md renders real SVG.
-PLACEHOLDER_SVG = """
-import fairscope.report.svg as _svg
-_svg.figure_to_svg = lambda fig, *, title, description, element_id: "<svg></svg>"
-"""
 REAL_SVG = {"docs/report.md"}
 
 
-def script(page: str) -> str:
+def placeholder_svg(fig, *, title, description, element_id):
+    return "<svg></svg>"
+
+
+def run_page(page: str) -> None:
+    """Run the prelude, every block and the checks of ``page`` in one fresh namespace."""
     prelude, checks = PAGES[page]
-    parts = ["" if page in REAL_SVG else PLACEHOLDER_SVG, textwrap.dedent(prelude)]
+    namespace = {"__name__": "__docs__"}
+    exec(compile(textwrap.dedent(prelude), f"{page}:prelude", "exec"), namespace)
     for line, code in blocks(page):
-        parts.append(f"__block = {page + ':' + str(line)!r}\n")
-        parts.append(f"exec(compile({code!r}, __block, 'exec'))\n")
-    parts.append(textwrap.dedent(checks))
-    return "\n".join(parts)
+        exec(compile(code, f"{page}:{line}", "exec"), namespace)
+    exec(compile(textwrap.dedent(checks), f"{page}:checks", "exec"), namespace)
 
 
 def test_every_page_with_python_blocks_is_covered_or_fully_skipped():
@@ -272,40 +264,22 @@ def test_every_page_with_python_blocks_is_covered_or_fully_skipped():
     assert uncovered == [], f"add these pages to PAGES or mark their blocks {SKIP}"
 
 
-def run_page(page: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO / "src"),
-        "FAIRSCOPE_DATA_DIR": str(shared_data_dir()),
-        "MPLBACKEND": "Agg",
-    }
-    return subprocess.run(
-        [sys.executable, "-c", script(page)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-@pytest.fixture(scope="module")
-def page_runs(tmp_path_factory):
-    """Every page's run, started together on a few workers (each is mostly waiting on imports)."""
-    pool = ThreadPoolExecutor(max_workers=WORKERS)
-    runs = {}
-    for page in sorted(PAGES, key=lambda p: p not in SLOW):
-        if page in NEEDS_DATA and not data_present():
-            continue
-        runs[page] = pool.submit(run_page, page, tmp_path_factory.mktemp("page"))
-    yield runs
-    pool.shutdown(cancel_futures=True)
-
-
 @pytest.mark.parametrize("page", sorted(PAGES))
-def test_python_blocks_run_and_quoted_figures_hold(page, page_runs):
+def test_python_blocks_run_and_quoted_figures_hold(page, tmp_path, monkeypatch):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    import fairscope.report.svg
+
     assert blocks(page), f"{page} has no Python block to run"
-    if page not in page_runs:
+    if page in NEEDS_DATA and not data_present():
         pytest.skip(f"{page} reads COMPAS or Adult: not found in {shared_data_dir()}")
-    run = page_runs[page].result()
-    assert run.returncode == 0, f"{page}: a code block failed\n{run.stderr[-3000:]}"
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FAIRSCOPE_DATA_DIR", str(shared_data_dir()))
+    if page not in REAL_SVG:
+        monkeypatch.setattr(fairscope.report.svg, "figure_to_svg", placeholder_svg)
+    try:
+        run_page(page)
+    finally:
+        plt.close("all")

@@ -74,6 +74,7 @@ model = LogisticRegression(max_iter=1000).fit(X_train, y_train)
 )
 
 ENGINE_FILES = """
+import os
 import numpy as np
 import pandas as pd
 _rng = np.random.default_rng(0)
@@ -96,6 +97,7 @@ y_true, y_pred, race = _df["repaid"], _df["approved"], _df["race"]
 """
 
 ADULT_FILE = """
+import os
 os.symlink(os.path.join(os.environ["FAIRSCOPE_DATA_DIR"], "adult", "adult.data"), "adult.data")
 """
 

@@ -68,7 +68,9 @@ grid = {"logisticregression__C": [0.1, 1.0]}
 MITIGATION = (
     MODEL
     + """
-X_test = test[_features]
+# standardized features, so the logistic regressions converge quickly
+_mean, _std = X_train.mean(), X_train.std()
+X_train, X_test = (X_train - _mean) / _std, (test[_features] - _mean) / _std
 model = LogisticRegression(max_iter=1000).fit(X_train, y_train)
 """
 )
@@ -322,3 +324,27 @@ def test_python_blocks_run_and_quoted_figures_hold(page, tmp_path, monkeypatch):
         run_page(page)
     finally:
         plt.close("all")
+
+
+def test_cli_page_audit_example_prints_what_the_page_shows(tmp_path, monkeypatch, capsys):
+    from fairscope.cli import main
+    from fairscope.datasets import load_compas
+
+    if not data_present():
+        pytest.skip(f"COMPAS not found in {shared_data_dir()}")
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    example = text.split("$ fairscope audit predictions.csv", 1)[1].split("$ echo $?", 1)[0]
+    command, shown = example.split("\nfairscope predictions audit", 1)
+    shown = "fairscope predictions audit" + shown
+    argv = ["audit", "predictions.csv", *command.replace("\\\n", " ").split()]
+    # the HTML report is tested elsewhere (tests/test_report_html.py) and is most of the time
+    html = argv.index("--html")
+    del argv[html : html + 2]
+    monkeypatch.chdir(tmp_path)
+    load_compas(shared_data_dir()).to_csv("predictions.csv", index=False)
+
+    assert main(argv) == 1  # the page then shows `echo $?` -> 1
+    printed = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    for line in shown.strip().splitlines():
+        if line.strip() != "...":
+            assert " ".join(line.split()) in printed, line

@@ -12,7 +12,7 @@ import pandas as pd
 from fairscope.counts import GroupCounts
 from fairscope.group_metrics import GroupMetrics, group_label
 from fairscope.groups import encode_groups
-from fairscope.inputs import _binarize, _choose_pos_label, column, sensitive_frame
+from fairscope.inputs import _binarize, _choose_pos_label, check_aligned, column, sensitive_frame
 from fairscope.metrics import DEFAULT_METRICS
 from fairscope.multiclass import (
     class_frames,
@@ -491,6 +491,14 @@ def _resolve_rows(
     data: Any,
     dropna: bool,
 ) -> _Rows:
+    check_aligned(
+        data,
+        y_true=y_true,
+        y_pred=y_pred,
+        y_score=y_score,
+        sensitive_features=sensitive_features,
+        sample_weight=sample_weight,
+    )
     true = column(y_true, data, "y_true")
     pred = None if y_pred is None else column(y_pred, data, "y_pred")
     score = None if y_score is None else column(y_score, data, "y_score")

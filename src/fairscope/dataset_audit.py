@@ -46,7 +46,7 @@ from fairscope.feature_columns import EncodedColumn, encode_column
 from fairscope.group_comparisons import compare_means, compare_proportions, holm
 from fairscope.group_metrics import OVERALL, group_label
 from fairscope.groups import MISSING, encode_groups
-from fairscope.inputs import column, sensitive_frame
+from fairscope.inputs import check_aligned, column, sensitive_frame
 from fairscope.intervals import wilson_interval
 from fairscope.provenance import reproducibility as provenance
 from fairscope.proxies import DEFAULT_PROXY_SAMPLE, proxy_tables
@@ -873,6 +873,7 @@ def audit_dataset(
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {ci!r}.")
 
+    check_aligned(None, data=data, sensitive_features=sensitive_features)
     sens = sensitive_frame(sensitive_features, data)
     if len(sens) != len(data):
         raise ValueError(

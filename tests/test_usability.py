@@ -51,3 +51,31 @@ def test_dataset_audit_refuses_a_reordered_sensitive_series(frame):
 def test_reweighing_refuses_a_reordered_target(frame):
     with pytest.raises(ValueError, match=r"different order"):
         fs.reweighing_weights(target=frame["y"].sort_index(), sensitive_features=frame["g"])
+
+
+def _ages(n: int = 600) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, n)
+    return y, rng.integers(0, 2, n), pd.Series(rng.integers(18, 90, n), name="age")
+
+
+def test_continuous_sensitive_feature_warns_and_recommends_binning():
+    y, p, age = _ages()
+    with pytest.warns(UserWarning, match=r"'age' is numeric with \d+ distinct values.*Bin it"):
+        fs.audit_predictions(y, p, sensitive_features=age)
+
+
+def test_binned_or_categorical_sensitive_feature_does_not_warn(recwarn):
+    y, p, age = _ages()
+    fs.GroupMetrics(y, p, pd.cut(age, [0, 25, 45, 65, 120]))
+    fs.GroupMetrics(y, p, age.astype("category"))
+    fs.GroupMetrics(y, p, age // 20)  # a handful of numeric codes
+    assert not [w for w in recwarn if "distinct values" in str(w.message)]
+
+
+def test_dataset_audit_warns_once_about_a_continuous_feature():
+    y, _, age = _ages()
+    data = pd.DataFrame({"age": age, "sex": np.resize(["F", "M"], len(y)), "y": y})
+    with pytest.warns(UserWarning) as caught:
+        fs.audit_dataset(data, sensitive_features=["age", "sex"], target="y")
+    assert sum("distinct values" in str(w.message) for w in caught) == 1

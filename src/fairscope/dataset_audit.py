@@ -37,6 +37,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
@@ -91,7 +92,11 @@ class _FeatureSet:
 def _feature_sets(sens: pd.DataFrame) -> list[tuple[str, tuple[str, ...], Any]]:
     names = list(sens.columns)
     sets = [(n, (n,), encode_groups(sens[[n]])) for n in names] if len(names) > 1 else []
-    sets.append((feature_set_label(names), tuple(names), encode_groups(sens)))
+    with catch_warnings():
+        if sets:
+            # each feature was encoded (and any continuous one warned about) just above
+            simplefilter("ignore", UserWarning)
+        sets.append((feature_set_label(names), tuple(names), encode_groups(sens)))
     return sets
 
 

@@ -79,3 +79,18 @@ def test_dataset_audit_warns_once_about_a_continuous_feature():
     with pytest.warns(UserWarning) as caught:
         fs.audit_dataset(data, sensitive_features=["age", "sex"], target="y")
     assert sum("distinct values" in str(w.message) for w in caught) == 1
+
+
+@pytest.mark.parametrize("method", ["threshold_optimizer", "exponentiated_gradient"])
+def test_mitigators_explain_how_to_binarize_string_labels(method):
+    from sklearn.linear_model import LogisticRegression
+
+    from fairscope import mitigate
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = np.where(X[:, 0] > 0, ">50K", "<=50K")
+    with pytest.raises(ValueError, match=r"labels 0/1.*\(y == '>50K'\)\.astype\(int\)"):
+        getattr(mitigate, method)(
+            LogisticRegression().fit(X, y), X, y, sensitive_features=rng.choice(["a", "b"], 200)
+        )

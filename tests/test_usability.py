@@ -94,3 +94,65 @@ def test_mitigators_explain_how_to_binarize_string_labels(method):
         getattr(mitigate, method)(
             LogisticRegression().fit(X, y), X, y, sensitive_features=rng.choice(["a", "b"], 200)
         )
+
+
+# --- CLI on files a CI engineer actually has -------------------------------------------
+
+
+def _cli_frame(n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    return pd.DataFrame(
+        {
+            "label": rng.integers(0, 2, n),
+            "score": rng.random(n).round(3),
+            "group": rng.choice(["Español", "Français"], n),
+            "age": rng.integers(18, 90, n),
+        }
+    )
+
+
+def _cli(capsys, *argv):
+    from fairscope.cli import main
+
+    code = main([str(a) for a in argv])
+    return code, capsys.readouterr().err
+
+
+def test_cli_reads_semicolon_csv_with_decimal_commas(tmp_path, capsys):
+    frame = _cli_frame()
+    path = tmp_path / "export.csv"
+    frame.to_csv(path, sep=";", decimal=",", index=False)
+    out = tmp_path / "a.json"
+    code, err = _cli(
+        capsys, "audit", path, "--y-true", "label", "--y-score", "score", "--threshold", "0.5",
+        "--sensitive", "group", "-q", "--json", out,
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    rates = fs.AuditResult.from_json(out.read_text()).tables["group_metrics"]
+    expected = (frame["score"] >= 0.5).groupby(frame["group"]).mean()
+    got = rates.set_index("group")["selection_rate"]
+    assert got["Español"] == pytest.approx(expected["Español"], abs=1e-12)
+
+
+def test_cli_names_the_encoding_problem_of_a_latin1_csv(tmp_path, capsys):
+    path = tmp_path / "latin.csv"
+    _cli_frame().to_csv(path, index=False, encoding="latin-1")
+    code, err = _cli(
+        capsys, "audit", path, "--y-true", "label", "--y-score", "score", "--threshold", "0.5",
+        "--sensitive", "group",
+    )  # fmt: skip
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "not UTF-8" in err and "iconv" in err
+
+
+def test_cli_prints_library_warnings_as_one_line(tmp_path, capsys):
+    path = tmp_path / "p.csv"
+    _cli_frame().to_csv(path, index=False)
+    code, err = _cli(
+        capsys, "audit", path, "--y-true", "label", "--y-score", "score", "--threshold", "0.5",
+        "--sensitive", "age", "-q",
+    )  # fmt: skip
+    assert code == 0
+    assert err.startswith("fairscope: warning: sensitive feature 'age' is numeric")
+    assert err.count("\n") == 1

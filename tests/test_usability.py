@@ -156,3 +156,28 @@ def test_cli_prints_library_warnings_as_one_line(tmp_path, capsys):
     assert code == 0
     assert err.startswith("fairscope: warning: sensitive feature 'age' is numeric")
     assert err.count("\n") == 1
+
+
+# --- reports a reviewer reads -------------------------------------------------------------
+
+
+def _regression_audit() -> fs.AuditResult:
+    rng = np.random.default_rng(3)
+    y = rng.normal(size=400)
+    return fs.audit_predictions(
+        y, y + rng.normal(size=400), sensitive_features={"g": rng.choice(["a", "b"], 400)}
+    )
+
+
+def test_regression_report_names_the_wald_intervals_it_shows_not_wilson():
+    html = _regression_audit().to_html()
+    assert "Every group mean is shown with a 95% confidence interval (Wald" in html
+    assert "wilson" not in html.lower()
+
+
+def test_report_shows_unset_provenance_values_as_a_dash_not_python_none():
+    import re
+
+    html = _regression_audit().to_html()
+    cells = re.findall(r"<td[^>]*>\s*None\s*</td>|<dd>\s*None\s*</dd>", html)
+    assert cells == []

@@ -24,7 +24,7 @@ from fairscope.report.formatting import (
 from fairscope.report.metric_sections import metric_sections
 from fairscope.report.privacy import Sizes, generic_table
 from fairscope.report.table_sections import DATASET_PLOTTERS, SCORE_PLOTTERS, table_sections
-from fairscope.report.verdict import at_a_glance, summary, verdict
+from fairscope.report.verdict import at_a_glance, interval_method, summary, verdict
 from fairscope.report.wording import (
     CARD_FIELDS,
     DATASET_TABLES,
@@ -135,6 +135,8 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
             add(term, value)
     ci, method = meta.pop("ci", None), meta.pop("ci_method", None)
     if ci is not None:
+        method = interval_method(result)
+    if ci is not None:
         add(
             "Intervals",
             f"{fmt_number(float(ci) * 100, digits=0)}%" + (f" ({method})" if method else ""),
@@ -223,6 +225,7 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
         "ci": meta.get("ci"),
         "ci_method": meta.get("ci_method"),
         "methods": sorted(set(methods)),
+        "regression": result.task == "regression",
         "tests": tests,
         "correction": correction,
         "decide_on": decide,

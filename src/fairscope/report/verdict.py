@@ -200,12 +200,22 @@ def summary(result: AuditResult, sizes: Sizes) -> list[str]:
     out += dataset_highlights(result)
     level = meta.get("ci")
     if level:
-        method = meta.get("ci_method")
+        method = interval_method(result)
+        what = "group mean" if result.task == "regression" else "rate"
         out.append(
-            f"Every rate is shown with a {fmt_number(float(level) * 100, digits=0)}% confidence "
+            f"Every {what} is shown with a {fmt_number(float(level) * 100, digits=0)}% confidence "
             f"interval{f' ({method})' if method else ''}; a wide interval means few rows."
         )
     return out
+
+
+def interval_method(result: AuditResult) -> str | None:
+    """How the intervals of the report were computed, in words."""
+    if result.task == "regression":
+        # regression audits give means with normal-approximation intervals whatever ci_method says
+        return "Wald: mean ± z × standard error; none for RMSE and R²"
+    method = result.metadata.get("ci_method")
+    return None if method is None else str(method)
 
 
 def dataset_highlights(result: AuditResult) -> list[str]:

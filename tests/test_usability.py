@@ -181,3 +181,20 @@ def test_report_shows_unset_provenance_values_as_a_dash_not_python_none():
     html = _regression_audit().to_html()
     cells = re.findall(r"<td[^>]*>\s*None\s*</td>|<dd>\s*None\s*</dd>", html)
     assert cells == []
+
+
+def test_dataset_report_lists_each_warning_on_its_own_line():
+    rng = np.random.default_rng(4)
+    data = pd.DataFrame(
+        {
+            "g": rng.choice(["a", "b"], 300),
+            "y": rng.integers(0, 2, 300),
+            "constant": 1,
+            "empty": np.nan,
+        }
+    )
+    result = fs.audit_dataset(data, sensitive_features="g", target="y")
+    assert len(result.metadata["warnings"]) >= 2
+    html = result.to_html()
+    for warning in result.metadata["warnings"]:
+        assert f"<li>{warning.replace(chr(39), '&#39;')}</li>" in html

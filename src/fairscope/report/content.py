@@ -147,6 +147,10 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     for key, value in meta.items():
         if key == "model_card":
             continue
+        if key == "warnings" and isinstance(value, list | tuple) and value:
+            # sentences: one per line, not run together with commas
+            items.append({"term": "Warnings", "value": "", "lines": [_text(v) for v in value]})
+            continue
         add(str(key).replace("_", " ").capitalize(), value)
     return items
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -198,3 +200,23 @@ def test_dataset_report_lists_each_warning_on_its_own_line():
     html = result.to_html()
     for warning in result.metadata["warnings"]:
         assert f"<li>{warning.replace(chr(39), '&#39;')}</li>" in html
+
+
+def _multiclass_audit() -> fs.AuditResult:
+    rng = np.random.default_rng(5)
+    y = rng.choice(["High", "Low", "Medium"], 600)
+    pred = np.where(rng.random(600) < 0.7, y, "Low")
+    return fs.audit_predictions(
+        y, pred, sensitive_features={"g": rng.choice(["a", "b"], 600)}, task="multiclass"
+    )
+
+
+def test_multiclass_report_names_the_reference_group_not_a_python_dict():
+    html = _multiclass_audit().to_html()
+    assert re.search(r"Reference group of g</dt><dd>[ab] \(strategy: largest\)</dd>", html)
+    assert "{&#39;selection_rate&#39;" not in html
+
+
+def test_multiclass_summary_says_which_class_the_largest_gap_is_for():
+    html = _multiclass_audit().to_html()
+    assert re.search(r"The largest gap in selection rate \(class (High|Low|Medium)\):", html)

@@ -91,7 +91,23 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     strategy = meta.pop("reference", None)
     if isinstance(refs, dict):
         for label, per_metric in refs.items():
-            if isinstance(per_metric, dict):
+            if isinstance(per_metric, dict) and any(
+                isinstance(v, dict) for v in per_metric.values()
+            ):
+                # multiclass: {class: {metric: group}}; one name when every class agrees
+                leaves = {
+                    str(g) for v in per_metric.values() if isinstance(v, dict) for g in v.values()
+                }
+                value = (
+                    leaves.pop()
+                    if len(leaves) == 1
+                    else "; ".join(
+                        f"class {c}: " + ", ".join(f"{metric_label(m)} {g}" for m, g in v.items())
+                        for c, v in per_metric.items()
+                        if isinstance(v, dict)
+                    )
+                )
+            elif isinstance(per_metric, dict):
                 unique = sorted({str(v) for v in per_metric.values()})
                 value = (
                     unique[0]

@@ -250,8 +250,11 @@ def largest_gap(result: AuditResult, sizes: Sizes) -> str | None:
     row = rows.loc[rows["estimate"].idxmin()]
     interval = fmt_interval(row.get("lower"), row.get("upper"))
     interval = "" if interval == "—" else f" (interval {interval})"
+    of_class = (
+        f" (class {row['class']})" if "class" in row.index and row["class"] == row["class"] else ""
+    )
     return (
-        f"The largest gap in selection rate: {row['group']} is selected at "
+        f"The largest gap in selection rate{of_class}: {row['group']} is selected at "
         f"{fmt_number(row['estimate'])} times the rate of {row['reference']}{interval}; "
         "the four-fifths rule of thumb asks for at least 0.8."
     )

@@ -220,3 +220,14 @@ def test_multiclass_report_names_the_reference_group_not_a_python_dict():
 def test_multiclass_summary_says_which_class_the_largest_gap_is_for():
     html = _multiclass_audit().to_html()
     assert re.search(r"The largest gap in selection rate \(class (High|Low|Medium)\):", html)
+
+
+def test_a_single_group_feature_warns_and_its_report_renders():
+    rng = np.random.default_rng(6)
+    with pytest.warns(UserWarning, match=r"'site' has a single value"):
+        result = fs.audit_predictions(
+            rng.integers(0, 2, 200),
+            rng.integers(0, 2, 200),
+            sensitive_features={"site": np.repeat("Paris", 200)},
+        )
+    assert "<h2" in result.to_html()  # raised KeyError 'estimate' before

@@ -118,6 +118,14 @@ def encode_feature(values: pd.Series | np.ndarray, name: str) -> tuple[np.ndarra
 
 
 def _warn_if_continuous(series: pd.Series, name: str, n_values: int) -> None:
+    if n_values == 1 and not series.isna().any():
+        warnings.warn(
+            f"sensitive feature {name!r} has a single value, so every row is in one group and "
+            "no disparity can be measured; check that the right column was passed.",
+            UserWarning,
+            stacklevel=find_stacklevel(),
+        )
+        return
     if n_values <= MAX_NUMERIC_GROUPS or isinstance(series.dtype, pd.CategoricalDtype):
         return
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):

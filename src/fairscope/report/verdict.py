@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from fairscope.report.formatting import (
     _plural,
     cell,
@@ -241,9 +243,9 @@ def largest_gap(result: AuditResult, sizes: Sizes) -> str | None:
     rows = table[(table["metric"] == metric) & (table["kind"] == "ratio")]
     if "is_reference" in rows.columns:
         rows = rows[~rows["is_reference"].astype(bool)]
-    rows = rows[
-        [not sizes.hidden(f, g) for f, g in zip(rows["feature"], rows["group"], strict=True)]
-    ]
+    # a boolean array, not a list: an empty list would select no columns (a single group)
+    shown = [not sizes.hidden(f, g) for f, g in zip(rows["feature"], rows["group"], strict=True)]
+    rows = rows[np.asarray(shown, dtype=bool)]
     rows = rows[rows["estimate"].notna()]
     if rows.empty:
         return None

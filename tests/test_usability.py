@@ -231,3 +231,48 @@ def test_a_single_group_feature_warns_and_its_report_renders():
             sensitive_features={"site": np.repeat("Paris", 200)},
         )
     assert "<h2" in result.to_html()  # raised KeyError 'estimate' before
+
+
+def test_a_reset_or_fresh_default_index_pairs_by_position_without_complaint():
+    rng = np.random.default_rng(7)
+    shuffled = pd.DataFrame(
+        {"y": rng.integers(0, 2, 300), "g": rng.choice(["a", "b"], 300)}
+    ).sample(frac=1, random_state=0)  # index: a permutation of 0..299
+    predictions = pd.Series(rng.integers(0, 2, 300))  # e.g. pd.Series(model.predict(X))
+    result = fs.audit_predictions(shuffled["y"], predictions, sensitive_features=shuffled["g"])
+    assert result.metadata["n_rows"] == 300
+
+
+def test_audit_model_refuses_y_in_another_order_than_x():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(8)
+    X = pd.DataFrame({"a": rng.normal(size=300), "g": rng.choice(["u", "v"], 300)})
+    X = X.sample(frac=1, random_state=1)
+    y = (X["a"] > 0).astype(int)
+    model = LogisticRegression().fit(X[["a"]], y)
+    assert fs.audit_model(model, X, y, sensitive_features="g", drop_sensitive=True).passed
+    with pytest.raises(ValueError, match=r"X and y have the same index labels"):
+        fs.audit_model(model, X, y.sort_index(), sensitive_features="g", drop_sensitive=True)
+
+
+def test_cross_val_audit_refuses_y_in_another_order_than_x():
+    from sklearn.linear_model import LogisticRegression
+
+    from fairscope.sklearn import cross_val_audit
+
+    rng = np.random.default_rng(9)
+    X = pd.DataFrame(
+        {"a": rng.normal(size=200), "g": rng.choice(["u", "v"], 200)},
+        index=rng.permutation(200) + 5,
+    )
+    y = (X["a"] > 0).astype(int)
+    with pytest.raises(ValueError, match=r"X and y have the same index labels"):
+        cross_val_audit(
+            LogisticRegression(),
+            X,
+            y.sort_index(),
+            sensitive_features="g",
+            drop_sensitive=True,
+            cv=2,
+        )

@@ -84,12 +84,17 @@ def _indexes_of(value: Any) -> list[pd.Index]:
     return []
 
 
+def _default_index(index: pd.Index) -> bool:
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
 def check_aligned(data: Any = None, /, **arguments: Any) -> None:
     """Refuse pandas inputs whose rows are the same labels in a different order.
 
     Inputs are matched by position, like scikit-learn does: ``y_test`` (index
     from ``train_test_split``) with ``model.predict(X_test)`` (an array) is
-    fine. But two pandas inputs holding the same index labels in different
+    fine, and so is any default ``RangeIndex`` (it carries no row identity).
+    But two pandas inputs holding the same other index labels in different
     orders (e.g. one was sorted or shuffled) would silently pair the wrong
     rows, so that is an error naming the arguments and the fix.
     """
@@ -104,6 +109,8 @@ def check_aligned(data: Any = None, /, **arguments: Any) -> None:
             named.append((f"data (columns named by {argument})", data.index))
             continue
         named.extend((argument, index) for index in _indexes_of(value))
+    # a default RangeIndex carries no row identity (pd.Series(model.predict(X)), reset_index)
+    named = [(name, index) for name, index in named if not _default_index(index)]
     for i, (first, a) in enumerate(named):
         for second, b in named[i + 1 :]:
             if a is b or len(a) != len(b) or a.equals(b):

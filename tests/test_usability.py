@@ -276,3 +276,16 @@ def test_cross_val_audit_refuses_y_in_another_order_than_x():
             drop_sensitive=True,
             cv=2,
         )
+
+
+def test_cli_errors_name_flags_not_python_keywords(tmp_path, capsys):
+    frame = _cli_frame()
+    frame["label"] = frame["label"].map({0: "no", 1: "yes"})
+    frame["pred"] = np.where(frame["score"] >= 0.5, "yes", "no")
+    path = tmp_path / "yn.csv"
+    frame.to_csv(path, index=False)
+    code, err = _cli(
+        capsys, "audit", path, "--y-true", "label", "--y-pred", "pred", "--sensitive", "group"
+    )
+    assert code == 2
+    assert "--pos-label yes" in err and "pos_label=" not in err

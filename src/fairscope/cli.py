@@ -748,6 +748,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Library keywords whose hints should name the command-line flag instead.
+_FLAG_OF = {
+    "pos_label": "--pos-label",
+    "task": "--task",
+    "min_group_size": "--min-group-size",
+    "reference": "--reference",
+}
+
+
+def _cli_wording(message: str) -> str:
+    """Library hints (``pass pos_label='yes'``, ``dropna=True``) in command-line terms."""
+    import re
+
+    message = message.replace("dropna=True", "--dropna")
+
+    def flag(match: re.Match) -> str:
+        value = match.group(3) if match.group(3) is not None else match.group(4)
+        return f"{_FLAG_OF[match.group(1)]} {value}".rstrip() if value else _FLAG_OF[match.group(1)]
+
+    keys = "|".join(_FLAG_OF)
+    return re.sub(rf"\b({keys})=('([^']*)'|([^\s,;)]*?))(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
+
+
 def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
     """Library warnings as one ``fairscope: warning:`` line each (not Python's two-line form)."""
     seen: set[str] = set()
@@ -796,7 +819,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(exc).strip() or type(exc).__name__
         if isinstance(exc, KeyError):
             message = f"missing key {message}"
-        first = " ".join(message.split())
+        first = _cli_wording(" ".join(message.split()))
         print(f"fairscope: error: {first}", file=sys.stderr)
         return EXIT_USAGE
 

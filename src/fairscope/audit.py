@@ -195,7 +195,10 @@ def audit_predictions(
     Parameters
     ----------
     y_true : array-like or str
-        Labels (or targets), or a column name of ``data``.
+        Labels (or targets), or a column name of ``data``. Inputs are paired
+        by position, not by pandas index (as in scikit-learn); two Series
+        whose index holds the same labels in different orders are refused,
+        since pairing them by position would mix up rows.
     y_pred : array-like or str, optional
         Predictions, or a column name of ``data``. May be omitted for a binary
         audit when ``y_score`` is given: predictions are then

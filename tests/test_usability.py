@@ -289,3 +289,28 @@ def test_cli_errors_name_flags_not_python_keywords(tmp_path, capsys):
     )
     assert code == 2
     assert "--pos-label yes" in err and "pos_label=" not in err
+
+
+def test_a_threshold_below_every_score_warns_that_all_predictions_are_positive():
+    rng = np.random.default_rng(10)
+    deciles = rng.integers(1, 11, 300)  # COMPAS-style decile scores, not probabilities
+    with pytest.warns(UserWarning, match=r"threshold=0.5 puts every row on one side"):
+        fs.audit_predictions(
+            rng.integers(0, 2, 300),
+            y_score=deciles,
+            threshold=0.5,
+            sensitive_features={"g": rng.choice(["a", "b"], 300)},
+        )
+
+
+def test_cli_warns_when_the_threshold_is_off_the_score_scale(tmp_path, capsys):
+    frame = _cli_frame()
+    frame["decile"] = np.random.default_rng(11).integers(1, 11, len(frame))
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    code, err = _cli(
+        capsys, "audit", path, "--y-true", "label", "--y-score", "decile", "--threshold", "0.5",
+        "--sensitive", "group", "-q",
+    )  # fmt: skip
+    assert code == 0
+    assert "fairscope: warning: threshold=0.5 puts every row on one side" in err

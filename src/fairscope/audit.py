@@ -659,6 +659,7 @@ def _scored_binary_audit(
         chosen = _choose_pos_label(true_labels, pos_label, "values of y_true")
         y_true_bin = _binarize(rows.y_true, chosen)
         y_pred_in: Any = (score >= threshold).astype(np.int64)
+        _warn_one_sided_threshold(score, threshold)
         gm_true: Any = y_true_bin.astype(np.int64)
         gm_pos: Any = 1
         source = "y_score >= threshold"
@@ -707,6 +708,24 @@ def _scored_binary_audit(
     return _scored_result(
         gm, pos, base, sweep, rows, encoded, source, threshold, calibration_bins, options
     )
+
+
+def _warn_one_sided_threshold(score: np.ndarray, threshold: float) -> None:
+    """Every row on one side of the threshold usually means scores on another scale."""
+    low, high = float(np.min(score)), float(np.max(score))
+    if low >= threshold or high < threshold:
+        import warnings
+
+        from fairscope.groups import find_stacklevel
+
+        side = "positive" if low >= threshold else "negative"
+        warnings.warn(
+            f"threshold={threshold:g} puts every row on one side (y_score ranges from {low:g} "
+            f"to {high:g}), so every prediction is {side}; check the threshold is on the "
+            "scale of the scores (e.g. probabilities vs deciles).",
+            UserWarning,
+            stacklevel=find_stacklevel(),
+        )
 
 
 def _scored_result(

@@ -12,7 +12,7 @@ import pandas as pd
 from fairscope.counts import GroupCounts
 from fairscope.group_metrics import GroupMetrics, group_label
 from fairscope.groups import encode_groups
-from fairscope.inputs import _binarize, _choose_pos_label, column, sensitive_frame
+from fairscope.inputs import _binarize, _choose_pos_label, check_aligned, column, sensitive_frame
 from fairscope.metrics import DEFAULT_METRICS
 from fairscope.multiclass import (
     class_frames,
@@ -195,7 +195,10 @@ def audit_predictions(
     Parameters
     ----------
     y_true : array-like or str
-        Labels (or targets), or a column name of ``data``.
+        Labels (or targets), or a column name of ``data``. Inputs are paired
+        by position, not by pandas index (as in scikit-learn); two Series
+        whose index holds the same labels in different orders are refused,
+        since pairing them by position would mix up rows.
     y_pred : array-like or str, optional
         Predictions, or a column name of ``data``. May be omitted for a binary
         audit when ``y_score`` is given: predictions are then
@@ -491,6 +494,14 @@ def _resolve_rows(
     data: Any,
     dropna: bool,
 ) -> _Rows:
+    check_aligned(
+        data,
+        y_true=y_true,
+        y_pred=y_pred,
+        y_score=y_score,
+        sensitive_features=sensitive_features,
+        sample_weight=sample_weight,
+    )
     true = column(y_true, data, "y_true")
     pred = None if y_pred is None else column(y_pred, data, "y_pred")
     score = None if y_score is None else column(y_score, data, "y_score")
@@ -648,6 +659,7 @@ def _scored_binary_audit(
         chosen = _choose_pos_label(true_labels, pos_label, "values of y_true")
         y_true_bin = _binarize(rows.y_true, chosen)
         y_pred_in: Any = (score >= threshold).astype(np.int64)
+        _warn_one_sided_threshold(score, threshold)
         gm_true: Any = y_true_bin.astype(np.int64)
         gm_pos: Any = 1
         source = "y_score >= threshold"
@@ -696,6 +708,24 @@ def _scored_binary_audit(
     return _scored_result(
         gm, pos, base, sweep, rows, encoded, source, threshold, calibration_bins, options
     )
+
+
+def _warn_one_sided_threshold(score: np.ndarray, threshold: float) -> None:
+    """Every row on one side of the threshold usually means scores on another scale."""
+    low, high = float(np.min(score)), float(np.max(score))
+    if low >= threshold or high < threshold:
+        import warnings
+
+        from fairscope.groups import find_stacklevel
+
+        side = "positive" if low >= threshold else "negative"
+        warnings.warn(
+            f"threshold={threshold:g} puts every row on one side (y_score ranges from {low:g} "
+            f"to {high:g}), so every prediction is {side}; check the threshold is on the "
+            "scale of the scores (e.g. probabilities vs deciles).",
+            UserWarning,
+            stacklevel=find_stacklevel(),
+        )
 
 
 def _scored_result(

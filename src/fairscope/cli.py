@@ -21,6 +21,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -134,8 +135,17 @@ def read_table(
             except pd.errors.EmptyDataError:
                 raise InputError(f"input file {str(path)!r} is empty.") from None
             header = [str(c) for c in first.iloc[0].tolist()] if len(first) else []
+            other = _other_separator(header) if fmt == "csv" else None
+            if other is not None:
+                # European spreadsheets write ';'-separated "CSV" (',' is their decimal mark)
+                sep = other
+                decimal = "," if other == ";" else "."
+                first = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str)
+                header = [str(c) for c in first.iloc[0].tolist()]
+            else:
+                decimal = "."
             _check_columns(path, header, wanted)
-            frame = pd.read_csv(path, sep=sep, usecols=usecols, low_memory=False)
+            frame = pd.read_csv(path, sep=sep, decimal=decimal, usecols=usecols, low_memory=False)
         elif fmt == "parquet":
             import pyarrow.parquet as pq
 
@@ -150,7 +160,12 @@ def read_table(
             raise InputError(f"--format {fmt!r} is unknown; use csv, tsv, parquet or jsonl.")
     except InputError:
         raise
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot read {str(path)!r}: it is not UTF-8 text ({exc.reason} at byte "
+            f"{exc.start}); convert it to UTF-8 first, e.g. iconv -f latin1 -t utf-8 IN > OUT."
+        ) from None
+    except (ValueError, OSError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read {str(path)!r} as {fmt}: {first_line}") from None
     except Exception as exc:  # pyarrow and parser errors have many types
@@ -159,6 +174,16 @@ def read_table(
     if len(frame) == 0:
         raise InputError(f"input file {str(path)!r} has a header but no rows.")
     return frame
+
+
+def _other_separator(header: list[str]) -> str | None:
+    """The separator of a CSV whose header did not split on commas (';', tab or '|')."""
+    if len(header) != 1:
+        return None
+    for sep in (";", "\t", "|"):
+        if sep in header[0]:
+            return sep
+    return None
 
 
 def _pos_label(value: str | None, series: Any) -> Any:
@@ -328,6 +353,10 @@ def _cmd_audit(args: argparse.Namespace, progress: _Progress) -> int:
                 "data or pass --dropna to drop those rows (the count is reported)."
             )
         if args.threshold is not None:
+            from fairscope.audit import _warn_one_sided_threshold
+
+            if missing < len(values):
+                _warn_one_sided_threshold(values[~np.isnan(values)], args.threshold)
             derived = np.where(np.isnan(values), np.nan, (values >= args.threshold).astype(float))
             y_pred = derived
     pos_label = _pos_label(args.pos_label, frame[args.y_true])
@@ -725,6 +754,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Library keywords whose hints should name the command-line flag instead.
+_FLAG_OF = {
+    "pos_label": "--pos-label",
+    "task": "--task",
+    "min_group_size": "--min-group-size",
+    "reference": "--reference",
+}
+
+
+def _cli_wording(message: str) -> str:
+    """Library hints (``pass pos_label='yes'``, ``dropna=True``) in command-line terms."""
+    import re
+
+    message = message.replace("dropna=True", "--dropna")
+
+    def flag(match: re.Match) -> str:
+        value = match.group(3) if match.group(3) is not None else match.group(4)
+        return f"{_FLAG_OF[match.group(1)]} {value}".rstrip() if value else _FLAG_OF[match.group(1)]
+
+    keys = "|".join(_FLAG_OF)
+    return re.sub(rf"\b({keys})=('([^']*)'|([^\s,;)]*?))(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Library warnings as one ``fairscope: warning:`` line each (not Python's two-line form)."""
+    seen: set[str] = set()
+    for warning in caught:
+        if issubclass(warning.category, DeprecationWarning | PendingDeprecationWarning):
+            continue
+        message = " ".join(str(warning.message).split())
+        if message not in seen:
+            seen.add(message)
+            print(f"fairscope: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``fairscope`` command; returns the exit code.
 
@@ -746,7 +810,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     progress = _Progress(bool(verbose) and os.environ.get("FAIRSCOPE_NO_PROGRESS") is None)
     try:
-        return args.handler(args, progress)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return args.handler(args, progress)
+            finally:
+                _print_warnings(caught)
     except KeyboardInterrupt:
         print("fairscope: interrupted", file=sys.stderr)
         return EXIT_USAGE
@@ -756,7 +825,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(exc).strip() or type(exc).__name__
         if isinstance(exc, KeyError):
             message = f"missing key {message}"
-        first = " ".join(message.split())
+        first = _cli_wording(" ".join(message.split()))
         print(f"fairscope: error: {first}", file=sys.stderr)
         return EXIT_USAGE
 

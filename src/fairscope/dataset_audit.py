@@ -37,6 +37,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ from fairscope.feature_columns import EncodedColumn, encode_column
 from fairscope.group_comparisons import compare_means, compare_proportions, holm
 from fairscope.group_metrics import OVERALL, group_label
 from fairscope.groups import MISSING, encode_groups
-from fairscope.inputs import column, sensitive_frame
+from fairscope.inputs import check_aligned, column, sensitive_frame
 from fairscope.intervals import wilson_interval
 from fairscope.provenance import reproducibility as provenance
 from fairscope.proxies import DEFAULT_PROXY_SAMPLE, proxy_tables
@@ -91,7 +92,11 @@ class _FeatureSet:
 def _feature_sets(sens: pd.DataFrame) -> list[tuple[str, tuple[str, ...], Any]]:
     names = list(sens.columns)
     sets = [(n, (n,), encode_groups(sens[[n]])) for n in names] if len(names) > 1 else []
-    sets.append((feature_set_label(names), tuple(names), encode_groups(sens)))
+    with catch_warnings():
+        if sets:
+            # each feature was encoded (and any continuous one warned about) just above
+            simplefilter("ignore", UserWarning)
+        sets.append((feature_set_label(names), tuple(names), encode_groups(sens)))
     return sets
 
 
@@ -875,6 +880,7 @@ def audit_dataset(
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {ci!r}.")
 
+    check_aligned(None, data=data, sensitive_features=sensitive_features)
     sens = sensitive_frame(sensitive_features, data)
     if len(sens) != len(data):
         raise ValueError(

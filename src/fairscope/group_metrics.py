@@ -52,7 +52,9 @@ class GroupMetrics:
     ----------
     y_true, y_pred : array-like or str
         True labels and predictions, or column names of ``data``. Labels may be
-        0/1, bool, or any two values with ``pos_label``.
+        0/1, bool, or any two values with ``pos_label``. Inputs are paired by
+        position, not by pandas index; Series whose indexes hold the same
+        labels in different orders are refused (they would mix up rows).
     sensitive_features : array-like, DataFrame, dict, str or list of str
         One or several sensitive features; several give intersectional groups.
         Missing values form their own group, labelled ``"<missing>"``.

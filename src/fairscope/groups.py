@@ -11,6 +11,7 @@ lexicographically by the per-feature order. Labels are shown as strings.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,10 @@ from fairscope.counts import CHUNK_ROWS, chunked_bincount
 
 #: Label of the group formed by missing values of a sensitive feature.
 MISSING = "<missing>"
+
+#: A numeric sensitive feature with more distinct values than this is most likely
+#: continuous (age, income): every value would be its own, mostly tiny, group.
+MAX_NUMERIC_GROUPS = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +100,7 @@ def encode_feature(values: pd.Series | np.ndarray, name: str) -> tuple[np.ndarra
         if n_missing:
             codes[missing_mask] = len(uniques)
     labels = [value_label(v) for v in uniques]
+    _warn_if_continuous(series, name, len(labels))
     if len(set(labels)) != len(labels):
         duplicated = sorted({lab for lab in labels if labels.count(lab) > 1})
         raise ValueError(
@@ -109,6 +115,43 @@ def encode_feature(values: pd.Series | np.ndarray, name: str) -> tuple[np.ndarra
             )
         labels.append(MISSING)
     return codes, labels, n_missing
+
+
+def _warn_if_continuous(series: pd.Series, name: str, n_values: int) -> None:
+    if n_values == 1 and not series.isna().any():
+        warnings.warn(
+            f"sensitive feature {name!r} has a single value, so every row is in one group and "
+            "no disparity can be measured; check that the right column was passed.",
+            UserWarning,
+            stacklevel=find_stacklevel(),
+        )
+        return
+    if n_values <= MAX_NUMERIC_GROUPS or isinstance(series.dtype, pd.CategoricalDtype):
+        return
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return
+    warnings.warn(
+        f"sensitive feature {name!r} is numeric with {n_values} distinct values, so each value "
+        "forms its own group and most groups are too small to compare. Bin it first with "
+        "pandas.cut (e.g. bins=[0, 25, 45, 65, 120] for an age), or convert it to a "
+        "categorical column if every value really is a group.",
+        UserWarning,
+        stacklevel=find_stacklevel(),
+    )
+
+
+def find_stacklevel() -> int:
+    """The stack level of the first frame outside fairscope (warnings point at user code)."""
+    import inspect
+    from pathlib import Path
+
+    package = str(Path(__file__).parent)
+    frame = inspect.currentframe()
+    level = 0
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list]:

@@ -73,6 +73,57 @@ def column(value: Any, data: Any, argument: str) -> pd.Series:
     return pd.Series(array, name=argument, copy=False)
 
 
+def _indexes_of(value: Any) -> list[pd.Index]:
+    """The pandas row indexes carried by an argument (none for arrays and lists)."""
+    if isinstance(value, pd.Series | pd.DataFrame):
+        return [value.index]
+    if isinstance(value, Mapping):
+        return [v.index for v in value.values() if isinstance(v, pd.Series)]
+    if isinstance(value, list | tuple):
+        return [v.index for v in value if isinstance(v, pd.Series)]
+    return []
+
+
+def _default_index(index: pd.Index) -> bool:
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def check_aligned(data: Any = None, /, **arguments: Any) -> None:
+    """Refuse pandas inputs whose rows are the same labels in a different order.
+
+    Inputs are matched by position, like scikit-learn does: ``y_test`` (index
+    from ``train_test_split``) with ``model.predict(X_test)`` (an array) is
+    fine, and so is any default ``RangeIndex`` (it carries no row identity).
+    But two pandas inputs holding the same other index labels in different
+    orders (e.g. one was sorted or shuffled) would silently pair the wrong
+    rows, so that is an error naming the arguments and the fix.
+    """
+    named: list[tuple[str, pd.Index]] = []
+    for argument, value in arguments.items():
+        if value is None:
+            continue
+        if isinstance(data, pd.DataFrame) and (
+            isinstance(value, str)
+            or (isinstance(value, list) and value and isinstance(value[0], str))
+        ):
+            named.append((f"data (columns named by {argument})", data.index))
+            continue
+        named.extend((argument, index) for index in _indexes_of(value))
+    # a default RangeIndex carries no row identity (pd.Series(model.predict(X)), reset_index)
+    named = [(name, index) for name, index in named if not _default_index(index)]
+    for i, (first, a) in enumerate(named):
+        for second, b in named[i + 1 :]:
+            if a is b or len(a) != len(b) or a.equals(b):
+                continue
+            if a.is_unique and b.is_unique and a.isin(b).all():
+                raise ValueError(
+                    f"{first} and {second} have the same index labels in a different order; "
+                    "fairscope pairs rows by position, so rows would be mixed up. Align them "
+                    f"first (e.g. {second} = {second}.loc[{first}.index]), or pass arrays "
+                    "(.to_numpy()) if the order is already right."
+                )
+
+
 def _check_unique_columns(data: pd.DataFrame, argument: str = "data") -> None:
     duplicated = data.columns[data.columns.duplicated()].unique().tolist()
     if duplicated:
@@ -246,6 +297,13 @@ def binary_inputs(
     dropna: bool = False,
 ) -> BinaryInputs:
     """Validate and binarize the inputs of a binary audit."""
+    check_aligned(
+        data,
+        y_true=y_true,
+        y_pred=y_pred,
+        sensitive_features=sensitive_features,
+        sample_weight=sample_weight,
+    )
     true = column(y_true, data, "y_true")
     pred = column(y_pred, data, "y_pred")
     sens = sensitive_frame(sensitive_features, data)

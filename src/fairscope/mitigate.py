@@ -145,6 +145,21 @@ def _resolve_sensitive(X: Any, sensitive_features: Any) -> tuple[Any, list[str]]
     return sensitive_features, []
 
 
+def _check_labels(y: Any, method: str) -> None:
+    """fairlearn's mitigators take 0/1 labels only; say how to get them."""
+    values = pd.unique(pd.Series(np.asarray(y).ravel()).dropna())
+    numeric = (int, np.integer, bool, np.bool_, float, np.floating)
+    if all(isinstance(v, numeric) for v in values) and set(map(float, values)) <= {0.0, 1.0}:
+        return
+    shown = sorted(map(str, values))[:6]
+    example = shown[-1] if shown else "yes"
+    raise ValueError(
+        f"{method} needs y with labels 0/1 (1 = the positive class), but y has the labels "
+        f"{shown}. Binarize it first, e.g. y = (y == {example!r}).astype(int), and fit the "
+        "estimator on the same 0/1 labels."
+    )
+
+
 def _check_constraint(constraint: Any, allowed: tuple[str, ...], method: str) -> str:
     if constraint not in allowed:
         raise ValueError(
@@ -221,6 +236,7 @@ def threshold_optimizer(
     from fairlearn.postprocessing import ThresholdOptimizer
 
     constraint = _check_constraint(constraint, THRESHOLD_CONSTRAINTS, "threshold_optimizer")
+    _check_labels(y, "threshold_optimizer")
     sf, columns = _resolve_sensitive(X, sensitive_features)
     mitigator = ThresholdOptimizer(
         estimator=estimator,
@@ -315,6 +331,7 @@ def exponentiated_gradient(
     from fairlearn.reductions import ExponentiatedGradient
 
     constraint = _check_constraint(constraint, REDUCTION_CONSTRAINTS, "exponentiated_gradient")
+    _check_labels(y, "exponentiated_gradient")
     sf, columns = _resolve_sensitive(X, sensitive_features)
     mitigator = ExponentiatedGradient(
         estimator,

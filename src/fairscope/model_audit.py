@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.inputs import check_aligned
 from fairscope.result import AuditResult
 from fairscope.tasks import check_task, estimator_task
 
@@ -288,6 +289,7 @@ def audit_model(
         target_name = y
         y = X[target_name].reset_index(drop=True)
         X = X.drop(columns=[target_name])
+    check_aligned(X=X, y=y, sensitive_features=sensitive_features, sample_weight=sample_weight)
     model_input, sensitive, dropped = split_features(X, sensitive_features, drop_sensitive)
     check_model_inputs(model, model_input, dropped)
     n_rows = len(model_input)

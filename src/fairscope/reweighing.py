@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.groups import encode_groups
-from fairscope.inputs import column, sensitive_frame
+from fairscope.inputs import check_aligned, column, sensitive_frame
 
 #: A numeric target with more distinct values than this is treated as continuous.
 MAX_TARGET_CLASSES = 50
@@ -109,6 +109,7 @@ def reweighing_weights(
     """
     if data is not None and not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    check_aligned(data, target=target, sensitive_features=sensitive_features)
     y = column(target, data, "target")
     sens = sensitive_frame(sensitive_features, data)
     if len(y) != len(sens):

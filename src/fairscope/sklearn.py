@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.inputs import check_aligned
 from fairscope.result import AuditResult
 
 #: Named criteria of :mod:`fairscope.fairness` a scorer can compute.
@@ -258,6 +259,7 @@ def cross_val_audit(
         )
     ):
         raise ValueError("sensitive_features must name column(s) of X in cross_val_audit.")
+    check_aligned(X=X, y=y, groups=groups)
     model_input, sensitive, _ = split_features(X, sensitive_features, drop_sensitive)
     y_arr = np.asarray(y)
     if len(y_arr) != len(X):

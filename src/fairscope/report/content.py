@@ -24,7 +24,7 @@ from fairscope.report.formatting import (
 from fairscope.report.metric_sections import metric_sections
 from fairscope.report.privacy import Sizes, generic_table
 from fairscope.report.table_sections import DATASET_PLOTTERS, SCORE_PLOTTERS, table_sections
-from fairscope.report.verdict import at_a_glance, summary, verdict
+from fairscope.report.verdict import at_a_glance, interval_method, summary, verdict
 from fairscope.report.wording import (
     CARD_FIELDS,
     DATASET_TABLES,
@@ -91,7 +91,23 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     strategy = meta.pop("reference", None)
     if isinstance(refs, dict):
         for label, per_metric in refs.items():
-            if isinstance(per_metric, dict):
+            if isinstance(per_metric, dict) and any(
+                isinstance(v, dict) for v in per_metric.values()
+            ):
+                # multiclass: {class: {metric: group}}; one name when every class agrees
+                leaves = {
+                    str(g) for v in per_metric.values() if isinstance(v, dict) for g in v.values()
+                }
+                value = (
+                    leaves.pop()
+                    if len(leaves) == 1
+                    else "; ".join(
+                        f"class {c}: " + ", ".join(f"{metric_label(m)} {g}" for m, g in v.items())
+                        for c, v in per_metric.items()
+                        if isinstance(v, dict)
+                    )
+                )
+            elif isinstance(per_metric, dict):
                 unique = sorted({str(v) for v in per_metric.values()})
                 value = (
                     unique[0]
@@ -135,6 +151,8 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
             add(term, value)
     ci, method = meta.pop("ci", None), meta.pop("ci_method", None)
     if ci is not None:
+        method = interval_method(result)
+    if ci is not None:
         add(
             "Intervals",
             f"{fmt_number(float(ci) * 100, digits=0)}%" + (f" ({method})" if method else ""),
@@ -144,6 +162,10 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     meta.pop("task", None)
     for key, value in meta.items():
         if key == "model_card":
+            continue
+        if key == "warnings" and isinstance(value, list | tuple) and value:
+            # sentences: one per line, not run together with commas
+            items.append({"term": "Warnings", "value": "", "lines": [_text(v) for v in value]})
             continue
         add(str(key).replace("_", " ").capitalize(), value)
     return items
@@ -223,6 +245,7 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
         "ci": meta.get("ci"),
         "ci_method": meta.get("ci_method"),
         "methods": sorted(set(methods)),
+        "regression": result.task == "regression",
         "tests": tests,
         "correction": correction,
         "decide_on": decide,

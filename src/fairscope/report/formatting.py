@@ -198,6 +198,8 @@ def worst(statuses: list[str]) -> str | None:
 
 
 def _text(value: Any) -> str:
+    if value is None:
+        return "—"  # as in the tables: a reader should not see Python's None
     if isinstance(value, list | tuple):
         return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from fairscope.report.formatting import (
     _plural,
     cell,
@@ -200,12 +202,22 @@ def summary(result: AuditResult, sizes: Sizes) -> list[str]:
     out += dataset_highlights(result)
     level = meta.get("ci")
     if level:
-        method = meta.get("ci_method")
+        method = interval_method(result)
+        what = "group mean" if result.task == "regression" else "rate"
         out.append(
-            f"Every rate is shown with a {fmt_number(float(level) * 100, digits=0)}% confidence "
+            f"Every {what} is shown with a {fmt_number(float(level) * 100, digits=0)}% confidence "
             f"interval{f' ({method})' if method else ''}; a wide interval means few rows."
         )
     return out
+
+
+def interval_method(result: AuditResult) -> str | None:
+    """How the intervals of the report were computed, in words."""
+    if result.task == "regression":
+        # regression audits give means with normal-approximation intervals whatever ci_method says
+        return "Wald: mean ± z × standard error; none for RMSE and R²"
+    method = result.metadata.get("ci_method")
+    return None if method is None else str(method)
 
 
 def dataset_highlights(result: AuditResult) -> list[str]:
@@ -231,17 +243,20 @@ def largest_gap(result: AuditResult, sizes: Sizes) -> str | None:
     rows = table[(table["metric"] == metric) & (table["kind"] == "ratio")]
     if "is_reference" in rows.columns:
         rows = rows[~rows["is_reference"].astype(bool)]
-    rows = rows[
-        [not sizes.hidden(f, g) for f, g in zip(rows["feature"], rows["group"], strict=True)]
-    ]
+    # a boolean array, not a list: an empty list would select no columns (a single group)
+    shown = [not sizes.hidden(f, g) for f, g in zip(rows["feature"], rows["group"], strict=True)]
+    rows = rows[np.asarray(shown, dtype=bool)]
     rows = rows[rows["estimate"].notna()]
     if rows.empty:
         return None
     row = rows.loc[rows["estimate"].idxmin()]
     interval = fmt_interval(row.get("lower"), row.get("upper"))
     interval = "" if interval == "—" else f" (interval {interval})"
+    of_class = (
+        f" (class {row['class']})" if "class" in row.index and row["class"] == row["class"] else ""
+    )
     return (
-        f"The largest gap in selection rate: {row['group']} is selected at "
+        f"The largest gap in selection rate{of_class}: {row['group']} is selected at "
         f"{fmt_number(row['estimate'])} times the rate of {row['reference']}{interval}; "
         "the four-fifths rule of thumb asks for at least 0.8."
     )

@@ -205,3 +205,13 @@ def test_engine_score_histograms_give_auc_within_the_binning_bound(scored, score
     error = np.abs(binned["roc_auc"].to_numpy() - truth["roc_auc"].to_numpy())
     assert (error <= binned["auc_binning_error_bound"].to_numpy() + 1e-12).all()
     assert (binned["auc_binning_error_bound"] > 0).all()
+
+
+def test_engine_scored_audit_warns_like_pandas_when_the_threshold_is_off_the_score_scale(frame):
+    data = pl.from_pandas(frame[["y", "score_2dp", "sex"]])
+    args = {"y_score": "score_2dp", "threshold": 5.0, "sensitive_features": "sex"}
+    with pytest.warns(UserWarning, match="puts every row on one side"):
+        audit_predictions("y", None, data=frame[["y", "score_2dp", "sex"]], **args)
+    with pytest.warns(UserWarning, match="puts every row on one side"):
+        result = audit_predictions("y", None, data=data, **args)
+    assert result.metadata["engine"].startswith("polars")

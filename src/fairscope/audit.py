@@ -646,20 +646,10 @@ def _scored_binary_audit(
     if rows.y_pred is None or threshold is not None:
         if score is None:
             raise ValueError("threshold= binarizes y_score; give y_score= too.")
-        if threshold is None:
-            if score.min() < 0 or score.max() > 1:
-                raise ValueError(
-                    "y_score is not a probability (values outside [0, 1]) and y_pred is not "
-                    "given; pass threshold= to turn scores into predictions (e.g. threshold=0 "
-                    "for a decision_function)."
-                )
-            threshold = 0.5
-        if not np.isfinite(threshold):
-            raise ValueError(f"threshold must be a finite number; got {threshold!r}.")
+        threshold = _decision_threshold(score, threshold)
         chosen = _choose_pos_label(true_labels, pos_label, "values of y_true")
         y_true_bin = _binarize(rows.y_true, chosen)
         y_pred_in: Any = (score >= threshold).astype(np.int64)
-        _warn_one_sided_threshold(score, threshold)
         gm_true: Any = y_true_bin.astype(np.int64)
         gm_pos: Any = 1
         source = "y_score >= threshold"
@@ -710,9 +700,23 @@ def _scored_binary_audit(
     )
 
 
-def _warn_one_sided_threshold(score: np.ndarray, threshold: float) -> None:
-    """Every row on one side of the threshold usually means scores on another scale."""
+def _decision_threshold(score: np.ndarray, threshold: float | None) -> float:
+    """The threshold that turns scores into predictions, checked against the scores.
+
+    Without one, 0.5 applies to probabilities and anything else is an error. Every
+    row on one side of the threshold usually means scores on another scale: warn.
+    """
     low, high = float(np.min(score)), float(np.max(score))
+    if threshold is None:
+        if low < 0 or high > 1:
+            raise ValueError(
+                "y_score is not a probability (values outside [0, 1]) and y_pred is not "
+                "given; pass threshold= to turn scores into predictions (e.g. threshold=0 "
+                "for a decision_function)."
+            )
+        threshold = 0.5
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number; got {threshold!r}.")
     if low >= threshold or high < threshold:
         import warnings
 
@@ -726,6 +730,7 @@ def _warn_one_sided_threshold(score: np.ndarray, threshold: float) -> None:
             UserWarning,
             stacklevel=find_stacklevel(),
         )
+    return float(threshold)
 
 
 def _scored_result(
@@ -838,17 +843,8 @@ def _engine_scored_audit(
         return None
     true_labels = set(pd.unique(cells.y_true))
     if use_score:
-        probabilities = bool(cells.score.min() >= 0 and cells.score.max() <= 1)
-        if threshold is None:
-            if not probabilities:
-                raise ValueError(
-                    "y_score is not a probability (values outside [0, 1]) and y_pred is not "
-                    "given; pass threshold= to turn scores into predictions (e.g. threshold=0 "
-                    "for a decision_function)."
-                )
-            threshold = 0.5
-        if not np.isfinite(threshold):
-            raise ValueError(f"threshold must be a finite number; got {threshold!r}.")
+        # the cells hold every observed score, so their range is the rows' range
+        threshold = _decision_threshold(cells.score, threshold)
         pos = _choose_pos_label(true_labels, pos_label, "values of y_true")
         true_bin = _binarize(cells.y_true, pos)
         pred_bin = cells.score >= threshold

@@ -353,10 +353,10 @@ def _cmd_audit(args: argparse.Namespace, progress: _Progress) -> int:
                 "data or pass --dropna to drop those rows (the count is reported)."
             )
         if args.threshold is not None:
-            from fairscope.audit import _warn_one_sided_threshold
+            from fairscope.audit import _decision_threshold
 
             if missing < len(values):
-                _warn_one_sided_threshold(values[~np.isnan(values)], args.threshold)
+                _decision_threshold(values[~np.isnan(values)], args.threshold)
             derived = np.where(np.isnan(values), np.nan, (values >= args.threshold).astype(float))
             y_pred = derived
     pos_label = _pos_label(args.pos_label, frame[args.y_true])

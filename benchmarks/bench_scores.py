@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
-from fairscope.scores import reduce_scores, score_metrics_frame
+from fairscope.compute._scores import reduce_scores, score_metrics_frame
 
 
 def main(n: int = 1_000_000, n_groups: int = 8) -> None:

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from fairscope.bootstrap import (
+from fairscope.core._bootstrap import (
     bca_interval,
     bootstrap_counts,
     jackknife_counts,
     percentile_interval,
 )
-from fairscope.counts import reduce_confusion
-from fairscope.metrics import get_metric
+from fairscope.core._counts import reduce_confusion
+from fairscope.core._registry import get_metric
 
 B = 4000
 # Quantiles of a rate of a 30-row group are estimated from 4000 replicates with a standard
@@ -194,7 +194,7 @@ def test_percentile_interval_of_a_difference_covers_95_percent_of_1000_simulated
     # Each simulated audit: 500 rows drawn from a population with selection rates 0.30 (a, 40%
     # of rows) and 0.20 (b); 250 multinomial replicates of its count table each. (1000 data
     # sets keep the test fast; the standard error of the coverage is then 0.7%.)
-    from fairscope.counts import GroupCounts
+    from fairscope.core._counts import GroupCounts
 
     rng = np.random.default_rng(2026)
     share = np.array([0.4, 0.6])

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairscope.cli import main
+from fairscope.cli._main import main
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 HAS_REPORT = importlib.util.find_spec("fairscope.report") is not None
-HAS_DATASET_AUDIT = importlib.util.find_spec("fairscope.dataset_audit") is not None
+HAS_DATASET_AUDIT = importlib.util.find_spec("fairscope.audits._dataset") is not None
 
 
 def predictions(fair: bool, n: int = 2000, seed: int = 0) -> pd.DataFrame:
@@ -232,9 +232,9 @@ def test_html_report_is_written(files, tmp_path, capsys):
 
 
 def test_html_without_the_report_module_is_a_clear_error(files, tmp_path, capsys, monkeypatch):
-    import fairscope.cli
+    import fairscope.cli._main
 
-    monkeypatch.setattr(fairscope.cli, "_html_available", lambda: False)
+    monkeypatch.setattr(fairscope.cli._main, "_html_available", lambda: False)
     code, _, err = run(capsys, audit_args(files["unfair"], "--html", tmp_path / "r.html"))
     assert code == 2
     assert "--html needs the HTML report module" in one_error_line(err)
@@ -301,7 +301,7 @@ def test_demo_writes_the_audit_and_reports(tmp_path, capsys):
         assert (tmp_path / "demo" / "report.html").exists()
 
 
-@pytest.mark.skipif(not HAS_DATASET_AUDIT, reason="fairscope.dataset_audit is not on this branch")
+@pytest.mark.skipif(not HAS_DATASET_AUDIT, reason="fairscope.audits._dataset is not on this branch")
 def test_dataset_command_runs_the_dataset_audit(files, tmp_path, capsys):
     code, _, err = run(
         capsys,
@@ -490,12 +490,12 @@ def test_python_m_fairscope_exit_code_and_table(files):
 def test_outputs_are_written_before_printing_so_a_closed_stdout_loses_nothing(
     files, tmp_path, capsys, monkeypatch
 ):
-    import fairscope.cli
+    import fairscope.cli._main
 
     def closed_pipe(*args, **kwargs):
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(fairscope.cli, "_print_result", closed_pipe)
+    monkeypatch.setattr(fairscope.cli._main, "_print_result", closed_pipe)
     out = tmp_path / "audit.json"
     code, _, _ = run(capsys, audit_args(files["unfair"], "--json", out))
     assert code == 2

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairscope.cli import main
-from fairscope.engines import sources
-from fairscope.engines.sources import choose_engine
+from fairscope.cli._main import main
+from fairscope.engines import _sources as sources
+from fairscope.engines._sources import choose_engine
 
 
 @pytest.fixture(scope="module")

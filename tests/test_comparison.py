@@ -9,7 +9,7 @@ from fairlearn.metrics import MetricFrame, selection_rate
 from sklearn.metrics import accuracy_score
 
 import fairscope
-from fairscope.comparison import plot_tradeoff
+from fairscope.audits._comparison import plot_tradeoff
 from fairscope.datasets import make_credit_scoring
 
 
@@ -45,10 +45,10 @@ def row(table, feature, metric, measure):
 
 
 def test_compare_is_the_public_function():
-    import fairscope.comparison
+    import fairscope.audits._comparison
 
     assert callable(fairscope.compare)
-    assert fairscope.compare is fairscope.comparison.compare
+    assert fairscope.compare is fairscope.audits._comparison.compare
 
 
 def test_between_group_difference_matches_fairlearn(frames, result):
@@ -198,7 +198,7 @@ def test_compare_rejects_a_missing_file(audits, tmp_path):
 
 
 def test_compare_reads_saved_audits(audits, result, tmp_path):
-    pytest.importorskip("fairscope.serialize", reason="JSON serialization not merged yet")
+    pytest.importorskip("fairscope.result._serialize", reason="JSON serialization not merged yet")
     audits[0].to_json(tmp_path / "before.json")
     audits[1].to_json(tmp_path / "after.json")
     loaded = fairscope.compare(

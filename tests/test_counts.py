@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import fairscope.counts
-from fairscope.counts import GroupCounts, chunked_bincount, reduce_confusion
-from fairscope.groups import encode_groups
+import fairscope.core._counts
+from fairscope.core._counts import GroupCounts, chunked_bincount, reduce_confusion
+from fairscope.core._groups import encode_groups
 
 
 def counts_of(y_true, y_pred, features: dict, weight=None) -> GroupCounts:
@@ -63,7 +63,7 @@ def test_chunk_size_does_not_change_the_counts(monkeypatch):
     args = (rng.random(n) < 0.4, rng.random(n) < 0.5, {"g": rng.choice(list("xyz"), n)})
     w = rng.random(n)
     whole = counts_of(*args, weight=w)
-    monkeypatch.setattr(fairscope.counts, "CHUNK_ROWS", 37)
+    monkeypatch.setattr(fairscope.core._counts, "CHUNK_ROWS", 37)
     chunked = counts_of(*args, weight=w)
     assert chunked.rows.tolist() == whole.rows.tolist()
     np.testing.assert_allclose(chunked.weighted, whole.weighted, rtol=1e-12)
@@ -71,7 +71,7 @@ def test_chunk_size_does_not_change_the_counts(monkeypatch):
 
 
 def test_chunked_bincount_equals_bincount(monkeypatch):
-    monkeypatch.setattr(fairscope.counts, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(fairscope.core._counts, "CHUNK_ROWS", 3)
     values = np.array([3, -1, 0, 3, 3, -1, 2], dtype=np.int8)
     weights = np.arange(7, dtype=float)
     assert chunked_bincount(values, 5, offset=1).tolist() == np.bincount(values + 1).tolist()

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 import fairscope
-from fairscope.counts import GroupCounts
+from fairscope.core._counts import GroupCounts
 
 ADULT_COLUMNS = [
     "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
@@ -370,9 +370,9 @@ def test_data_must_be_a_dataframe():
 
 def test_policy_is_applied_to_the_result(monkeypatch):
     calls = []
-    fake = types.ModuleType("fairscope.policy")
+    fake = types.ModuleType("fairscope.judge._policy")
     fake.apply_policy = lambda result, policy: calls.append((result, policy))
-    monkeypatch.setitem(sys.modules, "fairscope.policy", fake)
+    monkeypatch.setitem(sys.modules, "fairscope.judge._policy", fake)
     frame = small_frame().assign(y=[0, 1] * 50)
     result = fairscope.audit_dataset(
         frame, target="y", sensitive_features="sex", policy="four-fifths", proxies=False

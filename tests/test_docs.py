@@ -32,7 +32,7 @@ def nav_pages(node):
 
 
 def test_metric_reference_lists_every_registered_metric():
-    from fairscope.metrics import REGISTRY
+    from fairscope.core._registry import REGISTRY
 
     page = load("gen_reference").metrics_page()
     for metric in REGISTRY.values():
@@ -42,7 +42,7 @@ def test_metric_reference_lists_every_registered_metric():
 
 
 def test_cli_reference_documents_every_command_and_option():
-    from fairscope.cli import build_parser
+    from fairscope.cli._main import build_parser
 
     page = load("gen_reference").cli_page()
     parser = build_parser()

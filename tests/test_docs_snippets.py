@@ -120,7 +120,7 @@ PAGES: dict[str, tuple[str, str]] = {
         # "a group of 40 people with a selection rate of 0.5 has a 95% interval of about
         # 0.35 to 0.65"
         """
-        from fairscope.intervals import wilson_interval
+        from fairscope.core._intervals import wilson_interval
         low, high = wilson_interval(20, 40)
         assert (round(float(low), 2), round(float(high), 2)) == (0.35, 0.65)
         """,
@@ -310,7 +310,7 @@ def test_python_blocks_run_and_quoted_figures_hold(page, tmp_path, monkeypatch):
     import matplotlib
     import matplotlib.pyplot as plt
 
-    import fairscope.report.svg
+    import fairscope.report._svg
 
     assert blocks(page), f"{page} has no Python block to run"
     if page in NEEDS_DATA and not data_present():
@@ -319,7 +319,7 @@ def test_python_blocks_run_and_quoted_figures_hold(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FAIRSCOPE_DATA_DIR", str(shared_data_dir()))
     if page not in REAL_SVG:
-        monkeypatch.setattr(fairscope.report.svg, "figure_to_svg", placeholder_svg)
+        monkeypatch.setattr(fairscope.report._svg, "figure_to_svg", placeholder_svg)
     try:
         run_page(page)
     finally:
@@ -327,7 +327,7 @@ def test_python_blocks_run_and_quoted_figures_hold(page, tmp_path, monkeypatch):
 
 
 def test_cli_page_audit_example_prints_what_the_page_shows(tmp_path, monkeypatch, capsys):
-    from fairscope.cli import main
+    from fairscope.cli._main import main
     from fairscope.datasets import load_compas
 
     if not data_present():

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairscope import GroupMetrics, audit_predictions
+from fairscope.core._groups import MISSING
 from fairscope.engines import (
     confusion_counts,
     group_value_counts,
@@ -21,7 +22,6 @@ from fairscope.engines import (
     regression_moments,
     score_histograms,
 )
-from fairscope.groups import MISSING
 
 FEATURES = ["race", "sex"]
 

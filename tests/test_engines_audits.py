@@ -85,7 +85,7 @@ def test_engine_regression_audit_equals_the_pandas_audit(frame, parquet, kind):
 
 
 def test_engine_regression_audit_reduces_in_the_engine(frame, monkeypatch):
-    from fairscope.engines import audit_data
+    from fairscope.engines import _audit_data as audit_data
 
     def refuse(*args, **kwargs):
         raise AssertionError("rows were collected into pandas")
@@ -149,7 +149,7 @@ def test_engine_scored_audit_equals_the_pandas_audit(scored, scored_parquet, kin
 
 
 def test_engine_scored_audit_reduces_in_the_engine(scored, monkeypatch):
-    from fairscope.engines import audit_data
+    from fairscope.engines import _audit_data as audit_data
 
     def refuse(*args, **kwargs):
         raise AssertionError("rows were collected into pandas")
@@ -183,7 +183,7 @@ def test_engine_scored_audit_with_more_scores_than_bins_collects_the_rows(scored
     )
 )
 def test_row_quantiles_equal_numpy_quantiles_of_the_repeated_rows(pairs):
-    from fairscope.engines.prediction_audits import row_quantiles
+    from fairscope.engines._prediction_audits import row_quantiles
 
     values = np.array([v for v, _ in pairs])
     rows = np.array([c for _, c in pairs])
@@ -193,8 +193,8 @@ def test_row_quantiles_equal_numpy_quantiles_of_the_repeated_rows(pairs):
 
 
 def test_engine_score_histograms_give_auc_within_the_binning_bound(scored, scored_parquet):
+    from fairscope.compute._scores import from_histograms, score_metrics_frame
     from fairscope.engines import score_histograms
-    from fairscope.scores import from_histograms, score_metrics_frame
 
     exact = audit_predictions("y", y_score="score", sensitive_features="race", data=scored)
     hist = score_histograms(scored_parquet, "y", "score", "race", np.linspace(0, 1, 21))

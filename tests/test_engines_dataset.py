@@ -66,7 +66,7 @@ def test_engine_dataset_audit_equals_the_pandas_audit(frame, expected, parquet, 
 
 
 def test_engine_dataset_audit_collects_only_the_audited_columns(frame, parquet, monkeypatch):
-    from fairscope.engines import audit_data
+    from fairscope.engines import _audit_data as audit_data
 
     collected = []
     original = audit_data.collect_columns

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from fairscope.group_comparisons import compare_proportions, holm, two_by_two_tests
+from fairscope.compute._group_comparisons import compare_proportions, holm, two_by_two_tests
 
 
 def test_holm_adjustment_by_hand():

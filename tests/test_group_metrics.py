@@ -33,8 +33,8 @@ from sklearn.metrics import (
 )
 
 from fairscope import GroupMetrics
-from fairscope.group_metrics import OVERALL, group_label
-from fairscope.groups import MISSING
+from fairscope.compute._group_metrics import OVERALL, group_label
+from fairscope.core._groups import MISSING
 
 
 def _treatment_equality(y_true, y_pred, sample_weight=None):

@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from fairscope import GroupMetrics
-from fairscope.audit import audit_predictions
-from fairscope.intervals import kish_effective_n, mover_difference, wilson_interval
+from fairscope.audits._predictions import audit_predictions
+from fairscope.core._intervals import kish_effective_n, mover_difference, wilson_interval
 
 NON_RATES = ["f1", "balanced_accuracy", "treatment_equality"]
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import fairscope.counts
-import fairscope.groups
+import fairscope.core._counts
+import fairscope.core._groups
 from fairscope import GroupMetrics
-from fairscope.groups import MISSING, encode_feature, encode_groups
+from fairscope.core._groups import MISSING, encode_feature, encode_groups
 
 
 def labels_of(values) -> list[str]:
@@ -123,8 +123,8 @@ def test_group_order_in_groupmetrics_is_the_documented_order():
 
 @pytest.fixture
 def tiny_chunks(monkeypatch):
-    monkeypatch.setattr(fairscope.counts, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(fairscope.groups, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(fairscope.core._counts, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(fairscope.core._groups, "CHUNK_ROWS", 7)
 
 
 def test_chunked_encoding_equals_a_whole_column_factorize(tiny_chunks):
@@ -141,7 +141,7 @@ def test_many_combinations_are_compacted_without_changing_groups(monkeypatch):
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({f"f{i}": rng.integers(0, 40, 500) for i in range(4)})
     dense = encode_groups(frame)
-    monkeypatch.setattr(fairscope.groups, "_DENSE_LIMIT", 50)
+    monkeypatch.setattr(fairscope.core._groups, "_DENSE_LIMIT", 50)
     compacted = encode_groups(frame)
     assert compacted.index.equals(dense.index)
     assert compacted.codes.tolist() == dense.codes.tolist()

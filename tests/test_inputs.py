@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from fairscope import GroupMetrics
-from fairscope.inputs import binary_inputs, sensitive_frame
+from fairscope.core._inputs import binary_inputs, sensitive_frame
 
 Y_TRUE = [1, 0, 1, 0, 1, 0]
 Y_PRED = [1, 1, 0, 0, 1, 0]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from fairscope.intervals import (
+from fairscope.core._intervals import (
     binomial_interval,
     clopper_pearson_interval,
     kish_effective_n,

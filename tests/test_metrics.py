@@ -12,7 +12,7 @@ from sklearn.metrics import (
     recall_score,
 )
 
-from fairscope.metrics import (
+from fairscope.core._registry import (
     CELLS,
     DEFAULT_METRICS,
     REGISTRY,

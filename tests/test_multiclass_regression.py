@@ -15,7 +15,7 @@ from sklearn.metrics import (
 )
 
 import fairscope
-from fairscope.tasks import detect_task
+from fairscope.core._tasks import detect_task
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import fairscope
-from fairscope.result import Finding
+from fairscope.result._audit_result import Finding
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,7 @@ def test_importing_fairscope_and_building_a_result_does_not_import_matplotlib():
     code = (
         "import sys, fairscope\n"
         "fairscope.audit_predictions([1, 0], [1, 0], sensitive_features=['a', 'b'])\n"
-        "import fairscope.report.html, fairscope.model_card\n"
+        "import fairscope.report._html, fairscope.report._model_card\n"
         "print('matplotlib' in sys.modules)"
     )
     src = str(Path(fairscope.__file__).resolve().parents[1])

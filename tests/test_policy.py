@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import fairscope
-from fairscope.group_metrics import GroupMetrics
-from fairscope.policy import (
+from fairscope.compute._group_metrics import GroupMetrics
+from fairscope.judge._policy import (
     Policy,
     PolicyError,
     Rule,
@@ -23,7 +23,7 @@ from fairscope.policy import (
     load_policy,
     presets,
 )
-from fairscope.result import AuditResult, Status
+from fairscope.result._audit_result import AuditResult, Status
 
 SCHEMA = json.loads(
     (

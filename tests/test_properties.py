@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fairscope import GroupMetrics
-from fairscope.counts import GroupCounts, reduce_confusion
-from fairscope.groups import encode_groups
+from fairscope.core._counts import GroupCounts, reduce_confusion
+from fairscope.core._groups import encode_groups
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEX_ORDER = ["M", "F", "X"]  # a declared categorical order that is not alphabetical

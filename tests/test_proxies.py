@@ -8,14 +8,14 @@ import pytest
 from sklearn.metrics import mutual_info_score, normalized_mutual_info_score
 
 import fairscope
-from fairscope.feature_columns import encode_column, quantile_bins
-from fairscope.proxies import (
+from fairscope.audits._proxies import (
     chance_mutual_information,
     mutual_information,
     normalized_scores,
     proxy_strength,
     roc_auc,
 )
+from fairscope.core._feature_columns import encode_column, quantile_bins
 
 
 def planted_proxy(n=2000, seed=0) -> pd.DataFrame:

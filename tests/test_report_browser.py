@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import fairscope
-from fairscope.result import Finding
+from fairscope.result._audit_result import Finding
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

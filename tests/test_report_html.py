@@ -13,9 +13,9 @@ import pytest
 from markupsafe import escape
 
 import fairscope
-from fairscope.metrics import REGISTRY
-from fairscope.report.html import to_html
-from fairscope.result import AuditResult, Finding
+from fairscope.core._registry import REGISTRY
+from fairscope.report._html import to_html
+from fairscope.result._audit_result import AuditResult, Finding
 
 HOSTILE_GROUPS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 HOSTILE_COLUMN = "<svg onload=alert(2)>"
@@ -112,7 +112,7 @@ def test_csp_allows_only_the_inline_script_by_its_hash(failing_report):
 
 
 def test_script_block_is_the_static_asset_and_holds_no_data():
-    from fairscope.report.html import _asset
+    from fairscope.report._html import _asset
 
     html = to_html(hostile_audit())
     (script,) = scripts(html)
@@ -156,7 +156,7 @@ def test_plots_are_inline_svg_with_role_title_and_description(failing_report):
 def test_svg_sanitizer_removes_scripts_handlers_and_foreign_links():
     import xml.etree.ElementTree as ET
 
-    from fairscope.report.svg import sanitize
+    from fairscope.report._svg import sanitize
 
     svg = ET.fromstring(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -432,7 +432,7 @@ def policy_with_waivers() -> dict:
 
 
 def test_report_rebuilt_from_saved_json_is_identical():
-    from fairscope.policy import apply_policy
+    from fairscope.judge._policy import apply_policy
 
     result = small_audit()
     apply_policy(result, policy_with_waivers(), today="2026-01-01")
@@ -442,7 +442,7 @@ def test_report_rebuilt_from_saved_json_is_identical():
 
 
 def test_policy_findings_waivers_and_expiry_are_reported():
-    from fairscope.policy import apply_policy
+    from fairscope.judge._policy import apply_policy
 
     result = small_audit()
     apply_policy(result, policy_with_waivers(), today="2026-01-01")
@@ -472,8 +472,8 @@ def test_regression_audit_gets_metric_sections_from_its_disparities():
 
 
 def test_multiclass_audit_gets_one_block_per_class():
-    from fairscope.report.content import build_report
-    from fairscope.report.html import render
+    from fairscope.report._content import build_report
+    from fairscope.report._html import render
 
     rng = np.random.default_rng(9)
     group = rng.choice(["a", "b"], 600)
@@ -507,8 +507,8 @@ def test_suppression_is_by_group_size_not_by_the_rows_of_a_table_cell():
 
 
 def test_cli_report_renders_the_same_file_as_the_python_api(tmp_path):
-    from fairscope.cli import main
-    from fairscope.policy import apply_policy
+    from fairscope.cli._main import main
+    from fairscope.judge._policy import apply_policy
 
     result = small_audit(metrics=("selection_rate",))
     apply_policy(result, "four-fifths", today="2026-01-01")

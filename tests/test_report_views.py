@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import fairscope
-from fairscope.model_card import to_model_card
-from fairscope.result import Finding
+from fairscope.report._model_card import to_model_card
+from fairscope.result._audit_result import Finding
 
 # The parts of the Model Card Toolkit v0.0.2 schema (model_card.schema.json) the export
 # fills, transcribed: top-level keys, the performance_metric item and the considerations.

@@ -15,7 +15,7 @@ from sklearn.metrics import (
 )
 
 import fairscope
-from fairscope.scores import (
+from fairscope.compute._scores import (
     auc_from_histograms,
     hanley_mcneil_se,
     reduce_scores,
@@ -232,7 +232,7 @@ def test_binned_auc_error_never_exceeds_its_reported_bound(rows, n_bins):
 def test_engine_style_histograms_give_auc_within_bound_and_exact_sweep_at_edges():
     from types import SimpleNamespace
 
-    from fairscope.scores import from_histograms, threshold_sweep_frame
+    from fairscope.compute._scores import from_histograms, threshold_sweep_frame
 
     y, score, g = _scored(n=5000, seed=12)
     edges = np.linspace(0, 1, 201)

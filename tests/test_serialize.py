@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 
 import fairscope
-from fairscope.baseline import compare_baseline
-from fairscope.policy import apply_policy
-from fairscope.provenance import column_digest
-from fairscope.result import AuditResult, Finding, Status
-from fairscope.serialize import decode_table, encode_table, from_json, schema, to_json
+from fairscope.audits._baseline import compare_baseline
+from fairscope.judge._policy import apply_policy
+from fairscope.result._audit_result import AuditResult, Finding, Status
+from fairscope.result._provenance import column_digest
+from fairscope.result._serialize import decode_table, encode_table, from_json, schema, to_json
 from fairscope.testing import assert_fair
 
 POLICY = {

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from fairscope import GroupMetrics
-from fairscope.significance import (
+from fairscope.compute._significance import (
     ALL_GROUPS,
     adjust_p_values,
     chi_square_homogeneity,

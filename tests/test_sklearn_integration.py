@@ -1,4 +1,4 @@
-"""fairscope.sklearn scorers and cross_val_audit, and the counterfactual flip test."""
+"""fairscope.audits._sklearn scorers and cross_val_audit, and the counterfactual flip test."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 import fairscope
-from fairscope.sklearn import cross_val_audit, make_fairness_scorer
+from fairscope.audits._sklearn import cross_val_audit, make_fairness_scorer
 
 
 @pytest.fixture(scope="module")

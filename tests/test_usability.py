@@ -114,7 +114,7 @@ def _cli_frame(n: int = 300) -> pd.DataFrame:
 
 
 def _cli(capsys, *argv):
-    from fairscope.cli import main
+    from fairscope.cli._main import main
 
     code = main([str(a) for a in argv])
     return code, capsys.readouterr().err
@@ -259,7 +259,7 @@ def test_audit_model_refuses_y_in_another_order_than_x():
 def test_cross_val_audit_refuses_y_in_another_order_than_x():
     from sklearn.linear_model import LogisticRegression
 
-    from fairscope.sklearn import cross_val_audit
+    from fairscope.audits._sklearn import cross_val_audit
 
     rng = np.random.default_rng(9)
     X = pd.DataFrame(

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from fairscope.verdicts import (
+from fairscope.core._verdicts import (
     FAIL,
     INCONCLUSIVE,
     PASS,
@@ -82,7 +82,7 @@ def test_table_verdicts_judge_each_row_of_a_disparity_table():
             "is_reference": [True, False, False, False, False],
         }
     )
-    from fairscope.verdicts import table_verdicts
+    from fairscope.core._verdicts import table_verdicts
 
     out = table_verdicts(table, 0.8, bound="min")
     assert out["status"].tolist() == [SKIPPED, FAIL, INCONCLUSIVE, PASS, SKIPPED]

@@ -21,40 +21,40 @@ from fairscope._version import __version__
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "GroupMetrics": "fairscope.group_metrics",
-    "GroupCounts": "fairscope.counts",
-    "AuditResult": "fairscope.result",
-    "Finding": "fairscope.result",
-    "Status": "fairscope.result",
-    "demographic_parity_difference": "fairscope.fairness",
-    "demographic_parity_ratio": "fairscope.fairness",
-    "equalized_odds_difference": "fairscope.fairness",
-    "equalized_odds_ratio": "fairscope.fairness",
-    "equal_opportunity_difference": "fairscope.fairness",
-    "equal_opportunity_ratio": "fairscope.fairness",
-    "predictive_parity_difference": "fairscope.fairness",
-    "interval_verdict": "fairscope.verdicts",
-    "get_metric": "fairscope.metrics",
-    "audit_predictions": "fairscope.audit",
+    "GroupMetrics": "fairscope.compute._group_metrics",
+    "GroupCounts": "fairscope.core._counts",
+    "AuditResult": "fairscope.result._audit_result",
+    "Finding": "fairscope.result._audit_result",
+    "Status": "fairscope.result._audit_result",
+    "demographic_parity_difference": "fairscope.compute._fairness",
+    "demographic_parity_ratio": "fairscope.compute._fairness",
+    "equalized_odds_difference": "fairscope.compute._fairness",
+    "equalized_odds_ratio": "fairscope.compute._fairness",
+    "equal_opportunity_difference": "fairscope.compute._fairness",
+    "equal_opportunity_ratio": "fairscope.compute._fairness",
+    "predictive_parity_difference": "fairscope.compute._fairness",
+    "interval_verdict": "fairscope.core._verdicts",
+    "get_metric": "fairscope.core._registry",
+    "audit_predictions": "fairscope.audits._predictions",
     # added by their issues:
-    "audit_model": "fairscope.model_audit",
-    "audit_dataset": "fairscope.dataset_audit",
-    "reweighing_weights": "fairscope.reweighing",
-    "Policy": "fairscope.policy",
-    "load_policy": "fairscope.policy",
-    "apply_policy": "fairscope.policy",
-    "compare": "fairscope.comparison",
-    "counterfactual_flip_test": "fairscope.counterfactual",
+    "audit_model": "fairscope.audits._model",
+    "audit_dataset": "fairscope.audits._dataset",
+    "reweighing_weights": "fairscope.compute._reweighing",
+    "Policy": "fairscope.judge._policy",
+    "load_policy": "fairscope.judge._policy",
+    "apply_policy": "fairscope.judge._policy",
+    "compare": "fairscope.audits._comparison",
+    "counterfactual_flip_test": "fairscope.audits._counterfactual",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
 
 __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from fairscope.audit import audit_predictions
-    from fairscope.counterfactual import counterfactual_flip_test
-    from fairscope.counts import GroupCounts
-    from fairscope.fairness import (
+    from fairscope.audits._counterfactual import counterfactual_flip_test
+    from fairscope.audits._model import audit_model
+    from fairscope.audits._predictions import audit_predictions
+    from fairscope.compute._fairness import (
         demographic_parity_difference,
         demographic_parity_ratio,
         equal_opportunity_difference,
@@ -63,11 +63,11 @@ if TYPE_CHECKING:  # pragma: no cover
         equalized_odds_ratio,
         predictive_parity_difference,
     )
-    from fairscope.group_metrics import GroupMetrics
-    from fairscope.metrics import get_metric
-    from fairscope.model_audit import audit_model
-    from fairscope.result import AuditResult, Finding, Status
-    from fairscope.verdicts import interval_verdict
+    from fairscope.compute._group_metrics import GroupMetrics
+    from fairscope.core._counts import GroupCounts
+    from fairscope.core._registry import get_metric
+    from fairscope.core._verdicts import interval_verdict
+    from fairscope.result._audit_result import AuditResult, Finding, Status
 
 
 def __getattr__(name: str) -> Any:

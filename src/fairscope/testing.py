@@ -6,7 +6,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fairscope.result import AuditResult, Status
+from fairscope.result._audit_result import AuditResult, Status
 
 
 def assert_fair(
@@ -66,11 +66,11 @@ def assert_fair(
         result.metadata = dict(result.metadata)
         result.reproducibility = dict(result.reproducibility)
         if policy is not None:
-            from fairscope.policy import apply_policy
+            from fairscope.judge._policy import apply_policy
 
             apply_policy(result, policy, today=today)
     else:
-        from fairscope.audit import audit_predictions
+        from fairscope.audits._predictions import audit_predictions
 
         arguments = dict(result_or_audit_args or {})
         arguments.update(audit_kwargs)
@@ -78,7 +78,7 @@ def assert_fair(
             raise TypeError("assert_fair needs an AuditResult or audit arguments.")
         result = audit_predictions(**arguments)
         if policy is not None:
-            from fairscope.policy import apply_policy
+            from fairscope.judge._policy import apply_policy
 
             apply_policy(result, policy, today=today)
     if result.policy is None:

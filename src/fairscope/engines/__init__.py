@@ -24,21 +24,21 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "confusion_counts": "fairscope.engines.confusion",
-    "EngineCounts": "fairscope.engines.confusion",
-    "score_histograms": "fairscope.engines.histograms",
-    "ScoreHistograms": "fairscope.engines.histograms",
-    "regression_moments": "fairscope.engines.moments",
-    "RegressionMoments": "fairscope.engines.moments",
-    "MOMENTS": "fairscope.engines.moments",
-    "group_value_counts": "fairscope.engines.values",
-    "open_table": "fairscope.engines.sources",
-    "choose_engine": "fairscope.engines.sources",
-    "collect_columns": "fairscope.engines.audit_data",
-    "distinct_values": "fairscope.engines.audit_data",
-    "to_narwhals": "fairscope.engines.sources",
-    "is_engine_data": "fairscope.engines.sources",
-    "ENGINES": "fairscope.engines.sources",
+    "confusion_counts": "fairscope.engines._confusion",
+    "EngineCounts": "fairscope.engines._confusion",
+    "score_histograms": "fairscope.engines._histograms",
+    "ScoreHistograms": "fairscope.engines._histograms",
+    "regression_moments": "fairscope.engines._moments",
+    "RegressionMoments": "fairscope.engines._moments",
+    "MOMENTS": "fairscope.engines._moments",
+    "group_value_counts": "fairscope.engines._values",
+    "open_table": "fairscope.engines._sources",
+    "choose_engine": "fairscope.engines._sources",
+    "collect_columns": "fairscope.engines._audit_data",
+    "distinct_values": "fairscope.engines._audit_data",
+    "to_narwhals": "fairscope.engines._sources",
+    "is_engine_data": "fairscope.engines._sources",
+    "ENGINES": "fairscope.engines._sources",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,0 +1,1 @@
+"""Presentation layer: HTML report, notebook views, Markdown, JUnit, model cards and plots."""

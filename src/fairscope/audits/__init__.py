@@ -1,0 +1,1 @@
+"""Entry layer: audits of predictions, fitted models and data sets."""

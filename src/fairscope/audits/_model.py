@@ -1,0 +1,381 @@
+"""Audit a fitted scikit-learn model: one call from a model and data to an AuditResult."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fairscope.core._inputs import check_aligned
+from fairscope.core._tasks import check_task, estimator_task
+from fairscope.result._audit_result import AuditResult
+
+
+def check_fitted(model: Any) -> None:
+    """Raise a clear error when ``model`` is not a fitted estimator."""
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not hasattr(model, "predict"):
+        raise TypeError(
+            f"model must be a fitted estimator with a predict method; got {type(model).__name__}."
+        )
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise NotFittedError(
+            f"model ({type(model).__name__}) is not fitted; call model.fit(X, y) before auditing "
+            "it, or audit predictions you already have with fairscope.audit_predictions."
+        ) from None
+    except TypeError:
+        # not a scikit-learn estimator (no fit method): trust its predict
+        pass
+
+
+def split_features(
+    X: Any, sensitive_features: Any, drop_sensitive: bool
+) -> tuple[Any, pd.DataFrame | Any, list[str]]:
+    """Separate the sensitive features from ``X``.
+
+    Returns the model input, the sensitive features (a DataFrame when they
+    name columns of ``X``, else as given) and the names taken from ``X``.
+    """
+    names = _column_names(sensitive_features)
+    if (
+        names is not None
+        and not isinstance(sensitive_features, str)
+        and hasattr(X, "__len__")
+        and len(names) == len(X)
+        and not all(n in getattr(X, "columns", ()) for n in names)
+    ):
+        names = None  # one string per row: the values of a feature, not column names
+    if names is None:
+        if drop_sensitive:
+            raise ValueError(
+                "drop_sensitive=True removes the sensitive features from X, so "
+                "sensitive_features must name columns of X (e.g. sensitive_features='sex')."
+            )
+        return X, sensitive_features, []
+    if not isinstance(X, pd.DataFrame):
+        raise ValueError(
+            f"sensitive_features={names!r} names columns, so X must be a pandas DataFrame with "
+            f"those columns; got {type(X).__name__}. Pass the sensitive features as arrays instead."
+        )
+    missing = [n for n in names if n not in X.columns]
+    if missing:
+        raise ValueError(
+            f"sensitive feature {missing[0]!r} is not a column of X; columns are "
+            f"{list(X.columns)[:20]}{' ...' if X.shape[1] > 20 else ''}. Pass its values "
+            "separately (sensitive_features=array) if the model does not see it."
+        )
+    sensitive = X[names].reset_index(drop=True)
+    model_input = X.drop(columns=names) if drop_sensitive else X
+    return model_input, sensitive, names
+
+
+def _column_names(sensitive_features: Any) -> list[str] | None:
+    if isinstance(sensitive_features, str):
+        return [sensitive_features]
+    if (
+        isinstance(sensitive_features, list | tuple)
+        and sensitive_features
+        and all(isinstance(s, str) for s in sensitive_features)
+    ):
+        return list(sensitive_features)
+    return None
+
+
+def check_model_inputs(model: Any, X: Any, dropped: list[str]) -> None:
+    """Clear error when ``X`` lacks a column the model was fitted on."""
+    expected = getattr(model, "feature_names_in_", None)
+    if expected is None or not isinstance(X, pd.DataFrame):
+        return
+    absent = [str(c) for c in expected if c not in X.columns]
+    if not absent:
+        known = set(map(str, expected))
+        extra = [str(c) for c in X.columns if str(c) not in known]
+        # a ColumnTransformer (alone or first in a Pipeline) accepts extra columns
+        tolerant = hasattr(model, "steps") or hasattr(model, "transformers")
+        if extra and not tolerant:
+            raise ValueError(
+                f"X has column(s) {extra[:10]} that the model was not fitted on; pass "
+                "drop_sensitive=True if they are the sensitive features (for a model trained "
+                "without them), or select the training columns."
+            )
+        return
+    removed = [c for c in absent if c in dropped]
+    if removed:
+        raise ValueError(
+            f"the model was fitted with the sensitive feature(s) {removed} as input, and "
+            "drop_sensitive=True removed them; use drop_sensitive=False for this model."
+        )
+    raise ValueError(
+        f"X lacks column(s) {absent[:10]} that the model was fitted on; pass X with the "
+        "training columns."
+    )
+
+
+def model_scores(model: Any, X: Any, pos_label: Any) -> tuple[np.ndarray | None, str | None]:
+    """Scores of the positive class: ``predict_proba`` if available, else ``decision_function``."""
+    if hasattr(model, "predict_proba"):
+        proba = np.asarray(model.predict_proba(X))
+        classes = list(getattr(model, "classes_", range(proba.shape[1])))
+        if proba.ndim == 2 and proba.shape[1] == 2:
+            column = classes.index(pos_label) if pos_label in classes else 1
+            return _numeric(proba[:, column], "predict_proba"), "predict_proba"
+    if hasattr(model, "decision_function"):
+        values = np.asarray(model.decision_function(X))
+        if values.ndim == 1:
+            classes = list(getattr(model, "classes_", []))
+            # decision_function is oriented towards classes_[1]
+            if len(classes) == 2 and pos_label == classes[0]:
+                values = -values
+            return _numeric(values, "decision_function"), "decision_function"
+    return None, None
+
+
+def _numeric(values: np.ndarray, source: str) -> np.ndarray:
+    if not np.issubdtype(values.dtype, np.number) or values.dtype == bool:
+        raise ValueError(
+            f"the model's {source} returned non-numeric values (dtype {values.dtype}); scores "
+            "must be numbers. Pass scores yourself via fairscope.audit_predictions(y_score=...)."
+        )
+    values = values.astype(float)
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"the model's {source} returned {int((~np.isfinite(values)).sum())} non-finite "
+            "scores; check the model and its inputs."
+        )
+    return values
+
+
+def model_metadata(model: Any) -> dict[str, Any]:
+    """Class, parameters (summarised) and pipeline steps of an estimator."""
+
+    def describe(value: Any) -> str:
+        text = repr(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    def params_of(estimator: Any) -> dict[str, str]:
+        if not hasattr(estimator, "get_params"):
+            return {}
+        return {
+            key: describe(value)
+            for key, value in estimator.get_params(deep=False).items()
+            if key not in ("steps", "transformers", "memory")
+        }
+
+    out: dict[str, Any] = {
+        "class": type(model).__name__,
+        "module": type(model).__module__,
+        "params": params_of(model),
+    }
+    steps = getattr(model, "steps", None)
+    if isinstance(steps, list):
+        out["steps"] = [
+            {
+                "name": name,
+                "class": type(step).__name__,
+                "module": type(step).__module__,
+                "params": params_of(step),
+            }
+            for name, step in steps
+        ]
+    classes = getattr(model, "classes_", None)
+    if classes is not None:
+        out["classes"] = [str(c) for c in np.asarray(classes).tolist()]
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None:
+        out["feature_names_in"] = [str(c) for c in names]
+    n_features = getattr(model, "n_features_in_", None)
+    if n_features is not None:
+        out["n_features_in"] = int(n_features)
+    return out
+
+
+def audit_model(
+    model: Any,
+    X: Any,
+    y: Any,
+    *,
+    sensitive_features: Any,
+    policy: Any = None,
+    threshold: float | None = None,
+    drop_sensitive: bool = False,
+    task: str | None = None,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    scores: bool = True,
+    reference: Any = "largest",
+    ci: float = 0.95,
+    min_group_size: int = 30,
+    fail_on: Iterable[str] = ("fail",),
+    **options: Any,
+) -> AuditResult:
+    """Audit a fitted scikit-learn estimator (or Pipeline) on data.
+
+    The model predicts ``X`` (with ``predict``; binary classifiers also give
+    scores through ``predict_proba`` or ``decision_function``), and the
+    predictions are audited by :func:`fairscope.audit_predictions`.
+
+    Parameters
+    ----------
+    model : fitted estimator or Pipeline
+        Anything with ``predict``; ``ColumnTransformer`` preprocessing included.
+    X : pandas.DataFrame or array-like
+        The model's input rows.
+    y : array-like or str
+        True labels or targets, or the name of a column of ``X`` (removed from
+        ``X`` before predicting).
+    sensitive_features : str, list of str, array-like, DataFrame or dict
+        Column name(s) of ``X``, or values given separately (one per row).
+    policy : str, dict or Policy, optional
+        Judges the disparities; adds findings.
+    threshold : float, optional
+        Binary: predictions are ``score >= threshold`` instead of ``predict``.
+    drop_sensitive : bool, default False
+        Remove the sensitive columns from ``X`` before predicting, for models
+        trained without them.
+    task : {"binary", "multiclass", "regression"}, optional
+        Default: from the estimator (classifier with 2 or more classes, or
+        regressor), else from ``y``.
+    sample_weight : array-like, optional
+    pos_label : optional
+        Positive class of a binary classifier; default ``model.classes_[1]``
+        (scikit-learn's convention), or 1.
+    scores : bool, default True
+        Compute score-based metrics when the model has scores.
+    reference, ci, min_group_size, fail_on
+        As in :func:`fairscope.audit_predictions`.
+    **options
+        Passed to :func:`fairscope.audit_predictions` (e.g. ``exact=True``,
+        ``metrics=``, ``selection_quantile=``, ``dropna=``).
+
+    Returns
+    -------
+    AuditResult
+        As :func:`fairscope.audit_predictions`, with ``kind="model"`` and
+        ``metadata["model"]`` (class, parameters, pipeline steps, classes,
+        score source and threshold).
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        (a ``ValueError``) when the model is not fitted.
+    ValueError
+        When a sensitive feature is not a column of ``X``, ``X`` lacks a column
+        the model needs, or the model's scores are not numeric.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> import fairscope
+    >>> X = pd.DataFrame({"x": [0, 1, 2, 3, 4, 5, 6, 7], "g": list("abababab")})
+    >>> y = [0, 0, 0, 1, 0, 1, 1, 1]
+    >>> model = LogisticRegression().fit(X[["x"]], y)
+    >>> result = fairscope.audit_model(model, X, y, sensitive_features="g",
+    ...                                drop_sensitive=True)
+    >>> result.metadata["model"]["class"], result.task
+    ('LogisticRegression', 'binary')
+    """
+    check_fitted(model)
+    task = check_task(task)
+    if isinstance(y, str):
+        if not isinstance(X, pd.DataFrame) or y not in X.columns:
+            raise ValueError(f"y={y!r} names a column, but it is not a column of X.")
+        target_name = y
+        y = X[target_name].reset_index(drop=True)
+        X = X.drop(columns=[target_name])
+    check_aligned(X=X, y=y, sensitive_features=sensitive_features, sample_weight=sample_weight)
+    model_input, sensitive, dropped = split_features(X, sensitive_features, drop_sensitive)
+    check_model_inputs(model, model_input, dropped)
+    n_rows = len(model_input)
+    y_true = pd.Series(np.asarray(y)) if not isinstance(y, pd.Series) else y.reset_index(drop=True)
+    if len(y_true) != n_rows:
+        raise ValueError(f"y has {len(y_true)} values but X has {n_rows} rows.")
+    task = task or estimator_task(model)
+    y_pred = np.asarray(model.predict(model_input))
+    classes = getattr(model, "classes_", None)
+    if pos_label is None:
+        pos_label = classes[1] if classes is not None and len(classes) == 2 else 1
+    score, source = (None, None)
+    if scores and task in (None, "binary"):
+        score, source = model_scores(model, model_input, pos_label)
+    if threshold is not None and score is None:
+        raise ValueError(
+            "threshold= binarizes the model's scores, but the model has neither predict_proba "
+            "nor decision_function for two classes; drop threshold=."
+        )
+    result = _audit(
+        y_true,
+        None if threshold is not None else y_pred,
+        sensitive=sensitive,
+        y_score=score,
+        threshold=threshold,
+        task=task,
+        sample_weight=sample_weight,
+        pos_label=pos_label,
+        reference=reference,
+        ci=ci,
+        min_group_size=min_group_size,
+        fail_on=fail_on,
+        model=model,
+        options=options,
+    )
+    result.kind = "model"
+    meta = model_metadata(model)
+    meta.update(
+        {
+            "scores": source,
+            "threshold": None if threshold is None else float(threshold),
+            "predictions": "predict" if threshold is None else f"{source} >= threshold",
+            "drop_sensitive": bool(drop_sensitive),
+            "sensitive_from_X": dropped,
+        }
+    )
+    result.metadata["model"] = meta
+    if policy is not None:
+        from fairscope.judge._policy import apply_policy
+
+        apply_policy(result, policy)
+    return result
+
+
+def _audit(
+    y_true: pd.Series,
+    y_pred: Any,
+    *,
+    sensitive: Any,
+    y_score: Any,
+    threshold: Any,
+    task: str | None,
+    sample_weight: Any,
+    pos_label: Any,
+    reference: Any,
+    ci: float,
+    min_group_size: int,
+    fail_on: Iterable[str],
+    model: Any,
+    options: dict[str, Any],
+) -> AuditResult:
+    from fairscope.audits._predictions import audit_predictions
+
+    return audit_predictions(
+        y_true,
+        y_pred,
+        sensitive_features=sensitive,
+        y_score=y_score,
+        threshold=threshold,
+        task=task,
+        sample_weight=sample_weight,
+        pos_label=pos_label,
+        reference=reference,
+        ci=ci,
+        min_group_size=min_group_size,
+        fail_on=fail_on,
+        estimator=model,
+        **options,
+    )

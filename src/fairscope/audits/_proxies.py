@@ -1,0 +1,379 @@
+"""Proxies: how well the features of a dataset reveal a sensitive attribute.
+
+Two complementary measures, because each misses what the other sees:
+
+- **One feature at a time**: the mutual information between the feature and the
+  sensitive attribute, from the full data (numeric features discretized into
+  :data:`~fairscope.core._feature_columns.N_BINS` quantile bins, missing values a
+  category of their own). Reported normalized two ways: ``nmi`` as scikit-learn's
+  ``normalized_mutual_info_score`` (arithmetic mean of the two entropies) and
+  the ``uncertainty_coefficient`` ``I(S; X) / H(S)`` (Theil's U), the share of
+  the sensitive attribute's entropy the feature explains, which is what a
+  proxy is about and what the flags use. The coefficient subtracts the
+  information the column shows with a shuffled copy of the sensitive
+  attribute (what independent variables show by chance), so that an
+  identifier-like column with many categories on few rows is not mistaken for
+  a proxy.
+- **All features together**: a cross-validated gradient-boosting classifier
+  (scikit-learn's ``HistGradientBoostingClassifier``, which handles missing
+  values and categories natively) predicting the sensitive attribute, scored by
+  out-of-fold ROC AUC (one-vs-rest macro average for more than two groups), and
+  each feature's permutation importance: the drop in held-out AUC when that
+  feature is shuffled. Big data are subsampled for the classifier (the sample
+  size is recorded in the result); the mutual information always uses all rows.
+
+Flags (documented thresholds, see :func:`proxy_strength`): a feature is a
+**strong** proxy when its uncertainty coefficient is at least
+:data:`STRONG_U` (0.3) or its permutation importance at least
+:data:`STRONG_IMPORTANCE` (0.05 AUC), **moderate** from :data:`MODERATE_U`
+(0.05) or :data:`MODERATE_IMPORTANCE` (0.01 AUC), else weak. The target is
+never among the candidate proxies, nor are the sensitive features themselves.
+
+References
+----------
+H. Theil, On the estimation of relationships involving qualitative variables,
+American Journal of Sociology 76 (1970).
+L. Breiman, Random forests, Machine Learning 45 (2001) (permutation importance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fairscope.core._feature_columns import EncodedColumn
+
+STRONG_U = 0.3
+MODERATE_U = 0.05
+STRONG_IMPORTANCE = 0.05
+MODERATE_IMPORTANCE = 0.01
+#: Default number of rows the proxy classifier is trained on.
+DEFAULT_PROXY_SAMPLE = 20_000
+#: Held-out rows per fold on which permutation importance is measured.
+IMPORTANCE_ROWS = 2_000
+#: Boosting iterations and learning rate of the proxy classifier: few, large steps, since
+#: it measures how much is predictable rather than serving predictions (AUC within 0.002
+#: of 100 steps of 0.1 on our benchmarks, at half the cost).
+MAX_ITER = 50
+LEARNING_RATE = 0.2
+#: Histogram bins of the classifier (categories beyond the most frequent 62 share one bin):
+#: half the fitting cost of the default 255 at the same AUC on our benchmarks.
+MAX_BINS = 63
+
+
+def _entropy(counts: np.ndarray) -> float:
+    total = counts.sum()
+    p = counts[counts > 0] / total
+    return float(-(p * np.log(p)).sum())
+
+
+def mutual_information_table(table: np.ndarray) -> tuple[float, float, float]:
+    """Mutual information and the two entropies (nats) of a contingency table of counts."""
+    table = np.asarray(table, dtype=float)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    total = table.sum()
+    if total == 0:
+        return 0.0, 0.0, 0.0
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
+    hx, hs = _entropy(rows), _entropy(cols)
+    nz = table > 0
+    pxy = table[nz] / total
+    outer = np.outer(rows, cols)[nz] / (total * total)
+    mi = float((pxy * np.log(pxy / outer)).sum())
+    return max(mi, 0.0), hx, hs
+
+
+def mutual_information(
+    x_codes: np.ndarray, n_x: int, s_codes: np.ndarray, n_s: int
+) -> tuple[float, float, float]:
+    """Mutual information ``I(X; S)`` and the entropies ``H(X)``, ``H(S)`` in nats.
+
+    ``x_codes`` may hold -1 for missing values, counted as one more category.
+    """
+    x = np.where(x_codes < 0, n_x, x_codes)
+    table = np.bincount(x * n_s + s_codes, minlength=(n_x + 1) * n_s).reshape(n_x + 1, n_s)
+    return mutual_information_table(table)
+
+
+def chance_mutual_information(
+    x_codes: np.ndarray, n_x: int, s_codes: np.ndarray, n_s: int, shuffled: np.ndarray | None = None
+) -> float:
+    """Mutual information the column shows with a shuffled copy of the sensitive attribute.
+
+    Independent variables show positive mutual information by chance, the more
+    so the more categories per row (an identifier column has the maximum); one
+    permutation with a fixed seed estimates that floor at the cost of one pass.
+    Pass ``shuffled`` (that permutation of ``s_codes``) to reuse it across columns.
+    """
+    if shuffled is None:
+        shuffled = np.random.default_rng(0).permutation(s_codes)
+    return mutual_information(x_codes, n_x, shuffled, n_s)[0]
+
+
+def normalized_scores(mi: float, hx: float, hs: float, chance: float = 0.0) -> tuple[float, float]:
+    """``(nmi, uncertainty_coefficient)``.
+
+    ``nmi`` is MI over the mean of the two entropies (scikit-learn's default);
+    the uncertainty coefficient is the MI in excess of ``chance`` over ``H(S)``.
+    """
+    mean = (hx + hs) / 2
+    nmi = mi / mean if mean > 0 else (1.0 if hx == hs == 0 else 0.0)
+    u = max(mi - chance, 0.0) / hs if hs > 0 else 0.0
+    return min(nmi, 1.0), min(u, 1.0)
+
+
+def proxy_strength(u: float, importance: float) -> str:
+    """``"strong"``, ``"moderate"`` or ``"weak"`` (thresholds in the module docstring)."""
+    imp = -np.inf if importance is None or np.isnan(importance) else importance
+    if u >= STRONG_U or imp >= STRONG_IMPORTANCE:
+        return "strong"
+    if u >= MODERATE_U or imp >= MODERATE_IMPORTANCE:
+        return "moderate"
+    return "weak"
+
+
+@dataclass
+class ProxyModel:
+    """Outcome of the cross-validated classifier for one sensitive feature."""
+
+    auc: float = float("nan")
+    auc_std: float = float("nan")
+    importance: dict[str, float] = field(default_factory=dict)
+    importance_std: dict[str, float] = field(default_factory=dict)
+    n_rows: int = 0
+    n_groups: int = 0
+    excluded_groups: list[str] = field(default_factory=list)
+    subsampled: bool = False
+    status: str = "ok"
+
+
+def _binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC as the Mann-Whitney statistic (average ranks for ties)."""
+    from scipy.stats import rankdata
+
+    n1 = int(positive.sum())
+    n0 = len(positive) - n1
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    ranks = rankdata(score)
+    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def roc_auc(y: np.ndarray, proba: np.ndarray) -> float:
+    """ROC AUC of class probabilities: binary, or one-vs-rest macro average for more classes.
+
+    The same values as scikit-learn's ``roc_auc_score`` (``multi_class="ovr"``,
+    ``average="macro"``) without its per-call validation, which dominates
+    the cost of the many small scorings of permutation importance.
+    """
+    if proba.shape[1] == 2:
+        return _binary_auc(y == 1, proba[:, 1])
+    return float(np.mean([_binary_auc(y == k, proba[:, k]) for k in range(proba.shape[1])]))
+
+
+def _fit_fold(x, y, train, test, categorical, seed, rng) -> tuple[float, list[float]]:
+    """Fit on one training fold; return the held-out AUC and each column's permutation drop."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    # early stopping on a 10% validation split at every size: small samples stop
+    # overfitting sooner, big ones train faster
+    clf = HistGradientBoostingClassifier(
+        max_iter=MAX_ITER,
+        learning_rate=LEARNING_RATE,
+        max_bins=MAX_BINS,
+        categorical_features=categorical,
+        early_stopping=True,
+        random_state=seed,
+    )
+    clf.fit(x[train], y[train])
+    base = roc_auc(y[test], clf.predict_proba(x[test]))
+    # importance on at most IMPORTANCE_ROWS held-out rows: one prediction per column,
+    # so this bounds the cost while keeping the AUC's standard error near 0.01
+    if len(test) > IMPORTANCE_ROWS:
+        test = np.sort(rng.choice(test, size=IMPORTANCE_ROWS, replace=False))
+    x_test, y_test = x[test], y[test]
+    base_sample = roc_auc(y_test, clf.predict_proba(x_test))
+    # every column's permuted copy in one stacked prediction: the predictor's cost is
+    # per call and per tree far more than per row
+    m, p = x_test.shape
+    stacked = np.tile(x_test, (p, 1))
+    for j in range(p):
+        stacked[j * m : (j + 1) * m, j] = rng.permutation(x_test[:, j])
+    proba = clf.predict_proba(stacked)
+    drops = [base_sample - roc_auc(y_test, proba[j * m : (j + 1) * m]) for j in range(p)]
+    return base, drops
+
+
+def _top_codes(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """Keep the ``MAX_BINS - 1`` most frequent categories; pool the rest into one code."""
+    if n_codes < MAX_BINS:
+        return codes
+    counts = np.bincount(codes[codes >= 0], minlength=n_codes)
+    remap = np.full(n_codes, MAX_BINS - 1, dtype=np.int64)
+    keep = np.argsort(-counts, kind="stable")[: MAX_BINS - 1]
+    remap[keep] = np.arange(len(keep))
+    return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+
+
+def proxy_model(
+    columns: list[EncodedColumn],
+    s_codes: np.ndarray,
+    s_labels: list[str],
+    *,
+    sample: int = DEFAULT_PROXY_SAMPLE,
+    cv: int = 3,
+    random_state: int | None = None,
+    n_threads: int = 1,
+) -> ProxyModel:
+    """Cross-validated classifier of the sensitive attribute from all columns.
+
+    Groups with fewer than ``cv`` rows in the sample cannot be stratified and
+    are left out (listed in ``excluded_groups``). The classifier runs on
+    ``n_threads`` OpenMP threads (default 1): on a sample of this size one
+    thread is fast, and more threads on a busy machine slow it down many-fold.
+    """
+    from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(random_state)
+    n = len(s_codes)
+    rows = np.arange(n)
+    out = ProxyModel()
+    if n > sample:
+        rows = np.sort(rng.choice(n, size=sample, replace=False))
+        out.subsampled = True
+    counts = np.bincount(s_codes[rows], minlength=len(s_labels))
+    kept = np.flatnonzero(counts >= cv)
+    out.excluded_groups = [s_labels[g] for g in np.flatnonzero((counts > 0) & (counts < cv))]
+    if len(kept) < 2 or not columns:
+        out.status = "too few groups" if len(kept) < 2 else "no usable features"
+        return out
+    rows = rows[np.isin(s_codes[rows], kept)]
+    y = np.searchsorted(kept, s_codes[rows])
+    x = np.empty((len(rows), len(columns)), dtype=float)
+    for j, col in enumerate(columns):
+        if col.kind == "numeric":
+            x[:, j] = col.values[rows]
+        else:
+            codes = _top_codes(col.codes[rows], col.n_codes)
+            x[:, j] = np.where(codes < 0, np.nan, codes)
+    categorical = np.array([c.kind == "categorical" for c in columns])
+    seed = int(rng.integers(2**31 - 1))
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    aucs, drops = [], []
+    with threadpool_limits(limits=n_threads):
+        for train, test in folds.split(x, y):
+            base, fold_drops = _fit_fold(x, y, train, test, categorical, seed, rng)
+            aucs.append(base)
+            drops.append(fold_drops)
+    drops_arr = np.asarray(drops)
+    out.auc, out.auc_std = float(np.mean(aucs)), float(np.std(aucs, ddof=1))
+    out.importance = {
+        c.name: float(v) for c, v in zip(columns, drops_arr.mean(axis=0), strict=True)
+    }
+    out.importance_std = {
+        c.name: float(v) for c, v in zip(columns, drops_arr.std(axis=0, ddof=1), strict=True)
+    }
+    out.n_rows, out.n_groups = len(rows), len(kept)
+    return out
+
+
+def proxy_tables(
+    columns: list[EncodedColumn],
+    sensitive: dict[str, tuple[np.ndarray, list[str]]],
+    contingency: dict[tuple[str, str], np.ndarray],
+    *,
+    sample: int = DEFAULT_PROXY_SAMPLE,
+    cv: int = 3,
+    random_state: int | None = None,
+    model: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``"proxies"`` table (one row per sensitive feature and column, ranked) and the
+    ``"proxy_model"`` table (one row per sensitive feature).
+
+    ``sensitive`` maps each sensitive feature to its group codes and labels;
+    ``contingency`` maps (sensitive feature, column) to the table of counts of
+    the column's codes (missing last) by group, from all rows.
+    Columns that are entirely missing or constant carry no information and
+    are listed with ``status`` saying so.
+    """
+    usable = [c for c in columns if not c.all_missing and not c.constant]
+    proxy_rows, model_rows = [], []
+    for feature, (s_codes, s_labels) in sensitive.items():
+        n_groups = int((np.bincount(s_codes, minlength=len(s_labels)) > 0).sum())
+        shuffled = np.random.default_rng(0).permutation(s_codes)
+        fitted = ProxyModel(status="skipped")
+        if n_groups < 2:
+            fitted.status = "one group only"
+        elif model:
+            fitted = proxy_model(
+                usable, s_codes, s_labels, sample=sample, cv=cv, random_state=random_state
+            )
+        model_rows.append(
+            {
+                "feature": feature,
+                "auc": fitted.auc,
+                "auc_std": fitted.auc_std,
+                "n_rows": fitted.n_rows,
+                "n_groups": fitted.n_groups,
+                "n_features": len(usable) if fitted.status == "ok" else 0,
+                "cv_folds": cv,
+                "subsampled": fitted.subsampled,
+                "sample_size": sample,
+                "excluded_groups": ", ".join(fitted.excluded_groups),
+                "classifier": f"HistGradientBoostingClassifier(max_iter={MAX_ITER}, learning_rate={LEARNING_RATE}, "
+                f"max_bins={MAX_BINS}, early_stopping=True)",
+                "status": fitted.status,
+            }
+        )
+        block = []
+        for col in columns:
+            if col.all_missing or col.constant or n_groups < 2:
+                mi = hx = hs = 0.0
+                nmi = u = float("nan") if n_groups >= 2 else 0.0
+                status = (
+                    "all missing"
+                    if col.all_missing
+                    else "constant"
+                    if col.constant
+                    else "one group only"
+                )
+            else:
+                table = contingency[feature, col.name]
+                mi, hx, hs = mutual_information_table(table)
+                chance = chance_mutual_information(
+                    col.codes, col.n_codes, s_codes, len(s_labels), shuffled
+                )
+                nmi, u = normalized_scores(mi, hx, hs, chance)
+                status = "ok"
+            imp = fitted.importance.get(col.name, float("nan"))
+            block.append(
+                {
+                    "feature": feature,
+                    "column": col.name,
+                    "kind": col.kind,
+                    "mutual_information": mi,
+                    "nmi": nmi,
+                    "uncertainty_coefficient": u,
+                    "importance": imp,
+                    "importance_std": fitted.importance_std.get(col.name, float("nan")),
+                    "strength": proxy_strength(u, imp) if status == "ok" else "none",
+                    "status": status,
+                }
+            )
+        frame = pd.DataFrame(block)
+        if not frame.empty:
+            frame = frame.sort_values(
+                ["uncertainty_coefficient", "importance"],
+                ascending=False,
+                na_position="last",
+                kind="stable",
+            )
+            frame.insert(2, "rank", np.arange(1, len(frame) + 1))
+        proxy_rows.append(frame)
+    proxies = pd.concat(proxy_rows, ignore_index=True) if proxy_rows else pd.DataFrame()
+    if not proxies.empty:
+        proxies["is_proxy"] = proxies["strength"] == "strong"
+    return proxies, pd.DataFrame(model_rows)

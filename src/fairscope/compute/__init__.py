@@ -1,0 +1,1 @@
+"""Compute layer: metrics, disparities, references and tests from sufficient statistics."""

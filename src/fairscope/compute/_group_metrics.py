@@ -1,0 +1,1049 @@
+"""GroupMetrics: fairness metrics per group, computed from sufficient statistics."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from fairscope.core._bootstrap import check_bootstrap_args
+from fairscope.core._counts import GroupCounts, reduce_confusion
+from fairscope.core._groups import encode_groups
+from fairscope.core._groups import value_label as group_value_label
+from fairscope.core._inputs import binary_inputs
+from fairscope.core._intervals import (
+    binomial_interval,
+    kish_effective_n,
+    mover_difference,
+    mover_ratio,
+)
+from fairscope.core._registry import Metric, resolve_metrics
+
+#: Label used for the overall population in tidy tables.
+OVERALL = "<overall>"
+
+ReferenceStrategy = Literal["largest", "best", "overall"]
+_STRATEGIES = ("largest", "best", "overall")
+_METHODS = ("between_groups", "to_overall")
+_CI_METHODS = ("wilson", "clopper-pearson", "bootstrap", "bca")
+_BOOTSTRAP_METHODS = {"bootstrap": "bootstrap-percentile", "bca": "bootstrap-bca"}
+
+
+def group_label(key: Any, features: tuple[str, ...]) -> str:
+    """Human-readable label of a group: ``"Black"`` or ``"race=Black & sex=Female"``."""
+    if len(features) == 1:
+        return str(key[0] if isinstance(key, tuple) else key)
+    return " & ".join(f"{f}={v}" for f, v in zip(features, key, strict=True))
+
+
+class GroupMetrics:
+    """Fairness metrics of a binary classifier per group, from one pass over the rows.
+
+    The rows are reduced once to weighted confusion counts per group
+    (:attr:`statistics`); every value, disparity and interval is computed from
+    that small table. Views follow fairlearn's ``MetricFrame``: :attr:`by_group`,
+    :attr:`overall`, :meth:`difference`, :meth:`ratio`, :meth:`group_min`,
+    :meth:`group_max`, with the same semantics and values.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like or str
+        True labels and predictions, or column names of ``data``. Labels may be
+        0/1, bool, or any two values with ``pos_label``. Inputs are paired by
+        position, not by pandas index; Series whose indexes hold the same
+        labels in different orders are refused (they would mix up rows).
+    sensitive_features : array-like, DataFrame, dict, str or list of str
+        One or several sensitive features; several give intersectional groups.
+        Missing values form their own group, labelled ``"<missing>"``.
+    metrics : str or list of str, optional
+        Metric names or aliases from :data:`fairscope.core._registry.REGISTRY`;
+        default :data:`fairscope.core._registry.DEFAULT_METRICS`.
+    sample_weight : array-like or str, optional
+        Non-negative weight of each row.
+    pos_label : default 1
+        The positive label of ``y_true`` and ``y_pred``.
+    data : pandas.DataFrame or engine data, optional
+        Table holding the columns named by the other arguments. A polars
+        DataFrame or LazyFrame, pyarrow Table, DuckDB relation, Spark DataFrame
+        or a path / glob of Parquet or CSV files is reduced to counts inside its
+        engine (see :mod:`fairscope.engines`); then the other arguments must be
+        column names.
+    dropna : bool, default False
+        Drop rows whose ``y_true``, ``y_pred`` or ``sample_weight`` is missing
+        (the count is kept in :attr:`dropped`) instead of raising.
+    ci : float, default 0.95
+        Confidence level of intervals.
+    ci_method : {"wilson", "clopper-pearson", "bootstrap", "bca"}, default "wilson"
+        Interval method. ``"wilson"`` and ``"clopper-pearson"`` are binomial
+        intervals of rates (proportion metrics) on their own denominator, with
+        Kish's effective sample size under weights, and MOVER intervals for
+        their differences and ratios; other metrics (F1, balanced accuracy,
+        treatment equality) then have no interval. ``"bootstrap"`` (percentile)
+        and ``"bca"`` (bias-corrected and accelerated) give every metric,
+        disparity, difference and ratio an interval from ``n_boot`` replicates
+        of the count table (see :mod:`fairscope.core._bootstrap`).
+    n_boot : int, default 1000
+        Bootstrap replicates (bootstrap methods only). They cost O(n_boot x
+        cells), not O(n_boot x rows).
+    random_state : None, int or numpy.random.Generator
+        Seed of the bootstrap; an int makes intervals reproducible.
+    bootstrap : {"multinomial", "stratified"}, default "multinomial"
+        ``"multinomial"`` resamples all rows (exactly the ordinary row
+        bootstrap; group sizes vary as between samples); ``"stratified"``
+        resamples within each group, holding group sizes fixed (use it when
+        the group sizes were fixed by design).
+    min_group_size : int, default 30
+        Groups with fewer rows are too small for a verdict; the ``"best"``
+        reference strategy only considers groups at least this large.
+
+    Attributes
+    ----------
+    by_group : pandas.DataFrame
+    overall : pandas.Series
+    counts : pandas.DataFrame
+    statistics : GroupCounts
+    reference_ : dict
+        Reference group used by the last :meth:`disparity` call, per metric.
+
+    See Also
+    --------
+    fairlearn.metrics.MetricFrame : the reference implementation of the views.
+
+    Examples
+    --------
+    >>> from fairscope import GroupMetrics
+    >>> gm = GroupMetrics(
+    ...     y_true=[1, 0, 1, 0, 1, 0], y_pred=[1, 0, 0, 1, 1, 0],
+    ...     sensitive_features=["a", "a", "a", "b", "b", "b"],
+    ...     metrics=["selection_rate", "tpr"])
+    >>> gm.by_group.round(3)
+                       selection_rate  true_positive_rate
+    sensitive_feature
+    a                           0.333                 0.5
+    b                           0.667                 1.0
+    >>> float(gm.difference()["selection_rate"].round(3))
+    0.333
+    """
+
+    def __init__(
+        self,
+        y_true: Any = None,
+        y_pred: Any = None,
+        sensitive_features: Any = None,
+        metrics: str | Iterable[str] | None = None,
+        sample_weight: Any = None,
+        pos_label: Any = 1,
+        data: Any = None,
+        *,
+        dropna: bool = False,
+        ci: float = 0.95,
+        ci_method: str = "wilson",
+        n_boot: int = 1000,
+        random_state: Any = None,
+        bootstrap: str = "multinomial",
+        min_group_size: int = 30,
+    ) -> None:
+        self._metrics = resolve_metrics(metrics)
+        if y_true is None or y_pred is None:
+            raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
+        if data is not None and not isinstance(data, pd.DataFrame):
+            # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
+            from fairscope.engines import confusion_counts
+
+            reduced = confusion_counts(
+                data,
+                y_true,
+                y_pred,
+                sensitive_features,
+                sample_weight=sample_weight,
+                pos_label=pos_label,
+                dropna=dropna,
+            )
+            self._init_from_counts(
+                reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
+            )
+            self._init_inference(n_boot, random_state, bootstrap)
+            self.pos_label = reduced.pos_label
+            self.n_rows = reduced.n_rows
+            self.dropped = dict(reduced.dropped)
+            self.n_dropped = reduced.n_dropped
+            self.missing_sensitive = dict(reduced.missing_sensitive)
+            return
+        inputs = binary_inputs(
+            y_true,
+            y_pred,
+            sensitive_features,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+            data=data,
+            dropna=dropna,
+        )
+        groups = encode_groups(inputs.sensitive)
+        counts = reduce_confusion(
+            inputs.y_true,
+            inputs.y_pred,
+            groups.codes,
+            groups.index,
+            inputs.sample_weight,
+            orders=groups.orders,
+        )
+        self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
+        self._init_inference(n_boot, random_state, bootstrap)
+        self.pos_label = inputs.pos_label
+        self.n_rows = inputs.n_input_rows
+        self.dropped = dict(inputs.dropped)
+        self.n_dropped = inputs.n_dropped
+        self.missing_sensitive = dict(groups.missing)
+
+    @classmethod
+    def from_counts(
+        cls,
+        counts: GroupCounts,
+        metrics: str | Iterable[str] | None = None,
+        *,
+        ci: float = 0.95,
+        ci_method: str = "wilson",
+        n_boot: int = 1000,
+        random_state: Any = None,
+        bootstrap: str = "multinomial",
+        min_group_size: int = 30,
+        n_rows: int | None = None,
+        dropped: dict[str, int] | None = None,
+        missing_sensitive: dict[str, int] | None = None,
+        pos_label: Any = 1,
+    ) -> GroupMetrics:
+        """Build from a sufficient-statistics table computed elsewhere (an engine, partitions).
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features=["a", "a", "b", "b"])
+        >>> again = GroupMetrics.from_counts(gm.statistics)
+        >>> again.by_group.equals(gm.by_group)
+        True
+        """
+        self = cls.__new__(cls)
+        self._metrics = resolve_metrics(metrics)
+        self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
+        self._init_inference(n_boot, random_state, bootstrap)
+        self.n_rows = int(counts.rows.sum()) if n_rows is None else int(n_rows)
+        self.dropped = dict(dropped or {})
+        self.n_dropped = int(sum(self.dropped.values()))
+        self.missing_sensitive = dict(missing_sensitive or {})
+        self.pos_label = pos_label
+        return self
+
+    def _init_from_counts(
+        self, counts: GroupCounts, *, ci: float, ci_method: str, min_group_size: int
+    ) -> None:
+        if not 0 < ci < 1:
+            raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {ci!r}.")
+        if ci_method not in self._ci_methods():
+            raise ValueError(
+                f"ci_method={ci_method!r} is unknown; choose one of {list(self._ci_methods())}."
+            )
+        if int(min_group_size) < 0:
+            raise ValueError(f"min_group_size must be >= 0; got {min_group_size!r}.")
+        self._counts = counts
+        self.ci = float(ci)
+        self.ci_method = ci_method
+        self.min_group_size = int(min_group_size)
+        self.reference_: dict[str, str] = {}
+        values = (
+            np.column_stack([m.compute(counts.weighted, counts.rows) for m in self._metrics])
+            if counts.n_groups
+            else np.empty((0, len(self._metrics)))
+        )
+        self._by_group = pd.DataFrame(
+            values, index=counts.groups.copy(), columns=[m.name for m in self._metrics]
+        )
+        self._overall = pd.Series(
+            [float(m.compute(counts.overall_weighted, counts.overall_rows)) for m in self._metrics],
+            index=[m.name for m in self._metrics],
+            dtype=float,
+        )
+
+    @staticmethod
+    def _ci_methods() -> tuple[str, ...]:
+        return _CI_METHODS
+
+    def _init_inference(self, n_boot: int, random_state: Any, bootstrap: str) -> None:
+        check_bootstrap_args(n_boot, bootstrap)
+        self.n_boot = int(n_boot)
+        self.random_state = random_state
+        self.bootstrap = bootstrap
+        self._replicates: tuple | None = None
+
+    # -- basic views ---------------------------------------------------------------------
+
+    @property
+    def metrics(self) -> list[str]:
+        """Canonical names of the computed metrics."""
+        return [m.name for m in self._metrics]
+
+    @property
+    def sensitive_features(self) -> tuple[str, ...]:
+        """Names of the sensitive features."""
+        return self._counts.features
+
+    @property
+    def statistics(self) -> GroupCounts:
+        """The sufficient-statistics table every value is computed from."""
+        return self._counts
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        """Rows and weighted TN, FP, FN, TP per group, as a DataFrame."""
+        return self._counts.to_frame()
+
+    @property
+    def by_group(self) -> pd.DataFrame:
+        """One row per group (MultiIndex for intersections), one column per metric."""
+        return self._by_group.copy()
+
+    @property
+    def overall(self) -> pd.Series:
+        """Each metric over all rows."""
+        return self._overall.copy()
+
+    @property
+    def group_sizes(self) -> pd.Series:
+        """Rows per group (unweighted)."""
+        return pd.Series(self._counts.group_rows, index=self._counts.groups.copy(), name="n")
+
+    @property
+    def undefined(self) -> pd.DataFrame:
+        """Which metric is undefined (0/0, shown as NaN) for which group, and why.
+
+        fairlearn reports 0.0 for such cases (e.g. the TPR of a group without
+        positives), which inflates differences; fairscope gives NaN, leaves the
+        group out of min/max/difference/ratio for that metric, and lists it here.
+        """
+        rows = []
+        for metric in self._metrics:
+            missing = self._by_group[metric.name].isna().to_numpy()
+            for key in self._by_group.index[missing]:
+                rows.append(
+                    {
+                        "group": group_label(key, self.sensitive_features),
+                        "metric": metric.name,
+                        "reason": f"undefined: {metric.undefined_when}",
+                    }
+                )
+        return pd.DataFrame(rows, columns=["group", "metric", "reason"])
+
+    def group_min(self) -> pd.Series:
+        """Smallest value of each metric over the groups (NaN groups skipped)."""
+        return self._by_group.min(axis=0)
+
+    def group_max(self) -> pd.Series:
+        """Largest value of each metric over the groups (NaN groups skipped)."""
+        return self._by_group.max(axis=0)
+
+    def difference(self, method: str = "between_groups") -> pd.Series:
+        """Largest absolute difference per metric, as fairlearn's ``MetricFrame.difference``.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+            ``between_groups``: ``group_max() - group_min()``; ``to_overall``: the
+            largest ``|group - overall|``.
+        """
+        self._check_method(method)
+        if method == "between_groups":
+            return self.group_max() - self.group_min()
+        return (self._by_group - self._overall).abs().max(axis=0)
+
+    def ratio(self, method: str = "between_groups") -> pd.Series:
+        """Smallest ratio per metric, below 1, as fairlearn's ``MetricFrame.ratio``.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+            ``between_groups``: ``group_min() / group_max()``; ``to_overall``: the
+            smallest of ``group / overall`` inverted where above 1.
+        """
+        self._check_method(method)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if method == "between_groups":
+                return self.group_min() / self.group_max()
+            ratios = self._by_group / self._overall
+            ratios = ratios.where(~(ratios > 1), 1 / ratios)
+            return ratios.min(axis=0)
+
+    @staticmethod
+    def _check_method(method: str) -> None:
+        if method not in _METHODS:
+            raise ValueError(f"method={method!r} is unknown; choose one of {list(_METHODS)}.")
+
+    # -- disparities against a reference group -------------------------------------------
+
+    def _group_key(self, label: Any) -> Any:
+        index = self._counts.groups
+        if isinstance(index, pd.MultiIndex):
+            if not isinstance(label, tuple) or len(label) != index.nlevels:
+                raise ValueError(
+                    f"reference={label!r}: with several sensitive features give a tuple of "
+                    f"{index.nlevels} values in the order {list(self.sensitive_features)}, "
+                    "or a strategy 'largest', 'best', 'overall'."
+                )
+            key = tuple(group_value_label(v) for v in label)
+        else:
+            key = group_value_label(
+                label[0] if isinstance(label, tuple) and len(label) == 1 else label
+            )
+        if key not in index:
+            known = [group_label(k, self.sensitive_features) for k in index[:10]]
+            raise ValueError(
+                f"reference group {label!r} is not among the groups ({', '.join(known)}"
+                f"{', ...' if len(index) > 10 else ''}); give a group label or a strategy "
+                "'largest', 'best', 'overall'."
+            )
+        return key
+
+    def reference_groups(self, reference: Any = "largest") -> dict[str, Any]:
+        """Resolve a reference (label or strategy) to a group key per metric.
+
+        ``"largest"``: the group with the largest weight (rows without
+        weights), the same for all metrics. ``"best"``: per metric, the group
+        with the most favourable value among groups of at least
+        ``min_group_size`` rows (the highest for neutral metrics such as the
+        selection rate, as in the four-fifths rule). ``"overall"``: the overall
+        value (returned as :data:`OVERALL`).
+        """
+        names = [m.name for m in self._metrics]
+        if isinstance(reference, str) and reference in _STRATEGIES:
+            if reference == "overall":
+                return dict.fromkeys(names, OVERALL)
+            if reference == "largest":
+                sizes = self._counts.weighted.sum(axis=1)
+                key = self._counts.groups[int(np.argmax(sizes))]
+                return dict.fromkeys(names, key)
+            eligible = self._counts.group_rows >= self.min_group_size
+            if not eligible.any():
+                eligible = np.ones(self._counts.n_groups, dtype=bool)
+            chosen = {}
+            for metric in self._metrics:
+                values = self._by_group[metric.name].to_numpy().copy()
+                values[~eligible] = np.nan
+                if np.isnan(values).all():
+                    values = self._by_group[metric.name].to_numpy().copy()
+                if np.isnan(values).all():
+                    chosen[metric.name] = self._counts.groups[0]
+                    continue
+                pick = np.nanargmin(values) if metric.direction == "lower" else np.nanargmax(values)
+                chosen[metric.name] = self._counts.groups[int(pick)]
+            return chosen
+        return dict.fromkeys(names, self._group_key(reference))
+
+    def _reference_values(self, refs: dict[str, Any]) -> pd.Series:
+        return pd.Series(
+            {
+                name: self._overall[name] if key == OVERALL else self._by_group.loc[key, name]
+                for name, key in refs.items()
+            },
+            dtype=float,
+        )
+
+    def disparity(
+        self, kind: Literal["ratio", "difference"] = "ratio", reference: Any = "largest"
+    ) -> pd.DataFrame:
+        """Each group's metric relative to a reference group.
+
+        Parameters
+        ----------
+        kind : {"ratio", "difference"}, default "ratio"
+            ``group / reference`` or ``group - reference``.
+        reference : group label, tuple, or {"largest", "best", "overall"}
+            The reference group, or a strategy to choose it (see
+            :meth:`reference_groups`). The one used is stored in
+            :attr:`reference_`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Same shape as :attr:`by_group`.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0, 1, 0], y_pred=[1, 1, 1, 0, 0, 0],
+        ...                   sensitive_features=["a", "a", "a", "b", "b", "b"],
+        ...                   metrics="selection_rate")
+        >>> gm.disparity("ratio", reference="a")["selection_rate"].tolist()
+        [1.0, 0.0]
+        >>> gm.reference_
+        {'selection_rate': 'a'}
+        """
+        if kind not in ("ratio", "difference"):
+            raise ValueError(f"kind={kind!r} is unknown; choose 'ratio' or 'difference'.")
+        refs = self.reference_groups(reference)
+        ref_values = self._reference_values(refs)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "difference":
+                out = self._by_group - ref_values
+            else:
+                out = self._by_group / ref_values
+        self.reference_ = {
+            name: key if key == OVERALL else group_label(key, self.sensitive_features)
+            for name, key in refs.items()
+        }
+        return out
+
+    # -- intervals -----------------------------------------------------------------------
+
+    @property
+    def _bootstrapped(self) -> bool:
+        return self.ci_method in _BOOTSTRAP_METHODS
+
+    @property
+    def _interval_name(self) -> str:
+        return _BOOTSTRAP_METHODS.get(self.ci_method, self.ci_method)
+
+    def _rate_interval(self, metric: Metric, cells: np.ndarray, squared: np.ndarray):
+        """Estimate, lower, upper and n used for a proportion metric (any leading shape)."""
+        num, den = metric.numerator_denominator(cells)
+        _, den_sq = metric.numerator_denominator(squared)
+        n_eff = kish_effective_n(den, den_sq) if self._counts.has_weights else den
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(den > 0, num / den, np.nan)
+        method = "wilson" if self._bootstrapped else self.ci_method
+        lower, upper = binomial_interval(np.nan_to_num(share) * n_eff, n_eff, self.ci, method)
+        return share, lower, upper, n_eff
+
+    def _metric_intervals(self, metric: Metric):
+        """Analytic estimate, lower, upper, n per group and overall (last) for one metric."""
+        c = self._counts
+        cells = np.vstack([c.weighted, c.overall_weighted])
+        squared = np.vstack([c.squared_weights, c.squared_weights.sum(axis=0)])
+        if metric.is_proportion:
+            return self._rate_interval(metric, cells, squared)
+        values = metric.compute(cells, np.vstack([c.rows, c.overall_rows]))
+        nan = np.full(len(values), np.nan)
+        return values, nan, nan, self._effective_rows()
+
+    def _effective_rows(self) -> np.ndarray:
+        """Rows per group and overall (Kish's effective n under weights)."""
+        c = self._counts
+        if not c.has_weights:
+            return np.append(c.group_rows, c.group_rows.sum()).astype(float)
+        sw = np.append(c.weighted.sum(axis=1), c.weighted.sum())
+        sw2 = np.append(c.squared_weights.sum(axis=1), c.squared_weights.sum())
+        return kish_effective_n(sw, sw2)
+
+    def _values(self, weighted: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Every metric per group and overall (last), shape (..., n_groups + 1, n_metrics)."""
+        weighted = np.concatenate([weighted, weighted.sum(axis=-2, keepdims=True)], axis=-2)
+        rows = np.concatenate([rows, rows.sum(axis=-2, keepdims=True)], axis=-2)
+        return np.stack([m.compute(weighted, rows) for m in self._metrics], axis=-1)
+
+    def _replicate_values(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Metric values of the bootstrap replicates (and of the jackknife tables for BCa)."""
+        if self._replicates is None:
+            from fairscope.core._bootstrap import bootstrap_counts, jackknife_counts
+
+            reps = bootstrap_counts(
+                self._counts, self.n_boot, scheme=self.bootstrap, random_state=self.random_state
+            )
+            boot = self._values(reps.weighted, reps.rows)
+            jack = mult = None
+            if self.ci_method == "bca":
+                jw, jr, mult = jackknife_counts(self._counts)
+                jack = self._values(jw, jr)
+            self._replicates = (boot, jack, mult)
+        return self._replicates
+
+    def _bootstrap_interval(self, statistic) -> tuple[np.ndarray, np.ndarray]:
+        """Interval of ``statistic(values)`` (values of shape (..., groups + 1, metrics))."""
+        from fairscope.core._bootstrap import bca_interval, percentile_interval
+
+        boot, jack, mult = self._replicate_values()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of tiny groups
+            replicates = statistic(boot)
+            if self.ci_method == "bca":
+                c = self._counts
+                estimate = statistic(self._values(c.weighted, c.rows))
+                return bca_interval(replicates, estimate, statistic(jack), mult, self.ci)
+        return percentile_interval(replicates, self.ci)
+
+    def _index_frame(self, keys: Iterable[Any]) -> pd.DataFrame:
+        features = self.sensitive_features
+        rows = [
+            (k if isinstance(k, tuple) else (k,)) if k != OVERALL else (OVERALL,) * len(features)
+            for k in keys
+        ]
+        return pd.DataFrame(rows, columns=list(features))
+
+    def _tidy(self, keys: Any, blocks: list[dict[str, Any]]) -> pd.DataFrame:
+        """One tidy table: the group columns of ``keys`` repeated for each block of columns.
+
+        Built column-wise in numpy and handed to pandas once (inserting columns one by one
+        costs more than the bootstrap itself).
+        """
+        if not blocks:
+            return pd.DataFrame()
+        index = self._index_frame(keys)
+        size = len(index)
+        columns: dict[str, Any] = {
+            f: np.tile(index[f].to_numpy(dtype=object), len(blocks)) for f in index.columns
+        }
+        for name in blocks[0]:
+            parts = [np.asarray(block[name]) for block in blocks]
+            if all(part.ndim == 0 for part in parts):
+                columns[name] = np.repeat(np.array([part.item() for part in parts]), size)
+            else:
+                columns[name] = np.concatenate([np.broadcast_to(part, (size,)) for part in parts])
+        return pd.DataFrame(columns)
+
+    def confidence_intervals(self) -> pd.DataFrame:
+        """Intervals of every metric per group and overall, as a tidy table.
+
+        With ``ci_method="wilson"`` or ``"clopper-pearson"``, rates (proportion
+        metrics) get a binomial interval on their own denominator; with sample
+        weights ``n`` is Kish's effective sample size. Other metrics then have
+        no interval (NaN, method ``"none"``). With ``"bootstrap"`` or ``"bca"``
+        every metric gets a bootstrap interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: one per sensitive feature (``"<overall>"`` on overall rows),
+            ``metric``, ``estimate``, ``lower``, ``upper``, ``n`` (the rate's
+            denominator, or the group's rows for other metrics; Kish's
+            effective n under weights), ``method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 20, y_pred=[1, 1, 0, 0] * 10,
+        ...                   sensitive_features=["a"] * 20 + ["b"] * 20,
+        ...                   metrics=["selection_rate", "f1"], ci_method="bootstrap",
+        ...                   n_boot=200, random_state=0)
+        >>> table = gm.confidence_intervals()
+        >>> table["metric"].tolist()
+        ['selection_rate', 'selection_rate', 'selection_rate', 'f1', 'f1', 'f1']
+        >>> table["method"].iloc[-1]
+        'bootstrap-percentile'
+        """
+        keys = [*self._counts.groups, OVERALL]
+        wanted = [j for j, m in enumerate(self._metrics) if not m.uses_row_counts]
+        if self._bootstrapped and wanted:
+            boot_lo, boot_hi = self._bootstrap_interval(lambda v: v)
+        blocks = []
+        for j in wanted:
+            metric = self._metrics[j]
+            est, lo, hi, n = self._metric_intervals(metric)
+            method = self._interval_name if metric.is_proportion else "none"
+            if self._bootstrapped:
+                lo, hi, method = boot_lo[:, j], boot_hi[:, j], self._interval_name
+            blocks.append(
+                {
+                    "metric": metric.name,
+                    "estimate": est,
+                    "lower": lo,
+                    "upper": hi,
+                    "n": n,
+                    "method": method,
+                }
+            )
+        return self._tidy(keys, blocks)
+
+    def disparity_intervals(
+        self, kind: Literal["ratio", "difference"] = "difference", reference: Any = "largest"
+    ) -> pd.DataFrame:
+        """Each group's disparity to the reference, with an interval, as a tidy table.
+
+        Analytic methods: differences use Newcombe's MOVER interval and ratios
+        MOVER-R, built from the binomial intervals of the two rates. Against
+        ``"overall"`` the group is part of the overall population; treating
+        them as independent makes the interval conservative (wider). Bootstrap
+        methods: the interval of the replicates' disparity to the same
+        reference group (the group is chosen once, on the data), which accounts
+        for the overlap with the overall population.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: one per sensitive feature, ``metric``, ``kind``,
+            ``reference``, ``estimate``, ``lower``, ``upper``, ``value``,
+            ``reference_value``, ``n``, ``n_reference``, ``is_reference``,
+            ``method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1, 1, 0, 0] * 20,
+        ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
+        ...                   metrics="selection_rate")
+        >>> d = gm.disparity_intervals("difference", reference="a")
+        >>> d[["estimate", "lower", "upper"]].round(3).to_numpy().tolist()[1]
+        [0.0, -0.209, 0.209]
+        """
+        if kind not in ("ratio", "difference"):
+            raise ValueError(f"kind={kind!r} is unknown; choose 'ratio' or 'difference'.")
+        refs = self.reference_groups(reference)
+        groups = self._counts.groups
+        n_groups = len(groups)
+        ref_index = {
+            name: n_groups if key == OVERALL else groups.get_loc(key) for name, key in refs.items()
+        }
+        if self._bootstrapped:
+            positions = np.array([ref_index[m.name] for m in self._metrics])
+
+            def statistic(values: np.ndarray) -> np.ndarray:
+                ref = values[..., positions, np.arange(len(positions))][..., None, :]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    if kind == "difference":
+                        return values[..., :n_groups, :] - ref
+                    return values[..., :n_groups, :] / ref
+
+            boot_lo, boot_hi = self._bootstrap_interval(statistic)
+        blocks = []
+        for j, metric in enumerate(self._metrics):
+            if metric.uses_row_counts:
+                continue
+            est, lo, hi, _n = self._metric_intervals(metric)
+            key = refs[metric.name]
+            r = ref_index[metric.name]
+            p, p_lo, p_hi = est[:-1], lo[:-1], hi[:-1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = p - est[r] if kind == "difference" else p / est[r]
+            if self._bootstrapped:
+                lower, upper, method = boot_lo[:, j], boot_hi[:, j], self._interval_name
+            elif kind == "difference":
+                lower, upper = mover_difference(p, p_lo, p_hi, est[r], lo[r], hi[r])
+                method = "mover-" + self.ci_method
+            else:
+                lower, upper = mover_ratio(p, p_lo, p_hi, est[r], lo[r], hi[r])
+                method = "mover-" + self.ci_method
+            if not metric.is_proportion and not self._bootstrapped:
+                method = "none"
+            is_ref = np.arange(n_groups) == r
+            blocks.append(
+                {
+                    "metric": metric.name,
+                    "kind": kind,
+                    "reference": (
+                        key if key == OVERALL else group_label(key, self.sensitive_features)
+                    ),
+                    "estimate": value,
+                    "lower": np.where(is_ref, np.nan, lower),
+                    "upper": np.where(is_ref, np.nan, upper),
+                    "value": p,
+                    "reference_value": est[r],
+                    "n": self._counts.group_rows,
+                    "n_reference": (
+                        int(self._counts.group_rows.sum())
+                        if key == OVERALL
+                        else int(self._counts.group_rows[r])
+                    ),
+                    "is_reference": is_ref,
+                    "method": method,
+                }
+            )
+        self.reference_ = {
+            name: key if key == OVERALL else group_label(key, self.sensitive_features)
+            for name, key in refs.items()
+        }
+        return self._tidy(groups, blocks)
+
+    def difference_intervals(self, method: str = "between_groups") -> pd.DataFrame:
+        """:meth:`difference` of each metric with an interval, as a tidy table.
+
+        ``between_groups`` is the gap between the highest and the lowest group;
+        ``to_overall`` the largest absolute gap between a group and the overall
+        value. Bootstrap methods recompute the whole statistic (max - min over
+        the groups) in each replicate. Analytic methods give the MOVER interval
+        of the two groups that realise the gap, folded to the absolute value
+        (so a lower bound of 0 means the order of the two groups is uncertain);
+        it is conditional on which groups are the extremes, and so optimistic
+        when many groups are close.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``metric``, ``method``, ``estimate`` (equal to
+            :meth:`difference`), ``lower``, ``upper``, ``group_high``,
+            ``group_low`` (the groups realising the gap), ``interval_method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1] * 30 + [0] * 50,
+        ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
+        ...                   metrics="selection_rate")
+        >>> gm.difference_intervals()[["estimate", "lower", "upper"]].round(3).to_numpy().tolist()
+        [[0.75, 0.575, 0.858]]
+        """
+        return self._summary_intervals("difference", method)
+
+    def ratio_intervals(self, method: str = "between_groups") -> pd.DataFrame:
+        """:meth:`ratio` of each metric with an interval, as a tidy table.
+
+        As :meth:`difference_intervals`, for the smallest ratio (at most 1):
+        MOVER-R of the two groups realising it, folded so that the interval
+        stays in ``[0, 1]``, or the bootstrap of the whole statistic.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``metric``, ``method``, ``estimate`` (equal to :meth:`ratio`),
+            ``lower``, ``upper``, ``group_high``, ``group_low``, ``interval_method``.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 40, y_pred=[1, 0, 0] * 10 + [1, 0] * 25,
+        ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
+        ...                   metrics="selection_rate", ci_method="bootstrap",
+        ...                   n_boot=200, random_state=0)
+        >>> r = gm.ratio_intervals()
+        >>> bool(r["lower"].iloc[0] < r["estimate"].iloc[0] < r["upper"].iloc[0])
+        True
+        """
+        return self._summary_intervals("ratio", method)
+
+    def _summary_intervals(self, kind: str, method: str) -> pd.DataFrame:
+        self._check_method(method)
+        point = self.difference(method) if kind == "difference" else self.ratio(method)
+        groups = self._counts.groups
+        n_groups = len(groups)
+        features = self.sensitive_features
+        if self._bootstrapped:
+            boot_lo, boot_hi = self._bootstrap_interval(
+                lambda v: _summary_statistic(v, n_groups, kind, method)
+            )
+        rows = []
+        for j, metric in enumerate(self._metrics):
+            if metric.uses_row_counts:
+                continue
+            est, lo, hi, _n = self._metric_intervals(metric)
+            values = est[:n_groups]
+            high = low = None
+            if not np.isnan(values).all():
+                if method == "between_groups":
+                    high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
+                else:
+                    # The group realising the statistic: the largest gap, or the smallest
+                    # ratio folded below 1, to the overall value.
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        if kind == "difference":
+                            g = int(np.nanargmax(np.abs(values - est[n_groups])))
+                        else:
+                            r = values / est[n_groups]
+                            g = int(np.nanargmin(np.where(r > 1, 1 / r, r)))
+                    high, low = (g, n_groups) if values[g] >= est[n_groups] else (n_groups, g)
+            lower = upper = np.nan
+            if self._bootstrapped:
+                lower, upper = float(boot_lo[j]), float(boot_hi[j])
+                interval = self._interval_name
+            elif metric.is_proportion and high is not None:
+                args = (est[high], lo[high], hi[high], est[low], lo[low], hi[low])
+                if kind == "difference":
+                    lower, upper = _fold_absolute(*mover_difference(*args))
+                else:
+                    lower, upper = _fold_ratio(*mover_ratio(*args[3:], *args[:3]))
+                interval = "mover-" + self.ci_method
+            else:
+                interval = "none"
+            label = (
+                [
+                    OVERALL if k == n_groups else group_label(groups[k], features)
+                    for k in (high, low)
+                ]
+                if high is not None
+                else [None, None]
+            )
+            rows.append(
+                {
+                    "metric": metric.name,
+                    "method": method,
+                    "estimate": float(point[metric.name]),
+                    "lower": float(lower),
+                    "upper": float(upper),
+                    "group_high": label[0],
+                    "group_low": label[1],
+                    "interval_method": interval,
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "metric",
+                "method",
+                "estimate",
+                "lower",
+                "upper",
+                "group_high",
+                "group_low",
+                "interval_method",
+            ],
+        )
+
+    def tests(self, reference: Any = "largest", correction: str | None = "holm") -> pd.DataFrame:
+        """Tests that each group's rate differs from the reference's, and omnibus tests.
+
+        See :func:`fairscope.compute._significance.group_tests` for the tests, the
+        correction for multiple comparisons and the columns.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0] * 50, y_pred=[1, 1] * 25 + [0, 0] * 25,
+        ...                   sensitive_features=["a"] * 50 + ["b"] * 50,
+        ...                   metrics="selection_rate")
+        >>> t = gm.tests(reference="a")
+        >>> t[["sensitive_feature", "test", "p_value"]].to_string(index=False)
+        'sensitive_feature        test      p_value\\n                b      z-test 1.523971e-23\\n     <all groups> chi-square 1.523971e-23'
+        """
+        from fairscope.compute._significance import group_tests
+
+        return group_tests(self, reference=reference, correction=correction)
+
+    # -- other views ---------------------------------------------------------------------
+
+    def for_feature(self, feature: str | list[str]) -> GroupMetrics:
+        """The same audit for one sensitive feature (or a subset) on its own.
+
+        Counts of the intersections are summed, so no pass over the rows is
+        needed.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features={"sex": ["F", "F", "M", "M"],
+        ...                                       "race": ["x", "y", "x", "y"]})
+        >>> gm.for_feature("sex").by_group.index.tolist()
+        ['F', 'M']
+        """
+        other = GroupMetrics.from_counts(
+            self._counts.marginal(feature),
+            self.metrics,
+            ci=self.ci,
+            ci_method=self.ci_method,
+            n_boot=self.n_boot,
+            random_state=self.random_state,
+            bootstrap=self.bootstrap,
+            min_group_size=self.min_group_size,
+            n_rows=self.n_rows,
+            dropped=self.dropped,
+            missing_sensitive={
+                k: v for k, v in self.missing_sensitive.items() if k in np.atleast_1d(feature)
+            },
+            pos_label=self.pos_label,
+        )
+        other.n_dropped = self.n_dropped
+        return other
+
+    def plot(
+        self,
+        metric: str | None = None,
+        ax: Any = None,
+        *,
+        kind: Literal["value", "disparity"] = "value",
+        comparison: Literal["ratio", "difference"] = "ratio",
+        reference: Any = "largest",
+    ) -> Any:
+        """Bars of one metric per group with interval whiskers (a matplotlib figure).
+
+        Parameters
+        ----------
+        metric : str, optional
+            Metric name or alias; default the first computed metric besides ``count``.
+        ax : matplotlib Axes, optional
+            Draw there instead of on a new figure.
+        kind : {"value", "disparity"}, default "value"
+            The metric with the reference group's value as a line, or each
+            group's disparity to the reference with its MOVER interval.
+        comparison : {"ratio", "difference"}, default "ratio"
+            The disparity drawn when ``kind="disparity"``.
+        reference : group label or {"largest", "best", "overall"}, default "largest"
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics(y_true=[1, 0, 1, 0], y_pred=[1, 1, 0, 0],
+        ...                   sensitive_features=["a", "a", "b", "b"])
+        >>> gm.plot("selection_rate").axes[0].get_xlabel()
+        'Selection rate'
+        """
+        from fairscope.report._plots import plot_group_metrics
+
+        return plot_group_metrics(
+            self, metric, ax, kind=kind, comparison=comparison, reference=reference
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"GroupMetrics({self._counts.n_groups} groups over {list(self.sensitive_features)}, "
+            f"{self.n_rows} rows, metrics={self.metrics})\n{self._by_group.to_string()}"
+        )
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        table = self._by_group.copy()
+        table.insert(0, "n", self._counts.group_rows)
+        body = table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="undefined", escape=True)
+        features = ", ".join(escape(f) for f in self.sensitive_features)
+        notes = f"{self.n_rows:,} rows; {self._counts.n_groups} groups over {features}" + (
+            f"; {self.n_dropped:,} rows dropped (dropna=True)" if self.n_dropped else ""
+        )
+        overall = self._overall.to_frame("overall").T.to_html(
+            float_format=lambda v: f"{v:.3f}", na_rep="undefined", escape=True
+        )
+        return (
+            '<div class="fairscope-groupmetrics">'
+            f"<p><strong>fairscope GroupMetrics</strong>: {notes}</p>{body}{overall}</div>"
+        )
+
+
+def _summary_statistic(values: np.ndarray, n_groups: int, kind: str, method: str) -> np.ndarray:
+    """difference() or ratio() of values shaped (..., n_groups + 1, n_metrics), vectorized."""
+    groups, overall = values[..., :n_groups, :], values[..., n_groups, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "between_groups":
+            high, low = np.nanmax(groups, axis=-2), np.nanmin(groups, axis=-2)
+            return high - low if kind == "difference" else low / high
+        if kind == "difference":
+            return np.nanmax(np.abs(groups - overall[..., None, :]), axis=-2)
+        ratios = groups / overall[..., None, :]
+        ratios = np.where(ratios > 1, 1 / ratios, ratios)
+        return np.nanmin(ratios, axis=-2)
+
+
+def _fold_absolute(lower: float, upper: float) -> tuple[float, float]:
+    """Interval of ``|d|`` from an interval of ``d``."""
+    lower, upper = float(lower), float(upper)
+    if lower >= 0:
+        return lower, upper
+    if upper <= 0:
+        return -upper, -lower
+    return 0.0, max(-lower, upper)
+
+
+def _fold_ratio(lower: float, upper: float) -> tuple[float, float]:
+    """Interval of ``min(r, 1 / r)`` from an interval of a ratio ``r`` (low / high)."""
+    lower, upper = float(lower), float(upper)
+    if upper <= 1:
+        return lower, upper
+    inverse = 1 / upper if upper > 0 else 0.0
+    return min(lower, inverse), 1.0

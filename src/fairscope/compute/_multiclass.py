@@ -1,0 +1,266 @@
+"""Multiclass fairness from per-group K x K confusion counts.
+
+The sufficient statistic of a multiclass audit is, per group, the (weighted)
+K x K confusion matrix, reduced from the rows with one ``bincount``
+(:func:`reduce_multiclass`). Each class ``k`` then gives a one-vs-rest binary
+table (TN, FP, FN, TP per group) that is an ordinary
+:class:`~fairscope.core._counts.GroupCounts`, so every binary metric, interval and
+disparity applies per class unchanged.
+
+Generalised criteria take the worst class: the multiclass demographic parity
+difference is the largest, over classes, between-group difference of the
+per-class selection rate (the share of the group predicted as that class);
+the equalized odds difference is the largest, over classes, of the
+between-group differences of the one-vs-rest TPR and FPR (Hardt et al. 2016,
+extended one-vs-rest as in e.g. Putzel and Lee, "Blackbox post-processing for
+multiclass fairness", 2022).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fairscope.compute._group_metrics import GroupMetrics
+from fairscope.core._counts import GroupCounts
+
+#: Per-class metrics of the multiclass tables (one-vs-rest).
+CLASS_METRICS: tuple[str, ...] = (
+    "selection_rate",
+    "base_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "precision",
+    "accuracy",
+)
+#: Label of the rows holding macro averages.
+MACRO = "<macro>"
+
+
+@dataclass(frozen=True, eq=False)
+class MulticlassCounts:
+    """Weighted and row K x K confusion counts per group.
+
+    Attributes
+    ----------
+    groups : pandas.Index or pandas.MultiIndex
+    classes : list of str
+        Class labels (rows = true class, columns = predicted class).
+    weighted, rows, squared_weights : ndarray of shape (n_groups, K, K)
+    has_weights : bool
+    """
+
+    groups: pd.Index
+    classes: list[str]
+    weighted: np.ndarray
+    rows: np.ndarray
+    squared_weights: np.ndarray
+    has_weights: bool = False
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        names = self.groups.names if isinstance(self.groups, pd.MultiIndex) else [self.groups.name]
+        return tuple(str(n) for n in names)
+
+    def one_vs_rest(self, k: int) -> GroupCounts:
+        """The binary counts (TN, FP, FN, TP per group) of class ``k`` against the rest."""
+
+        def cells(m: np.ndarray) -> np.ndarray:
+            total = m.sum(axis=(1, 2))
+            tp = m[:, k, k]
+            fn = m[:, k, :].sum(axis=1) - tp
+            fp = m[:, :, k].sum(axis=1) - tp
+            return np.column_stack([total - tp - fn - fp, fp, fn, tp])
+
+        return GroupCounts(
+            self.features,
+            self.groups,
+            weighted=cells(self.weighted),
+            rows=cells(self.rows).astype(np.int64),
+            squared_weights=cells(self.squared_weights),
+            has_weights=self.has_weights,
+        )
+
+    def regroup(self, position: np.ndarray, groups: pd.Index) -> MulticlassCounts:
+        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
+
+        def add(arr: np.ndarray) -> np.ndarray:
+            out = np.zeros((len(groups), *arr.shape[1:]), dtype=arr.dtype)
+            np.add.at(out, position, arr)
+            return out
+
+        return MulticlassCounts(
+            groups,
+            self.classes,
+            add(self.weighted),
+            add(self.rows),
+            add(self.squared_weights),
+            self.has_weights,
+        )
+
+
+def class_labels(y_true: pd.Series, y_pred: pd.Series, labels: Any = None) -> list:
+    """The classes: ``labels`` if given (checked), else the sorted union of values."""
+    seen = pd.unique(pd.concat([y_true, y_pred], ignore_index=True))
+    if labels is not None:
+        labels = list(labels)
+        unknown = sorted({str(v) for v in seen} - {str(v) for v in labels})
+        if unknown:
+            raise ValueError(
+                f"y_true/y_pred contain values {unknown[:5]} that are not in labels={labels}; "
+                "add them to labels or leave labels=None."
+            )
+        return labels
+    try:
+        return sorted(seen)
+    except TypeError:
+        return sorted(seen, key=str)
+
+
+def reduce_multiclass(
+    y_true: pd.Series,
+    y_pred: pd.Series,
+    codes: np.ndarray,
+    groups: pd.Index,
+    sample_weight: np.ndarray | None = None,
+    labels: Any = None,
+) -> MulticlassCounts:
+    """Reduce rows to K x K confusion counts per group with one bincount."""
+    classes = class_labels(y_true, y_pred, labels)
+    k = len(classes)
+    index = pd.Index(classes)
+    t = index.get_indexer(y_true)
+    p = index.get_indexer(y_pred)
+    cell = (np.asarray(codes, dtype=np.int64) * k + t) * k + p
+    size = len(groups) * k * k
+    rows = np.bincount(cell, minlength=size).reshape(len(groups), k, k)
+    if sample_weight is None:
+        weighted = rows.astype(float)
+        squared = weighted.copy()
+    else:
+        w = np.asarray(sample_weight, dtype=float)
+        weighted = np.bincount(cell, weights=w, minlength=size).reshape(len(groups), k, k)
+        squared = np.bincount(cell, weights=w * w, minlength=size).reshape(len(groups), k, k)
+    return MulticlassCounts(
+        groups, [str(c) for c in classes], weighted, rows, squared, sample_weight is not None
+    )
+
+
+def class_frames(
+    counts: MulticlassCounts, *, ci: float, ci_method: str, min_group_size: int
+) -> list[GroupMetrics]:
+    """One binary :class:`GroupMetrics` per class (one-vs-rest)."""
+    return [
+        GroupMetrics.from_counts(
+            counts.one_vs_rest(k),
+            CLASS_METRICS,
+            ci=ci,
+            ci_method=ci_method,
+            min_group_size=min_group_size,
+        )
+        for k in range(len(counts.classes))
+    ]
+
+
+def confusion_frame(counts: MulticlassCounts, labels: list[str]) -> pd.DataFrame:
+    """Tidy K x K confusion counts per group: ``group, true_label, predicted_label, count, rows``."""
+    g, k = len(labels), len(counts.classes)
+    return pd.DataFrame(
+        {
+            "group": np.repeat(labels, k * k),
+            "true_label": np.tile(np.repeat(counts.classes, k), g),
+            "predicted_label": np.tile(counts.classes, g * k),
+            "count": counts.weighted.reshape(-1),
+            "rows": counts.rows.reshape(-1).astype(np.int64),
+        }
+    )
+
+
+def metrics_frame(
+    counts: MulticlassCounts, frames: list[GroupMetrics], labels: list[str]
+) -> pd.DataFrame:
+    """Per group and class one-vs-rest rates, plus ``<macro>`` rows (mean over classes).
+
+    On ``<macro>`` rows ``accuracy`` is the group's multiclass accuracy (share of
+    rows whose predicted class is the true class) and ``selection_rate`` and
+    ``base_rate`` are empty (they sum to 1 over classes). Macro means ignore
+    classes for which a rate is undefined in the group.
+    """
+    parts = []
+    for cls, gm in zip(counts.classes, frames, strict=True):
+        by_group = gm.by_group.reset_index(drop=True)
+        by_group.insert(0, "class", cls)
+        by_group.insert(0, "n", gm.group_sizes.to_numpy())
+        by_group.insert(0, "group", labels)
+        parts.append(by_group)
+    per_class = pd.concat(parts, ignore_index=True)
+    values = np.stack([gm.by_group.to_numpy() for gm in frames])  # (K, G, M)
+    with warnings.catch_warnings():
+        # a rate undefined for every class of a group is NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        macro = np.nanmean(values, axis=0)
+    macro = pd.DataFrame(macro, columns=list(CLASS_METRICS))
+    macro["selection_rate"] = np.nan
+    macro["base_rate"] = np.nan
+    diag = np.trace(counts.weighted, axis1=1, axis2=2)
+    total = counts.weighted.sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        macro["accuracy"] = np.where(total > 0, diag / total, np.nan)
+    macro.insert(0, "class", MACRO)
+    macro.insert(0, "n", counts.rows.sum(axis=(1, 2)))
+    macro.insert(0, "group", labels)
+    return pd.concat([per_class, macro], ignore_index=True)
+
+
+def criteria_frame(counts: MulticlassCounts, frames: list[GroupMetrics]) -> pd.DataFrame:
+    """Generalised criteria: worst class of the between-group differences and ratios."""
+    rows = []
+    differences = [gm.difference() for gm in frames]
+    sel = np.array([d["selection_rate"] for d in differences])
+    sel_ratio = np.array([gm.ratio()["selection_rate"] for gm in frames])
+    tpr = np.array([d["true_positive_rate"] for d in differences])
+    fpr = np.array([d["false_positive_rate"] for d in differences])
+    eo = np.fmax(tpr, fpr)
+
+    def worst(values: np.ndarray, lowest: bool = False) -> tuple[float, str | None]:
+        if np.isnan(values).all():
+            return float("nan"), None
+        i = int(np.nanargmin(values) if lowest else np.nanargmax(values))
+        return float(values[i]), counts.classes[i]
+
+    for name, values, lowest, definition in (
+        (
+            "demographic_parity_difference",
+            sel,
+            False,
+            "largest over classes of the between-group difference in the share predicted as "
+            "the class",
+        ),
+        (
+            "demographic_parity_ratio",
+            sel_ratio,
+            True,
+            "smallest over classes of the between-group ratio of the share predicted as the class",
+        ),
+        (
+            "equalized_odds_difference",
+            eo,
+            False,
+            "largest over classes of the between-group difference in one-vs-rest TPR or FPR",
+        ),
+        (
+            "equal_opportunity_difference",
+            tpr,
+            False,
+            "largest over classes of the between-group difference in one-vs-rest TPR",
+        ),
+    ):
+        value, cls = worst(values, lowest)
+        rows.append(
+            {"criterion": name, "value": value, "worst_class": cls, "definition": definition}
+        )
+    return pd.DataFrame(rows)

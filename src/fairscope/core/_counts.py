@@ -1,0 +1,380 @@
+"""The sufficient-statistics table: weighted confusion counts per group.
+
+Every binary fairness metric is a function of four numbers per group (TN, FP,
+FN, TP). :class:`GroupCounts` holds them, reduced from the rows in one
+vectorized pass (:func:`reduce_confusion`), and everything else is computed from
+it. Counts from partitions of the data add up (:meth:`GroupCounts.combine`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from fairscope.core._registry import CELLS
+
+
+@dataclass(frozen=True, eq=False)
+class GroupCounts:
+    """Confusion counts per group: the sufficient statistics of a binary audit.
+
+    Attributes
+    ----------
+    features : tuple of str
+        Sensitive feature names.
+    groups : pandas.Index or pandas.MultiIndex
+        Group labels (strings), one per row of the arrays.
+    weighted : ndarray of float, shape (n_groups, 4)
+        Sum of sample weights per group and cell ``TN, FP, FN, TP`` (row
+        counts when there are no weights).
+    rows : ndarray of int, shape (n_groups, 4)
+        Number of rows per group and cell.
+    squared_weights : ndarray of float, shape (n_groups, 4)
+        Sum of squared sample weights per group and cell, for Kish's effective
+        sample size (equal to ``rows`` without weights).
+    has_weights : bool
+        Whether sample weights were given.
+    orders : dict, optional
+        Declared order of the values of categorical features (labels), used
+        to order the groups when partitions are combined.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fairscope.core._counts import reduce_confusion
+    >>> import pandas as pd
+    >>> c = reduce_confusion([0, 1, 1], [0, 1, 0], np.array([0, 0, 1]), pd.Index(["a", "b"]))
+    >>> c.to_frame()[["tn", "fp", "fn", "tp"]].to_numpy().tolist()
+    [[1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 0.0]]
+    """
+
+    features: tuple[str, ...]
+    groups: pd.Index
+    weighted: np.ndarray
+    rows: np.ndarray
+    squared_weights: np.ndarray
+    has_weights: bool = False
+    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        shape = (len(self.groups), len(CELLS))
+        for name in ("weighted", "rows", "squared_weights"):
+            if getattr(self, name).shape != shape:
+                raise ValueError(f"GroupCounts.{name} must have shape {shape}")
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups."""
+        return len(self.groups)
+
+    @property
+    def group_rows(self) -> np.ndarray:
+        """Rows per group (unweighted)."""
+        return self.rows.sum(axis=1)
+
+    @property
+    def overall_weighted(self) -> np.ndarray:
+        """Weighted counts summed over all groups, shape (4,)."""
+        return self.weighted.sum(axis=0)
+
+    @property
+    def overall_rows(self) -> np.ndarray:
+        """Row counts summed over all groups, shape (4,)."""
+        return self.rows.sum(axis=0)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the table as a DataFrame: ``n`` rows and weighted ``tn, fp, fn, tp``.
+
+        With sample weights, ``weight`` (sum of weights) and the unweighted
+        ``rows_tn, ...`` columns are added.
+        """
+        frame = pd.DataFrame(self.weighted, index=self.groups.copy(), columns=list(CELLS))
+        frame.insert(0, "n", self.group_rows)
+        if self.has_weights:
+            frame.insert(1, "weight", self.weighted.sum(axis=1))
+            for j, cell in enumerate(CELLS):
+                frame[f"rows_{cell}"] = self.rows[:, j]
+        return frame
+
+    def combine(self, other: GroupCounts) -> GroupCounts:
+        """Add the counts of another partition of the same audit.
+
+        Groups are matched by label; a group seen in only one partition keeps
+        its counts. Groups keep the documented order (see
+        :mod:`fairscope.core._groups`): each feature's values are ordered consistently
+        with both partitions (so a categorical order survives), and values whose
+        relative order neither partition shows are ordered by label. The result
+        does not depend on the order of partitions.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from fairscope.core._counts import reduce_confusion
+        >>> a = reduce_confusion([1, 0], [1, 0], np.array([0, 1]), pd.Index(["x", "y"], name="g"))
+        >>> b = reduce_confusion([1], [0], np.array([0]), pd.Index(["z"], name="g"))
+        >>> a.combine(b).to_frame()
+           n   tn   fp   fn   tp
+        g
+        x  1  0.0  0.0  0.0  1.0
+        y  1  1.0  0.0  0.0  0.0
+        z  1  0.0  0.0  1.0  0.0
+        """
+        if self.features != other.features:
+            raise ValueError(
+                f"cannot combine counts over features {self.features} and {other.features}"
+            )
+        orders = {**other.orders, **self.orders}
+        union = self.groups.append(other.groups).unique()
+        union = _ordered(union, _level_ranks([self.groups, other.groups], self.features, orders))
+        out = {}
+        for name in ("weighted", "rows", "squared_weights"):
+            total = np.zeros((len(union), len(CELLS)), dtype=getattr(self, name).dtype)
+            for part in (self, other):
+                total[union.get_indexer(part.groups)] += getattr(part, name)
+            out[name] = total
+        return GroupCounts(
+            self.features,
+            union,
+            has_weights=self.has_weights or other.has_weights,
+            orders=orders,
+            **out,
+        )
+
+    def marginal(self, feature: str | list[str]) -> GroupCounts:
+        """Counts of one feature (or a subset of features) on its own, summed over the others.
+
+        The groups are in the order a direct audit of those features gives.
+        """
+        wanted = [feature] if isinstance(feature, str) else list(feature)
+        if wanted == list(self.features):
+            return self
+        order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
+        out = {}
+        for name in ("weighted", "rows", "squared_weights"):
+            arr = getattr(self, name)
+            total = np.zeros((len(order), len(CELLS)), dtype=arr.dtype)
+            np.add.at(total, position, arr)
+            out[name] = total
+        return GroupCounts(
+            tuple(wanted),
+            order,
+            has_weights=self.has_weights,
+            orders={f: o for f, o in self.orders.items() if f in wanted},
+            **out,
+        )
+
+
+def marginal_positions(
+    groups: pd.Index,
+    features: tuple[str, ...],
+    wanted: list[str],
+    orders: dict[str, tuple[str, ...]] | None = None,
+) -> tuple[pd.Index, np.ndarray]:
+    """Groups of a subset of features and, for each group of ``groups``, its position there.
+
+    The order is the one a direct audit of ``wanted`` gives (each feature's own
+    order, as read from ``groups``), with levels in the order of ``wanted``.
+    Anything per group (counts, histograms, moments) summed with these
+    positions lines up with :meth:`GroupCounts.marginal`.
+    """
+    unknown = [f for f in wanted if f not in features]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]!r} is not a sensitive feature of this audit; choose from {list(features)}"
+        )
+    if len(set(wanted)) != len(wanted):
+        raise ValueError(f"feature names a sensitive feature twice: {wanted!r}")
+    ranks = _level_ranks([groups], features, orders or {})
+    ranks = [ranks[features.index(f)] for f in wanted]
+    keys = groups
+    if isinstance(groups, pd.MultiIndex):
+        dropped = [f for f in features if f not in wanted]
+        keys = groups.droplevel(dropped) if dropped else groups
+        if len(wanted) > 1:
+            keys = keys.reorder_levels(wanted)
+    codes, uniques = pd.factorize(keys, sort=False)
+    uniques = pd.Index(uniques) if len(wanted) == 1 else uniques
+    order = _ordered(uniques, ranks)
+    position = order.get_indexer(uniques)[codes]
+    if len(wanted) == 1:
+        order = pd.Index(list(order), name=wanted[0], dtype=object)
+    else:
+        order = order.set_names(wanted)
+    return order, position
+
+
+def _sort_key(label: str) -> tuple:
+    """Order of labels whose relative order no table shows: numbers, text, missing."""
+    from fairscope.core._groups import MISSING
+
+    if label == MISSING:
+        return (2, 0.0, "")
+    try:
+        return (0, float(label), "")
+    except ValueError:
+        return (1, 0.0, label)
+
+
+def _tuples(index: pd.Index) -> list[tuple]:
+    return [key if isinstance(key, tuple) else (key,) for key in index]
+
+
+def _level_ranks(
+    indexes: list[pd.Index], features: tuple[str, ...], orders: dict[str, tuple[str, ...]]
+) -> list[dict[str, int]]:
+    """Rank of each value of each feature, consistent with the order of every index.
+
+    A feature with a declared (categorical) order in ``orders`` follows it.
+    Otherwise: group tables are ordered lexicographically by the per-feature
+    order, so within a run of groups sharing the values of the earlier
+    features, the values of the next feature ascend. Those pairs are merged
+    with a topological sort; ties (and any contradiction) fall back to label
+    order. This runs over groups, never rows.
+    """
+    keyed = [_tuples(index) for index in indexes]
+    ranks = []
+    for level in range(indexes[0].nlevels):
+        values = {key[level] for keys in keyed for key in keys}
+        after: dict[str, set[str]] = {v: set() for v in values}
+        declared = [v for v in orders.get(features[level], ()) if v in values]
+        for a, b in pairwise(declared):
+            after[a].add(b)
+        for keys in keyed:
+            for a, b in pairwise(keys):
+                if a[:level] == b[:level] and a[level] != b[level]:
+                    after[a[level]].add(b[level])
+        ranks.append(_topological_ranks(values, after))
+    return ranks
+
+
+def _topological_ranks(values: set[str], after: dict[str, set[str]]) -> dict[str, int]:
+    import heapq
+
+    before_count = dict.fromkeys(values, 0)
+    for successors in after.values():
+        for b in successors:
+            before_count[b] += 1
+    ready = [(_sort_key(v), v) for v in values if before_count[v] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, value = heapq.heappop(ready)
+        order.append(value)
+        for b in after[value]:
+            before_count[b] -= 1
+            if before_count[b] == 0:
+                heapq.heappush(ready, (_sort_key(b), b))
+    if len(order) < len(values):  # the tables disagree: order by label
+        order = sorted(values, key=_sort_key)
+    return {v: i for i, v in enumerate(order)}
+
+
+def _ordered(index: pd.Index, ranks: list[dict[str, int]]) -> pd.Index:
+    """The groups of ``index`` sorted lexicographically by per-feature rank."""
+    keys = _tuples(index)
+    order = sorted(
+        range(len(keys)), key=lambda i: tuple(r[v] for r, v in zip(ranks, keys[i], strict=True))
+    )
+    return index[order]
+
+
+#: Rows processed at a time by the reductions: bounds their temporary memory
+#: (a few int64/float64 arrays of this length) whatever the input size.
+CHUNK_ROWS = 1 << 20
+
+
+def chunked_bincount(
+    values: np.ndarray,
+    minlength: int,
+    weights: np.ndarray | None = None,
+    *,
+    offset: int = 0,
+) -> np.ndarray:
+    """``np.bincount(values + offset, weights, minlength)`` in bounded memory.
+
+    ``np.bincount`` casts its input to ``intp``; done on the whole array that
+    copy is 8 bytes per row, so the rows are reduced in chunks of
+    :data:`CHUNK_ROWS`. The values may have any integer or boolean dtype.
+    """
+    values = np.asarray(values)
+    total = np.zeros(minlength, dtype=np.int64 if weights is None else float)
+    for start in range(0, len(values), CHUNK_ROWS):
+        part = values[start : start + CHUNK_ROWS].astype(np.intp)
+        if offset:
+            part += offset
+        w = None if weights is None else weights[start : start + CHUNK_ROWS]
+        total += np.bincount(part, weights=w, minlength=minlength)[:minlength]
+    return total
+
+
+def reduce_confusion(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    codes: np.ndarray,
+    groups: pd.Index,
+    sample_weight: np.ndarray | None = None,
+    orders: dict[str, tuple[str, ...]] | None = None,
+) -> GroupCounts:
+    """Reduce rows to weighted confusion counts per group in one vectorized pass.
+
+    The pass runs over chunks of :data:`CHUNK_ROWS` rows so that its temporary
+    memory does not grow with the input.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of bool or {0, 1}
+        Binarized labels and predictions (1 = positive).
+    codes : ndarray of int
+        Group code of each row, in ``range(len(groups))``.
+    groups : pandas.Index
+        Group labels.
+    sample_weight : ndarray of float, optional
+        Non-negative weight of each row.
+    orders : dict, optional
+        Declared order of categorical features (:attr:`EncodedGroups.orders`).
+
+    Returns
+    -------
+    GroupCounts
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    codes = np.asarray(codes)
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    n_groups = len(groups)
+    size = n_groups * len(CELLS)
+    rows = np.zeros(size, dtype=np.int64)
+    weighted = np.zeros(size) if w is not None else None
+    squared = np.zeros(size) if w is not None else None
+    for start in range(0, len(codes), CHUNK_ROWS):
+        part = slice(start, start + CHUNK_ROWS)
+        # One integer per row: group * 4 + 2 * label + prediction, the cell order TN, FP, FN, TP.
+        cell = codes[part].astype(np.intp)
+        cell *= 4
+        cell += 2 * y_true[part].astype(np.intp)
+        cell += y_pred[part].astype(np.intp)
+        rows += np.bincount(cell, minlength=size)
+        if w is not None:
+            chunk_w = w[part]
+            weighted += np.bincount(cell, weights=chunk_w, minlength=size)
+            squared += np.bincount(cell, weights=chunk_w * chunk_w, minlength=size)
+    rows = rows.reshape(n_groups, len(CELLS))
+    if w is None:
+        weighted = rows.astype(float)
+        squared = weighted.copy()
+    else:
+        weighted = weighted.reshape(n_groups, len(CELLS))
+        squared = squared.reshape(n_groups, len(CELLS))
+    features = tuple(groups.names) if isinstance(groups, pd.MultiIndex) else (groups.name,)
+    return GroupCounts(
+        tuple(str(f) for f in features),
+        groups,
+        weighted=weighted,
+        rows=rows,
+        squared_weights=squared,
+        has_weights=sample_weight is not None,
+        orders=dict(orders or {}),
+    )

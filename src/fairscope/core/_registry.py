@@ -1,0 +1,612 @@
+"""The metric registry: every metric fairscope knows is declared here, once.
+
+A binary-classification metric is a formula over the four confusion cells of a
+group, ``TN, FP, FN, TP`` (weighted sums when there are sample weights). The
+cells are stored in the last axis of an array in that order, so every formula
+works unchanged on one group, on all groups, and on a leading axis of bootstrap
+replicates.
+
+Tables, plots, policies, the CLI's help and the docs read this registry; nothing
+else lists metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+#: Order of the confusion cells on the last axis of a counts array.
+CELLS: tuple[str, ...] = ("tn", "fp", "fn", "tp")
+TN, FP, FN, TP = range(4)
+_CELL_INDEX = {name: i for i, name in enumerate(CELLS)}
+
+Direction = Literal["higher", "lower", "neutral"]
+
+_FAIRLEARN = (
+    "Weerts et al., Fairlearn: Assessing and Improving Fairness of AI Systems, JMLR 24 (2023)"
+)
+_FAWCETT = "T. Fawcett, An introduction to ROC analysis, Pattern Recognition Letters 27 (2006)"
+_VERMA = "S. Verma and J. Rubin, Fairness Definitions Explained, FairWare 2018"
+_BRODERSEN = (
+    "K. H. Brodersen et al., The balanced accuracy and its posterior distribution, ICPR 2010"
+)
+_BERK = (
+    "R. Berk et al., Fairness in Criminal Justice Risk Assessments: The State of the Art, "
+    "Sociological Methods & Research 50 (2021)"
+)
+
+
+def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Divide elementwise, giving NaN (and no warning) where the denominator is 0."""
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    out = np.full(np.broadcast(numerator, denominator).shape, np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator != 0)
+    return out
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its names, formula over the confusion cells, and documentation.
+
+    A *proportion* metric is ``sum(numerator cells) / sum(denominator cells)``:
+    a share of one population of rows (for example the false positive rate is
+    the share of predicted positives among rows whose label is negative). These
+    get binomial intervals and two-proportion tests on their own denominator.
+    Other metrics (F1, balanced accuracy, treatment equality) give a ``formula``.
+    """
+
+    name: str
+    label: str
+    definition: str
+    formula_text: str
+    direction: Direction
+    reference: str
+    aliases: tuple[str, ...] = ()
+    numerator: tuple[str, ...] | None = None
+    denominator: tuple[str, ...] | None = None
+    formula: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    uses_row_counts: bool = False
+    task: str = "binary"
+
+    @property
+    def is_proportion(self) -> bool:
+        """Whether the metric is a share of a population of rows (binomial)."""
+        return self.numerator is not None
+
+    @property
+    def undefined_when(self) -> str:
+        """Plain words for the case in which the metric is 0/0."""
+        if self.denominator is None:
+            return "its denominator is 0"
+        cells = " + ".join(c.upper() for c in self.denominator)
+        return f"{cells} is 0 in this group"
+
+    def numerator_denominator(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the numerator and denominator sums of a proportion metric."""
+        if not self.is_proportion:
+            raise TypeError(f"metric {self.name!r} is not a proportion")
+        num = _sum_cells(cells, self.numerator)
+        den = _sum_cells(cells, self.denominator)
+        return num, den
+
+    def compute(self, cells: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Compute the metric from counts of shape ``(..., 4)``.
+
+        Parameters
+        ----------
+        cells : ndarray of shape (..., 4)
+            Weighted confusion counts ``TN, FP, FN, TP`` on the last axis.
+        rows : ndarray of shape (..., 4), optional
+            Unweighted row counts; used by metrics that count rows (``count``).
+
+        Returns
+        -------
+        ndarray of shape (...)
+            The metric, NaN where it is undefined (0/0).
+        """
+        cells = np.asarray(cells, dtype=float)
+        if self.uses_row_counts:
+            source = cells if rows is None else np.asarray(rows, dtype=float)
+            return source.sum(axis=-1)
+        if self.is_proportion:
+            num, den = self.numerator_denominator(cells)
+            return _safe_divide(num, den)
+        assert self.formula is not None
+        return self.formula(cells)
+
+
+def _sum_cells(cells: np.ndarray, names: Iterable[str] | None) -> np.ndarray:
+    idx = [_CELL_INDEX[n] for n in names or ()]
+    return np.asarray(cells, dtype=float)[..., idx].sum(axis=-1)
+
+
+def _f1(c: np.ndarray) -> np.ndarray:
+    return _safe_divide(2 * c[..., TP], 2 * c[..., TP] + c[..., FP] + c[..., FN])
+
+
+def _balanced_accuracy(c: np.ndarray) -> np.ndarray:
+    tpr = _safe_divide(c[..., TP], c[..., TP] + c[..., FN])
+    tnr = _safe_divide(c[..., TN], c[..., TN] + c[..., FP])
+    return (tpr + tnr) / 2
+
+
+def _treatment_equality(c: np.ndarray) -> np.ndarray:
+    return _safe_divide(c[..., FN], c[..., FP])
+
+
+def _proportion(
+    name: str,
+    label: str,
+    numerator: tuple[str, ...],
+    denominator: tuple[str, ...],
+    direction: Direction,
+    definition: str,
+    reference: str,
+    aliases: tuple[str, ...] = (),
+) -> Metric:
+    num = " + ".join(c.upper() for c in numerator)
+    den = " + ".join(c.upper() for c in denominator)
+    if len(denominator) == 4:
+        den = "N"
+    return Metric(
+        name=name,
+        label=label,
+        definition=definition,
+        formula_text=f"({num}) / ({den})" if len(numerator) > 1 else f"{num} / ({den})",
+        direction=direction,
+        reference=reference,
+        aliases=aliases,
+        numerator=numerator,
+        denominator=denominator,
+    )
+
+
+_ALL = ("tn", "fp", "fn", "tp")
+
+_METRICS: tuple[Metric, ...] = (
+    Metric(
+        name="count",
+        label="Count",
+        definition="Number of rows in the group (unweighted).",
+        formula_text="N",
+        direction="neutral",
+        reference=_FAIRLEARN,
+        aliases=("n", "size"),
+        uses_row_counts=True,
+    ),
+    _proportion(
+        "selection_rate",
+        "Selection rate",
+        ("fp", "tp"),
+        _ALL,
+        "neutral",
+        "Share of the group that the model predicts positive (is selected).",
+        _FAIRLEARN,
+        ("sr", "positive_rate", "demographic_parity"),
+    ),
+    _proportion(
+        "base_rate",
+        "Base rate",
+        ("fn", "tp"),
+        _ALL,
+        "neutral",
+        "Share of the group whose true label is positive (prevalence).",
+        _VERMA,
+        ("prevalence", "br"),
+    ),
+    _proportion(
+        "true_positive_rate",
+        "True positive rate",
+        ("tp",),
+        ("tp", "fn"),
+        "higher",
+        "Share of truly positive rows that the model predicts positive (recall, sensitivity).",
+        _FAWCETT,
+        ("tpr", "recall", "sensitivity", "equal_opportunity"),
+    ),
+    _proportion(
+        "false_positive_rate",
+        "False positive rate",
+        ("fp",),
+        ("fp", "tn"),
+        "lower",
+        "Share of truly negative rows that the model predicts positive.",
+        _FAWCETT,
+        ("fpr", "fall_out"),
+    ),
+    _proportion(
+        "true_negative_rate",
+        "True negative rate",
+        ("tn",),
+        ("tn", "fp"),
+        "higher",
+        "Share of truly negative rows that the model predicts negative (specificity).",
+        _FAWCETT,
+        ("tnr", "specificity", "selectivity"),
+    ),
+    _proportion(
+        "false_negative_rate",
+        "False negative rate",
+        ("fn",),
+        ("fn", "tp"),
+        "lower",
+        "Share of truly positive rows that the model predicts negative (miss rate).",
+        _FAWCETT,
+        ("fnr", "miss_rate"),
+    ),
+    _proportion(
+        "precision",
+        "Precision",
+        ("tp",),
+        ("tp", "fp"),
+        "higher",
+        "Share of predicted positives that are truly positive (positive predictive value).",
+        _FAWCETT,
+        ("ppv", "positive_predictive_value", "predictive_parity"),
+    ),
+    _proportion(
+        "negative_predictive_value",
+        "Negative predictive value",
+        ("tn",),
+        ("tn", "fn"),
+        "higher",
+        "Share of predicted negatives that are truly negative.",
+        _FAWCETT,
+        ("npv",),
+    ),
+    _proportion(
+        "false_discovery_rate",
+        "False discovery rate",
+        ("fp",),
+        ("fp", "tp"),
+        "lower",
+        "Share of predicted positives that are truly negative (1 - precision).",
+        _BERK,
+        ("fdr",),
+    ),
+    _proportion(
+        "false_omission_rate",
+        "False omission rate",
+        ("fn",),
+        ("fn", "tn"),
+        "lower",
+        "Share of predicted negatives that are truly positive (1 - NPV).",
+        _BERK,
+        ("for",),
+    ),
+    _proportion(
+        "accuracy",
+        "Accuracy",
+        ("tn", "tp"),
+        _ALL,
+        "higher",
+        "Share of rows whose prediction equals the true label.",
+        _FAWCETT,
+        ("acc", "accuracy_score"),
+    ),
+    _proportion(
+        "error_rate",
+        "Error rate",
+        ("fp", "fn"),
+        _ALL,
+        "lower",
+        "Share of rows whose prediction differs from the true label (1 - accuracy).",
+        _FAWCETT,
+        ("err", "zero_one_loss"),
+    ),
+    Metric(
+        name="balanced_accuracy",
+        label="Balanced accuracy",
+        definition="Mean of the true positive rate and the true negative rate.",
+        formula_text="(TP / (TP + FN) + TN / (TN + FP)) / 2",
+        direction="higher",
+        reference=_BRODERSEN,
+        aliases=("bacc", "balanced_accuracy_score"),
+        formula=_balanced_accuracy,
+    ),
+    Metric(
+        name="f1",
+        label="F1 score",
+        definition="Harmonic mean of precision and recall.",
+        formula_text="2 TP / (2 TP + FP + FN)",
+        direction="higher",
+        reference=_FAWCETT,
+        aliases=("f1_score", "f_score"),
+        formula=_f1,
+    ),
+    Metric(
+        name="treatment_equality",
+        label="Treatment equality",
+        definition="Ratio of false negatives to false positives (Berk et al.).",
+        formula_text="FN / FP",
+        direction="neutral",
+        reference=_BERK,
+        aliases=("te", "fn_fp_ratio"),
+        formula=_treatment_equality,
+    ),
+)
+
+
+# -- metrics of other tasks (issue 4): computed from score histograms or moment sums,
+# not from the four confusion cells; ``task`` keeps them out of binary listings.
+_HANLEY = (
+    "J. A. Hanley and B. J. McNeil, The meaning and use of the area under a receiver "
+    "operating characteristic (ROC) curve, Radiology 143 (1982)"
+)
+_NAEINI = (
+    "M. P. Naeini, G. Cooper and M. Hauskrecht, Obtaining well calibrated probabilities "
+    "using Bayesian binning, AAAI 2015"
+)
+_BRIER = "G. W. Brier, Verification of forecasts expressed in terms of probability, MWR 78 (1950)"
+_REGRESSION_REF = (
+    "R. Berk et al., A convex framework for fair regression, FAT/ML 2017; "
+    "A. Agarwal, M. Dudik and Z. S. Wu, Fair regression, ICML 2019"
+)
+
+
+def _not_from_cells(name: str, task: str) -> Callable[[np.ndarray], np.ndarray]:
+    where = {
+        "score": "scores (fairscope.audit_predictions(..., y_score=...))",
+        "regression": "targets and predictions (fairscope.audit_predictions(..., "
+        "task='regression'))",
+    }[task]
+
+    def formula(cells: np.ndarray) -> np.ndarray:
+        raise ValueError(
+            f"metric {name!r} is a {task} metric computed from {where}, not from confusion "
+            "counts; it cannot be used in GroupMetrics."
+        )
+
+    return formula
+
+
+def _task_metric(
+    name: str,
+    label: str,
+    task: str,
+    direction: Direction,
+    definition: str,
+    formula_text: str,
+    reference: str,
+    aliases: tuple[str, ...] = (),
+) -> Metric:
+    return Metric(
+        name=name,
+        label=label,
+        definition=definition,
+        formula_text=formula_text,
+        direction=direction,
+        reference=reference,
+        aliases=aliases,
+        formula=_not_from_cells(name, task),
+        task=task,
+    )
+
+
+_TASK_METRICS: tuple[Metric, ...] = (
+    _task_metric(
+        "roc_auc",
+        "ROC AUC",
+        "score",
+        "higher",
+        "Probability that a random positive row scores higher than a random negative row "
+        "(ties count half).",
+        "P(s+ > s-) + P(s+ = s-) / 2",
+        _HANLEY,
+        ("auc", "roc_auc_score"),
+    ),
+    _task_metric(
+        "average_precision",
+        "Average precision",
+        "score",
+        "higher",
+        "Precision averaged over recall levels (area under the step-wise precision-recall curve).",
+        "sum_k (R_k - R_k-1) P_k",
+        _FAWCETT,
+        ("ap", "average_precision_score"),
+    ),
+    _task_metric(
+        "brier_score",
+        "Brier score",
+        "score",
+        "lower",
+        "Mean squared difference between the predicted probability and the label.",
+        "mean((p - y)^2)",
+        _BRIER,
+        ("brier", "brier_score_loss"),
+    ),
+    _task_metric(
+        "log_loss",
+        "Log loss",
+        "score",
+        "lower",
+        "Mean negative log-likelihood of the labels under the predicted probabilities.",
+        "-mean(y log p + (1 - y) log(1 - p))",
+        _BRIER,
+        ("cross_entropy",),
+    ),
+    _task_metric(
+        "expected_calibration_error",
+        "Expected calibration error",
+        "score",
+        "lower",
+        "Weighted mean, over equal-width score bins, of |mean score - share of positives|.",
+        "sum_b (n_b / N) |mean(p)_b - mean(y)_b|",
+        _NAEINI,
+        ("ece",),
+    ),
+    _task_metric(
+        "mean_prediction",
+        "Mean prediction",
+        "regression",
+        "neutral",
+        "Mean predicted value in the group (the regression analogue of the selection rate).",
+        "mean(y_pred)",
+        _REGRESSION_REF,
+        ("average_prediction",),
+    ),
+    _task_metric(
+        "mean_target",
+        "Mean target",
+        "regression",
+        "neutral",
+        "Mean true value in the group (the regression analogue of the base rate).",
+        "mean(y_true)",
+        _REGRESSION_REF,
+        ("average_target",),
+    ),
+    _task_metric(
+        "mean_error",
+        "Mean error (bias)",
+        "regression",
+        "neutral",
+        "Mean of prediction minus target; positive means the group is over-predicted.",
+        "mean(y_pred - y_true)",
+        _REGRESSION_REF,
+        ("bias", "mean_signed_error"),
+    ),
+    _task_metric(
+        "mean_absolute_error",
+        "Mean absolute error",
+        "regression",
+        "lower",
+        "Mean absolute difference between prediction and target.",
+        "mean(|y_pred - y_true|)",
+        _REGRESSION_REF,
+        ("mae",),
+    ),
+    _task_metric(
+        "root_mean_squared_error",
+        "Root mean squared error",
+        "regression",
+        "lower",
+        "Square root of the mean squared difference between prediction and target.",
+        "sqrt(mean((y_pred - y_true)^2))",
+        _REGRESSION_REF,
+        ("rmse",),
+    ),
+    _task_metric(
+        "r2",
+        "R squared",
+        "regression",
+        "higher",
+        "Share of the group's target variance explained by the predictions.",
+        "1 - SSE / SST",
+        _REGRESSION_REF,
+        ("r2_score", "r_squared"),
+    ),
+)
+_METRICS = _METRICS + _TASK_METRICS
+
+#: Metrics by canonical name, in declaration order.
+REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
+
+_LOOKUP: dict[str, str] = {}
+for _m in _METRICS:
+    for _key in (_m.name, *_m.aliases):
+        if _key in _LOOKUP:  # pragma: no cover - guards the table above
+            raise RuntimeError(f"metric name {_key!r} declared twice")
+        _LOOKUP[_key] = _m.name
+
+#: The default audit set of :class:`fairscope.GroupMetrics`.
+DEFAULT_METRICS: tuple[str, ...] = (
+    "count",
+    "selection_rate",
+    "base_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "false_negative_rate",
+    "precision",
+    "accuracy",
+)
+
+
+def get_metric(name: str) -> Metric:
+    """Return the registered metric for a canonical name or alias.
+
+    Parameters
+    ----------
+    name : str
+        Canonical name (``"false_positive_rate"``) or alias (``"fpr"``); case and
+        hyphens are ignored.
+
+    Returns
+    -------
+    Metric
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown; the message lists the known names.
+
+    Examples
+    --------
+    >>> from fairscope.core._registry import get_metric
+    >>> get_metric("fpr").name
+    'false_positive_rate'
+    """
+    if isinstance(name, Metric):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"metric names must be strings, got {type(name).__name__}: {name!r}")
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return REGISTRY[_LOOKUP[key]]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(key, list(_LOOKUP), n=3)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(
+            f"unknown metric {name!r}.{hint} Known metrics: {', '.join(REGISTRY)} "
+            "(run `fairscope metrics` or see fairscope.core._registry.REGISTRY for aliases)."
+        ) from None
+
+
+def resolve_metrics(metrics: str | Iterable[str] | None) -> list[Metric]:
+    """Resolve a metric name, a list of names, or None (the default set) to metrics."""
+    if metrics is None:
+        metrics = DEFAULT_METRICS
+    if isinstance(metrics, str | Metric):
+        metrics = [metrics]
+    resolved: list[Metric] = []
+    for name in metrics:
+        metric = get_metric(name)
+        if metric not in resolved:
+            resolved.append(metric)
+    if not resolved:
+        raise ValueError("metrics is empty; pass at least one metric name, or None for defaults")
+    return resolved
+
+
+def metrics_table() -> pd.DataFrame:  # noqa: F821 - pandas imported lazily
+    """Return the registry as a DataFrame (one row per metric), for docs and the CLI.
+
+    Examples
+    --------
+    >>> from fairscope.core._registry import metrics_table
+    >>> "false_positive_rate" in metrics_table().index
+    True
+    """
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "name": m.name,
+                "label": m.label,
+                "aliases": ", ".join(m.aliases),
+                "formula": m.formula_text,
+                "direction": m.direction,
+                "proportion": m.is_proportion,
+                "definition": m.definition,
+                "reference": m.reference,
+                "task": m.task,
+            }
+            for m in REGISTRY.values()
+        ]
+    ).set_index("name")

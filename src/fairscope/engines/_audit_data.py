@@ -1,0 +1,128 @@
+"""Preparing engine data for :func:`fairscope.audit_predictions`.
+
+Binary audits (of predictions, or of scores with few enough distinct values)
+and regression audits reduce inside the engine (one group-by). The task is
+detected from the distinct label values, which the engine returns (at most a
+thousand of them). Audits that need row-level values in Python (multiclass,
+regression selection thresholds, scores with more distinct values than bins)
+get only the audited columns collected into a pandas DataFrame, so every audit
+works whatever engine holds the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from fairscope.engines._reduce import prepare, require_column, require_features, sensitive_names
+
+#: Distinct label values fetched to detect the task; more mean "many".
+DISTINCT_LIMIT = 1001
+
+
+def distinct_values(data: Any, column: str, limit: int = DISTINCT_LIMIT) -> pd.Series:
+    """Up to ``limit`` distinct values of a column (nulls left out), computed by the engine."""
+    import narwhals as nw
+
+    frame, columns, _ = prepare(data)
+    require_column(column, column, columns, data)
+    values = frame.select(nw.col(column)).unique().head(limit)
+    if isinstance(values, nw.LazyFrame):
+        values = values.collect()
+    return values.to_pandas()[column].dropna().reset_index(drop=True)
+
+
+def collect_columns(data: Any, names: list[str]) -> pd.DataFrame:
+    """The named columns of engine data, collected into a pandas DataFrame."""
+    import narwhals as nw
+
+    frame, columns, _ = prepare(data)
+    unique = list(dict.fromkeys(names))
+    for name in unique:
+        require_column(name, name, columns, data)
+    selected = frame.select(*[nw.col(n) for n in unique])
+    if isinstance(selected, nw.LazyFrame):
+        selected = selected.collect()
+    return selected.to_pandas()
+
+
+def prepare_audit_data(
+    data: Any,
+    task: str | None,
+    *,
+    y_true: Any,
+    y_pred: Any,
+    y_score: Any,
+    threshold: Any,
+    sensitive_features: Any,
+    sample_weight: Any,
+    estimator: Any = None,
+    selection: bool = False,
+) -> tuple[Any, str, str]:
+    """The data, task and engine description for an audit of engine data.
+
+    Returns ``data`` unchanged for audits reduced in the engine (described as
+    e.g. ``"duckdb"``): binary audits (with scores, the audit collects the rows
+    itself when there are too many distinct scores), and regression audits
+    without ``selection`` thresholds; else a pandas DataFrame of the audited
+    columns (described as ``"duckdb -> pandas"``).
+    """
+    from fairscope.core._tasks import detect_task
+
+    _, columns, engine = prepare(data)
+    names = {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight}
+    for argument, value in names.items():
+        if value is not None:
+            require_column(value, argument, columns, data)
+    features = sensitive_names(sensitive_features, data)
+    require_features(features, columns)
+    if task is None:
+        task = detect_task(
+            distinct_values(data, y_true),
+            None if y_pred is None else distinct_values(data, y_pred),
+            has_score=y_score is not None,
+            estimator=estimator,
+        )
+    if task == "binary":
+        # scored audits reduce to cells of equal score when there are few enough scores
+        return data, task, engine
+    if task == "regression" and not selection and y_score is None and threshold is None:
+        return data, task, engine
+    names = [y_true, y_pred, y_score, sample_weight]
+    return collect_audited(data, names, sensitive_features), task, f"{engine} -> pandas"
+
+
+def collect_audited(data: Any, names: list[Any], sensitive_features: Any) -> pd.DataFrame:
+    """The named columns (None skipped) and the sensitive features, collected into pandas."""
+    features = sensitive_names(sensitive_features, data)
+    return collect_columns(data, [*[n for n in names if n is not None], *features])
+
+
+def dataset_columns(
+    data: Any, target: Any, sensitive_features: Any, features: Any
+) -> tuple[pd.DataFrame, str]:
+    """The columns a dataset audit reads, collected from engine data into pandas.
+
+    Only the target, the sensitive features and the audited features leave the
+    engine (every column when ``features`` is None, as the pandas path audits
+    them all). Returns the pandas DataFrame and the engine description
+    (``"duckdb -> pandas"``).
+    """
+    _, columns, engine = prepare(data)
+    sensitive = sensitive_names(sensitive_features, data)
+    require_features(sensitive, columns)
+    if target is not None:
+        require_column(target, "target", columns, data)
+    if features is None:
+        names = columns
+    else:
+        wanted = [features] if isinstance(features, str) else list(features)
+        for name in wanted:
+            if name not in columns:
+                raise ValueError(
+                    f"features names {name!r}, which is not a column of data; columns are "
+                    f"{columns}."
+                )
+        names = [*([] if target is None else [target]), *sensitive, *wanted]
+    return collect_columns(data, names), f"{engine} -> pandas"

@@ -1,0 +1,245 @@
+"""Per-group score histograms by label, computed by the engine holding the data.
+
+Score-based metrics (AUC, calibration, threshold sweeps) are functions of a
+histogram of scores per group and label; this is their sufficient statistic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fairscope.core._inputs import _binarize, _choose_pos_label
+from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
+from fairscope.engines._grouped import marginal_positions, sum_into
+from fairscope.engines._reduce import (
+    ROWS,
+    _key,
+    encode_key_groups,
+    finite_float,
+    prepare,
+    reduce_by_keys,
+    require_column,
+    require_features,
+    sensitive_names,
+)
+
+#: Largest number of bins: each bin costs one comparison per row in the engine.
+MAX_BINS = 1000
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreHistograms:
+    """Histograms of scores per group and true label.
+
+    Arrays are indexed ``[group, label, bin]`` with label 0 = negative and
+    1 = positive (``pos_label``). Bins follow :func:`numpy.histogram`: bin ``i``
+    holds ``edges[i] <= score < edges[i + 1]``, the last bin also holds
+    ``score == edges[-1]``. Scores outside the edges are not in any bin; they
+    are counted in :attr:`outside_rows`.
+
+    Attributes
+    ----------
+    features : tuple of str
+    groups : pandas.Index or pandas.MultiIndex
+        Same labels and order as :attr:`fairscope.GroupMetrics.statistics` groups.
+    edges : ndarray of float, shape (n_bins + 1,)
+    weighted : ndarray of float, shape (n_groups, 2, n_bins)
+        Sum of weights (row counts without weights).
+    rows : ndarray of int, shape (n_groups, 2, n_bins)
+    squared_weights : ndarray of float, shape (n_groups, 2, n_bins)
+    outside_rows : ndarray of int, shape (n_groups, 2)
+        Rows whose score lies outside ``[edges[0], edges[-1]]``.
+    has_weights, pos_label, n_rows, dropped, n_dropped, missing_sensitive, engine
+        As on :class:`fairscope.engines.EngineCounts`.
+    """
+
+    features: tuple[str, ...]
+    groups: pd.Index
+    edges: np.ndarray
+    weighted: np.ndarray
+    rows: np.ndarray
+    squared_weights: np.ndarray
+    outside_rows: np.ndarray
+    has_weights: bool = False
+    pos_label: Any = 1
+    n_rows: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    n_dropped: int = 0
+    missing_sensitive: dict[str, int] = field(default_factory=dict)
+    engine: str = ""
+
+    def marginal(self, feature: str | list[str]) -> ScoreHistograms:
+        """Histograms of one feature (or a subset) on its own, summed over the others."""
+        wanted = [feature] if isinstance(feature, str) else list(feature)
+        if wanted == list(self.features):
+            return self
+        order, position = marginal_positions(self.groups, self.features, wanted)
+        summed = {
+            name: sum_into(position, len(order), getattr(self, name))
+            for name in ("weighted", "rows", "squared_weights", "outside_rows")
+        }
+        return ScoreHistograms(
+            tuple(wanted),
+            order,
+            self.edges,
+            has_weights=self.has_weights,
+            pos_label=self.pos_label,
+            n_rows=self.n_rows,
+            dropped=dict(self.dropped),
+            n_dropped=self.n_dropped,
+            missing_sensitive={k: v for k, v in self.missing_sensitive.items() if k in wanted},
+            engine=self.engine,
+            **summed,
+        )
+
+
+def _check_edges(bin_edges: Any) -> np.ndarray:
+    edges = np.asarray(bin_edges, dtype=float)
+    if edges.ndim != 1 or len(edges) < 2:
+        raise ValueError(
+            f"bin_edges must be a 1-D sequence of at least 2 numbers; got shape {edges.shape}."
+        )
+    if not np.all(np.isfinite(edges)) or not np.all(np.diff(edges) > 0):
+        raise ValueError("bin_edges must be finite and strictly increasing, e.g. [0, 0.1, ..., 1].")
+    if len(edges) - 1 > MAX_BINS:
+        raise ValueError(f"bin_edges gives {len(edges) - 1} bins; use at most {MAX_BINS}.")
+    return edges
+
+
+def score_histograms(
+    data: Any,
+    y_true: str,
+    y_score: str,
+    sensitive_features: str | list[str],
+    bin_edges: Any,
+    *,
+    sample_weight: str | None = None,
+    pos_label: Any = 1,
+    dropna: bool = False,
+) -> ScoreHistograms:
+    """Per-group histograms of ``y_score`` by true label, computed inside the data's engine.
+
+    The bin of each row is computed by the engine (one comparison per inner
+    edge), then one group-by over (sensitive features, label, bin) returns a
+    table of at most ``groups x 2 x bins`` rows.
+
+    Parameters
+    ----------
+    data : any data accepted by :func:`fairscope.engines.confusion_counts` (pandas too).
+    y_true, y_score : str
+        Column names of the binary labels and the scores.
+    sensitive_features : str or list of str
+    bin_edges : sequence of float
+        Strictly increasing edges, e.g. ``numpy.linspace(0, 1, 101)``.
+    sample_weight : str, optional
+    pos_label : default 1
+        Positive label of ``y_true``.
+    dropna : bool, default False
+        Drop (and count) rows with a missing label, score or weight instead of raising.
+
+    Returns
+    -------
+    ScoreHistograms
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fairscope.engines import score_histograms
+    >>> df = pd.DataFrame({"y": [0, 1, 1, 0], "s": [0.1, 0.9, 0.6, 0.4], "g": list("aabb")})
+    >>> h = score_histograms(df, "y", "s", "g", [0, 0.5, 1])
+    >>> h.rows.tolist()
+    [[[1, 0], [0, 1]], [[1, 0], [0, 1]]]
+    """
+    import narwhals as nw
+
+    edges = _check_edges(bin_edges)
+    frame, columns, engine = prepare(data)
+    features = sensitive_names(sensitive_features, data)
+    require_features(features, columns)
+    true_col = require_column(y_true, "y_true", columns, data)
+    score_col = require_column(y_score, "y_score", columns, data)
+    dtype = frame.collect_schema()[score_col]
+    if not dtype.is_numeric() or dtype == nw.Boolean:
+        raise ValueError(f"y_score must be numeric; got dtype {dtype}. Convert it to float.")
+    if sample_weight is not None:
+        require_column(sample_weight, "sample_weight", columns, data)
+        check_weight_dtype(frame, sample_weight)
+
+    score, score_bad = finite_float(score_col)
+    inner = [(score >= float(e)).fill_null(False).cast(nw.Int64) for e in edges[1:-1]]
+    bin_expr = nw.sum_horizontal(*inner) if inner else nw.lit(0, nw.Int64)
+    outside = ((score < float(edges[0])) | (score > float(edges[-1]))).fill_null(False)
+    flags = {"__score_bad": score_bad, "__outside": outside, "__bin": bin_expr}
+    sums: dict[str, Any] = {}
+    if sample_weight is not None:
+        w, w_bad = finite_float(sample_weight)
+        flags["__w_bad"] = w_bad
+        sums = {"__w": w, "__w2": w * w, "__neg": (w < 0).fill_null(False).cast(nw.Float64)}
+    flagged = frame.with_columns(**flags)
+    keys = [*features, true_col, *flags]
+    table = reduce_by_keys(flagged, keys, sums, list(sums))
+    k = len(features)
+    names = {_key(k + 1 + j): name for j, name in enumerate(flags)}
+    table = table.rename(columns=names)
+    yt = _key(k)
+    n_rows = int(table[ROWS].sum())
+    if n_rows == 0:
+        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
+    if sample_weight is not None:
+        check_negative_weights(table)
+    masks = {
+        "y_true": table[yt].isna().to_numpy(),
+        "y_score": table["__score_bad"].astype(bool).to_numpy(),
+    }
+    if sample_weight is not None:
+        masks["sample_weight"] = table["__w_bad"].astype(bool).to_numpy()
+    table, dropped, n_dropped = drop_missing(table, masks, dropna, "y_true, y_score or weight")
+    labels = set(pd.unique(table[yt]))
+    if len(labels) > 2:
+        shown = sorted(map(str, labels))[:6]
+        raise ValueError(
+            f"y_true has {len(labels)} distinct values {shown}; score histograms need a binary "
+            "label. Binarize it first."
+        )
+    chosen = _choose_pos_label(labels, pos_label, "values of y_true")
+    label = _binarize(table[yt], chosen).astype(np.int64)
+
+    groups, missing = encode_key_groups(table, features)
+    n_groups, n_bins = len(groups.index), len(edges) - 1
+    is_out = table["__outside"].astype(bool).to_numpy()
+    rows_per = table[ROWS].to_numpy()
+    outside_rows = np.zeros((n_groups, 2), dtype=np.int64)
+    np.add.at(outside_rows, (groups.codes[is_out], label[is_out]), rows_per[is_out])
+    inside = ~is_out
+    cell = (groups.codes[inside], label[inside], table["__bin"].to_numpy()[inside].astype(np.int64))
+
+    def fill(values: np.ndarray) -> np.ndarray:
+        out = np.zeros((n_groups, 2, n_bins), dtype=values.dtype)
+        np.add.at(out, cell, values[inside])
+        return out
+
+    rows = fill(rows_per)
+    if sample_weight is None:
+        weighted, squared = rows.astype(float), rows.astype(float)
+    else:
+        weighted, squared = fill(table["__w"].to_numpy()), fill(table["__w2"].to_numpy())
+    return ScoreHistograms(
+        tuple(features),
+        groups.index,
+        edges,
+        weighted=weighted,
+        rows=rows,
+        squared_weights=squared,
+        outside_rows=outside_rows,
+        has_weights=sample_weight is not None,
+        pos_label=chosen,
+        n_rows=n_rows,
+        dropped=dropped,
+        n_dropped=n_dropped,
+        missing_sensitive=missing,
+        engine=engine,
+    )

@@ -1,0 +1,342 @@
+"""Sufficient statistics of regression and scored binary audits, reduced by the engine.
+
+:func:`fairscope.audit_predictions` calls these for engine data so only per-group
+tables come back to Python: regression moments (:func:`regression_statistics`)
+and score histograms by label (:func:`score_statistics`). What they return is
+what the pandas path reduces from its rows, so the audit tables are the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
+from fairscope.engines._grouped import sum_into
+from fairscope.engines._moments import regression_moments
+from fairscope.engines._reduce import (
+    ROWS,
+    _key,
+    encode_key_groups,
+    finite_float,
+    prepare,
+    reduce_by_keys,
+    require_column,
+    require_features,
+    sensitive_names,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Reduced:
+    """What an audit's metadata records about the rows an engine reduced.
+
+    Stands in for the pandas path's resolved rows and encoded groups:
+    ``n_rows``, ``n_dropped``, ``dropped``, ``weight`` (None without weights),
+    ``features``, ``missing`` (rows in the ``"<missing>"`` group per feature)
+    and ``index`` (the intersection groups).
+    """
+
+    n_rows: int
+    n_dropped: int
+    dropped: dict[str, int]
+    weight: Any
+    features: tuple[str, ...]
+    missing: dict[str, int] = field(default_factory=dict)
+    index: pd.Index | None = None
+
+
+def first_finite(data: Any, column: str) -> float:
+    """One finite value of a numeric column (0 if none), read from the first rows only."""
+    import narwhals as nw
+
+    frame, _, _ = prepare(data)
+    value, bad = finite_float(column)
+    head = frame.select(value.alias("v"), bad.alias("bad")).filter(~nw.col("bad")).head(1)
+    if isinstance(head, nw.LazyFrame):
+        head = head.collect()
+    values = head.to_pandas()["v"].to_numpy(dtype=float)
+    return float(values[0]) if len(values) else 0.0
+
+
+def regression_statistics(
+    data: Any,
+    y_true: str,
+    y_pred: str,
+    sensitive_features: Any,
+    *,
+    sample_weight: str | None,
+    dropna: bool,
+) -> tuple[Any, Reduced]:
+    """The :class:`fairscope.compute._regression.RegressionMoments` of engine data, in one engine pass.
+
+    The engine sums moments of targets and predictions shifted by one observed
+    target (so squares keep their precision); they are then re-centred on the
+    pooled mean target exactly as :func:`fairscope.compute._regression.reduce_regression`
+    centres them.
+    """
+    from fairscope.compute._regression import RegressionMoments
+
+    shift = first_finite(data, y_true)
+    m = regression_moments(
+        data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna,
+        shift=shift,
+    )  # fmt: skip
+    (w, sy, syy, sp, spp, sr, srr, sar, _) = m.sums.T
+    total = w.sum()
+    centre = float(shift + sy.sum() / total) if total > 0 else 0.0
+    d = centre - shift
+    sums = np.column_stack(
+        [
+            w,
+            m.squared_weights,
+            sy - d * w,
+            sp - d * w,
+            -sr,  # the regression module's error is prediction - target
+            sar,
+            srr,
+            syy - 2 * d * sy + d * d * w,
+            spp - 2 * d * sp + d * d * w,
+            m.rows.astype(float),
+        ]
+    )
+    reduced = Reduced(
+        n_rows=m.n_rows,
+        n_dropped=m.n_dropped,
+        dropped=dict(m.dropped),
+        weight=True if m.has_weights else None,
+        features=m.features,
+        missing=dict(m.missing_sensitive),
+        index=m.groups,
+    )
+    return RegressionMoments(m.groups, sums, centre), reduced
+
+
+#: Rows read first to tell a score with too many distinct values without a full pass.
+PROBE_ROWS = 100_000
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreCells:
+    """Rows reduced to cells of equal (group, label, prediction, score), by the engine.
+
+    One entry per cell: the group code, the raw label (and prediction), the
+    score, the rows, the sum of weights and of squared weights (the rows
+    without weights). Every statistic of a scored binary audit is a sum over
+    rows, hence over cells.
+    """
+
+    groups: pd.Index
+    codes: np.ndarray
+    y_true: pd.Series
+    y_pred: pd.Series | None
+    score: np.ndarray
+    rows: np.ndarray
+    weight: np.ndarray
+    squared: np.ndarray
+    reduced: Reduced
+
+
+def score_cells(
+    data: Any,
+    y_true: str,
+    y_pred: str | None,
+    y_score: str,
+    sensitive_features: Any,
+    *,
+    sample_weight: str | None,
+    dropna: bool,
+    max_scores: int,
+) -> ScoreCells | None:
+    """One engine group-by over (groups, label, prediction, score); None when too many scores.
+
+    With at most ``max_scores`` distinct scores the pandas path bins one score
+    per bin, so these cells give it exactly; with more, the caller collects the
+    rows instead (the pandas path's quantile bins need every score).
+    """
+    import narwhals as nw
+
+    frame, columns, _ = prepare(data)
+    features = sensitive_names(sensitive_features, data)
+    require_features(features, columns)
+    named = {"y_true": y_true, "y_pred": y_pred, "y_score": y_score}
+    for argument, name in named.items():
+        if name is not None:
+            require_column(name, argument, columns, data)
+    dtype = frame.collect_schema()[y_score]
+    if not dtype.is_numeric() or dtype == nw.Boolean:
+        raise ValueError(
+            f"y_score must be numeric scores (probabilities or decision values); got dtype "
+            f"{dtype}. Pass predicted probabilities, or the decision_function."
+        )
+    # the first rows usually tell a continuous score, before a full pass counts them all;
+    # null and NaN may count as values here, not in the pandas path (hence + 2)
+    for rows in (frame.head(PROBE_ROWS), frame):
+        distinct = rows.select(nw.col(y_score).n_unique().alias("n"))
+        if isinstance(distinct, nw.LazyFrame):
+            distinct = distinct.collect()
+        if int(distinct.to_pandas()["n"].iloc[0]) > max_scores + 2:
+            return None
+    score, score_bad = finite_float(y_score)
+    flags: dict[str, Any] = {"__score": score, "__score_bad": score_bad}
+    sums: dict[str, Any] = {}
+    if sample_weight is not None:
+        require_column(sample_weight, "sample_weight", columns, data)
+        check_weight_dtype(frame, sample_weight)
+        w, w_bad = finite_float(sample_weight)
+        flags["__w_bad"] = w_bad
+        sums = {"__w": w, "__w2": w * w, "__neg": (w < 0).fill_null(False).cast(nw.Float64)}
+    labels = [y_true] if y_pred is None else [y_true, y_pred]
+    table = reduce_by_keys(
+        frame.with_columns(**flags), [*features, *labels, *flags], sums, list(sums)
+    )
+    k = len(features)
+    table = table.rename(columns={_key(k + len(labels) + j): name for j, name in enumerate(flags)})
+    n_rows = int(table[ROWS].sum())
+    if n_rows == 0:
+        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
+    if sample_weight is not None:
+        check_negative_weights(table)
+    masks = {"y_true": table[_key(k)].isna().to_numpy()}
+    if y_pred is not None:
+        masks["y_pred"] = table[_key(k + 1)].isna().to_numpy()
+    masks["y_score"] = table["__score_bad"].astype(bool).to_numpy()
+    if sample_weight is not None:
+        masks["sample_weight"] = table["__w_bad"].astype(bool).to_numpy()
+    table, dropped, n_dropped = drop_missing(
+        table, masks, dropna, "label, prediction, score or weight"
+    )
+    scores = table["__score"].to_numpy(dtype=float)
+    if len(np.unique(scores)) > max_scores:
+        return None
+    groups, missing = encode_key_groups(table, features)
+    rows = table[ROWS].to_numpy()
+    weighted = sample_weight is not None
+    return ScoreCells(
+        groups=groups.index,
+        codes=np.asarray(groups.codes, dtype=np.int64),
+        y_true=table[_key(k)].reset_index(drop=True),
+        y_pred=None if y_pred is None else table[_key(k + 1)].reset_index(drop=True),
+        score=scores,
+        rows=rows,
+        weight=table["__w"].to_numpy(dtype=float) if weighted else rows.astype(float),
+        squared=table["__w2"].to_numpy(dtype=float) if weighted else rows.astype(float),
+        reduced=Reduced(
+            n_rows=n_rows,
+            n_dropped=n_dropped,
+            dropped=dropped,
+            weight=True if weighted else None,
+            features=tuple(features),
+            missing=missing,
+            index=groups.index,
+        ),
+    )
+
+
+def cell_counts(cells: ScoreCells, true_bin: np.ndarray, pred_bin: np.ndarray) -> Any:
+    """The :class:`~fairscope.core._counts.GroupCounts` of binarized labels and predictions per cell."""
+    from fairscope.core._counts import GroupCounts
+
+    n_groups = len(cells.groups)
+    cell = cells.codes * 4 + true_bin.astype(np.int64) * 2 + pred_bin.astype(np.int64)
+
+    def table(values: np.ndarray) -> np.ndarray:
+        return sum_into(cell, n_groups * 4, values).reshape(n_groups, 4)
+
+    return GroupCounts(
+        tuple(cells.reduced.features),
+        cells.groups,
+        weighted=table(cells.weight),
+        rows=table(cells.rows),
+        squared_weights=table(cells.squared),
+        has_weights=cells.reduced.weight is not None,
+    )
+
+
+def row_quantiles(values: np.ndarray, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``numpy.quantile`` (linear) of the rows, each value repeated ``rows`` times, exactly."""
+    order = np.argsort(values, kind="stable")
+    v, c = values[order], rows[order]
+    ends = np.cumsum(c)
+    n = int(ends[-1])
+    virtual = (n - 1) * np.asarray(q, dtype=float)
+    previous = np.floor(virtual)
+    nxt = np.minimum(previous + 1, n - 1)
+    previous = np.minimum(previous, n - 1)
+    gamma = virtual - previous
+    a = v[np.searchsorted(ends, previous.astype(np.int64), side="right")]
+    b = v[np.searchsorted(ends, nxt.astype(np.int64), side="right")]
+    diff = b - a
+    # numpy's lerp: from the nearer end, so t = 1 gives b exactly
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+
+
+def cell_score_statistics(
+    cells: ScoreCells,
+    positive: np.ndarray,
+    *,
+    thresholds: np.ndarray,
+    calibration_bins: int,
+) -> Any:
+    """The :class:`~fairscope.compute._scores.ScoreStatistics` the pandas path reduces from these rows.
+
+    One bin per distinct score (plus the ``thresholds`` as cut points), as
+    :func:`fairscope.compute._scores.reduce_scores` bins at most ``n_bins`` distinct scores.
+    """
+    from fairscope.compute import _scores as sc
+
+    s, y = cells.score, positive.astype(bool)
+    codes, n_groups = cells.codes, len(cells.groups)
+    w, w2, rows = cells.weight, cells.squared, cells.rows.astype(float)
+    distinct = np.unique(s)
+    probabilities = bool(distinct[0] >= 0.0 and distinct[-1] <= 1.0)
+    cuts, _ = sc._cut_points(distinct, len(distinct), True, thresholds)
+    n_cells = len(cuts) + 1
+    bins = np.searchsorted(cuts, s, side="right")
+    hist = np.bincount(
+        (codes * 2 + y) * n_cells + bins, weights=w, minlength=n_groups * 2 * n_cells
+    ).reshape(n_groups, 2, n_cells)
+    lo = np.searchsorted(distinct, np.r_[-np.inf, cuts], side="left")
+    hi = np.searchsorted(distinct, np.r_[cuts, np.inf], side="left")
+    single = ~(hi > lo) | (
+        distinct[np.minimum(lo, len(distinct) - 1)] == distinct[np.maximum(hi - 1, 0)]
+    )
+    sums = np.zeros((n_groups, 7))
+    sums[:, sc._ROWS] = np.bincount(codes, weights=rows, minlength=n_groups)
+    pos_code = codes * 2 + y
+    label_w = np.bincount(pos_code, weights=w, minlength=2 * n_groups).reshape(n_groups, 2)
+    label_w2 = np.bincount(pos_code, weights=w2, minlength=2 * n_groups).reshape(n_groups, 2)
+    sums[:, sc._W_POS], sums[:, sc._W_NEG] = label_w[:, 1], label_w[:, 0]
+    sums[:, sc._W2_POS], sums[:, sc._W2_NEG] = label_w2[:, 1], label_w2[:, 0]
+    k = int(calibration_bins)
+    calibration = np.zeros((n_groups, k, 4))
+    if probabilities:
+        yf = y.astype(float)
+        sums[:, sc._BRIER] = np.bincount(codes, weights=w * (s - yf) ** 2, minlength=n_groups)
+        eps = np.finfo(float).eps
+        p = np.clip(s, eps, 1 - eps)
+        loss = -np.where(y, np.log(p), np.log1p(-p))
+        sums[:, sc._LOGLOSS] = np.bincount(codes, weights=w * loss, minlength=n_groups)
+        cal_cell = codes * k + np.minimum((s * k).astype(np.int64), k - 1)
+        for j, values in enumerate((w, w * s, w * yf, rows)):
+            calibration[..., j] = np.bincount(
+                cal_cell, weights=values, minlength=n_groups * k
+            ).reshape(n_groups, k)
+    else:
+        sums[:, sc._BRIER] = sums[:, sc._LOGLOSS] = np.nan
+        calibration[:] = np.nan
+    return sc.ScoreStatistics(
+        groups=cells.groups,
+        cuts=cuts,
+        positives=hist[:, 1, :],
+        negatives=hist[:, 0, :],
+        single_valued=single,
+        sums=sums,
+        calibration=calibration,
+        calibration_edges=np.linspace(0.0, 1.0, k + 1),
+        probabilities=probabilities,
+        exact=True,
+    )

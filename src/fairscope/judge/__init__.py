@@ -1,0 +1,1 @@
+"""Judge layer: policies (rules, presets, waivers) turned into findings."""

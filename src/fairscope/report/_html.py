@@ -1,0 +1,169 @@
+"""The self-contained HTML transparency report.
+
+One file with inline CSS, plots as inline SVG and a few lines of vanilla
+JavaScript (table sorting, expand all) that touch no data. A
+Content-Security-Policy meta tag forbids every network load and every script
+except that one, identified by its SHA-256 hash; jinja2 autoescaping escapes
+every string that comes from the data.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
+
+_TEMPLATES = "fairscope.report"
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files(_TEMPLATES).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("fairscope.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+
+
+def script_hash(script: str) -> str:
+    """The CSP source expression (``'sha256-...'``) of an inline script."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(script: str) -> str:
+    """A policy allowing inline styles, data: images and only the given inline script."""
+    return (
+        "default-src 'none'; "
+        "style-src 'unsafe-inline'; "
+        "img-src data:; "
+        f"script-src {script_hash(script)}; "
+        "base-uri 'none'; form-action 'none'; connect-src 'none'; font-src 'none'; "
+        "object-src 'none'; frame-src 'none'"
+    )
+
+
+def render(context: dict[str, Any]) -> str:
+    """Lay out a report built by :func:`fairscope.report._content.build_report`."""
+    from markupsafe import Markup
+
+    script = _asset("report.js")
+    context = _trust_svgs(context, Markup)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        r=context,
+        css=Markup(_asset("report.css")),
+        js=Markup(script),
+        csp=content_security_policy(script),
+    )
+
+
+def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:
+    """Mark the SVG strings (built and sanitized by report.svg) as safe markup."""
+    for section in context["metric_sections"]:
+        for block in section["blocks"]:
+            block["svg"] = markup(block["svg"])
+    for section in (*context["dataset_sections"], *context["score_sections"]):
+        section["svgs"] = [markup(s) for s in section["svgs"]]
+    return context
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write text to ``path`` through a temporary file in the same directory."""
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(
+            f"path={str(path)!r} is a directory; give a file name such as 'report.html'."
+        )
+    directory = target.parent
+    if not directory.exists():
+        raise ValueError(f"path={str(path)!r}: the directory {str(directory)!r} does not exist.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_html(
+    result: AuditResult,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    suppress_below: int | None = None,
+    metadata: dict[str, Any] | None = None,
+    model_card: dict[str, Any] | None = None,
+) -> str:
+    """The transparency report of an audit, as one self-contained HTML file.
+
+    The report reads only the result (its tables, findings, metadata and
+    reproducibility block), so one rebuilt from the saved JSON is the same.
+
+    Parameters
+    ----------
+    result : AuditResult
+    path : str or path-like, optional
+        Write the report there (atomically) as well as returning it.
+    title : str, optional
+        Title of the report; default from the kind of audit.
+    suppress_below : int, optional
+        Replace every value of a group with fewer rows by
+        ``"suppressed (n < k)"``, in tables and plots alike (privacy).
+    metadata : dict, optional
+        Extra facts shown under "About this audit" (owner, ticket, data
+        source...). Values are shown as text; only ``http(s)://`` URLs become
+        links.
+    model_card : dict, optional
+        Model-card fields shown under "Limitations and considerations":
+        ``intended_use``, ``users``, ``out_of_scope_uses``,
+        ``ethical_considerations``, ``limitations``, ``tradeoffs`` (strings or
+        lists of strings). Missing ones are flagged as not supplied.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Examples
+    --------
+    >>> import fairscope
+    >>> result = fairscope.audit_predictions(
+    ...     [1, 0, 1, 0, 1, 0], [1, 0, 0, 0, 1, 1],
+    ...     sensitive_features=["a", "a", "a", "b", "b", "b"])
+    >>> html = result.to_html(title="Loan model")
+    >>> "NOT JUDGED" in html and "Content-Security-Policy" in html
+    True
+    """
+    from fairscope.report._content import build_report
+
+    context = build_report(
+        result,
+        title=title,
+        suppress_below=suppress_below,
+        metadata=metadata,
+        model_card=model_card,
+    )
+    html = render(context)
+    if path is not None:
+        write_atomic(path, html)
+    return html

@@ -1,0 +1,339 @@
+"""One report section per metric: per-group tables and plots, from the result's tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fairscope.report._formatting import (
+    OVERALL,
+    cell,
+    fmt_interval,
+    fmt_number,
+    fmt_p,
+    is_missing,
+    metric_label,
+    slug,
+    status_cell,
+    worst,
+)
+from fairscope.report._privacy import Sizes
+from fairscope.result._audit_result import SEVERITY, AuditResult, Finding
+
+
+def _findings_index(result: AuditResult) -> dict[tuple[str, str, str], list[Finding]]:
+    index: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in result.findings:
+        index.setdefault((f.metric, f.feature, f.group), []).append(f)
+    return index
+
+
+def _tests_index(result: AuditResult) -> dict[tuple[str, str, str], Any]:
+    table = result.tables.get("tests")
+    out: dict[tuple[str, str, str], Any] = {}
+    if table is None or not {"feature", "group", "metric"} <= set(table.columns):
+        return out
+    column = next(
+        (c for c in ("p_value_adjusted", "p_adjusted", "adjusted_p_value") if c in table.columns),
+        None,
+    )
+    if column is None:
+        return out
+    for _, row in table.iterrows():
+        key = (str(row["metric"]), str(row["feature"]), str(row["group"]))
+        if key not in out or is_missing(out[key]):
+            out[key] = row[column]
+    return out
+
+
+def metric_names(result: AuditResult) -> list[str]:
+    """Metrics with per-group rows in the result, judged ones (worst first) before the rest."""
+    names: list[str] = []
+    for name in ("intervals", "disparities"):
+        table = result.tables.get(name)
+        if table is not None and "metric" in table.columns:
+            names += [str(m) for m in dict.fromkeys(table["metric"]) if str(m) not in names]
+    for f in result.findings:
+        if f.metric not in names:
+            names.append(f.metric)
+    rank = {}
+    for f in result.findings:
+        rank[f.metric] = min(rank.get(f.metric, 99), SEVERITY[f.status])
+    return sorted(names, key=lambda m: (rank.get(m, 99), names.index(m)))
+
+
+def metric_table(
+    result: AuditResult,
+    metric: str,
+    feature: str,
+    sizes: Sizes,
+    findings: dict[tuple[str, str, str], list[Finding]],
+    tests: dict[tuple[str, str, str], Any],
+    table_id: str,
+    cls: Any = None,
+) -> dict[str, Any] | None:
+    """Group, n, value, interval, disparities, adjusted p-value and status of one metric."""
+    from fairscope.report._plots import metric_rows
+
+    rows = metric_rows(result, metric, feature, cls)
+    if rows is None:
+        return None
+    disparities = result.tables.get("disparities")
+    disp: dict[tuple[str, str], Any] = {}
+    reference = None
+    if disparities is not None and {"feature", "metric", "kind", "group"} <= set(
+        disparities.columns
+    ):
+        sub = disparities[(disparities["feature"] == feature) & (disparities["metric"] == metric)]
+        if cls is not None and "class" in sub.columns:
+            sub = sub[sub["class"].astype(str) == str(cls)]
+        for _, row in sub.iterrows():
+            disp[(str(row["kind"]), str(row["group"]))] = row
+            reference = row.get("reference", reference)
+    groups_in_findings = [
+        g for (m, f, g) in findings if m == metric and f == feature and g not in set(rows["group"])
+    ]
+    meta = result.metadata
+    total_rows = None
+    if meta.get("n_rows") is not None:
+        total_rows = int(meta["n_rows"]) - int(meta.get("n_dropped") or 0)
+    body = []
+    for _, row in rows.iterrows():
+        group = str(row["group"])
+        is_overall = group == OVERALL
+        n = total_rows if is_overall else sizes.n.get((feature, group), row.get("n"))
+        hide = not is_overall and sizes.hidden(feature, group)
+        label = "overall" if is_overall else group
+        if not is_overall and reference is not None and group == str(reference):
+            label += " (reference)"
+        cells = [cell(label, cls="overall" if is_overall else "")]
+        if hide:
+            cells.append(cell(f"< {sizes.k}", sort=0, numeric=True))
+            cells += [cell(sizes.note, sort="", numeric=True, cls="suppressed")] * 4
+        else:
+            cells.append(cell(fmt_number(n, count=True), sort=n, numeric=True))
+            interval = fmt_interval(row["lower"], row["upper"])
+            cells.append(
+                cell(
+                    fmt_number(row["estimate"]),
+                    sort=row["estimate"],
+                    numeric=True,
+                    sub="" if interval == "—" else interval,
+                )
+            )
+            for kind in ("difference", "ratio"):
+                d = disp.get((kind, group))
+                if d is None or is_overall:
+                    cells.append(cell("—", sort="", numeric=True))
+                elif bool(d.get("is_reference", False)):
+                    cells.append(cell("reference", sort="", numeric=True))
+                else:
+                    interval = fmt_interval(d.get("lower"), d.get("upper"))
+                    cells.append(
+                        cell(
+                            fmt_number(d["estimate"]),
+                            sort=d["estimate"],
+                            numeric=True,
+                            sub="" if interval == "—" else interval,
+                        )
+                    )
+            group_findings = findings.get((metric, feature, group), [])
+            p = next(
+                (f.p_value_adjusted for f in group_findings if f.p_value_adjusted is not None),
+                tests.get((metric, feature, group)),
+            )
+            cells.append(cell(fmt_p(p), sort=p, numeric=True))
+        group_findings = findings.get((metric, feature, group), [])
+        status = worst([f.status.value for f in group_findings])
+        rules = ", ".join(dict.fromkeys(f.rule_id for f in group_findings))
+        if is_overall:
+            cells.append(cell(""))
+        elif status is None and reference is not None and group == str(reference):
+            cells.append(cell("reference", cls="muted"))
+        else:
+            cells.append(status_cell(status, rules))
+        body.append(cells)
+    for group in groups_in_findings:  # findings on groups without an interval row
+        group_findings = findings[(metric, feature, group)]
+        status = worst([f.status.value for f in group_findings])
+        body.append([cell(group), *[cell("—", numeric=True)] * 5, status_cell(status)])
+    if not body:
+        return None
+    level = result.metadata.get("ci")
+    pct = f"{fmt_number(float(level) * 100, digits=0)}% " if level else ""
+    columns = [
+        ("Group", False),
+        ("n", True),
+        (f"{metric_label(metric)} ({pct}interval)", True),
+        ("Difference vs ref.", True),
+        ("Ratio vs ref.", True),
+        ("Adj. p-value", True),
+        ("Status", False),
+    ]
+    return {
+        "id": table_id,
+        "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}",
+        "columns": [{"label": c, "numeric": num} for c, num in columns],
+        "rows": body,
+        "note": "",
+    }
+
+
+def _class_words(cls: Any) -> str:
+    return "" if cls is None else f", class {cls}"
+
+
+def metric_sections(
+    result: AuditResult, sizes: Sizes, used: set[str], plots: bool
+) -> list[dict[str, Any]]:
+    """One section per metric, one block (table and plot) per feature set."""
+    from fairscope.core._registry import REGISTRY
+    from fairscope.report._plots import metric_classes
+
+    source = next(
+        (
+            result.tables[name]
+            for name in ("intervals", "disparities")
+            if name in result.tables
+            and {"feature", "group", "metric"} <= set(result.tables[name].columns)
+        ),
+        None,
+    )
+    if source is None:
+        return []
+    findings = _findings_index(result)
+    tests = _tests_index(result)
+    feature_sets = list(result.metadata.get("feature_sets") or dict.fromkeys(source["feature"]))
+    policy_rules = {
+        str(r.get("id")): r
+        for r in (result.policy or {}).get("rules", [])
+        if isinstance(r, dict) and r.get("id") is not None
+    }
+    sections = []
+    for metric in metric_names(result):
+        sid = slug(f"metric-{metric}", used)
+        judged = [f for f in result.findings if f.metric == metric]
+        blocks = []
+        for feature in feature_sets:
+            for cls in metric_classes(result, metric, feature):
+                table = metric_table(
+                    result,
+                    metric,
+                    feature,
+                    sizes,
+                    findings,
+                    tests,
+                    slug(f"t-{metric}-{feature}-{cls}", used),
+                    cls,
+                )
+                if table is None:
+                    continue
+                svg = ""
+                if plots:
+                    svg = _metric_plot(
+                        result,
+                        metric,
+                        feature,
+                        sizes,
+                        used,
+                        bool([f for f in judged if f.feature == feature]) and cls is None,
+                        cls,
+                    )
+                blocks.append(
+                    {"feature": f"{feature}{_class_words(cls)}", "table": table, "svg": svg}
+                )
+        if not blocks:
+            continue
+        entry = REGISTRY.get(metric)
+        status = worst([f.status.value for f in judged])
+        rules = sorted(
+            {(f.rule_id, f.comparison, f.threshold, f.warn_threshold, f.bound) for f in judged},
+            key=str,
+        )
+        sections.append(
+            {
+                "id": sid,
+                "metric": metric,
+                "title": metric_label(metric),
+                "definition": entry.definition if entry else "",
+                "formula": entry.formula_text if entry else "",
+                "direction": entry.direction if entry else "",
+                "status": status_cell(status) if judged else None,
+                "judged": bool(judged),
+                "rules": [
+                    {
+                        "id": r[0],
+                        "text": f"{r[1].replace('_', ' ')} must be "
+                        f"{'at least' if r[4] == 'min' else 'at most'} {fmt_number(r[2])}"
+                        + ("" if r[3] is None else f" (warn beyond {fmt_number(r[3])})"),
+                        "description": policy_rules.get(r[0], {}).get("description") or "",
+                        "direction": policy_rules.get(r[0], {}).get("direction") or "",
+                    }
+                    for r in rules
+                    if r[2] is not None
+                ],
+                "blocks": blocks,
+            }
+        )
+    return sections
+
+
+def _metric_plot(
+    result: AuditResult,
+    metric: str,
+    feature: str,
+    sizes: Sizes,
+    used: set[str],
+    judged: bool,
+    cls: Any = None,
+) -> str:
+    from fairscope.report import _plots as plots
+    from fairscope.report._svg import figure_to_svg
+
+    kind = "disparity" if judged else "value"
+    try:
+        if kind == "value":
+            series = plots.value_series(result, metric, feature, cls)
+        else:
+            series = plots.disparity_series(result, metric, feature)
+    except (ValueError, KeyError):
+        return ""
+    if sizes.k is not None:
+        series["n"] = [
+            sizes.n.get((feature, g), n) for g, n in zip(series["groups"], series["n"], strict=True)
+        ]
+    fig = plots.new_figure(len(series["groups"]), labels=series["groups"])
+    ax = fig.add_subplot()
+    plots.draw_series(
+        ax,
+        series,
+        kind=kind,
+        metric=metric,
+        feature=f"{feature}{_class_words(cls)}",
+        suppress_below=sizes.k,
+    )
+    label = metric_label(metric)
+    if kind == "value":
+        desc = (
+            f"Horizontal bar chart of {label} for each group of {feature}, with "
+            f"confidence-interval whiskers and a line at the reference group's value. "
+            "The values are listed in the table above."
+        )
+    else:
+        threshold = series.get("threshold")
+        desc = (
+            f"Horizontal bar chart of the {plots.comparison_words(series['comparison'])} of "
+            f"{label} for each group of {feature}, with confidence-interval whiskers"
+            + (
+                ""
+                if threshold is None
+                else f", a dashed line at the threshold {threshold:g} with the failing side shaded"
+            )
+            + ", and each group's status written next to its bar. The values are listed in "
+            "the table above."
+        )
+    return figure_to_svg(
+        fig,
+        title=f"{label} by {feature}{_class_words(cls)}",
+        description=desc,
+        element_id=slug(f"p-{metric}-{feature}-{cls}", used),
+    )

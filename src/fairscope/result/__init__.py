@@ -1,0 +1,1 @@
+"""Result layer: :class:`AuditResult`, its serialization and provenance."""

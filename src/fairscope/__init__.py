@@ -24,8 +24,8 @@ _EXPORTS: dict[str, str] = {
     "GroupMetrics": "fairscope.compute._group_metrics",
     "GroupCounts": "fairscope.core._counts",
     "AuditResult": "fairscope.result._audit_result",
-    "Finding": "fairscope.result._audit_result",
-    "Status": "fairscope.result._audit_result",
+    "Finding": "fairscope.core._findings",
+    "Status": "fairscope.core._findings",
     "demographic_parity_difference": "fairscope.compute._fairness",
     "demographic_parity_ratio": "fairscope.compute._fairness",
     "equalized_odds_difference": "fairscope.compute._fairness",
@@ -45,6 +45,12 @@ _EXPORTS: dict[str, str] = {
     "apply_policy": "fairscope.judge._policy",
     "compare": "fairscope.audits._comparison",
     "counterfactual_flip_test": "fairscope.audits._counterfactual",
+    "FairscopeWarning": "fairscope.core._warnings",
+    "InputWarning": "fairscope.core._warnings",
+    "ReferenceWarning": "fairscope.core._warnings",
+    "StatisticsWarning": "fairscope.core._warnings",
+    "PolicyWarning": "fairscope.core._warnings",
+    "FairscopeDeprecationWarning": "fairscope.core._warnings",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
 
@@ -67,6 +73,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from fairscope.core._counts import GroupCounts
     from fairscope.core._registry import get_metric
     from fairscope.core._verdicts import interval_verdict
+    from fairscope.core._warnings import (
+        FairscopeDeprecationWarning,
+        FairscopeWarning,
+        InputWarning,
+        PolicyWarning,
+        ReferenceWarning,
+        StatisticsWarning,
+    )
     from fairscope.result._audit_result import AuditResult, Finding, Status
 
 

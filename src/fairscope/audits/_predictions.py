@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,7 @@ from fairscope.compute._scores import (
     threshold_sweep_frame,
 )
 from fairscope.core._counts import GroupCounts
-from fairscope.core._groups import encode_groups
+from fairscope.core._groups import encode_groups, find_stacklevel
 from fairscope.core._inputs import (
     _binarize,
     _choose_pos_label,
@@ -46,6 +47,7 @@ from fairscope.core._inputs import (
 )
 from fairscope.core._registry import DEFAULT_METRICS
 from fairscope.core._tasks import check_task, detect_task
+from fairscope.core._warnings import InputWarning
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility
 
@@ -724,16 +726,12 @@ def _decision_threshold(score: np.ndarray, threshold: float | None) -> float:
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be a finite number; got {threshold!r}.")
     if low >= threshold or high < threshold:
-        import warnings
-
-        from fairscope.core._groups import find_stacklevel
-
         side = "positive" if low >= threshold else "negative"
         warnings.warn(
             f"threshold={threshold:g} puts every row on one side (y_score ranges from {low:g} "
             f"to {high:g}), so every prediction is {side}; check the threshold is on the "
             "scale of the scores (e.g. probabilities vs deciles).",
-            UserWarning,
+            InputWarning,
             stacklevel=find_stacklevel(),
         )
     return float(threshold)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from fairscope.core._bootstrap import check_bootstrap_args
 from fairscope.core._counts import GroupCounts, reduce_confusion
-from fairscope.core._groups import encode_groups
+from fairscope.core._groups import OVERALL, encode_groups, group_label
 from fairscope.core._groups import value_label as group_value_label
 from fairscope.core._inputs import binary_inputs
 from fairscope.core._intervals import (
@@ -23,20 +23,12 @@ from fairscope.core._intervals import (
 from fairscope.core._registry import Metric, resolve_metrics
 
 #: Label used for the overall population in tidy tables.
-OVERALL = "<overall>"
 
 ReferenceStrategy = Literal["largest", "best", "overall"]
 _STRATEGIES = ("largest", "best", "overall")
 _METHODS = ("between_groups", "to_overall")
 _CI_METHODS = ("wilson", "clopper-pearson", "bootstrap", "bca")
 _BOOTSTRAP_METHODS = {"bootstrap": "bootstrap-percentile", "bca": "bootstrap-bca"}
-
-
-def group_label(key: Any, features: tuple[str, ...]) -> str:
-    """Human-readable label of a group: ``"Black"`` or ``"race=Black & sex=Female"``."""
-    if len(features) == 1:
-        return str(key[0] if isinstance(key, tuple) else key)
-    return " & ".join(f"{f}={v}" for f, v in zip(features, key, strict=True))
 
 
 class GroupMetrics:

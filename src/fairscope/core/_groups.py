@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.core._counts import CHUNK_ROWS, chunked_bincount
+from fairscope.core._warnings import InputWarning
 
 #: Label of the group formed by missing values of a sensitive feature.
 MISSING = "<missing>"
@@ -122,7 +123,7 @@ def _warn_if_continuous(series: pd.Series, name: str, n_values: int) -> None:
         warnings.warn(
             f"sensitive feature {name!r} has a single value, so every row is in one group and "
             "no disparity can be measured; check that the right column was passed.",
-            UserWarning,
+            InputWarning,
             stacklevel=find_stacklevel(),
         )
         return
@@ -135,7 +136,7 @@ def _warn_if_continuous(series: pd.Series, name: str, n_values: int) -> None:
         "forms its own group and most groups are too small to compare. Bin it first with "
         "pandas.cut (e.g. bins=[0, 25, 45, 65, 120] for an age), or convert it to a "
         "categorical column if every value really is a group.",
-        UserWarning,
+        InputWarning,
         stacklevel=find_stacklevel(),
     )
 
@@ -273,3 +274,14 @@ def _compact(combined: np.ndarray, steps: list[tuple[str, Any]]) -> tuple[np.nda
     inverse, present = pd.factorize(combined, sort=True)
     steps.append(("compact", np.asarray(present, dtype=np.int64)))
     return inverse.astype(code_dtype(len(present))), len(present)
+
+
+#: Label of the row of all groups together in tidy tables.
+OVERALL = "<overall>"
+
+
+def group_label(key: Any, features: tuple[str, ...]) -> str:
+    """Human-readable label of a group: ``"Black"`` or ``"race=Black & sex=Female"``."""
+    if len(features) == 1:
+        return str(key[0] if isinstance(key, tuple) else key)
+    return " & ".join(f"{f}={v}" for f, v in zip(features, key, strict=True))

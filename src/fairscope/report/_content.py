@@ -9,7 +9,7 @@ rebuilt from the saved JSON says the same thing as the direct one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fairscope.report._findings import findings_tables
 from fairscope.report._formatting import (
@@ -32,7 +32,9 @@ from fairscope.report._wording import (
     LIMITATIONS,
     SCORE_TABLES,
 )
-from fairscope.result._audit_result import AuditResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 
 def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:

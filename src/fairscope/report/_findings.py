@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fairscope.core._findings import Status
 from fairscope.report._formatting import (
     cell,
     fmt_interval,
@@ -15,7 +16,9 @@ from fairscope.report._formatting import (
 )
 from fairscope.report._privacy import Sizes
 from fairscope.report._verdict import describe_finding
-from fairscope.result._audit_result import AuditResult, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 
 def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from fairscope.result._audit_result import SEVERITY, Status
+from fairscope.core._findings import SEVERITY, Status
 
 #: Status -> (icon, short explanation). The icon and word always travel with the colour.
 STATUS_ICONS: dict[str, tuple[str, str]] = {

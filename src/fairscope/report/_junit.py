@@ -11,9 +11,12 @@ they stay visible.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fairscope.result._audit_result import AuditResult, Finding, Status
+from fairscope.core._findings import Finding, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 
 def _failing(result: AuditResult) -> set[Status]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fairscope.result._audit_result import SEVERITY, AuditResult, Finding, Status
+from fairscope.core._findings import SEVERITY, Finding, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 _ICON = {
     Status.PASS: "✅",

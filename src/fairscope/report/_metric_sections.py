@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fairscope.core._findings import SEVERITY, Finding
 from fairscope.report._formatting import (
     OVERALL,
     cell,
@@ -17,7 +18,9 @@ from fairscope.report._formatting import (
     worst,
 )
 from fairscope.report._privacy import Sizes
-from fairscope.result._audit_result import SEVERITY, AuditResult, Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 
 def _findings_index(result: AuditResult) -> dict[tuple[str, str, str], list[Finding]]:

@@ -573,7 +573,7 @@ def plot_group_metrics(
 
     See :meth:`fairscope.GroupMetrics.plot`.
     """
-    from fairscope.compute._group_metrics import OVERALL, group_label
+    from fairscope.core._groups import OVERALL, group_label
     from fairscope.core._registry import get_metric
 
     if kind not in ("value", "disparity"):

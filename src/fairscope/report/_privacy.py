@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -12,7 +12,9 @@ from fairscope.report._formatting import (
     frame_cells,
     is_missing,
 )
-from fairscope.result._audit_result import AuditResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 
 class Sizes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -16,7 +16,9 @@ from fairscope.report._formatting import (
     slug,
 )
 from fairscope.report._privacy import Sizes, generic_table
-from fairscope.result._audit_result import AuditResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 
 def table_sections(

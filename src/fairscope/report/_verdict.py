@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from fairscope.core._findings import Finding, Status
 from fairscope.report._formatting import (
     _plural,
     cell,
@@ -16,7 +17,9 @@ from fairscope.report._formatting import (
     worst,
 )
 from fairscope.report._privacy import Sizes
-from fairscope.result._audit_result import AuditResult, Finding, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
 
 
 def verdict(result: AuditResult) -> dict[str, Any]:

@@ -17,7 +17,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from fairscope._moved import install as _serve_moved_modules
 from fairscope._version import __version__
+
+_serve_moved_modules()
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {

@@ -21,7 +21,10 @@ MOVED: dict[str, tuple[str, str]] = {
     "fairscope.audit": ("fairscope.audits._predictions", "fairscope.audit_predictions"),
     "fairscope.model_audit": ("fairscope.audits._model", "fairscope.audit_model"),
     "fairscope.dataset_audit": ("fairscope.audits._dataset", "fairscope.audit_dataset"),
-    "fairscope.policy": ("fairscope.judge._policy", "fairscope.load_policy / fairscope.apply_policy"),
+    "fairscope.policy": (
+        "fairscope.judge._policy",
+        "fairscope.load_policy / fairscope.apply_policy",
+    ),
     "fairscope.verdicts": ("fairscope.core._verdicts", "fairscope.interval_verdict"),
     "fairscope.group_metrics": ("fairscope.compute._group_metrics", "fairscope.GroupMetrics"),
     "fairscope.counts": ("fairscope.core._counts", "fairscope.GroupCounts"),

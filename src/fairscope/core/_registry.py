@@ -1,22 +1,35 @@
 """The metric registry: every metric fairscope knows is declared here, once.
 
-A binary-classification metric is a formula over the four confusion cells of a
-group, ``TN, FP, FN, TP`` (weighted sums when there are sample weights). The
-cells are stored in the last axis of an array in that order, so every formula
-works unchanged on one group, on all groups, and on a leading axis of bootstrap
-replicates.
+Each metric names the sufficient statistics it reads (:attr:`Metric.statistic`)
+and gives its formula over them:
 
-Tables, plots, policies, the CLI's help and the docs read this registry; nothing
-else lists metrics.
+- ``"confusion"``: the four confusion cells of a group, ``TN, FP, FN, TP``
+  (weighted sums when there are sample weights), on the last axis of an array
+  in that order, so every formula works unchanged on one group, on all
+  groups, and on a leading axis of bootstrap replicates;
+- ``"score"``: a :class:`~fairscope.core._score_statistics.ScoreStatistics`
+  (score histograms by label);
+- ``"moments"``: a :class:`~fairscope.core._moments.RegressionMoments`.
+
+Formulas over statistics objects return one value per group. Tables, plots,
+policies, the CLI's help and the docs read this registry; nothing else lists
+metrics. Adding a metric is adding one entry here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+
+from fairscope.core._score_formulas import (
+    auc_from_histograms,
+    average_precision_from_histograms,
+    expected_calibration_error,
+    safe_divide,
+)
 
 #: Order of the confusion cells on the last axis of a counts array.
 CELLS: tuple[str, ...] = ("tn", "fp", "fn", "tp")
@@ -24,6 +37,8 @@ TN, FP, FN, TP = range(4)
 _CELL_INDEX = {name: i for i, name in enumerate(CELLS)}
 
 Direction = Literal["higher", "lower", "neutral"]
+#: The sufficient statistics a metric is computed from.
+Statistic = Literal["confusion", "score", "moments", "multiclass"]
 
 _FAIRLEARN = (
     "Weerts et al., Fairlearn: Assessing and Improving Fairness of AI Systems, JMLR 24 (2023)"
@@ -39,18 +54,17 @@ _BERK = (
 )
 
 
-def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """Divide elementwise, giving NaN (and no warning) where the denominator is 0."""
-    numerator = np.asarray(numerator, dtype=float)
-    denominator = np.asarray(denominator, dtype=float)
-    out = np.full(np.broadcast(numerator, denominator).shape, np.nan)
-    np.divide(numerator, denominator, out=out, where=denominator != 0)
-    return out
+_safe_divide = safe_divide
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One metric: its names, formula over the confusion cells, and documentation.
+    """One metric: its names, the statistics it reads, its formula, and documentation.
+
+    ``statistic`` names the sufficient statistics (``"confusion"`` cells,
+    ``"score"`` histograms, regression ``"moments"``); ``formula`` maps them to
+    one value per group. ``ideal`` is the value a group should have when it is
+    neither "higher" nor "lower" is better (0 for the mean error).
 
     A *proportion* metric is ``sum(numerator cells) / sum(denominator cells)``:
     a share of one population of rows (for example the false positive rate is
@@ -68,9 +82,11 @@ class Metric:
     aliases: tuple[str, ...] = ()
     numerator: tuple[str, ...] | None = None
     denominator: tuple[str, ...] | None = None
-    formula: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    formula: Callable[[Any], np.ndarray] | None = field(default=None, repr=False)
     uses_row_counts: bool = False
     task: str = "binary"
+    statistic: Statistic = "confusion"
+    ideal: float | None = None
 
     @property
     def is_proportion(self) -> bool:
@@ -93,21 +109,38 @@ class Metric:
         den = _sum_cells(cells, self.denominator)
         return num, den
 
-    def compute(self, cells: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Compute the metric from counts of shape ``(..., 4)``.
+    def compute(self, cells: Any, rows: np.ndarray | None = None) -> np.ndarray:
+        """Compute the metric from its sufficient statistics.
 
         Parameters
         ----------
-        cells : ndarray of shape (..., 4)
-            Weighted confusion counts ``TN, FP, FN, TP`` on the last axis.
+        cells : ndarray of shape (..., 4), or a statistics object
+            For ``statistic="confusion"``: weighted confusion counts ``TN, FP,
+            FN, TP`` on the last axis. Otherwise the statistics object the
+            metric reads (e.g. :class:`~fairscope.core._moments.RegressionMoments`).
         rows : ndarray of shape (..., 4), optional
             Unweighted row counts; used by metrics that count rows (``count``).
 
         Returns
         -------
-        ndarray of shape (...)
-            The metric, NaN where it is undefined (0/0).
+        ndarray
+            The metric (one value per group), NaN where it is undefined (0/0).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> float(get_metric("fpr").compute(np.array([3.0, 1.0, 0.0, 2.0])))
+        0.25
         """
+        if self.statistic != "confusion":
+            if isinstance(cells, np.ndarray | list | tuple):
+                raise ValueError(
+                    f"metric {self.name!r} is a {self.task} metric computed from "
+                    f"{_SOURCES[self.statistic]}, not from confusion counts; it cannot be used "
+                    "in GroupMetrics."
+                )
+            assert self.formula is not None
+            return self.formula(cells)
         cells = np.asarray(cells, dtype=float)
         if self.uses_row_counts:
             source = cells if rows is None else np.asarray(rows, dtype=float)
@@ -117,6 +150,13 @@ class Metric:
             return _safe_divide(num, den)
         assert self.formula is not None
         return self.formula(cells)
+
+
+_SOURCES = {
+    "score": "scores (fairscope.audit_predictions(..., y_score=...))",
+    "moments": "targets and predictions (fairscope.audit_predictions(..., task='regression'))",
+    "multiclass": "class labels (fairscope.audit_predictions(..., task='multiclass'))",
+}
 
 
 def _sum_cells(cells: np.ndarray, names: Iterable[str] | None) -> np.ndarray:
@@ -348,20 +388,52 @@ _REGRESSION_REF = (
 )
 
 
-def _not_from_cells(name: str, task: str) -> Callable[[np.ndarray], np.ndarray]:
-    where = {
-        "score": "scores (fairscope.audit_predictions(..., y_score=...))",
-        "regression": "targets and predictions (fairscope.audit_predictions(..., "
-        "task='regression'))",
-    }[task]
+def _per_weight(name: str) -> Callable[[Any], np.ndarray]:
+    """Mean of a per-row score term: its per-group sum over the group's weight."""
 
-    def formula(cells: np.ndarray) -> np.ndarray:
-        raise ValueError(
-            f"metric {name!r} is a {task} metric computed from {where}, not from confusion "
-            "counts; it cannot be used in GroupMetrics."
-        )
+    def formula(stats: Any) -> np.ndarray:
+        weight = stats.column("weight_positive") + stats.column("weight_negative")
+        return safe_divide(stats.column(name), weight)
 
     return formula
+
+
+def _moment_mean(name: str, *, sign: float = 1.0, centred: bool = False) -> Callable:
+    """Mean of a moment per group: ``sign * sum / n`` (plus the centre for targets)."""
+
+    def formula(m: Any) -> np.ndarray:
+        value = m.column(name)
+        mean = safe_divide(-value if sign < 0 else value, m.column("n"))
+        return mean + m.center if centred else mean
+
+    return formula
+
+
+def _rmse(m: Any) -> np.ndarray:
+    return np.sqrt(safe_divide(m.column("sum_residual2"), m.column("n")))
+
+
+def _r2(m: Any) -> np.ndarray:
+    w, sy, syy = m.column("n"), m.column("sum_y"), m.column("sum_y2")
+    sst = syy - safe_divide(sy**2, w)
+    # SST is 0 for a constant target; a relative tolerance keeps round-off from faking a value
+    sst = np.where(sst > 1e-12 * np.maximum(syy, 1e-300), sst, 0.0)
+    return 1 - safe_divide(m.column("sum_residual2"), sst)
+
+
+_SCORE_FORMULAS: dict[str, Callable[[Any], np.ndarray]] = {
+    "roc_auc": lambda s: auc_from_histograms(s.positives, s.negatives),
+    "average_precision": lambda s: average_precision_from_histograms(s.positives, s.negatives),
+    "brier_score": _per_weight("brier"),
+    "log_loss": _per_weight("log_loss"),
+    "expected_calibration_error": lambda s: expected_calibration_error(s.calibration),
+    "mean_prediction": _moment_mean("sum_yhat", centred=True),
+    "mean_target": _moment_mean("sum_y", centred=True),
+    "mean_error": _moment_mean("sum_residual", sign=-1.0),
+    "mean_absolute_error": _moment_mean("sum_abs_residual"),
+    "root_mean_squared_error": _rmse,
+    "r2": _r2,
+}
 
 
 def _task_metric(
@@ -373,6 +445,7 @@ def _task_metric(
     formula_text: str,
     reference: str,
     aliases: tuple[str, ...] = (),
+    ideal: float | None = None,
 ) -> Metric:
     return Metric(
         name=name,
@@ -382,8 +455,10 @@ def _task_metric(
         direction=direction,
         reference=reference,
         aliases=aliases,
-        formula=_not_from_cells(name, task),
+        formula=_SCORE_FORMULAS[name],
         task=task,
+        statistic="score" if task == "score" else "moments",
+        ideal=ideal,
     )
 
 
@@ -468,6 +543,7 @@ _TASK_METRICS: tuple[Metric, ...] = (
         "mean(y_pred - y_true)",
         _REGRESSION_REF,
         ("bias", "mean_signed_error"),
+        ideal=0.0,
     ),
     _task_metric(
         "mean_absolute_error",
@@ -523,6 +599,17 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "precision",
     "accuracy",
 )
+
+
+def metrics_for(statistic: Statistic) -> tuple[Metric, ...]:
+    """The registered metrics computed from one kind of statistics, in declaration order.
+
+    Examples
+    --------
+    >>> [m.name for m in metrics_for("moments")][:2]
+    ['mean_prediction', 'mean_target']
+    """
+    return tuple(m for m in REGISTRY.values() if m.statistic == statistic)
 
 
 def get_metric(name: str) -> Metric:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -152,19 +153,71 @@ class GroupCounts:
         if wanted == list(self.features):
             return self
         order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
+        return self.regroup(position, order)
+
+    def regroup(self, position: np.ndarray, groups: pd.Index) -> GroupCounts:
+        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
+        features = _names(groups)
         out = {}
         for name in ("weighted", "rows", "squared_weights"):
             arr = getattr(self, name)
-            total = np.zeros((len(order), len(CELLS)), dtype=arr.dtype)
+            total = np.zeros((len(groups), len(CELLS)), dtype=arr.dtype)
             np.add.at(total, position, arr)
             out[name] = total
         return GroupCounts(
-            tuple(wanted),
-            order,
+            features,
+            groups,
             has_weights=self.has_weights,
-            orders={f: o for f, o in self.orders.items() if f in wanted},
+            orders={f: o for f, o in self.orders.items() if f in features},
             **out,
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form for JSON: the layout saved audits use (see :meth:`from_dict`)."""
+        groups = self.groups
+        return {
+            "features": list(self.features),
+            "groups": [list(k) for k in groups]
+            if isinstance(groups, pd.MultiIndex)
+            else [str(k) for k in groups],
+            "weighted": self.weighted.tolist(),
+            "rows": self.rows.tolist(),
+            "squared_weights": self.squared_weights.tolist(),
+            "has_weights": bool(self.has_weights),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GroupCounts:
+        """The counts :meth:`to_dict` (or a saved audit) wrote."""
+        features = tuple(data["features"])
+        n_groups = len(data["groups"])
+        if len(features) == 1:
+            groups = pd.Index(data["groups"], name=features[0], dtype=object)
+        else:
+            groups = pd.MultiIndex.from_tuples(
+                [tuple(g) for g in data["groups"]], names=list(features)
+            )
+
+        def array(key: str, dtype: str) -> np.ndarray:
+            values = np.array(
+                [[np.nan if v is None else float(v) for v in row] for row in data[key]],
+                dtype=float,
+            )
+            return values.reshape(n_groups, len(CELLS)).astype(dtype)
+
+        return cls(
+            features,
+            groups,
+            weighted=array("weighted", "float64"),
+            rows=array("rows", "int64"),
+            squared_weights=array("squared_weights", "float64"),
+            has_weights=bool(data["has_weights"]),
+        )
+
+
+def _names(groups: pd.Index) -> tuple[str, ...]:
+    names = groups.names if isinstance(groups, pd.MultiIndex) else [groups.name]
+    return tuple(str(n) for n in names)
 
 
 def marginal_positions(

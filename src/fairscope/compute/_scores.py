@@ -242,7 +242,7 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
         is_ref = np.arange(len(groups)) == r
         for kind in ("difference", "ratio"):
             if name == "roc_auc":
-                args = (
+                args: tuple[Any, ...] = (
                     value,
                     groups["roc_auc_lower"].to_numpy(),
                     groups["roc_auc_upper"].to_numpy(),

@@ -74,17 +74,17 @@ class GroupCounts:
     @property
     def group_rows(self) -> np.ndarray:
         """Rows per group (unweighted)."""
-        return self.rows.sum(axis=1)
+        return np.asarray(self.rows.sum(axis=1))
 
     @property
     def overall_weighted(self) -> np.ndarray:
         """Weighted counts summed over all groups, shape (4,)."""
-        return self.weighted.sum(axis=0)
+        return np.asarray(self.weighted.sum(axis=0))
 
     @property
     def overall_rows(self) -> np.ndarray:
         """Row counts summed over all groups, shape (4,)."""
-        return self.rows.sum(axis=0)
+        return np.asarray(self.rows.sum(axis=0))
 
     def to_frame(self) -> pd.DataFrame:
         """Return the table as a DataFrame: ``n`` rows and weighted ``tn, fp, fn, tp``.
@@ -259,7 +259,7 @@ def marginal_positions(
     return order, position
 
 
-def _sort_key(label: str) -> tuple:
+def _sort_key(label: str) -> tuple[int, float, str]:
     """Order of labels whose relative order no table shows: numbers, text, missing."""
     from fairscope.core._groups import MISSING
 
@@ -271,7 +271,7 @@ def _sort_key(label: str) -> tuple:
         return (1, 0.0, label)
 
 
-def _tuples(index: pd.Index) -> list[tuple]:
+def _tuples(index: pd.Index) -> list[tuple[Any, ...]]:
     return [key if isinstance(key, tuple) else (key,) for key in index]
 
 
@@ -296,9 +296,9 @@ def _level_ranks(
         for a, b in pairwise(declared):
             after[a].add(b)
         for keys in keyed:
-            for a, b in pairwise(keys):
-                if a[:level] == b[:level] and a[level] != b[level]:
-                    after[a[level]].add(b[level])
+            for first, second in pairwise(keys):
+                if first[:level] == second[:level] and first[level] != second[level]:
+                    after[first[level]].add(second[level])
         ranks.append(_topological_ranks(values, after))
     return ranks
 
@@ -399,9 +399,9 @@ def reduce_confusion(
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     n_groups = len(groups)
     size = n_groups * len(CELLS)
-    rows = np.zeros(size, dtype=np.int64)
-    weighted = np.zeros(size) if w is not None else None
-    squared = np.zeros(size) if w is not None else None
+    rows_flat = np.zeros(size, dtype=np.int64)
+    weighted_flat = np.zeros(size)
+    squared_flat = np.zeros(size)
     for start in range(0, len(codes), CHUNK_ROWS):
         part = slice(start, start + CHUNK_ROWS)
         # One integer per row: group * 4 + 2 * label + prediction, the cell order TN, FP, FN, TP.
@@ -409,18 +409,18 @@ def reduce_confusion(
         cell *= 4
         cell += 2 * y_true[part].astype(np.intp)
         cell += y_pred[part].astype(np.intp)
-        rows += np.bincount(cell, minlength=size)
+        rows_flat += np.bincount(cell, minlength=size)
         if w is not None:
             chunk_w = w[part]
-            weighted += np.bincount(cell, weights=chunk_w, minlength=size)
-            squared += np.bincount(cell, weights=chunk_w * chunk_w, minlength=size)
-    rows = rows.reshape(n_groups, len(CELLS))
+            weighted_flat += np.bincount(cell, weights=chunk_w, minlength=size)
+            squared_flat += np.bincount(cell, weights=chunk_w * chunk_w, minlength=size)
+    rows = rows_flat.reshape(n_groups, len(CELLS))
     if w is None:
         weighted = rows.astype(float)
         squared = weighted.copy()
     else:
-        weighted = weighted.reshape(n_groups, len(CELLS))
-        squared = squared.reshape(n_groups, len(CELLS))
+        weighted = weighted_flat.reshape(n_groups, len(CELLS))
+        squared = squared_flat.reshape(n_groups, len(CELLS))
     features = tuple(groups.names) if isinstance(groups, pd.MultiIndex) else (groups.name,)
     return GroupCounts(
         tuple(str(f) for f in features),

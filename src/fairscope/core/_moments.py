@@ -133,7 +133,7 @@ class RegressionMoments:
 
     def overall(self) -> np.ndarray:
         """Moments over all groups, shape (len(MOMENTS),)."""
-        return self.sums.sum(axis=0)
+        return np.asarray(self.sums.sum(axis=0))
 
     def with_total(self, label: str) -> RegressionMoments:
         """These moments with one more group, ``label``, holding the sums over all groups."""

@@ -67,7 +67,7 @@ class MulticlassCounts:
     @property
     def group_rows(self) -> np.ndarray:
         """Rows per group (unweighted)."""
-        return self.rows.sum(axis=(1, 2))
+        return np.asarray(self.rows.sum(axis=(1, 2)))
 
     def one_vs_rest(self, k: int) -> GroupCounts:
         """The binary counts (TN, FP, FN, TP per group) of class ``k`` against the rest."""
@@ -119,11 +119,11 @@ class MulticlassCounts:
         orders = {**other.orders, **self.orders}
         union, (mine, theirs) = union_positions([self.groups, other.groups], self.features, orders)
         k = len(classes)
-        summed = {}
+        summed: dict[str, np.ndarray] = {}
         for name in ("weighted", "rows", "squared_weights"):
             total = np.zeros((len(union), k, k), dtype=getattr(self, name).dtype)
             for part, where in ((self, mine), (other, theirs)):
-                at = [classes.index(c) for c in part.classes]
+                at = np.array([classes.index(c) for c in part.classes], dtype=np.intp)
                 total[np.ix_(where, at, at)] += getattr(part, name)
             summed[name] = total
         return MulticlassCounts(
@@ -171,7 +171,7 @@ def class_labels(y_true: pd.Series, y_pred: pd.Series, labels: Any = None) -> li
                 f"y_true/y_pred contain values {unknown[:5]} that are not in labels={labels}; "
                 "add them to labels or leave labels=None."
             )
-        return labels
+        return list(labels)
     try:
         return sorted(seen)
     except TypeError:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -39,6 +39,9 @@ _CELL_INDEX = {name: i for i, name in enumerate(CELLS)}
 Direction = Literal["higher", "lower", "neutral"]
 #: The sufficient statistics a metric is computed from.
 Statistic = Literal["confusion", "score", "moments", "multiclass"]
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FAIRLEARN = (
     "Weerts et al., Fairlearn: Assessing and Improving Fairness of AI Systems, JMLR 24 (2023)"
@@ -144,7 +147,7 @@ class Metric:
         cells = np.asarray(cells, dtype=float)
         if self.uses_row_counts:
             source = cells if rows is None else np.asarray(rows, dtype=float)
-            return source.sum(axis=-1)
+            return np.asarray(source.sum(axis=-1))
         if self.is_proportion:
             num, den = self.numerator_denominator(cells)
             return _safe_divide(num, den)
@@ -161,7 +164,7 @@ _SOURCES = {
 
 def _sum_cells(cells: np.ndarray, names: Iterable[str] | None) -> np.ndarray:
     idx = [_CELL_INDEX[n] for n in names or ()]
-    return np.asarray(cells, dtype=float)[..., idx].sum(axis=-1)
+    return np.asarray(np.asarray(cells, dtype=float)[..., idx].sum(axis=-1))
 
 
 def _f1(c: np.ndarray) -> np.ndarray:
@@ -171,7 +174,7 @@ def _f1(c: np.ndarray) -> np.ndarray:
 def _balanced_accuracy(c: np.ndarray) -> np.ndarray:
     tpr = _safe_divide(c[..., TP], c[..., TP] + c[..., FN])
     tnr = _safe_divide(c[..., TN], c[..., TN] + c[..., FP])
-    return (tpr + tnr) / 2
+    return np.asarray((tpr + tnr) / 2)
 
 
 def _treatment_equality(c: np.ndarray) -> np.ndarray:
@@ -398,7 +401,9 @@ def _per_weight(name: str) -> Callable[[Any], np.ndarray]:
     return formula
 
 
-def _moment_mean(name: str, *, sign: float = 1.0, centred: bool = False) -> Callable:
+def _moment_mean(
+    name: str, *, sign: float = 1.0, centred: bool = False
+) -> Callable[[Any], np.ndarray]:
     """Mean of a moment per group: ``sign * sum / n`` (plus the centre for targets)."""
 
     def formula(m: Any) -> np.ndarray:
@@ -410,7 +415,7 @@ def _moment_mean(name: str, *, sign: float = 1.0, centred: bool = False) -> Call
 
 
 def _rmse(m: Any) -> np.ndarray:
-    return np.sqrt(safe_divide(m.column("sum_residual2"), m.column("n")))
+    return np.asarray(np.sqrt(safe_divide(m.column("sum_residual2"), m.column("n"))))
 
 
 def _r2(m: Any) -> np.ndarray:
@@ -670,7 +675,7 @@ def resolve_metrics(metrics: str | Iterable[str] | None) -> list[Metric]:
     return resolved
 
 
-def metrics_table() -> pd.DataFrame:  # noqa: F821 - pandas imported lazily
+def metrics_table() -> pd.DataFrame:
     """Return the registry as a DataFrame (one row per metric), for docs and the CLI.
 
     Examples

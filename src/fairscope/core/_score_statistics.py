@@ -137,7 +137,7 @@ class ScoreStatistics:
     @property
     def edges(self) -> np.ndarray:
         """Bin edges: ``lower``, the cut points, ``upper``."""
-        return np.r_[self.lower, self.cuts, self.upper]
+        return np.asarray(np.r_[self.lower, self.cuts, self.upper])
 
     @property
     def group_rows(self) -> np.ndarray:
@@ -150,23 +150,24 @@ class ScoreStatistics:
 
     def with_total(self) -> ScoreStatistics:
         """These statistics with one more group holding the sums over all groups."""
+        arrays: dict[str, Any] = {name: _with_sum(getattr(self, name)) for name in _PER_GROUP}
         return replace(
-            self,
-            features=("group",),
-            groups=pd.RangeIndex(len(self.groups) + 1),
-            **{name: _with_sum(getattr(self, name)) for name in _PER_GROUP},
+            self, features=("group",), groups=pd.RangeIndex(len(self.groups) + 1), **arrays
         )
 
     def regroup(self, position: np.ndarray, groups: pd.Index) -> ScoreStatistics:
         """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
         kept = features_of(groups)
+        arrays: dict[str, Any] = {
+            name: sum_into(position, len(groups), getattr(self, name)) for name in _PER_GROUP
+        }
         return replace(
             self,
             features=kept,
             groups=groups,
             orders={f: o for f, o in self.orders.items() if f in kept},
             missing_sensitive={k: v for k, v in self.missing_sensitive.items() if k in kept},
-            **{name: sum_into(position, len(groups), getattr(self, name)) for name in _PER_GROUP},
+            **arrays,
         )
 
     def marginal(self, features: str | list[str]) -> ScoreStatistics:
@@ -195,7 +196,7 @@ class ScoreStatistics:
             )
         orders = {**other.orders, **self.orders}
         union, (mine, theirs) = union_positions([self.groups, other.groups], self.features, orders)
-        summed = {}
+        summed: dict[str, Any] = {}
         for name in _PER_GROUP:
             a, b = getattr(self, name), getattr(other, name)
             total = np.zeros((len(union), *a.shape[1:]), dtype=np.result_type(a, b))
@@ -237,7 +238,7 @@ class ScoreStatistics:
     def from_dict(cls, data: dict[str, Any]) -> ScoreStatistics:
         """The statistics :meth:`to_dict` wrote."""
         features = tuple(data["features"])
-        arrays = {
+        arrays: dict[str, Any] = {
             name: as_array(data[name], "int64" if name in ("rows", "outside_rows") else "float64")
             for name in _PER_GROUP
         }

@@ -145,5 +145,5 @@ def plain(array: np.ndarray) -> list[Any]:
     if arr.dtype.kind == "f":
         out = arr.astype(object)
         out[np.isnan(arr)] = None
-        return out.tolist()
-    return arr.tolist()
+        return list(out.tolist())
+    return list(arr.tolist())

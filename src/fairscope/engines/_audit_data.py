@@ -89,8 +89,8 @@ def prepare_audit_data(
         return data, task, engine
     if task == "regression" and not selection and y_score is None and threshold is None:
         return data, task, engine
-    names = [y_true, y_pred, y_score, sample_weight]
-    return collect_audited(data, names, sensitive_features), task, f"{engine} -> pandas"
+    audited = [y_true, y_pred, y_score, sample_weight]
+    return collect_audited(data, audited, sensitive_features), task, f"{engine} -> pandas"
 
 
 def collect_audited(data: Any, names: list[Any], sensitive_features: Any) -> pd.DataFrame:

@@ -431,3 +431,57 @@ def reduce_confusion(
         has_weights=sample_weight is not None,
         orders=dict(orders or {}),
     )
+
+
+def counts_from_cells(
+    codes: np.ndarray,
+    true_bin: np.ndarray,
+    pred_bin: np.ndarray,
+    groups: pd.Index,
+    rows: np.ndarray,
+    weighted: np.ndarray | None = None,
+    squared_weights: np.ndarray | None = None,
+) -> GroupCounts:
+    """Confusion counts from rows already grouped into cells (e.g. by an engine's group-by).
+
+    Each entry stands for ``rows[i]`` rows of group ``codes[i]`` with binarized
+    label and prediction ``true_bin[i]``, ``pred_bin[i]``, whose weights sum to
+    ``weighted[i]`` (and squared weights to ``squared_weights[i]``); without
+    weights the counts are the rows.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> c = counts_from_cells(np.array([0, 0]), np.array([1, 0]), np.array([1, 1]),
+    ...                       pd.Index(["a"], name="g"), np.array([3, 2]))
+    >>> c.rows.tolist()
+    [[0, 2, 0, 3]]
+    """
+    n_groups = len(groups)
+    size = n_groups * len(CELLS)
+    cell = (
+        np.asarray(codes, dtype=np.int64) * 4
+        + np.asarray(true_bin).astype(np.int64) * 2
+        + np.asarray(pred_bin).astype(np.int64)
+    )
+
+    def table(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(size, dtype=values.dtype)
+        np.add.at(out, cell, values)
+        return out.reshape(n_groups, len(CELLS))
+
+    counted = table(np.asarray(rows, dtype=np.int64))
+    if weighted is None:
+        summed = counted.astype(float)
+        squared = summed.copy()
+    else:
+        summed = table(np.asarray(weighted, dtype=float))
+        squared = table(np.asarray(squared_weights, dtype=float))
+    return GroupCounts(
+        _names(groups),
+        groups,
+        weighted=summed,
+        rows=counted,
+        squared_weights=squared,
+        has_weights=weighted is not None,
+    )

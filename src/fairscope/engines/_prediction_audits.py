@@ -16,10 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.core._counts import GroupCounts
+from fairscope.core._counts import GroupCounts, counts_from_cells
 from fairscope.core._moments import RegressionMoments
 from fairscope.core._score_statistics import ScoreStatistics, reduce_scores
-from fairscope.core._statistics import sum_into
 from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
 from fairscope.engines._moments import regression_moments
 from fairscope.engines._reduce import (
@@ -222,19 +221,15 @@ def score_cells(
 
 def cell_counts(cells: ScoreCells, true_bin: np.ndarray, pred_bin: np.ndarray) -> GroupCounts:
     """The :class:`~fairscope.core._counts.GroupCounts` of binarized labels and predictions per cell."""
-    n_groups = len(cells.groups)
-    cell = cells.codes * 4 + true_bin.astype(np.int64) * 2 + pred_bin.astype(np.int64)
-
-    def table(values: np.ndarray) -> np.ndarray:
-        return sum_into(cell, n_groups * 4, values).reshape(n_groups, 4)
-
-    return GroupCounts(
-        tuple(cells.reduced.features),
+    weighted = cells.reduced.weight is not None
+    return counts_from_cells(
+        cells.codes,
+        true_bin,
+        pred_bin,
         cells.groups,
-        weighted=table(cells.weight),
-        rows=table(cells.rows),
-        squared_weights=table(cells.squared),
-        has_weights=cells.reduced.weight is not None,
+        cells.rows,
+        cells.weight if weighted else None,
+        cells.squared if weighted else None,
     )
 
 

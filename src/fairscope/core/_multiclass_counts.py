@@ -41,6 +41,8 @@ class MulticlassCounts:
     has_weights : bool
     orders : dict
         Declared order of categorical features, used by :meth:`combine`.
+    n_rows, dropped, n_dropped, missing_sensitive, engine
+        Provenance, as on :class:`fairscope.engines.EngineCounts` (set by engines).
 
     Examples
     --------
@@ -58,6 +60,11 @@ class MulticlassCounts:
     squared_weights: np.ndarray
     has_weights: bool = False
     orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    n_rows: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    n_dropped: int = 0
+    missing_sensitive: dict[str, int] = field(default_factory=dict)
+    engine: str = ""
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -131,6 +138,8 @@ class MulticlassCounts:
             classes,
             has_weights=self.has_weights or other.has_weights,
             orders=orders,
+            n_rows=self.n_rows + other.n_rows,
+            n_dropped=self.n_dropped + other.n_dropped,
             **summed,
         )
 
@@ -230,4 +239,5 @@ def reduce_multiclass(
         squared,
         sample_weight is not None,
         orders=dict(orders or {}),
+        n_rows=len(codes),
     )

@@ -31,6 +31,8 @@ _EXPORTS = {
     "regression_moments": "fairscope.engines._moments",
     "RegressionMoments": "fairscope.engines._moments",
     "MOMENTS": "fairscope.engines._moments",
+    "multiclass_counts": "fairscope.engines._multiclass",
+    "MulticlassCounts": "fairscope.core._multiclass_counts",
     "group_value_counts": "fairscope.engines._values",
     "open_table": "fairscope.engines._sources",
     "choose_engine": "fairscope.engines._sources",

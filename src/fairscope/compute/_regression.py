@@ -1,10 +1,11 @@
 """Regression fairness from per-group moment sums.
 
 The sufficient statistics of a regression audit are, per group, a handful of
-(weighted) sums: of weights and squared weights, of targets, predictions,
-errors (prediction - target), absolute errors, and of their squares. They are
-reduced from the rows in one pass of ``bincount`` calls (:func:`reduce_regression`),
-add up across partitions, and give every metric:
+(weighted) sums: :class:`~fairscope.core._moments.RegressionMoments` (weights and
+squared weights, targets, predictions, residuals ``target - prediction``,
+absolute residuals, and their squares). They are reduced from the rows in one
+pass of ``bincount`` calls (:func:`reduce_regression`) or by an engine, add up
+across partitions, and give every metric the registry declares over them:
 
 - mean prediction, mean target, mean error (bias; positive = over-prediction),
 - MAE, RMSE and R^2 (``1 - SSE / SST`` within the group; NaN when the group's

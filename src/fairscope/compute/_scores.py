@@ -2,10 +2,13 @@
 
 The sufficient statistics of every score metric are, per group, the (weighted)
 histogram of scores among positive rows and among negative rows, plus a few
-per-group sums (Brier and log-loss sums) and a reliability-bin table. They are
-reduced from the rows in one vectorized pass (:func:`reduce_scores`) and add
-up across partitions; ROC AUC, average precision, the threshold sweep and the
-calibration table are then computed from them, vectorized over groups.
+per-group sums (Brier and log-loss sums) and a reliability-bin table:
+:class:`~fairscope.core._score_statistics.ScoreStatistics`, reduced from the rows
+in one vectorized pass (:func:`reduce_scores`, in core with the type) and adding
+up across partitions. The score metrics are the registry's formulas over them
+(:func:`fairscope.core._registry.metrics_for`); this module builds the tables:
+metrics with the AUC interval, the threshold sweep, the calibration table and
+the disparities, vectorized over groups.
 
 Binning. A bin is ``[c_j, c_{j+1})`` between consecutive *cut points*. The
 cut points are every distinct score when there are at most ``n_bins`` of them

@@ -141,7 +141,7 @@ class ScoreStatistics:
 
     @property
     def group_rows(self) -> np.ndarray:
-        """Rows per group (unweighted), outside rows included."""
+        """Rows per group (unweighted) in the histograms."""
         return self.sums[:, ROWS].astype(np.int64)
 
     def column(self, name: str) -> np.ndarray:

@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fairscope.core._formulas import safe_divide
 from fairscope.core._groups import OVERALL
 from fairscope.core._intervals import kish_effective_n
 from fairscope.core._moments import MOMENTS, RegressionMoments, reduce_moments
 from fairscope.core._registry import metrics_for
-from fairscope.core._score_formulas import safe_divide
 
 __all__ = [
     "MOMENTS",

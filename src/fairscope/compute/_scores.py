@@ -44,14 +44,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fairscope.core._groups import OVERALL
-from fairscope.core._intervals import kish_effective_n, mover_difference, mover_ratio
-from fairscope.core._registry import metrics_for
-from fairscope.core._score_formulas import (
+from fairscope.core._formulas import (
     auc_from_histograms,
     average_precision_from_histograms,
     safe_divide,
 )
+from fairscope.core._groups import OVERALL
+from fairscope.core._intervals import kish_effective_n, mover_difference, mover_ratio
+from fairscope.core._registry import metrics_for
 from fairscope.core._score_statistics import (
     CALIBRATION_BINS,
     DEFAULT_BINS,

@@ -24,16 +24,26 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from fairscope.core._score_formulas import (
+from fairscope.core._formulas import (  # noqa: F401 - TN, FP, FN, TP re-exported
+    FN,
+    FP,
+    TN,
+    TP,
     auc_from_histograms,
     average_precision_from_histograms,
+    balanced_accuracy,
     expected_calibration_error,
+    f1,
+    moment_mean,
+    per_weight,
+    r2,
+    rmse,
     safe_divide,
+    treatment_equality,
 )
 
 #: Order of the confusion cells on the last axis of a counts array.
 CELLS: tuple[str, ...] = ("tn", "fp", "fn", "tp")
-TN, FP, FN, TP = range(4)
 _CELL_INDEX = {name: i for i, name in enumerate(CELLS)}
 
 Direction = Literal["higher", "lower", "neutral"]
@@ -165,20 +175,6 @@ _SOURCES = {
 def _sum_cells(cells: np.ndarray, names: Iterable[str] | None) -> np.ndarray:
     idx = [_CELL_INDEX[n] for n in names or ()]
     return np.asarray(np.asarray(cells, dtype=float)[..., idx].sum(axis=-1))
-
-
-def _f1(c: np.ndarray) -> np.ndarray:
-    return _safe_divide(2 * c[..., TP], 2 * c[..., TP] + c[..., FP] + c[..., FN])
-
-
-def _balanced_accuracy(c: np.ndarray) -> np.ndarray:
-    tpr = _safe_divide(c[..., TP], c[..., TP] + c[..., FN])
-    tnr = _safe_divide(c[..., TN], c[..., TN] + c[..., FP])
-    return np.asarray((tpr + tnr) / 2)
-
-
-def _treatment_equality(c: np.ndarray) -> np.ndarray:
-    return _safe_divide(c[..., FN], c[..., FP])
 
 
 def _proportion(
@@ -349,7 +345,7 @@ _METRICS: tuple[Metric, ...] = (
         direction="higher",
         reference=_BRODERSEN,
         aliases=("bacc", "balanced_accuracy_score"),
-        formula=_balanced_accuracy,
+        formula=balanced_accuracy,
     ),
     Metric(
         name="f1",
@@ -359,7 +355,7 @@ _METRICS: tuple[Metric, ...] = (
         direction="higher",
         reference=_FAWCETT,
         aliases=("f1_score", "f_score"),
-        formula=_f1,
+        formula=f1,
     ),
     Metric(
         name="treatment_equality",
@@ -369,7 +365,7 @@ _METRICS: tuple[Metric, ...] = (
         direction="neutral",
         reference=_BERK,
         aliases=("te", "fn_fp_ratio"),
-        formula=_treatment_equality,
+        formula=treatment_equality,
     ),
 )
 
@@ -391,53 +387,18 @@ _REGRESSION_REF = (
 )
 
 
-def _per_weight(name: str) -> Callable[[Any], np.ndarray]:
-    """Mean of a per-row score term: its per-group sum over the group's weight."""
-
-    def formula(stats: Any) -> np.ndarray:
-        weight = stats.column("weight_positive") + stats.column("weight_negative")
-        return safe_divide(stats.column(name), weight)
-
-    return formula
-
-
-def _moment_mean(
-    name: str, *, sign: float = 1.0, centred: bool = False
-) -> Callable[[Any], np.ndarray]:
-    """Mean of a moment per group: ``sign * sum / n`` (plus the centre for targets)."""
-
-    def formula(m: Any) -> np.ndarray:
-        value = m.column(name)
-        mean = safe_divide(-value if sign < 0 else value, m.column("n"))
-        return mean + m.center if centred else mean
-
-    return formula
-
-
-def _rmse(m: Any) -> np.ndarray:
-    return np.asarray(np.sqrt(safe_divide(m.column("sum_residual2"), m.column("n"))))
-
-
-def _r2(m: Any) -> np.ndarray:
-    w, sy, syy = m.column("n"), m.column("sum_y"), m.column("sum_y2")
-    sst = syy - safe_divide(sy**2, w)
-    # SST is 0 for a constant target; a relative tolerance keeps round-off from faking a value
-    sst = np.where(sst > 1e-12 * np.maximum(syy, 1e-300), sst, 0.0)
-    return 1 - safe_divide(m.column("sum_residual2"), sst)
-
-
 _SCORE_FORMULAS: dict[str, Callable[[Any], np.ndarray]] = {
     "roc_auc": lambda s: auc_from_histograms(s.positives, s.negatives),
     "average_precision": lambda s: average_precision_from_histograms(s.positives, s.negatives),
-    "brier_score": _per_weight("brier"),
-    "log_loss": _per_weight("log_loss"),
+    "brier_score": per_weight("brier"),
+    "log_loss": per_weight("log_loss"),
     "expected_calibration_error": lambda s: expected_calibration_error(s.calibration),
-    "mean_prediction": _moment_mean("sum_yhat", centred=True),
-    "mean_target": _moment_mean("sum_y", centred=True),
-    "mean_error": _moment_mean("sum_residual", sign=-1.0),
-    "mean_absolute_error": _moment_mean("sum_abs_residual"),
-    "root_mean_squared_error": _rmse,
-    "r2": _r2,
+    "mean_prediction": moment_mean("sum_yhat", centred=True),
+    "mean_target": moment_mean("sum_y", centred=True),
+    "mean_error": moment_mean("sum_residual", sign=-1.0),
+    "mean_absolute_error": moment_mean("sum_abs_residual"),
+    "root_mean_squared_error": rmse,
+    "r2": r2,
 }
 
 

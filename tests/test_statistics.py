@@ -222,3 +222,27 @@ def test_old_public_names_are_the_unified_types():
     assert issubclass(GroupCounts, object) and isinstance(
         reduce_confusion([1], [1], np.array([0]), pd.Index(["a"], name="g")), Statistics
     )
+
+
+def test_group_counts_dict_equals_what_saved_audits_hold(rows):
+    from fairscope.result._serialize import _decode_statistics, _encode_statistics
+
+    counts = reduce("confusion", rows, ["sex", "race"])
+    saved = _encode_statistics(counts)
+    assert saved.pop("type") == "GroupCounts"
+    assert saved == counts.to_dict()
+    assert_same(
+        GroupCounts.from_dict(saved),
+        _decode_statistics({"type": "GroupCounts", **saved}),
+        "confusion",
+    )
+
+
+@pytest.mark.parametrize("kind", ["score", "moments", "multiclass"])
+def test_other_statistics_round_trip_through_the_saved_audit_encoder(rows, kind):
+    from fairscope.result._serialize import _decode_statistics, _encode_statistics
+
+    stats = reduce(kind, rows, ["sex"])
+    back = _decode_statistics(json.loads(json.dumps(_encode_statistics(stats))))
+    assert type(back) is type(stats)
+    assert_same(back, stats, kind)

@@ -194,8 +194,20 @@ def test_regression_metrics_of_the_registry_equal_sklearn(rows):
             assert get_metric(name).compute(stats)[i] == pytest.approx(value, rel=1e-9)
 
 
+def test_multiclass_accuracy_of_the_registry_equals_sklearn(rows):
+    from sklearn.metrics import accuracy_score
+
+    stats = reduce("multiclass", rows, ["race"])
+    values = get_metric("multiclass_accuracy").compute(stats)
+    for i, group in enumerate(stats.groups):
+        m = (rows["race"] == group).to_numpy()
+        expected = accuracy_score(rows["cls"][m], rows["pcls"][m], sample_weight=rows["w"][m])
+        assert values[i] == pytest.approx(expected, rel=1e-12)
+
+
 def test_metrics_for_lists_each_statistic_once():
-    names = [m.name for kind in ("confusion", "score", "moments") for m in metrics_for(kind)]
+    kinds = ("confusion", "score", "moments", "multiclass")
+    names = [m.name for kind in kinds for m in metrics_for(kind)]
     assert sorted(names) == sorted(REGISTRY)
     assert [m.name for m in metrics_for("moments")][:1] == ["mean_prediction"]
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from fairscope.compute._group_metrics import GroupMetrics
 from fairscope.core._multiclass_counts import MulticlassCounts, class_labels, reduce_multiclass
+from fairscope.core._registry import CLASS_METRICS, get_metric
 
 __all__ = [
     "CLASS_METRICS",
@@ -38,15 +39,6 @@ __all__ = [
     "reduce_multiclass",
 ]
 
-#: Per-class metrics of the multiclass tables (one-vs-rest).
-CLASS_METRICS: tuple[str, ...] = (
-    "selection_rate",
-    "base_rate",
-    "true_positive_rate",
-    "false_positive_rate",
-    "precision",
-    "accuracy",
-)
 #: Label of the rows holding macro averages.
 MACRO = "<macro>"
 
@@ -107,10 +99,7 @@ def metrics_frame(
     macro = pd.DataFrame(macro, columns=list(CLASS_METRICS))
     macro["selection_rate"] = np.nan
     macro["base_rate"] = np.nan
-    diag = np.trace(counts.weighted, axis1=1, axis2=2)
-    total = counts.weighted.sum(axis=(1, 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        macro["accuracy"] = np.where(total > 0, diag / total, np.nan)
+    macro["accuracy"] = get_metric("multiclass_accuracy").compute(counts)
     macro.insert(0, "class", MACRO)
     macro.insert(0, "n", counts.rows.sum(axis=(1, 2)))
     macro.insert(0, "group", labels)

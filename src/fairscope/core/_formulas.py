@@ -6,17 +6,24 @@
   expected calibration error, and means of per-row score terms;
 - over regression moments: means, RMSE and R^2.
 
+- over K x K confusion cells: the multiclass accuracy.
+
 Array formulas work on one group, on all groups, or on a leading axis of
 replicates. Formulas over statistics objects read them by column name
-(``stats.column("n")``), so this module imports no statistics type.
+(``stats.column("n")``) and return one value per group.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # the statistics types import the registry, which imports this module
+    from fairscope.core._moments import RegressionMoments
+    from fairscope.core._multiclass_counts import MulticlassCounts
+    from fairscope.core._score_statistics import ScoreStatistics
 
 #: Positions of the confusion cells on the last axis of a counts array.
 TN, FP, FN, TP = range(4)
@@ -118,10 +125,10 @@ def treatment_equality(c: np.ndarray) -> np.ndarray:
 # -- over score histograms and regression moments ---------------------------------------
 
 
-def per_weight(name: str) -> Callable[[Any], np.ndarray]:
+def per_weight(name: str) -> Callable[[ScoreStatistics], np.ndarray]:
     """Mean of a per-row score term: its per-group sum over the group's weight."""
 
-    def formula(stats: Any) -> np.ndarray:
+    def formula(stats: ScoreStatistics) -> np.ndarray:
         weight = stats.column("weight_positive") + stats.column("weight_negative")
         return safe_divide(stats.column(name), weight)
 
@@ -130,10 +137,10 @@ def per_weight(name: str) -> Callable[[Any], np.ndarray]:
 
 def moment_mean(
     name: str, *, sign: float = 1.0, centred: bool = False
-) -> Callable[[Any], np.ndarray]:
+) -> Callable[[RegressionMoments], np.ndarray]:
     """Mean of a moment per group: ``sign * sum / n`` (plus the centre for targets)."""
 
-    def formula(m: Any) -> np.ndarray:
+    def formula(m: RegressionMoments) -> np.ndarray:
         value = m.column(name)
         # negating the sum, not the mean, keeps the division bit-identical to a sum of -x
         mean = safe_divide(-value if sign < 0 else value, m.column("n"))
@@ -142,15 +149,21 @@ def moment_mean(
     return formula
 
 
-def rmse(m: Any) -> np.ndarray:
+def rmse(m: RegressionMoments) -> np.ndarray:
     """Root mean squared residual per group."""
     return np.asarray(np.sqrt(safe_divide(m.column("sum_residual2"), m.column("n"))))
 
 
-def r2(m: Any) -> np.ndarray:
+def r2(m: RegressionMoments) -> np.ndarray:
     """``1 - SSE / SST`` per group; NaN when the group's targets are constant."""
     w, sy, syy = m.column("n"), m.column("sum_y"), m.column("sum_y2")
     sst = syy - safe_divide(sy**2, w)
     # SST is 0 for a constant target; a relative tolerance keeps round-off from faking a value
     sst = np.where(sst > 1e-12 * np.maximum(syy, 1e-300), sst, 0.0)
     return 1 - safe_divide(m.column("sum_residual2"), sst)
+
+
+def multiclass_accuracy(m: MulticlassCounts) -> np.ndarray:
+    """Share of each group's (weighted) rows whose predicted class is the true class."""
+    diagonal = np.trace(m.weighted, axis1=-2, axis2=-1)
+    return safe_divide(diagonal, m.weighted.sum(axis=(-2, -1)))

@@ -136,11 +136,15 @@ class RegressionMoments:
         return np.asarray(self.sums.sum(axis=0))
 
     def with_total(self, label: str) -> RegressionMoments:
-        """These moments with one more group, ``label``, holding the sums over all groups."""
+        """These moments with one more group, ``label``, holding the sums over all groups.
+
+        The groups become one flat ``group`` level of string labels (tables' order).
+        """
+        labels = [*map(str, self.groups), label]
         return replace(
             self,
-            features=(self.features[0],),
-            groups=pd.Index([*map(str, self.groups), label], dtype=object),
+            features=("group",),
+            groups=pd.Index(labels, name="group", dtype=object),
             sums=np.vstack([self.sums, self.sums.sum(axis=0)]),
             rows=np.r_[self.rows, self.rows.sum()],
             squared_weights=np.r_[self.squared_weights, self.squared_weights.sum()],

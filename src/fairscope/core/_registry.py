@@ -35,6 +35,7 @@ from fairscope.core._formulas import (  # noqa: F401 - TN, FP, FN, TP re-exporte
     expected_calibration_error,
     f1,
     moment_mean,
+    multiclass_accuracy,
     per_weight,
     r2,
     rmse,
@@ -542,7 +543,21 @@ _TASK_METRICS: tuple[Metric, ...] = (
         ("r2_score", "r_squared"),
     ),
 )
-_METRICS = _METRICS + _TASK_METRICS
+_MULTICLASS_METRICS: tuple[Metric, ...] = (
+    Metric(
+        name="multiclass_accuracy",
+        label="Multiclass accuracy",
+        definition="Share of rows whose predicted class is the true class.",
+        formula_text="trace(C) / sum(C)",
+        direction="higher",
+        reference=_FAWCETT,
+        aliases=("accuracy_multiclass",),
+        formula=multiclass_accuracy,
+        task="multiclass",
+        statistic="multiclass",
+    ),
+)
+_METRICS = _METRICS + _TASK_METRICS + _MULTICLASS_METRICS
 
 #: Metrics by canonical name, in declaration order.
 REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
@@ -562,6 +577,17 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "true_positive_rate",
     "false_positive_rate",
     "false_negative_rate",
+    "precision",
+    "accuracy",
+)
+
+
+#: The per-class (one-vs-rest) confusion metrics of a multiclass audit's tables.
+CLASS_METRICS: tuple[str, ...] = (
+    "selection_rate",
+    "base_rate",
+    "true_positive_rate",
+    "false_positive_rate",
     "precision",
     "accuracy",
 )

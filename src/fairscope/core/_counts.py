@@ -8,6 +8,7 @@ it. Counts from partitions of the data add up (:meth:`GroupCounts.combine`).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -15,7 +16,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.core._bincount import CHUNK_ROWS, chunked_bincount
+from fairscope.core._groups import MISSING
 from fairscope.core._registry import CELLS
+
+__all__ = [
+    "CHUNK_ROWS",
+    "GroupCounts",
+    "chunked_bincount",
+    "counts_from_cells",
+    "marginal_positions",
+    "reduce_confusion",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,8 +273,6 @@ def marginal_positions(
 
 def _sort_key(label: str) -> tuple[int, float, str]:
     """Order of labels whose relative order no table shows: numbers, text, missing."""
-    from fairscope.core._groups import MISSING
-
     if label == MISSING:
         return (2, 0.0, "")
     try:
@@ -304,8 +314,6 @@ def _level_ranks(
 
 
 def _topological_ranks(values: set[str], after: dict[str, set[str]]) -> dict[str, int]:
-    import heapq
-
     before_count = dict.fromkeys(values, 0)
     for successors in after.values():
         for b in successors:
@@ -332,35 +340,6 @@ def _ordered(index: pd.Index, ranks: list[dict[str, int]]) -> pd.Index:
         range(len(keys)), key=lambda i: tuple(r[v] for r, v in zip(ranks, keys[i], strict=True))
     )
     return index[order]
-
-
-#: Rows processed at a time by the reductions: bounds their temporary memory
-#: (a few int64/float64 arrays of this length) whatever the input size.
-CHUNK_ROWS = 1 << 20
-
-
-def chunked_bincount(
-    values: np.ndarray,
-    minlength: int,
-    weights: np.ndarray | None = None,
-    *,
-    offset: int = 0,
-) -> np.ndarray:
-    """``np.bincount(values + offset, weights, minlength)`` in bounded memory.
-
-    ``np.bincount`` casts its input to ``intp``; done on the whole array that
-    copy is 8 bytes per row, so the rows are reduced in chunks of
-    :data:`CHUNK_ROWS`. The values may have any integer or boolean dtype.
-    """
-    values = np.asarray(values)
-    total = np.zeros(minlength, dtype=np.int64 if weights is None else float)
-    for start in range(0, len(values), CHUNK_ROWS):
-        part = values[start : start + CHUNK_ROWS].astype(np.intp)
-        if offset:
-            part += offset
-        w = None if weights is None else weights[start : start + CHUNK_ROWS]
-        total += np.bincount(part, weights=w, minlength=minlength)[:minlength]
-    return total
 
 
 def reduce_confusion(

@@ -258,3 +258,54 @@ def test_other_statistics_round_trip_through_the_saved_audit_encoder(rows, kind)
     back = _decode_statistics(json.loads(json.dumps(_encode_statistics(stats))))
     assert type(back) is type(stats)
     assert_same(back, stats, kind)
+
+
+def test_a_metric_added_to_the_registry_alone_reaches_the_regression_and_score_tables(
+    rows, monkeypatch
+):
+    """Adding a metric touches one file: an entry in the registry reaches every table."""
+    import fairscope
+    from fairscope.core._registry import Metric
+
+    extra = {
+        "mean_squared_error": Metric(
+            name="mean_squared_error",
+            label="Mean squared error",
+            definition="Mean squared residual.",
+            formula_text="mean((y_pred - y_true)^2)",
+            direction="lower",
+            reference="-",
+            formula=lambda m: m.column("sum_residual2") / m.column("n"),
+            task="regression",
+            statistic="moments",
+        ),
+        "positive_share": Metric(
+            name="positive_share",
+            label="Positive share",
+            definition="Share of weight on positive rows.",
+            formula_text="W+ / W",
+            direction="neutral",
+            reference="-",
+            formula=lambda s: (
+                s.column("weight_positive")
+                / (s.column("weight_positive") + s.column("weight_negative"))
+            ),
+            task="score",
+            statistic="score",
+        ),
+    }
+    for name, metric in extra.items():
+        monkeypatch.setitem(REGISTRY, name, metric)
+    regression = fairscope.audit_predictions(
+        "target", "estimate", sensitive_features="sex", data=rows, task="regression"
+    )
+    table = regression.tables["regression_metrics"]
+    np.testing.assert_allclose(table["mean_squared_error"], table["root_mean_squared_error"] ** 2)
+    assert "mean_squared_error" in set(regression.tables["disparities"]["metric"])
+    scored = fairscope.audit_predictions("y", y_score="score", sensitive_features="sex", data=rows)
+    shares = scored.tables["score_metrics"]
+    np.testing.assert_allclose(
+        shares["positive_share"],
+        shares["n_positive"] / (shares["n_positive"] + shares["n_negative"]),
+    )
+    assert "positive_share" in set(scored.tables["disparities"]["metric"])

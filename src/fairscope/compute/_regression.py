@@ -50,11 +50,14 @@ __all__ = [
     "selection_thresholds",
 ]
 
+def _directions() -> dict[str, str]:
+    """The registry's regression metrics and their favourable direction ("zero": ideal 0)."""
+    return {m.name: "zero" if m.ideal == 0 else m.direction for m in metrics_for("moments")}
+
+
 #: Regression metrics of the group table (from the registry), with their favourable
 #: direction; ``"zero"`` for a metric whose ideal value is 0 (the mean error).
-REGRESSION_METRICS: dict[str, str] = {
-    m.name: "zero" if m.ideal == 0 else m.direction for m in metrics_for("moments")
-}
+REGRESSION_METRICS: dict[str, str] = _directions()
 #: Metric -> (moment summed, moment of its square): the means that get intervals.
 _WITH_INTERVAL = {
     "mean_prediction": ("sum_yhat", "sum_yhat2"),
@@ -145,7 +148,7 @@ def reference_row(frame: pd.DataFrame, reference: Any, metric: str, min_group_si
             values = groups[metric].to_numpy(dtype=float).copy()
         if np.isnan(values).all():
             return 0
-        direction = REGRESSION_METRICS[metric]
+        direction = _directions()[metric]
         if direction == "lower":
             return int(np.nanargmin(values))
         if direction == "zero":
@@ -166,7 +169,7 @@ def regression_disparities(
     """Differences (with Wald intervals for the means) and ratios of each metric to the reference."""
     groups = frame.iloc[:-1]
     out = []
-    for metric in REGRESSION_METRICS:
+    for metric in _directions():
         r = reference_row(frame, reference, metric, min_group_size)
         ref = frame.iloc[r]
         value = groups[metric].to_numpy(dtype=float)

@@ -239,7 +239,7 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
     )
     ref = metrics.iloc[r]
     frames = []
-    for name in _SCORE_DISPARITY_METRICS:
+    for name in (m.name for m in metrics_for("score")):
         value = groups[name].to_numpy(dtype=float)
         ref_value = float(ref[name])
         is_ref = np.arange(len(groups)) == r

@@ -13,6 +13,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import (
     average_precision_score,
     brier_score_loss,
@@ -309,3 +311,29 @@ def test_a_metric_added_to_the_registry_alone_reaches_the_regression_and_score_t
         shares["n_positive"] / (shares["n_positive"] + shares["n_negative"]),
     )
     assert "positive_share" in set(scored.tables["disparities"]["metric"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cut=st.integers(1, N - 1),
+    seed=st.integers(0, 2**16),
+    kind=st.sampled_from(KINDS),
+)
+def test_statistics_do_not_depend_on_row_order_or_partitioning(rows, cut, seed, kind):
+    shuffled = rows.sample(frac=1.0, random_state=seed)
+    whole = reduce(kind, rows, ["sex", "race"])
+    parts = reduce(kind, shuffled.iloc[:cut], ["sex", "race"]).combine(
+        reduce(kind, shuffled.iloc[cut:], ["sex", "race"])
+    )
+    assert_same(parts, whole, kind)
+
+
+def test_metrics_table_names_the_statistics_of_each_metric():
+    from fairscope.core._registry import metrics_table
+
+    table = metrics_table()
+    assert table.loc["roc_auc", "statistic"] == "score"
+    assert table.loc["mean_absolute_error", "statistic"] == "moments"
+    assert table.loc["false_positive_rate", "statistic"] == "confusion"

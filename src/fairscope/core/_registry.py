@@ -685,6 +685,7 @@ def metrics_table() -> pd.DataFrame:
                 "definition": m.definition,
                 "reference": m.reference,
                 "task": m.task,
+                "statistic": m.statistic,
             }
             for m in REGISTRY.values()
         ]

@@ -50,6 +50,7 @@ __all__ = [
     "selection_thresholds",
 ]
 
+
 def _directions() -> dict[str, str]:
     """The registry's regression metrics and their favourable direction ("zero": ideal 0)."""
     return {m.name: "zero" if m.ideal == 0 else m.direction for m in metrics_for("moments")}

@@ -437,12 +437,12 @@ def reduce_scores(
     label_w2 = np.bincount(pos_code, weights=w2, minlength=2 * n_groups).reshape(n_groups, 2)
     sums[:, W_POS], sums[:, W_NEG] = label_w[:, 1], label_w[:, 0]
     sums[:, W2_POS], sums[:, W2_NEG] = label_w2[:, 1], label_w2[:, 0]
-    calibration = _calibration(s, y, codes, n_groups, ww, count, int(calibration_bins))
+    calibration = np.full((n_groups, int(calibration_bins), 4), np.nan)
     if probabilities:
+        calibration = _calibration(s, y, codes, n_groups, ww, count, int(calibration_bins))
         sums[:, BRIER], sums[:, LOGLOSS] = _probability_sums(s, y, codes, n_groups, ww)
     else:
         sums[:, BRIER] = sums[:, LOGLOSS] = np.nan
-        calibration[:] = np.nan
     return ScoreStatistics(
         features_of(groups),
         groups,
@@ -485,8 +485,6 @@ def _calibration(
 ) -> np.ndarray:
     """Per group and equal-width bin over [0, 1]: weight, sum of scores, of labels, rows."""
     calibration = np.zeros((n_groups, k, 4))
-    if not (s.size and s.min() >= 0.0 and s.max() <= 1.0):
-        return calibration
     cal_cell = codes * k + np.minimum((s * k).astype(np.int64), k - 1)
     size = n_groups * k
     for j, values in enumerate((w, w * s, w * y.astype(float), count)):

@@ -337,3 +337,22 @@ def test_metrics_table_names_the_statistics_of_each_metric():
     assert table.loc["roc_auc", "statistic"] == "score"
     assert table.loc["mean_absolute_error", "statistic"] == "moments"
     assert table.loc["false_positive_rate", "statistic"] == "confusion"
+
+
+def test_engines_import_no_metric_code_even_inside_functions():
+    """Engines only produce statistics: no module of theirs imports the compute layer."""
+    import ast
+    from pathlib import Path
+
+    import fairscope.engines
+
+    offenders = []
+    for path in Path(fairscope.engines.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            offenders += [f"{path.name}: {n}" for n in names if n.startswith("fairscope.compute")]
+    assert offenders == []

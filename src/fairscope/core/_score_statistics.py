@@ -57,6 +57,11 @@ W_POS, W_NEG, W2_POS, W2_NEG, BRIER, LOGLOSS, ROWS = range(len(SCORE_SUMS))
 class ScoreStatistics:
     """Histograms of scores per group and true label, and the sums beside them.
 
+    The one score-statistics type: the numpy path (:func:`reduce_scores`), the
+    engines' cells of equal score and their binned histograms
+    (:func:`fairscope.engines.score_histograms`, whose
+    ``fairscope.engines.ScoreHistograms`` is an alias of this class) all give it.
+
     Arrays are indexed ``[group, label, bin]`` with label 0 = negative and
     1 = positive. Bin 0 holds ``score < cuts[0]``, bin ``j`` holds
     ``cuts[j-1] <= score < cuts[j]`` and the last bin ``score >= cuts[-1]``;

@@ -126,7 +126,7 @@ class MulticlassCounts:
         orders = {**other.orders, **self.orders}
         union, (mine, theirs) = union_positions([self.groups, other.groups], self.features, orders)
         k = len(classes)
-        summed: dict[str, np.ndarray] = {}
+        summed: dict[str, Any] = {}
         for name in ("weighted", "rows", "squared_weights"):
             total = np.zeros((len(union), k, k), dtype=getattr(self, name).dtype)
             for part, where in ((self, mine), (other, theirs)):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import fairscope.core._bincount
 import fairscope.core._counts
 from fairscope.core._counts import GroupCounts, chunked_bincount, reduce_confusion
 from fairscope.core._groups import encode_groups
@@ -71,7 +72,7 @@ def test_chunk_size_does_not_change_the_counts(monkeypatch):
 
 
 def test_chunked_bincount_equals_bincount(monkeypatch):
-    monkeypatch.setattr(fairscope.core._counts, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(fairscope.core._bincount, "CHUNK_ROWS", 3)
     values = np.array([3, -1, 0, 3, 3, -1, 2], dtype=np.int8)
     weights = np.arange(7, dtype=float)
     assert chunked_bincount(values, 5, offset=1).tolist() == np.bincount(values + 1).tolist()

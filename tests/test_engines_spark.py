@@ -141,3 +141,22 @@ def test_spark_scored_and_regression_audits_equal_the_pandas_audits(spark, frame
         assert actual.metadata["engine"] == "pyspark"
         for name, table in expected.tables.items():
             pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12, atol=1e-12)
+
+
+def test_spark_multiclass_counts_equal_the_numpy_reduction(spark, frame):
+    from fairscope.core._groups import encode_groups
+    from fairscope.core._multiclass_counts import reduce_multiclass
+    from fairscope.engines import multiclass_counts
+
+    classes = frame.assign(y=frame["y"] + frame["pred"], p=frame["pred"] * 2)
+    encoded = encode_groups(classes[FEATURES])
+    expected = reduce_multiclass(
+        classes["y"], classes["p"], encoded.codes, encoded.index, classes["w"].to_numpy()
+    )
+    data = spark.createDataFrame(classes[[*FEATURES, "y", "p", "w"]].astype(object))
+    actual = multiclass_counts(data, "y", "p", FEATURES, sample_weight="w")
+    assert actual.engine == "pyspark"
+    assert actual.classes == expected.classes
+    assert list(actual.groups) == list(expected.groups)
+    np.testing.assert_array_equal(actual.rows, expected.rows)
+    np.testing.assert_allclose(actual.weighted, expected.weighted, rtol=1e-12)

@@ -409,6 +409,7 @@ def _audit_with_engine(
         sensitive_features=list(args.sensitive),
         y_score=args.y_score,
         threshold=args.threshold,
+        task=args.task,
         data=data,
         sample_weight=args.sample_weight,
         pos_label=pos_label,

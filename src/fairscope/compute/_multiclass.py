@@ -1,8 +1,8 @@
 """Multiclass fairness from per-group K x K confusion counts.
 
 The sufficient statistic of a multiclass audit is, per group, the (weighted)
-K x K confusion matrix, reduced from the rows with one ``bincount``
-(:func:`reduce_multiclass`). Each class ``k`` then gives a one-vs-rest binary
+K x K confusion matrix, :class:`~fairscope.core._multiclass_counts.MulticlassCounts`
+(defined in core with its reducer, re-exported here). Each class ``k`` then gives a one-vs-rest binary
 table (TN, FP, FN, TP per group) that is an ordinary
 :class:`~fairscope.core._counts.GroupCounts`, so every binary metric, interval and
 disparity applies per class unchanged.
@@ -19,135 +19,28 @@ multiclass fairness", 2022).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from fairscope.compute._group_metrics import GroupMetrics
-from fairscope.core._counts import GroupCounts
+from fairscope.core._multiclass_counts import MulticlassCounts, class_labels, reduce_multiclass
+from fairscope.core._registry import CLASS_METRICS, get_metric
 
-#: Per-class metrics of the multiclass tables (one-vs-rest).
-CLASS_METRICS: tuple[str, ...] = (
-    "selection_rate",
-    "base_rate",
-    "true_positive_rate",
-    "false_positive_rate",
-    "precision",
-    "accuracy",
-)
+__all__ = [
+    "CLASS_METRICS",
+    "MACRO",
+    "MulticlassCounts",
+    "class_frames",
+    "class_labels",
+    "confusion_frame",
+    "criteria_frame",
+    "metrics_frame",
+    "reduce_multiclass",
+]
+
 #: Label of the rows holding macro averages.
 MACRO = "<macro>"
-
-
-@dataclass(frozen=True, eq=False)
-class MulticlassCounts:
-    """Weighted and row K x K confusion counts per group.
-
-    Attributes
-    ----------
-    groups : pandas.Index or pandas.MultiIndex
-    classes : list of str
-        Class labels (rows = true class, columns = predicted class).
-    weighted, rows, squared_weights : ndarray of shape (n_groups, K, K)
-    has_weights : bool
-    """
-
-    groups: pd.Index
-    classes: list[str]
-    weighted: np.ndarray
-    rows: np.ndarray
-    squared_weights: np.ndarray
-    has_weights: bool = False
-
-    @property
-    def features(self) -> tuple[str, ...]:
-        names = self.groups.names if isinstance(self.groups, pd.MultiIndex) else [self.groups.name]
-        return tuple(str(n) for n in names)
-
-    def one_vs_rest(self, k: int) -> GroupCounts:
-        """The binary counts (TN, FP, FN, TP per group) of class ``k`` against the rest."""
-
-        def cells(m: np.ndarray) -> np.ndarray:
-            total = m.sum(axis=(1, 2))
-            tp = m[:, k, k]
-            fn = m[:, k, :].sum(axis=1) - tp
-            fp = m[:, :, k].sum(axis=1) - tp
-            return np.column_stack([total - tp - fn - fp, fp, fn, tp])
-
-        return GroupCounts(
-            self.features,
-            self.groups,
-            weighted=cells(self.weighted),
-            rows=cells(self.rows).astype(np.int64),
-            squared_weights=cells(self.squared_weights),
-            has_weights=self.has_weights,
-        )
-
-    def regroup(self, position: np.ndarray, groups: pd.Index) -> MulticlassCounts:
-        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
-
-        def add(arr: np.ndarray) -> np.ndarray:
-            out = np.zeros((len(groups), *arr.shape[1:]), dtype=arr.dtype)
-            np.add.at(out, position, arr)
-            return out
-
-        return MulticlassCounts(
-            groups,
-            self.classes,
-            add(self.weighted),
-            add(self.rows),
-            add(self.squared_weights),
-            self.has_weights,
-        )
-
-
-def class_labels(y_true: pd.Series, y_pred: pd.Series, labels: Any = None) -> list:
-    """The classes: ``labels`` if given (checked), else the sorted union of values."""
-    seen = pd.unique(pd.concat([y_true, y_pred], ignore_index=True))
-    if labels is not None:
-        labels = list(labels)
-        unknown = sorted({str(v) for v in seen} - {str(v) for v in labels})
-        if unknown:
-            raise ValueError(
-                f"y_true/y_pred contain values {unknown[:5]} that are not in labels={labels}; "
-                "add them to labels or leave labels=None."
-            )
-        return labels
-    try:
-        return sorted(seen)
-    except TypeError:
-        return sorted(seen, key=str)
-
-
-def reduce_multiclass(
-    y_true: pd.Series,
-    y_pred: pd.Series,
-    codes: np.ndarray,
-    groups: pd.Index,
-    sample_weight: np.ndarray | None = None,
-    labels: Any = None,
-) -> MulticlassCounts:
-    """Reduce rows to K x K confusion counts per group with one bincount."""
-    classes = class_labels(y_true, y_pred, labels)
-    k = len(classes)
-    index = pd.Index(classes)
-    t = index.get_indexer(y_true)
-    p = index.get_indexer(y_pred)
-    cell = (np.asarray(codes, dtype=np.int64) * k + t) * k + p
-    size = len(groups) * k * k
-    rows = np.bincount(cell, minlength=size).reshape(len(groups), k, k)
-    if sample_weight is None:
-        weighted = rows.astype(float)
-        squared = weighted.copy()
-    else:
-        w = np.asarray(sample_weight, dtype=float)
-        weighted = np.bincount(cell, weights=w, minlength=size).reshape(len(groups), k, k)
-        squared = np.bincount(cell, weights=w * w, minlength=size).reshape(len(groups), k, k)
-    return MulticlassCounts(
-        groups, [str(c) for c in classes], weighted, rows, squared, sample_weight is not None
-    )
 
 
 def class_frames(
@@ -206,10 +99,7 @@ def metrics_frame(
     macro = pd.DataFrame(macro, columns=list(CLASS_METRICS))
     macro["selection_rate"] = np.nan
     macro["base_rate"] = np.nan
-    diag = np.trace(counts.weighted, axis1=1, axis2=2)
-    total = counts.weighted.sum(axis=(1, 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        macro["accuracy"] = np.where(total > 0, diag / total, np.nan)
+    macro["accuracy"] = get_metric("multiclass_accuracy").compute(counts)
     macro.insert(0, "class", MACRO)
     macro.insert(0, "n", counts.rows.sum(axis=(1, 2)))
     macro.insert(0, "group", labels)

@@ -1,10 +1,11 @@
 """Regression fairness from per-group moment sums.
 
 The sufficient statistics of a regression audit are, per group, a handful of
-(weighted) sums: of weights and squared weights, of targets, predictions,
-errors (prediction - target), absolute errors, and of their squares. They are
-reduced from the rows in one pass of ``bincount`` calls (:func:`reduce_regression`),
-add up across partitions, and give every metric:
+(weighted) sums: :class:`~fairscope.core._moments.RegressionMoments` (weights and
+squared weights, targets, predictions, residuals ``target - prediction``,
+absolute residuals, and their squares). They are reduced from the rows in one
+pass of ``bincount`` calls (:func:`reduce_regression`) or by an engine, add up
+across partitions, and give every metric the registry declares over them:
 
 - mean prediction, mean target, mean error (bias; positive = over-prediction),
 - MAE, RMSE and R^2 (``1 - SSE / SST`` within the group; NaN when the group's
@@ -25,53 +26,46 @@ binary counts get the usual selection rate, TPR and FPR with intervals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fairscope.core._formulas import safe_divide
+from fairscope.core._groups import OVERALL
 from fairscope.core._intervals import kish_effective_n
+from fairscope.core._moments import MOMENTS, RegressionMoments, reduce_moments
+from fairscope.core._registry import metrics_for
 
-# columns of RegressionMoments.sums
-_W, _W2, _Y, _P, _E, _AE, _EE, _YY, _PP, _ROWS = range(10)
+__all__ = [
+    "MOMENTS",
+    "REGRESSION_METRICS",
+    "RegressionMoments",
+    "as_numeric",
+    "reduce_regression",
+    "reference_row",
+    "regression_disparities",
+    "regression_frame",
+    "selection_thresholds",
+]
 
-#: Regression metrics of the group table, with their favourable direction.
-REGRESSION_METRICS: dict[str, str] = {
-    "mean_prediction": "neutral",
-    "mean_target": "neutral",
-    "mean_error": "zero",
-    "mean_absolute_error": "lower",
-    "root_mean_squared_error": "lower",
-    "r2": "higher",
+
+def _directions() -> dict[str, str]:
+    """The registry's regression metrics and their favourable direction ("zero": ideal 0)."""
+    return {m.name: "zero" if m.ideal == 0 else m.direction for m in metrics_for("moments")}
+
+
+#: Regression metrics of the group table (from the registry), with their favourable
+#: direction; ``"zero"`` for a metric whose ideal value is 0 (the mean error).
+REGRESSION_METRICS: dict[str, str] = _directions()
+#: Metric -> (moment summed, moment of its square): the means that get intervals.
+_WITH_INTERVAL = {
+    "mean_prediction": ("sum_yhat", "sum_yhat2"),
+    "mean_target": ("sum_y", "sum_y2"),
+    "mean_error": ("sum_residual", "sum_residual2"),
+    "mean_absolute_error": ("sum_abs_residual", "sum_residual2"),
 }
-_WITH_INTERVAL = ("mean_prediction", "mean_target", "mean_error", "mean_absolute_error")
-
-
-@dataclass(frozen=True, eq=False)
-class RegressionMoments:
-    """Per-group moment sums of a regression audit.
-
-    Attributes
-    ----------
-    groups : pandas.Index or pandas.MultiIndex
-    sums : ndarray of shape (n_groups, 10)
-        Weighted sums of 1, w, y, p, e, |e|, e^2, y^2, p^2 (y and p centred
-        on ``center``) and the row count.
-    center : float
-        The pooled mean target subtracted from targets and predictions.
-    """
-
-    groups: pd.Index
-    sums: np.ndarray
-    center: float
-
-    def regroup(self, position: np.ndarray, groups: pd.Index) -> RegressionMoments:
-        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
-        out = np.zeros((len(groups), self.sums.shape[1]))
-        np.add.at(out, position, self.sums)
-        return RegressionMoments(groups, out, self.center)
 
 
 def as_numeric(values: pd.Series, argument: str) -> np.ndarray:
@@ -98,85 +92,43 @@ def reduce_regression(
     groups: pd.Index,
     sample_weight: np.ndarray | None = None,
 ) -> RegressionMoments:
-    """Reduce rows to per-group moment sums (one bincount per moment)."""
-    y = np.asarray(y_true, dtype=float)
-    p = np.asarray(y_pred, dtype=float)
-    w = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    total = w.sum()
-    center = float((w * y).sum() / total) if total > 0 else 0.0
-    yc, pc = y - center, p - center
-    e = p - y
-    codes = np.asarray(codes, dtype=np.int64)
-    g = len(groups)
-    sums = np.column_stack(
-        [
-            np.bincount(codes, weights=v, minlength=g)
-            for v in (
-                w,
-                w * w,
-                w * yc,
-                w * pc,
-                w * e,
-                w * np.abs(e),
-                w * e * e,
-                w * yc * yc,
-                w * pc * pc,
-            )
-        ]
-        + [np.bincount(codes, minlength=g).astype(float)]
-    )
-    return RegressionMoments(groups, sums, center)
+    """Reduce rows to per-group moments centred on the pooled mean target.
+
+    See :func:`fairscope.core._moments.reduce_moments`.
+    """
+    return reduce_moments(y_true, y_pred, codes, groups, sample_weight)
 
 
-def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    out = np.full(np.broadcast(a, b).shape, np.nan)
-    np.divide(a, b, out=out, where=b != 0)
-    return out
-
-
-def _mean_and_se(sum_x: np.ndarray, sum_xx: np.ndarray, w: np.ndarray, n_eff: np.ndarray):
-    mean = _divide(sum_x, w)
-    var = np.maximum(_divide(sum_xx, w) - mean * mean, 0.0)
+def _mean_and_se(
+    sum_x: np.ndarray, sum_xx: np.ndarray, w: np.ndarray, n_eff: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    mean = safe_divide(sum_x, w)
+    var = np.maximum(safe_divide(sum_xx, w) - mean * mean, 0.0)
     # unbiased (effective-n) variance of the mean
-    se = np.sqrt(_divide(var, n_eff - 1))
+    se = np.sqrt(safe_divide(var, n_eff - 1))
     return mean, se
 
 
 def regression_frame(
     moments: RegressionMoments, labels: list[str], ci: float = 0.95
 ) -> pd.DataFrame:
-    """Per-group and overall regression metrics, with intervals for the means."""
-    s = np.vstack([moments.sums, moments.sums.sum(axis=0)])
-    w = s[:, _W]
-    n_eff = kish_effective_n(w, s[:, _W2])
+    """Per-group and overall regression metrics, with intervals for the means.
+
+    Every metric is the registry's formula over the moments
+    (:func:`fairscope.core._registry.metrics_for`); the means get normal
+    intervals from the group's weighted variance and Kish's effective size.
+    """
+    total = moments.with_total(OVERALL)
+    w = total.column("n")
+    n_eff = kish_effective_n(w, total.squared_weights)
     z = float(stats.norm.ppf(0.5 + ci / 2))
-    mean_pred, se_pred = _mean_and_se(s[:, _P], s[:, _PP], w, n_eff)
-    mean_target, se_target = _mean_and_se(s[:, _Y], s[:, _YY], w, n_eff)
-    mean_error, se_error = _mean_and_se(s[:, _E], s[:, _EE], w, n_eff)
-    mae, se_mae = _mean_and_se(s[:, _AE], s[:, _EE], w, n_eff)
-    sst = s[:, _YY] - _divide(s[:, _Y] ** 2, w)
-    # SST is 0 for a constant target; a relative tolerance keeps round-off from faking a value
-    sst = np.where(sst > 1e-12 * np.maximum(s[:, _YY], 1e-300), sst, 0.0)
-    frame = pd.DataFrame(
-        {
-            "group": [*labels, "<overall>"],
-            "n": s[:, _ROWS].astype(np.int64),
-            "weight": w,
-            "mean_prediction": mean_pred + moments.center,
-            "mean_target": mean_target + moments.center,
-            "mean_error": mean_error,
-            "mean_absolute_error": mae,
-            "root_mean_squared_error": np.sqrt(_divide(s[:, _EE], w)),
-            "r2": 1 - _divide(s[:, _EE], sst),
-        }
-    )
-    for name, se in (
-        ("mean_prediction", se_pred),
-        ("mean_target", se_target),
-        ("mean_error", se_error),
-        ("mean_absolute_error", se_mae),
-    ):
+    frame = pd.DataFrame({"group": [*labels, OVERALL], "n": total.rows.astype(np.int64)})
+    frame["weight"] = w
+    for metric in metrics_for("moments"):
+        frame[metric.name] = metric.compute(total)
+    for name, (first, second) in _WITH_INTERVAL.items():
+        # the spread of y - yhat and yhat - y is the same: only the first moment's sign differs
+        _, se = _mean_and_se(total.column(first), total.column(second), w, n_eff)
         frame[f"{name}_se"] = se
         frame[f"{name}_lower"] = frame[name] - z * se
         frame[f"{name}_upper"] = frame[name] + z * se
@@ -197,7 +149,7 @@ def reference_row(frame: pd.DataFrame, reference: Any, metric: str, min_group_si
             values = groups[metric].to_numpy(dtype=float).copy()
         if np.isnan(values).all():
             return 0
-        direction = REGRESSION_METRICS[metric]
+        direction = _directions()[metric]
         if direction == "lower":
             return int(np.nanargmin(values))
         if direction == "zero":
@@ -218,7 +170,7 @@ def regression_disparities(
     """Differences (with Wald intervals for the means) and ratios of each metric to the reference."""
     groups = frame.iloc[:-1]
     out = []
-    for metric in REGRESSION_METRICS:
+    for metric in _directions():
         r = reference_row(frame, reference, metric, min_group_size)
         ref = frame.iloc[r]
         value = groups[metric].to_numpy(dtype=float)

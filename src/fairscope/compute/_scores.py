@@ -2,10 +2,13 @@
 
 The sufficient statistics of every score metric are, per group, the (weighted)
 histogram of scores among positive rows and among negative rows, plus a few
-per-group sums (Brier and log-loss sums) and a reliability-bin table. They are
-reduced from the rows in one vectorized pass (:func:`reduce_scores`) and add
-up across partitions; ROC AUC, average precision, the threshold sweep and the
-calibration table are then computed from them, vectorized over groups.
+per-group sums (Brier and log-loss sums) and a reliability-bin table:
+:class:`~fairscope.core._score_statistics.ScoreStatistics`, reduced from the rows
+in one vectorized pass (:func:`reduce_scores`, in core with the type) and adding
+up across partitions. The score metrics are the registry's formulas over them
+(:func:`fairscope.core._registry.metrics_for`); this module builds the tables:
+metrics with the AUC interval, the threshold sweep, the calibration table and
+the disparities, vectorized over groups.
 
 Binning. A bin is ``[c_j, c_{j+1})`` between consecutive *cut points*. The
 cut points are every distinct score when there are at most ``n_bins`` of them
@@ -35,84 +38,55 @@ probabilities using Bayesian binning, AAAI 2015 (expected calibration error).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fairscope.core._formulas import (
+    auc_from_histograms,
+    average_precision_from_histograms,
+    safe_divide,
+)
+from fairscope.core._groups import OVERALL
 from fairscope.core._intervals import kish_effective_n, mover_difference, mover_ratio
+from fairscope.core._registry import metrics_for
+from fairscope.core._score_statistics import (
+    CALIBRATION_BINS,
+    DEFAULT_BINS,
+    ROWS,
+    W2_NEG,
+    W2_POS,
+    W_NEG,
+    W_POS,
+    ScoreStatistics,
+    cut_points,
+    default_thresholds,
+    reduce_scores,
+)
 
-#: Default maximum number of histogram bins per group and label.
-DEFAULT_BINS = 10_000
-#: Default number of equal-width reliability bins of the calibration table.
-CALIBRATION_BINS = 10
+__all__ = [
+    "CALIBRATION_BINS",
+    "DEFAULT_BINS",
+    "ScoreStatistics",
+    "auc_from_histograms",
+    "average_precision_from_histograms",
+    "binning_error_bound",
+    "calibration_frame",
+    "default_thresholds",
+    "from_histograms",
+    "hanley_mcneil_se",
+    "reduce_scores",
+    "score_disparities",
+    "score_metrics_frame",
+    "threshold_sweep_frame",
+]
 
-# per-group sums kept beside the histograms
-_W_POS, _W_NEG, _W2_POS, _W2_NEG, _BRIER, _LOGLOSS, _ROWS = range(7)
-
-
-@dataclass(frozen=True, eq=False)
-class ScoreStatistics:
-    """Sufficient statistics of the score metrics, per group.
-
-    Attributes
-    ----------
-    groups : pandas.Index or pandas.MultiIndex
-        Group labels, one per row of the arrays.
-    cuts : ndarray of shape (m,)
-        Increasing cut points; bin 0 is ``score < cuts[0]``, bin ``j`` is
-        ``cuts[j-1] <= score < cuts[j]`` (the last bin is unbounded above).
-    positives, negatives : ndarray of shape (n_groups, m + 1)
-        Weighted count of positive / negative rows per group and score bin.
-    single_valued : ndarray of bool, shape (m + 1,)
-        Whether a bin holds at most one distinct score (then ties within it are real).
-    sums : ndarray of shape (n_groups, 7)
-        Per group: weight of positives, of negatives, squared weights of each,
-        sum of Brier terms, sum of log-loss terms, rows.
-    calibration : ndarray of shape (n_groups, k, 4)
-        Per group and reliability bin: weight, weighted sum of scores, weighted
-        sum of labels, rows.
-    calibration_edges : ndarray of shape (k + 1,)
-    probabilities : bool
-        Whether every score lies in [0, 1] (Brier, log loss and calibration are
-        defined only then).
-    exact : bool
-        Whether every bin holds one distinct score.
-    """
-
-    groups: pd.Index
-    cuts: np.ndarray
-    positives: np.ndarray
-    negatives: np.ndarray
-    single_valued: np.ndarray
-    sums: np.ndarray
-    calibration: np.ndarray
-    calibration_edges: np.ndarray
-    probabilities: bool
-    exact: bool
-
-    def regroup(self, position: np.ndarray, groups: pd.Index) -> ScoreStatistics:
-        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
-
-        def add(arr: np.ndarray) -> np.ndarray:
-            out = np.zeros((len(groups), *arr.shape[1:]), dtype=arr.dtype)
-            np.add.at(out, position, arr)
-            return out
-
-        return ScoreStatistics(
-            groups=groups,
-            cuts=self.cuts,
-            positives=add(self.positives),
-            negatives=add(self.negatives),
-            single_valued=self.single_valued,
-            sums=add(self.sums),
-            calibration=add(self.calibration),
-            calibration_edges=self.calibration_edges,
-            probabilities=self.probabilities,
-            exact=self.exact,
-        )
+# kept for callers of the former private names
+_cut_points = cut_points
+_divide = safe_divide
+_W_POS, _W_NEG, _W2_POS, _W2_NEG, _ROWS = W_POS, W_NEG, W2_POS, W2_NEG, ROWS
 
 
 def _as_scores(y_score: Any, argument: str = "y_score") -> np.ndarray:
@@ -135,175 +109,6 @@ def _as_scores(y_score: Any, argument: str = "y_score") -> np.ndarray:
     return values
 
 
-def _cut_points(
-    sorted_scores: np.ndarray, n_bins: int, exact: bool, thresholds: np.ndarray
-) -> tuple[np.ndarray, bool]:
-    distinct = sorted_scores[np.r_[True, sorted_scores[1:] != sorted_scores[:-1]]]
-    if exact or len(distinct) <= n_bins:
-        return np.union1d(distinct, thresholds), True
-    positions = np.linspace(0, len(sorted_scores) - 1, n_bins + 1)[1:-1].astype(np.int64)
-    return np.union1d(np.unique(sorted_scores[positions]), thresholds), False
-
-
-def default_thresholds(scores: np.ndarray, probabilities: bool, n: int = 101) -> np.ndarray:
-    """Thresholds of the sweep: 0, 0.01, ..., 1 for probabilities, else score quantiles."""
-    if probabilities:
-        return np.round(np.linspace(0.0, 1.0, n), 10)
-    return np.unique(np.quantile(scores, np.linspace(0.0, 1.0, n)))
-
-
-def reduce_scores(
-    y_true: np.ndarray,
-    y_score: np.ndarray,
-    codes: np.ndarray,
-    groups: pd.Index,
-    sample_weight: np.ndarray | None = None,
-    *,
-    exact: bool = False,
-    n_bins: int = DEFAULT_BINS,
-    thresholds: Any = None,
-    calibration_bins: int = CALIBRATION_BINS,
-) -> ScoreStatistics:
-    """Reduce rows to per-group score histograms by label, in one vectorized pass.
-
-    Parameters
-    ----------
-    y_true : ndarray of bool
-        Binarized labels (True = positive).
-    y_score : ndarray of float
-        Finite scores; higher means more likely positive.
-    codes : ndarray of int
-        Group code of each row, in ``range(len(groups))``.
-    groups : pandas.Index
-    sample_weight : ndarray, optional
-    exact : bool, default False
-        One bin per distinct score, whatever their number.
-    n_bins : int, default 10000
-        Quantile bins used when there are more distinct scores than this.
-    thresholds : array-like, optional
-        Thresholds of the sweep (made cut points); default :func:`default_thresholds`.
-    calibration_bins : int, default 10
-        Equal-width reliability bins over [0, 1].
-
-    Returns
-    -------
-    ScoreStatistics
-    """
-    if int(n_bins) < 2:
-        raise ValueError(f"n_bins must be at least 2; got {n_bins!r}.")
-    if int(calibration_bins) < 1:
-        raise ValueError(f"calibration_bins must be at least 1; got {calibration_bins!r}.")
-    s = np.asarray(y_score, dtype=float)
-    y = np.asarray(y_true, dtype=bool)
-    codes = np.asarray(codes, dtype=np.int64)
-    n_groups = len(groups)
-    w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    probabilities = bool(s.size and s.min() >= 0.0 and s.max() <= 1.0)
-    if thresholds is None:
-        thresholds = default_thresholds(s, probabilities)
-    thresholds = np.unique(np.asarray(thresholds, dtype=float))
-    sorted_scores = np.sort(s)
-    cuts, is_exact = _cut_points(sorted_scores, int(n_bins), exact, thresholds)
-    n_cells = len(cuts) + 1
-    bins = np.searchsorted(cuts, s, side="right")
-    cell = (codes * 2 + y) * n_cells + bins
-    hist = np.bincount(cell, weights=w, minlength=n_groups * 2 * n_cells).reshape(
-        n_groups, 2, n_cells
-    )
-    # A bin is single-valued when its first and last sorted score are equal.
-    lo = np.searchsorted(sorted_scores, np.r_[-np.inf, cuts], side="left")
-    hi = np.searchsorted(sorted_scores, np.r_[cuts, np.inf], side="left")
-    nonempty = hi > lo
-    single = ~nonempty | (
-        sorted_scores[np.minimum(lo, len(s) - 1)] == sorted_scores[np.maximum(hi - 1, 0)]
-    )
-
-    ww = np.ones_like(s) if w is None else w
-    sums = np.zeros((n_groups, 7))
-    sums[:, _ROWS] = np.bincount(codes, minlength=n_groups)
-    pos_code = codes * 2 + y
-    label_w = np.bincount(pos_code, weights=ww, minlength=2 * n_groups).reshape(n_groups, 2)
-    label_w2 = np.bincount(pos_code, weights=ww * ww, minlength=2 * n_groups).reshape(n_groups, 2)
-    sums[:, _W_POS], sums[:, _W_NEG] = label_w[:, 1], label_w[:, 0]
-    sums[:, _W2_POS], sums[:, _W2_NEG] = label_w2[:, 1], label_w2[:, 0]
-    edges = np.linspace(0.0, 1.0, int(calibration_bins) + 1)
-    calibration = np.zeros((n_groups, int(calibration_bins), 4))
-    if probabilities:
-        yf = y.astype(float)
-        sums[:, _BRIER] = np.bincount(codes, weights=ww * (s - yf) ** 2, minlength=n_groups)
-        # scikit-learn's log_loss clips probabilities to [eps, 1 - eps]
-        eps = np.finfo(float).eps
-        p = np.clip(s, eps, 1 - eps)
-        loss = -np.where(y, np.log(p), np.log1p(-p))
-        sums[:, _LOGLOSS] = np.bincount(codes, weights=ww * loss, minlength=n_groups)
-        k = int(calibration_bins)
-        cal_bin = np.minimum((s * k).astype(np.int64), k - 1)
-        cal_cell = codes * k + cal_bin
-        size = n_groups * k
-        calibration[..., 0] = np.bincount(cal_cell, weights=ww, minlength=size).reshape(-1, k)
-        calibration[..., 1] = np.bincount(cal_cell, weights=ww * s, minlength=size).reshape(-1, k)
-        calibration[..., 2] = np.bincount(cal_cell, weights=ww * yf, minlength=size).reshape(-1, k)
-        calibration[..., 3] = np.bincount(cal_cell, minlength=size).reshape(-1, k)
-    else:
-        sums[:, _BRIER] = np.nan
-        sums[:, _LOGLOSS] = np.nan
-        calibration[:] = np.nan
-    return ScoreStatistics(
-        groups=groups,
-        cuts=cuts,
-        positives=hist[:, 1, :],
-        negatives=hist[:, 0, :],
-        single_valued=single,
-        sums=sums,
-        calibration=calibration,
-        calibration_edges=edges,
-        probabilities=probabilities,
-        exact=is_exact,
-    )
-
-
-def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    out = np.full(np.broadcast(a, b).shape, np.nan)
-    np.divide(a, b, out=out, where=b != 0)
-    return out
-
-
-def auc_from_histograms(positives: np.ndarray, negatives: np.ndarray) -> np.ndarray:
-    """ROC AUC from score histograms (bins in increasing score order on the last axis).
-
-    A positive beats every negative in lower bins and ties (counts half) with
-    the negatives of its own bin; NaN when a group has no positive or no negative.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> float(auc_from_histograms(np.array([0, 1, 1]), np.array([1, 1, 0])))
-    0.875
-    """
-    pos = np.asarray(positives, dtype=float)
-    neg = np.asarray(negatives, dtype=float)
-    below = np.cumsum(neg, axis=-1) - neg
-    wins = (pos * (below + 0.5 * neg)).sum(axis=-1)
-    return _divide(wins, pos.sum(axis=-1) * neg.sum(axis=-1))
-
-
-def average_precision_from_histograms(positives: np.ndarray, negatives: np.ndarray) -> np.ndarray:
-    """Average precision (scikit-learn's step-wise definition) from score histograms.
-
-    Thresholds run from the highest bin down; AP = sum over thresholds of the
-    recall increase times the precision at that threshold.
-    """
-    pos = np.asarray(positives, dtype=float)[..., ::-1]
-    neg = np.asarray(negatives, dtype=float)[..., ::-1]
-    tp = np.cumsum(pos, axis=-1)
-    fp = np.cumsum(neg, axis=-1)
-    precision = _divide(tp, tp + fp)
-    total = tp[..., -1:]
-    gained = np.where(pos > 0, pos * np.nan_to_num(precision), 0.0).sum(axis=-1)
-    return _divide(gained, total[..., 0])
-
-
 def hanley_mcneil_se(auc: np.ndarray, n_pos: np.ndarray, n_neg: np.ndarray) -> np.ndarray:
     """Hanley-McNeil (1982) standard error of an AUC with ``n_pos`` and ``n_neg`` rows."""
     a = np.asarray(auc, dtype=float)
@@ -318,68 +123,43 @@ def hanley_mcneil_se(auc: np.ndarray, n_pos: np.ndarray, n_neg: np.ndarray) -> n
 def binning_error_bound(stats_: ScoreStatistics) -> np.ndarray:
     """Largest possible AUC error per group from counting same-bin pairs as ties."""
     multi = ~stats_.single_valued
-    pairs = (stats_.positives * stats_.negatives * multi).sum(axis=-1)
-    return 0.5 * _divide(pairs, stats_.positives.sum(axis=-1) * stats_.negatives.sum(axis=-1))
-
-
-def _with_overall(stats_: ScoreStatistics) -> tuple[np.ndarray, ...]:
-    pos = np.vstack([stats_.positives, stats_.positives.sum(axis=0)])
-    neg = np.vstack([stats_.negatives, stats_.negatives.sum(axis=0)])
-    sums = np.vstack([stats_.sums, stats_.sums.sum(axis=0)])
-    return pos, neg, sums
+    pos, neg = stats_.positives, stats_.negatives
+    pairs = (pos * neg * multi).sum(axis=-1)
+    return 0.5 * safe_divide(pairs, pos.sum(axis=-1) * neg.sum(axis=-1))
 
 
 def score_metrics_frame(
     stats_: ScoreStatistics, labels: list[str], ci: float = 0.95
 ) -> pd.DataFrame:
-    """Per-group (and overall) ROC AUC with interval, average precision, Brier, log loss, ECE."""
-    pos, neg, sums = _with_overall(stats_)
-    auc = auc_from_histograms(pos, neg)
-    n_pos = kish_effective_n(sums[:, _W_POS], sums[:, _W2_POS])
-    n_neg = kish_effective_n(sums[:, _W_NEG], sums[:, _W2_NEG])
-    se = hanley_mcneil_se(auc, n_pos, n_neg)
-    z = float(stats.norm.ppf(0.5 + ci / 2))
-    weight = sums[:, _W_POS] + sums[:, _W_NEG]
-    cal = np.vstack([stats_.calibration, stats_.calibration.sum(axis=0)[None]])
-    group_bound = binning_error_bound(stats_)
-    overall = ScoreStatistics(
-        stats_.groups[:1],
-        stats_.cuts,
-        pos[-1:],
-        neg[-1:],
-        stats_.single_valued,
-        sums[-1:],
-        cal[-1:],
-        stats_.calibration_edges,
-        stats_.probabilities,
-        stats_.exact,
-    )
-    bound = np.r_[group_bound, binning_error_bound(overall)]
-    return pd.DataFrame(
+    """Per-group (and overall) score metrics of the registry, with an interval for ROC AUC.
+
+    Every metric is the registry's formula over the histograms
+    (:func:`fairscope.core._registry.metrics_for`); ROC AUC gets the
+    Hanley-McNeil interval, and the AUC error bound of the binning is added.
+    """
+    total = stats_.with_total()
+    sums = total.sums
+    frame = pd.DataFrame(
         {
-            "group": [*labels, "<overall>"],
-            "n": sums[:, _ROWS].astype(np.int64),
-            "n_positive": sums[:, _W_POS],
-            "n_negative": sums[:, _W_NEG],
-            "roc_auc": auc,
-            "roc_auc_lower": np.clip(auc - z * se, 0.0, 1.0),
-            "roc_auc_upper": np.clip(auc + z * se, 0.0, 1.0),
-            "roc_auc_se": se,
-            "average_precision": average_precision_from_histograms(pos, neg),
-            "brier_score": _divide(sums[:, _BRIER], weight),
-            "log_loss": _divide(sums[:, _LOGLOSS], weight),
-            "expected_calibration_error": _ece(cal),
-            "auc_binning_error_bound": bound,
+            "group": [*labels, OVERALL],
+            "n": sums[:, ROWS].astype(np.int64),
+            "n_positive": sums[:, W_POS],
+            "n_negative": sums[:, W_NEG],
         }
     )
-
-
-def _ece(cal: np.ndarray) -> np.ndarray:
-    weight = cal[..., 0]
-    gap = np.abs(_divide(cal[..., 1], weight) - _divide(cal[..., 2], weight))
-    return _divide(
-        np.where(weight > 0, weight * np.nan_to_num(gap), 0.0).sum(axis=-1), weight.sum(axis=-1)
-    )
+    for metric in metrics_for("score"):
+        frame[metric.name] = metric.compute(total)
+        if metric.name == "roc_auc":
+            auc = frame["roc_auc"].to_numpy()
+            n_pos = kish_effective_n(sums[:, W_POS], sums[:, W2_POS])
+            n_neg = kish_effective_n(sums[:, W_NEG], sums[:, W2_NEG])
+            se = hanley_mcneil_se(auc, n_pos, n_neg)
+            z = float(stats.norm.ppf(0.5 + ci / 2))
+            frame["roc_auc_lower"] = np.clip(auc - z * se, 0.0, 1.0)
+            frame["roc_auc_upper"] = np.clip(auc + z * se, 0.0, 1.0)
+            frame["roc_auc_se"] = se
+    frame["auc_binning_error_bound"] = binning_error_bound(total)
+    return frame
 
 
 def calibration_frame(stats_: ScoreStatistics, labels: list[str]) -> pd.DataFrame:
@@ -397,7 +177,7 @@ def calibration_frame(stats_: ScoreStatistics, labels: list[str]) -> pd.DataFram
                 "fraction_positive",
             ]
         )
-    cal = np.vstack([stats_.calibration, stats_.calibration.sum(axis=0)[None]])
+    cal = stats_.with_total().calibration
     k = cal.shape[1]
     edges = stats_.calibration_edges
     names = [*labels, "<overall>"]
@@ -419,7 +199,8 @@ def threshold_sweep_frame(
     stats_: ScoreStatistics, labels: list[str], thresholds: np.ndarray
 ) -> pd.DataFrame:
     """Selection rate, TPR and FPR per group at each threshold (positive when score >= t)."""
-    pos, neg, _ = _with_overall(stats_)
+    total = stats_.with_total()
+    pos, neg = total.positives, total.negatives
     # rows with score >= cuts[j] are the bins j + 1 onwards
     pos_at = np.cumsum(pos[:, ::-1], axis=1)[:, ::-1]
     neg_at = np.cumsum(neg[:, ::-1], axis=1)[:, ::-1]
@@ -439,13 +220,7 @@ def threshold_sweep_frame(
     )
 
 
-_SCORE_DISPARITY_METRICS = (
-    "roc_auc",
-    "average_precision",
-    "brier_score",
-    "log_loss",
-    "expected_calibration_error",
-)
+_SCORE_DISPARITY_METRICS = tuple(m.name for m in metrics_for("score"))
 
 
 def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
@@ -457,21 +232,20 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
     """
     groups = metrics.iloc[:-1]
     n_rows = metrics["n"].to_numpy()
-    n_rows = metrics["n"].to_numpy()
     r = (
         len(metrics) - 1
-        if reference == "<overall>"
+        if reference == OVERALL
         else int(np.flatnonzero(metrics["group"].to_numpy() == reference)[0])
     )
     ref = metrics.iloc[r]
     frames = []
-    for name in _SCORE_DISPARITY_METRICS:
+    for name in (m.name for m in metrics_for("score")):
         value = groups[name].to_numpy(dtype=float)
         ref_value = float(ref[name])
         is_ref = np.arange(len(groups)) == r
         for kind in ("difference", "ratio"):
             if name == "roc_auc":
-                args = (
+                args: tuple[Any, ...] = (
                     value,
                     groups["roc_auc_lower"].to_numpy(),
                     groups["roc_auc_upper"].to_numpy(),
@@ -509,18 +283,14 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
 
 
 def from_histograms(histograms: Any) -> ScoreStatistics:
-    """Score statistics from per-group histograms computed elsewhere (e.g. by an engine).
+    """Score statistics of histograms binned at edges (e.g. by an engine).
 
-    ``histograms`` needs ``groups``, ``edges`` (shape ``(b + 1,)``) and
-    ``weighted`` / ``squared_weights`` arrays of shape ``(n_groups, 2, b)``
-    indexed ``[group, label, bin]`` (label 1 = positive), with
-    :func:`numpy.histogram` bins (``edges[i] <= score < edges[i + 1]``, the last
-    bin closed), as :class:`fairscope.engines._histograms.ScoreHistograms` holds.
-
-    Every bin may hold several distinct scores, so the AUC error bound is
-    reported, and only the edges are exact thresholds. Brier score, log loss and
-    calibration need the scores themselves: they are NaN (and the calibration
-    table empty).
+    A :class:`ScoreStatistics` (what :func:`fairscope.engines.score_histograms`
+    returns) is returned unchanged. Anything else needs ``groups``, ``edges``
+    (shape ``(b + 1,)``) and ``weighted`` (optionally ``squared_weights``,
+    ``rows``) arrays of shape ``(n_groups, 2, b)`` indexed ``[group, label,
+    bin]`` (label 1 = positive), with :func:`numpy.histogram` bins; see
+    :meth:`ScoreStatistics.from_histograms`.
 
     Examples
     --------
@@ -533,30 +303,12 @@ def from_histograms(histograms: Any) -> ScoreStatistics:
     >>> float(frame["roc_auc"].iloc[0]), float(frame["auc_binning_error_bound"].iloc[0])
     (0.75, 0.1875)
     """
-    edges = np.asarray(histograms.edges, dtype=float)
-    weighted = np.asarray(histograms.weighted, dtype=float)
-    squared = np.asarray(getattr(histograms, "squared_weights", weighted), dtype=float)
-    rows = np.asarray(getattr(histograms, "rows", weighted), dtype=float)
-    n_groups, labels, n_bins = weighted.shape
-    if labels != 2 or len(edges) != n_bins + 1:
-        raise ValueError(
-            f"histograms must be indexed [group, label (2), bin] with len(edges) == bins + 1; "
-            f"got weighted of shape {weighted.shape} and {len(edges)} edges."
-        )
-    sums = np.zeros((n_groups, 7))
-    sums[:, _W_POS], sums[:, _W_NEG] = weighted[:, 1].sum(axis=1), weighted[:, 0].sum(axis=1)
-    sums[:, _W2_POS], sums[:, _W2_NEG] = squared[:, 1].sum(axis=1), squared[:, 0].sum(axis=1)
-    sums[:, _BRIER] = sums[:, _LOGLOSS] = np.nan
-    sums[:, _ROWS] = rows.sum(axis=(1, 2))
-    return ScoreStatistics(
-        groups=histograms.groups,
-        cuts=edges[1:-1],
-        positives=weighted[:, 1],
-        negatives=weighted[:, 0],
-        single_valued=np.zeros(n_bins, dtype=bool),
-        sums=sums,
-        calibration=np.full((n_groups, CALIBRATION_BINS, 4), np.nan),
-        calibration_edges=np.linspace(0.0, 1.0, CALIBRATION_BINS + 1),
-        probabilities=False,
-        exact=False,
+    if isinstance(histograms, ScoreStatistics):
+        return histograms
+    return ScoreStatistics.from_histograms(
+        histograms.groups,
+        histograms.edges,
+        histograms.weighted,
+        rows=getattr(histograms, "rows", None),
+        squared_weights=getattr(histograms, "squared_weights", None),
     )

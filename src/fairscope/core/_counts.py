@@ -8,13 +8,26 @@ it. Counts from partitions of the data add up (:meth:`GroupCounts.combine`).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from fairscope.core._bincount import CHUNK_ROWS, chunked_bincount
+from fairscope.core._groups import MISSING
 from fairscope.core._registry import CELLS
+
+__all__ = [
+    "CHUNK_ROWS",
+    "GroupCounts",
+    "chunked_bincount",
+    "counts_from_cells",
+    "marginal_positions",
+    "reduce_confusion",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,17 +86,17 @@ class GroupCounts:
     @property
     def group_rows(self) -> np.ndarray:
         """Rows per group (unweighted)."""
-        return self.rows.sum(axis=1)
+        return np.asarray(self.rows.sum(axis=1))
 
     @property
     def overall_weighted(self) -> np.ndarray:
         """Weighted counts summed over all groups, shape (4,)."""
-        return self.weighted.sum(axis=0)
+        return np.asarray(self.weighted.sum(axis=0))
 
     @property
     def overall_rows(self) -> np.ndarray:
         """Row counts summed over all groups, shape (4,)."""
-        return self.rows.sum(axis=0)
+        return np.asarray(self.rows.sum(axis=0))
 
     def to_frame(self) -> pd.DataFrame:
         """Return the table as a DataFrame: ``n`` rows and weighted ``tn, fp, fn, tp``.
@@ -152,19 +165,71 @@ class GroupCounts:
         if wanted == list(self.features):
             return self
         order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
+        return self.regroup(position, order)
+
+    def regroup(self, position: np.ndarray, groups: pd.Index) -> GroupCounts:
+        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
+        features = _names(groups)
         out = {}
         for name in ("weighted", "rows", "squared_weights"):
             arr = getattr(self, name)
-            total = np.zeros((len(order), len(CELLS)), dtype=arr.dtype)
+            total = np.zeros((len(groups), len(CELLS)), dtype=arr.dtype)
             np.add.at(total, position, arr)
             out[name] = total
         return GroupCounts(
-            tuple(wanted),
-            order,
+            features,
+            groups,
             has_weights=self.has_weights,
-            orders={f: o for f, o in self.orders.items() if f in wanted},
+            orders={f: o for f, o in self.orders.items() if f in features},
             **out,
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form for JSON: the layout saved audits use (see :meth:`from_dict`)."""
+        groups = self.groups
+        return {
+            "features": list(self.features),
+            "groups": [list(k) for k in groups]
+            if isinstance(groups, pd.MultiIndex)
+            else [str(k) for k in groups],
+            "weighted": self.weighted.tolist(),
+            "rows": self.rows.tolist(),
+            "squared_weights": self.squared_weights.tolist(),
+            "has_weights": bool(self.has_weights),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GroupCounts:
+        """The counts :meth:`to_dict` (or a saved audit) wrote."""
+        features = tuple(data["features"])
+        n_groups = len(data["groups"])
+        if len(features) == 1:
+            groups = pd.Index(data["groups"], name=features[0], dtype=object)
+        else:
+            groups = pd.MultiIndex.from_tuples(
+                [tuple(g) for g in data["groups"]], names=list(features)
+            )
+
+        def array(key: str, dtype: str) -> np.ndarray:
+            values = np.array(
+                [[np.nan if v is None else float(v) for v in row] for row in data[key]],
+                dtype=float,
+            )
+            return values.reshape(n_groups, len(CELLS)).astype(dtype)
+
+        return cls(
+            features,
+            groups,
+            weighted=array("weighted", "float64"),
+            rows=array("rows", "int64"),
+            squared_weights=array("squared_weights", "float64"),
+            has_weights=bool(data["has_weights"]),
+        )
+
+
+def _names(groups: pd.Index) -> tuple[str, ...]:
+    names = groups.names if isinstance(groups, pd.MultiIndex) else [groups.name]
+    return tuple(str(n) for n in names)
 
 
 def marginal_positions(
@@ -206,10 +271,8 @@ def marginal_positions(
     return order, position
 
 
-def _sort_key(label: str) -> tuple:
+def _sort_key(label: str) -> tuple[int, float, str]:
     """Order of labels whose relative order no table shows: numbers, text, missing."""
-    from fairscope.core._groups import MISSING
-
     if label == MISSING:
         return (2, 0.0, "")
     try:
@@ -218,7 +281,7 @@ def _sort_key(label: str) -> tuple:
         return (1, 0.0, label)
 
 
-def _tuples(index: pd.Index) -> list[tuple]:
+def _tuples(index: pd.Index) -> list[tuple[Any, ...]]:
     return [key if isinstance(key, tuple) else (key,) for key in index]
 
 
@@ -243,16 +306,14 @@ def _level_ranks(
         for a, b in pairwise(declared):
             after[a].add(b)
         for keys in keyed:
-            for a, b in pairwise(keys):
-                if a[:level] == b[:level] and a[level] != b[level]:
-                    after[a[level]].add(b[level])
+            for first, second in pairwise(keys):
+                if first[:level] == second[:level] and first[level] != second[level]:
+                    after[first[level]].add(second[level])
         ranks.append(_topological_ranks(values, after))
     return ranks
 
 
 def _topological_ranks(values: set[str], after: dict[str, set[str]]) -> dict[str, int]:
-    import heapq
-
     before_count = dict.fromkeys(values, 0)
     for successors in after.values():
         for b in successors:
@@ -279,35 +340,6 @@ def _ordered(index: pd.Index, ranks: list[dict[str, int]]) -> pd.Index:
         range(len(keys)), key=lambda i: tuple(r[v] for r, v in zip(ranks, keys[i], strict=True))
     )
     return index[order]
-
-
-#: Rows processed at a time by the reductions: bounds their temporary memory
-#: (a few int64/float64 arrays of this length) whatever the input size.
-CHUNK_ROWS = 1 << 20
-
-
-def chunked_bincount(
-    values: np.ndarray,
-    minlength: int,
-    weights: np.ndarray | None = None,
-    *,
-    offset: int = 0,
-) -> np.ndarray:
-    """``np.bincount(values + offset, weights, minlength)`` in bounded memory.
-
-    ``np.bincount`` casts its input to ``intp``; done on the whole array that
-    copy is 8 bytes per row, so the rows are reduced in chunks of
-    :data:`CHUNK_ROWS`. The values may have any integer or boolean dtype.
-    """
-    values = np.asarray(values)
-    total = np.zeros(minlength, dtype=np.int64 if weights is None else float)
-    for start in range(0, len(values), CHUNK_ROWS):
-        part = values[start : start + CHUNK_ROWS].astype(np.intp)
-        if offset:
-            part += offset
-        w = None if weights is None else weights[start : start + CHUNK_ROWS]
-        total += np.bincount(part, weights=w, minlength=minlength)[:minlength]
-    return total
 
 
 def reduce_confusion(
@@ -346,9 +378,9 @@ def reduce_confusion(
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     n_groups = len(groups)
     size = n_groups * len(CELLS)
-    rows = np.zeros(size, dtype=np.int64)
-    weighted = np.zeros(size) if w is not None else None
-    squared = np.zeros(size) if w is not None else None
+    rows_flat = np.zeros(size, dtype=np.int64)
+    weighted_flat = np.zeros(size)
+    squared_flat = np.zeros(size)
     for start in range(0, len(codes), CHUNK_ROWS):
         part = slice(start, start + CHUNK_ROWS)
         # One integer per row: group * 4 + 2 * label + prediction, the cell order TN, FP, FN, TP.
@@ -356,18 +388,18 @@ def reduce_confusion(
         cell *= 4
         cell += 2 * y_true[part].astype(np.intp)
         cell += y_pred[part].astype(np.intp)
-        rows += np.bincount(cell, minlength=size)
+        rows_flat += np.bincount(cell, minlength=size)
         if w is not None:
             chunk_w = w[part]
-            weighted += np.bincount(cell, weights=chunk_w, minlength=size)
-            squared += np.bincount(cell, weights=chunk_w * chunk_w, minlength=size)
-    rows = rows.reshape(n_groups, len(CELLS))
+            weighted_flat += np.bincount(cell, weights=chunk_w, minlength=size)
+            squared_flat += np.bincount(cell, weights=chunk_w * chunk_w, minlength=size)
+    rows = rows_flat.reshape(n_groups, len(CELLS))
     if w is None:
         weighted = rows.astype(float)
         squared = weighted.copy()
     else:
-        weighted = weighted.reshape(n_groups, len(CELLS))
-        squared = squared.reshape(n_groups, len(CELLS))
+        weighted = weighted_flat.reshape(n_groups, len(CELLS))
+        squared = squared_flat.reshape(n_groups, len(CELLS))
     features = tuple(groups.names) if isinstance(groups, pd.MultiIndex) else (groups.name,)
     return GroupCounts(
         tuple(str(f) for f in features),
@@ -377,4 +409,58 @@ def reduce_confusion(
         squared_weights=squared,
         has_weights=sample_weight is not None,
         orders=dict(orders or {}),
+    )
+
+
+def counts_from_cells(
+    codes: np.ndarray,
+    true_bin: np.ndarray,
+    pred_bin: np.ndarray,
+    groups: pd.Index,
+    rows: np.ndarray,
+    weighted: np.ndarray | None = None,
+    squared_weights: np.ndarray | None = None,
+) -> GroupCounts:
+    """Confusion counts from rows already grouped into cells (e.g. by an engine's group-by).
+
+    Each entry stands for ``rows[i]`` rows of group ``codes[i]`` with binarized
+    label and prediction ``true_bin[i]``, ``pred_bin[i]``, whose weights sum to
+    ``weighted[i]`` (and squared weights to ``squared_weights[i]``); without
+    weights the counts are the rows.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> c = counts_from_cells(np.array([0, 0]), np.array([1, 0]), np.array([1, 1]),
+    ...                       pd.Index(["a"], name="g"), np.array([3, 2]))
+    >>> c.rows.tolist()
+    [[0, 2, 0, 3]]
+    """
+    n_groups = len(groups)
+    size = n_groups * len(CELLS)
+    cell = (
+        np.asarray(codes, dtype=np.int64) * 4
+        + np.asarray(true_bin).astype(np.int64) * 2
+        + np.asarray(pred_bin).astype(np.int64)
+    )
+
+    def table(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(size, dtype=values.dtype)
+        np.add.at(out, cell, values)
+        return out.reshape(n_groups, len(CELLS))
+
+    counted = table(np.asarray(rows, dtype=np.int64))
+    if weighted is None:
+        summed = counted.astype(float)
+        squared = summed.copy()
+    else:
+        summed = table(np.asarray(weighted, dtype=float))
+        squared = table(np.asarray(squared_weights, dtype=float))
+    return GroupCounts(
+        _names(groups),
+        groups,
+        weighted=summed,
+        rows=counted,
+        squared_weights=squared,
+        has_weights=weighted is not None,
     )

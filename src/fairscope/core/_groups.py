@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.core._counts import CHUNK_ROWS, chunked_bincount
+from fairscope.core._bincount import CHUNK_ROWS, chunked_bincount
 from fairscope.core._warnings import InputWarning
 
 #: Label of the group formed by missing values of a sensitive feature.

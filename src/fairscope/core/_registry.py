@@ -1,29 +1,58 @@
 """The metric registry: every metric fairscope knows is declared here, once.
 
-A binary-classification metric is a formula over the four confusion cells of a
-group, ``TN, FP, FN, TP`` (weighted sums when there are sample weights). The
-cells are stored in the last axis of an array in that order, so every formula
-works unchanged on one group, on all groups, and on a leading axis of bootstrap
-replicates.
+Each metric names the sufficient statistics it reads (:attr:`Metric.statistic`)
+and gives its formula over them:
 
-Tables, plots, policies, the CLI's help and the docs read this registry; nothing
-else lists metrics.
+- ``"confusion"``: the four confusion cells of a group, ``TN, FP, FN, TP``
+  (weighted sums when there are sample weights), on the last axis of an array
+  in that order, so every formula works unchanged on one group, on all
+  groups, and on a leading axis of bootstrap replicates;
+- ``"score"``: a :class:`~fairscope.core._score_statistics.ScoreStatistics`
+  (score histograms by label);
+- ``"moments"``: a :class:`~fairscope.core._moments.RegressionMoments`.
+
+Formulas over statistics objects return one value per group. Tables, plots,
+policies, the CLI's help and the docs read this registry; nothing else lists
+metrics. Adding a metric is adding one entry here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from fairscope.core._formulas import (  # noqa: F401 - TN, FP, FN, TP re-exported
+    FN,
+    FP,
+    TN,
+    TP,
+    auc_from_histograms,
+    average_precision_from_histograms,
+    balanced_accuracy,
+    expected_calibration_error,
+    f1,
+    moment_mean,
+    multiclass_accuracy,
+    per_weight,
+    r2,
+    rmse,
+    safe_divide,
+    treatment_equality,
+)
+
 #: Order of the confusion cells on the last axis of a counts array.
 CELLS: tuple[str, ...] = ("tn", "fp", "fn", "tp")
-TN, FP, FN, TP = range(4)
 _CELL_INDEX = {name: i for i, name in enumerate(CELLS)}
 
 Direction = Literal["higher", "lower", "neutral"]
+#: The sufficient statistics a metric is computed from.
+Statistic = Literal["confusion", "score", "moments", "multiclass"]
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FAIRLEARN = (
     "Weerts et al., Fairlearn: Assessing and Improving Fairness of AI Systems, JMLR 24 (2023)"
@@ -39,18 +68,17 @@ _BERK = (
 )
 
 
-def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """Divide elementwise, giving NaN (and no warning) where the denominator is 0."""
-    numerator = np.asarray(numerator, dtype=float)
-    denominator = np.asarray(denominator, dtype=float)
-    out = np.full(np.broadcast(numerator, denominator).shape, np.nan)
-    np.divide(numerator, denominator, out=out, where=denominator != 0)
-    return out
+_safe_divide = safe_divide
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One metric: its names, formula over the confusion cells, and documentation.
+    """One metric: its names, the statistics it reads, its formula, and documentation.
+
+    ``statistic`` names the sufficient statistics (``"confusion"`` cells,
+    ``"score"`` histograms, regression ``"moments"``); ``formula`` maps them to
+    one value per group. ``ideal`` is the value a group should have when it is
+    neither "higher" nor "lower" is better (0 for the mean error).
 
     A *proportion* metric is ``sum(numerator cells) / sum(denominator cells)``:
     a share of one population of rows (for example the false positive rate is
@@ -68,9 +96,11 @@ class Metric:
     aliases: tuple[str, ...] = ()
     numerator: tuple[str, ...] | None = None
     denominator: tuple[str, ...] | None = None
-    formula: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    formula: Callable[[Any], np.ndarray] | None = field(default=None, repr=False)
     uses_row_counts: bool = False
     task: str = "binary"
+    statistic: Statistic = "confusion"
+    ideal: float | None = None
 
     @property
     def is_proportion(self) -> bool:
@@ -93,25 +123,42 @@ class Metric:
         den = _sum_cells(cells, self.denominator)
         return num, den
 
-    def compute(self, cells: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Compute the metric from counts of shape ``(..., 4)``.
+    def compute(self, cells: Any, rows: np.ndarray | None = None) -> np.ndarray:
+        """Compute the metric from its sufficient statistics.
 
         Parameters
         ----------
-        cells : ndarray of shape (..., 4)
-            Weighted confusion counts ``TN, FP, FN, TP`` on the last axis.
+        cells : ndarray of shape (..., 4), or a statistics object
+            For ``statistic="confusion"``: weighted confusion counts ``TN, FP,
+            FN, TP`` on the last axis. Otherwise the statistics object the
+            metric reads (e.g. :class:`~fairscope.core._moments.RegressionMoments`).
         rows : ndarray of shape (..., 4), optional
             Unweighted row counts; used by metrics that count rows (``count``).
 
         Returns
         -------
-        ndarray of shape (...)
-            The metric, NaN where it is undefined (0/0).
+        ndarray
+            The metric (one value per group), NaN where it is undefined (0/0).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> float(get_metric("fpr").compute(np.array([3.0, 1.0, 0.0, 2.0])))
+        0.25
         """
+        if self.statistic != "confusion":
+            if isinstance(cells, np.ndarray | list | tuple):
+                raise ValueError(
+                    f"metric {self.name!r} is a {self.task} metric computed from "
+                    f"{_SOURCES[self.statistic]}, not from confusion counts; it cannot be used "
+                    "in GroupMetrics."
+                )
+            assert self.formula is not None
+            return self.formula(cells)
         cells = np.asarray(cells, dtype=float)
         if self.uses_row_counts:
             source = cells if rows is None else np.asarray(rows, dtype=float)
-            return source.sum(axis=-1)
+            return np.asarray(source.sum(axis=-1))
         if self.is_proportion:
             num, den = self.numerator_denominator(cells)
             return _safe_divide(num, den)
@@ -119,23 +166,16 @@ class Metric:
         return self.formula(cells)
 
 
+_SOURCES = {
+    "score": "scores (fairscope.audit_predictions(..., y_score=...))",
+    "moments": "targets and predictions (fairscope.audit_predictions(..., task='regression'))",
+    "multiclass": "class labels (fairscope.audit_predictions(..., task='multiclass'))",
+}
+
+
 def _sum_cells(cells: np.ndarray, names: Iterable[str] | None) -> np.ndarray:
     idx = [_CELL_INDEX[n] for n in names or ()]
-    return np.asarray(cells, dtype=float)[..., idx].sum(axis=-1)
-
-
-def _f1(c: np.ndarray) -> np.ndarray:
-    return _safe_divide(2 * c[..., TP], 2 * c[..., TP] + c[..., FP] + c[..., FN])
-
-
-def _balanced_accuracy(c: np.ndarray) -> np.ndarray:
-    tpr = _safe_divide(c[..., TP], c[..., TP] + c[..., FN])
-    tnr = _safe_divide(c[..., TN], c[..., TN] + c[..., FP])
-    return (tpr + tnr) / 2
-
-
-def _treatment_equality(c: np.ndarray) -> np.ndarray:
-    return _safe_divide(c[..., FN], c[..., FP])
+    return np.asarray(np.asarray(cells, dtype=float)[..., idx].sum(axis=-1))
 
 
 def _proportion(
@@ -306,7 +346,7 @@ _METRICS: tuple[Metric, ...] = (
         direction="higher",
         reference=_BRODERSEN,
         aliases=("bacc", "balanced_accuracy_score"),
-        formula=_balanced_accuracy,
+        formula=balanced_accuracy,
     ),
     Metric(
         name="f1",
@@ -316,7 +356,7 @@ _METRICS: tuple[Metric, ...] = (
         direction="higher",
         reference=_FAWCETT,
         aliases=("f1_score", "f_score"),
-        formula=_f1,
+        formula=f1,
     ),
     Metric(
         name="treatment_equality",
@@ -326,7 +366,7 @@ _METRICS: tuple[Metric, ...] = (
         direction="neutral",
         reference=_BERK,
         aliases=("te", "fn_fp_ratio"),
-        formula=_treatment_equality,
+        formula=treatment_equality,
     ),
 )
 
@@ -348,20 +388,19 @@ _REGRESSION_REF = (
 )
 
 
-def _not_from_cells(name: str, task: str) -> Callable[[np.ndarray], np.ndarray]:
-    where = {
-        "score": "scores (fairscope.audit_predictions(..., y_score=...))",
-        "regression": "targets and predictions (fairscope.audit_predictions(..., "
-        "task='regression'))",
-    }[task]
-
-    def formula(cells: np.ndarray) -> np.ndarray:
-        raise ValueError(
-            f"metric {name!r} is a {task} metric computed from {where}, not from confusion "
-            "counts; it cannot be used in GroupMetrics."
-        )
-
-    return formula
+_SCORE_FORMULAS: dict[str, Callable[[Any], np.ndarray]] = {
+    "roc_auc": lambda s: auc_from_histograms(s.positives, s.negatives),
+    "average_precision": lambda s: average_precision_from_histograms(s.positives, s.negatives),
+    "brier_score": per_weight("brier"),
+    "log_loss": per_weight("log_loss"),
+    "expected_calibration_error": lambda s: expected_calibration_error(s.calibration),
+    "mean_prediction": moment_mean("sum_yhat", centred=True),
+    "mean_target": moment_mean("sum_y", centred=True),
+    "mean_error": moment_mean("sum_residual", sign=-1.0),
+    "mean_absolute_error": moment_mean("sum_abs_residual"),
+    "root_mean_squared_error": rmse,
+    "r2": r2,
+}
 
 
 def _task_metric(
@@ -373,6 +412,7 @@ def _task_metric(
     formula_text: str,
     reference: str,
     aliases: tuple[str, ...] = (),
+    ideal: float | None = None,
 ) -> Metric:
     return Metric(
         name=name,
@@ -382,8 +422,10 @@ def _task_metric(
         direction=direction,
         reference=reference,
         aliases=aliases,
-        formula=_not_from_cells(name, task),
+        formula=_SCORE_FORMULAS[name],
         task=task,
+        statistic="score" if task == "score" else "moments",
+        ideal=ideal,
     )
 
 
@@ -468,6 +510,7 @@ _TASK_METRICS: tuple[Metric, ...] = (
         "mean(y_pred - y_true)",
         _REGRESSION_REF,
         ("bias", "mean_signed_error"),
+        ideal=0.0,
     ),
     _task_metric(
         "mean_absolute_error",
@@ -500,7 +543,21 @@ _TASK_METRICS: tuple[Metric, ...] = (
         ("r2_score", "r_squared"),
     ),
 )
-_METRICS = _METRICS + _TASK_METRICS
+_MULTICLASS_METRICS: tuple[Metric, ...] = (
+    Metric(
+        name="multiclass_accuracy",
+        label="Multiclass accuracy",
+        definition="Share of rows whose predicted class is the true class.",
+        formula_text="trace(C) / sum(C)",
+        direction="higher",
+        reference=_FAWCETT,
+        aliases=("accuracy_multiclass",),
+        formula=multiclass_accuracy,
+        task="multiclass",
+        statistic="multiclass",
+    ),
+)
+_METRICS = _METRICS + _TASK_METRICS + _MULTICLASS_METRICS
 
 #: Metrics by canonical name, in declaration order.
 REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
@@ -523,6 +580,28 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "precision",
     "accuracy",
 )
+
+
+#: The per-class (one-vs-rest) confusion metrics of a multiclass audit's tables.
+CLASS_METRICS: tuple[str, ...] = (
+    "selection_rate",
+    "base_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "precision",
+    "accuracy",
+)
+
+
+def metrics_for(statistic: Statistic) -> tuple[Metric, ...]:
+    """The registered metrics computed from one kind of statistics, in declaration order.
+
+    Examples
+    --------
+    >>> [m.name for m in metrics_for("moments")][:2]
+    ['mean_prediction', 'mean_target']
+    """
+    return tuple(m for m in REGISTRY.values() if m.statistic == statistic)
 
 
 def get_metric(name: str) -> Metric:
@@ -583,7 +662,7 @@ def resolve_metrics(metrics: str | Iterable[str] | None) -> list[Metric]:
     return resolved
 
 
-def metrics_table() -> pd.DataFrame:  # noqa: F821 - pandas imported lazily
+def metrics_table() -> pd.DataFrame:
     """Return the registry as a DataFrame (one row per metric), for docs and the CLI.
 
     Examples
@@ -606,6 +685,7 @@ def metrics_table() -> pd.DataFrame:  # noqa: F821 - pandas imported lazily
                 "definition": m.definition,
                 "reference": m.reference,
                 "task": m.task,
+                "statistic": m.statistic,
             }
             for m in REGISTRY.values()
         ]

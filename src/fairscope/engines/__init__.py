@@ -7,6 +7,13 @@ Python; everything downstream (:meth:`fairscope.GroupMetrics.from_counts`, audit
 tables, reports) is unchanged. Files (Parquet/CSV paths and globs) are scanned
 by DuckDB out of core.
 
+Each reduction returns the one sufficient-statistics type of its task, the
+type the numpy path reduces too (see :mod:`fairscope.core._statistics`):
+:func:`confusion_counts` a ``GroupCounts`` (in :class:`EngineCounts`),
+:func:`score_histograms` a ``ScoreStatistics`` (alias ``ScoreHistograms``),
+:func:`regression_moments` a ``RegressionMoments``, :func:`multiclass_counts` a
+``MulticlassCounts``. Engines know nothing about metrics.
+
 Engines are imported lazily: importing this package loads none of them.
 
 Examples
@@ -31,6 +38,8 @@ _EXPORTS = {
     "regression_moments": "fairscope.engines._moments",
     "RegressionMoments": "fairscope.engines._moments",
     "MOMENTS": "fairscope.engines._moments",
+    "multiclass_counts": "fairscope.engines._multiclass",
+    "MulticlassCounts": "fairscope.core._multiclass_counts",
     "group_value_counts": "fairscope.engines._values",
     "open_table": "fairscope.engines._sources",
     "choose_engine": "fairscope.engines._sources",

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from fairscope.core._tasks import detect_task
 from fairscope.engines._reduce import prepare, require_column, require_features, sensitive_names
 
 #: Distinct label values fetched to detect the task; more mean "many".
@@ -68,8 +69,6 @@ def prepare_audit_data(
     without ``selection`` thresholds; else a pandas DataFrame of the audited
     columns (described as ``"duckdb -> pandas"``).
     """
-    from fairscope.core._tasks import detect_task
-
     _, columns, engine = prepare(data)
     names = {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight}
     for argument, value in names.items():
@@ -89,8 +88,8 @@ def prepare_audit_data(
         return data, task, engine
     if task == "regression" and not selection and y_score is None and threshold is None:
         return data, task, engine
-    names = [y_true, y_pred, y_score, sample_weight]
-    return collect_audited(data, names, sensitive_features), task, f"{engine} -> pandas"
+    audited = [y_true, y_pred, y_score, sample_weight]
+    return collect_audited(data, audited, sensitive_features), task, f"{engine} -> pandas"
 
 
 def collect_audited(data: Any, names: list[Any], sensitive_features: Any) -> pd.DataFrame:

@@ -8,10 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.core._counts import GroupCounts
+from fairscope.core._counts import GroupCounts, counts_from_cells
 from fairscope.core._inputs import _binarize, _choose_pos_label
-from fairscope.core._registry import CELLS
-from fairscope.engines._grouped import sum_into
 from fairscope.engines._reduce import (
     ROWS,
     _key,
@@ -201,23 +199,10 @@ def confusion_counts(
         )
 
     groups, missing = encode_key_groups(table, features)
-    n_groups = len(groups.index)
-    size = n_groups * len(CELLS)
-    cell = groups.codes * 4 + true_bin.astype(np.int64) * 2 + pred_bin.astype(np.int64)
-    rows = sum_into(cell, size, table[ROWS].to_numpy()).reshape(n_groups, len(CELLS))
-    if weight_col is None:
-        weighted = rows.astype(float)
-        squared = weighted.copy()
-    else:
-        weighted = sum_into(cell, size, table["__w"].to_numpy()).reshape(n_groups, len(CELLS))
-        squared = sum_into(cell, size, table["__w2"].to_numpy()).reshape(n_groups, len(CELLS))
-    counts = GroupCounts(
-        tuple(features),
-        groups.index,
-        weighted=weighted,
-        rows=rows,
-        squared_weights=squared,
-        has_weights=weight_col is not None,
+    weighted = None if weight_col is None else table["__w"].to_numpy()
+    squared = None if weight_col is None else table["__w2"].to_numpy()
+    counts = counts_from_cells(
+        groups.codes, true_bin, pred_bin, groups.index, table[ROWS].to_numpy(), weighted, squared
     )
     return EngineCounts(
         counts=counts,

@@ -1,16 +1,10 @@
-"""Per-group arrays with summing over features: the shape shared by histograms and moments."""
+"""Per-group arrays with summing over features: the helpers shared by every statistics type.
+
+Kept as an address for engine code; the helpers live in :mod:`fairscope.core._statistics`.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-
-from fairscope.core._counts import marginal_positions
+from fairscope.core._statistics import marginal_positions, sum_into
 
 __all__ = ["marginal_positions", "sum_into"]
-
-
-def sum_into(position: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
-    """Sum rows of ``values`` into ``size`` slots (exact for integers)."""
-    out = np.zeros((size, *values.shape[1:]), dtype=values.dtype)
-    np.add.at(out, position, values)
-    return out

@@ -6,15 +6,14 @@ histogram of scores per group and label; this is their sufficient statistic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from fairscope.core._inputs import _binarize, _choose_pos_label
+from fairscope.core._score_statistics import ScoreStatistics
 from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
-from fairscope.engines._grouped import marginal_positions, sum_into
 from fairscope.engines._reduce import (
     ROWS,
     _key,
@@ -27,74 +26,17 @@ from fairscope.engines._reduce import (
     sensitive_names,
 )
 
+__all__ = ["MAX_BINS", "ScoreHistograms", "score_histograms"]
+
 #: Largest number of bins: each bin costs one comparison per row in the engine.
 MAX_BINS = 1000
 
-
-@dataclass(frozen=True, eq=False)
-class ScoreHistograms:
-    """Histograms of scores per group and true label.
-
-    Arrays are indexed ``[group, label, bin]`` with label 0 = negative and
-    1 = positive (``pos_label``). Bins follow :func:`numpy.histogram`: bin ``i``
-    holds ``edges[i] <= score < edges[i + 1]``, the last bin also holds
-    ``score == edges[-1]``. Scores outside the edges are not in any bin; they
-    are counted in :attr:`outside_rows`.
-
-    Attributes
-    ----------
-    features : tuple of str
-    groups : pandas.Index or pandas.MultiIndex
-        Same labels and order as :attr:`fairscope.GroupMetrics.statistics` groups.
-    edges : ndarray of float, shape (n_bins + 1,)
-    weighted : ndarray of float, shape (n_groups, 2, n_bins)
-        Sum of weights (row counts without weights).
-    rows : ndarray of int, shape (n_groups, 2, n_bins)
-    squared_weights : ndarray of float, shape (n_groups, 2, n_bins)
-    outside_rows : ndarray of int, shape (n_groups, 2)
-        Rows whose score lies outside ``[edges[0], edges[-1]]``.
-    has_weights, pos_label, n_rows, dropped, n_dropped, missing_sensitive, engine
-        As on :class:`fairscope.engines.EngineCounts`.
-    """
-
-    features: tuple[str, ...]
-    groups: pd.Index
-    edges: np.ndarray
-    weighted: np.ndarray
-    rows: np.ndarray
-    squared_weights: np.ndarray
-    outside_rows: np.ndarray
-    has_weights: bool = False
-    pos_label: Any = 1
-    n_rows: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    n_dropped: int = 0
-    missing_sensitive: dict[str, int] = field(default_factory=dict)
-    engine: str = ""
-
-    def marginal(self, feature: str | list[str]) -> ScoreHistograms:
-        """Histograms of one feature (or a subset) on its own, summed over the others."""
-        wanted = [feature] if isinstance(feature, str) else list(feature)
-        if wanted == list(self.features):
-            return self
-        order, position = marginal_positions(self.groups, self.features, wanted)
-        summed = {
-            name: sum_into(position, len(order), getattr(self, name))
-            for name in ("weighted", "rows", "squared_weights", "outside_rows")
-        }
-        return ScoreHistograms(
-            tuple(wanted),
-            order,
-            self.edges,
-            has_weights=self.has_weights,
-            pos_label=self.pos_label,
-            n_rows=self.n_rows,
-            dropped=dict(self.dropped),
-            n_dropped=self.n_dropped,
-            missing_sensitive={k: v for k, v in self.missing_sensitive.items() if k in wanted},
-            engine=self.engine,
-            **summed,
-        )
+#: Histograms of scores per group and true label: an alias of the one score-statistics
+#: type, :class:`fairscope.core._score_statistics.ScoreStatistics` (what the numpy path
+#: reduces too). Arrays are indexed ``[group, label, bin]`` (label 1 = ``pos_label``);
+#: :func:`score_histograms` fills ``edges``, ``weighted``, ``rows``,
+#: ``squared_weights`` and ``outside_rows`` (rows outside ``[edges[0], edges[-1]]``).
+ScoreHistograms = ScoreStatistics
 
 
 def _check_edges(bin_edges: Any) -> np.ndarray:
@@ -143,7 +85,10 @@ def score_histograms(
 
     Returns
     -------
-    ScoreHistograms
+    ScoreStatistics
+        The one score-statistics type (``ScoreHistograms`` is its alias), binned
+        at ``bin_edges``; ``edges``, ``weighted``, ``rows``, ``squared_weights``
+        and ``outside_rows`` hold the histograms.
 
     Examples
     --------
@@ -227,11 +172,10 @@ def score_histograms(
         weighted, squared = rows.astype(float), rows.astype(float)
     else:
         weighted, squared = fill(table["__w"].to_numpy()), fill(table["__w2"].to_numpy())
-    return ScoreHistograms(
-        tuple(features),
+    return ScoreStatistics.from_histograms(
         groups.index,
         edges,
-        weighted=weighted,
+        weighted,
         rows=rows,
         squared_weights=squared,
         outside_rows=outside_rows,

@@ -1,19 +1,19 @@
 """Per-group regression moments, computed by the engine holding the data.
 
 Regression fairness metrics (mean error, MAE, RMSE, R², mean prediction...) per
-group are functions of a few sums per group; this is their sufficient statistic.
+group are functions of a few sums per group; this is their sufficient statistic,
+:class:`~fairscope.core._moments.RegressionMoments` (the one type the numpy path
+reduces too; ``fairscope.engines.RegressionMoments`` and ``MOMENTS`` are that
+class and its columns).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from fairscope.core._moments import MOMENTS, RegressionMoments
+from fairscope.core._statistics import sum_into
 from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
-from fairscope.engines._grouped import marginal_positions, sum_into
 from fairscope.engines._reduce import (
     ROWS,
     _key,
@@ -26,83 +26,7 @@ from fairscope.engines._reduce import (
     sensitive_names,
 )
 
-#: The moments, in column order. ``residual = y_true - y_pred``. With weights,
-#: ``n`` is the sum of weights and every ``sum_*`` is weighted (``sum w * y``...).
-MOMENTS = (
-    "n",
-    "sum_y",
-    "sum_y2",
-    "sum_yhat",
-    "sum_yhat2",
-    "sum_residual",
-    "sum_residual2",
-    "sum_abs_residual",
-    "sum_y_yhat",
-)
-
-
-@dataclass(frozen=True, eq=False)
-class RegressionMoments:
-    """Sums per group from which regression metrics are computed.
-
-    Attributes
-    ----------
-    features : tuple of str
-    groups : pandas.Index or pandas.MultiIndex
-        Same labels and order as the binary path's groups.
-    sums : ndarray of float, shape (n_groups, len(MOMENTS))
-        Columns :data:`MOMENTS`; e.g. the MAE of group ``g`` is
-        ``sums[g, 7] / sums[g, 0]``.
-    rows : ndarray of int, shape (n_groups,)
-        Rows per group (unweighted).
-    squared_weights : ndarray of float, shape (n_groups,)
-        Sum of squared weights per group (``rows`` without weights), for Kish's
-        effective sample size.
-    has_weights, n_rows, dropped, n_dropped, missing_sensitive, engine
-        As on :class:`fairscope.engines.EngineCounts`.
-    """
-
-    features: tuple[str, ...]
-    groups: pd.Index
-    sums: np.ndarray
-    rows: np.ndarray
-    squared_weights: np.ndarray
-    has_weights: bool = False
-    n_rows: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    n_dropped: int = 0
-    missing_sensitive: dict[str, int] = field(default_factory=dict)
-    engine: str = ""
-
-    def to_frame(self) -> pd.DataFrame:
-        """The moments as a DataFrame indexed by group, with a ``rows`` column first."""
-        frame = pd.DataFrame(self.sums, index=self.groups.copy(), columns=list(MOMENTS))
-        frame.insert(0, "rows", self.rows)
-        return frame
-
-    def overall(self) -> np.ndarray:
-        """Moments over all groups, shape (len(MOMENTS),)."""
-        return self.sums.sum(axis=0)
-
-    def marginal(self, feature: str | list[str]) -> RegressionMoments:
-        """Moments of one feature (or a subset) on its own, summed over the others."""
-        wanted = [feature] if isinstance(feature, str) else list(feature)
-        if wanted == list(self.features):
-            return self
-        order, position = marginal_positions(self.groups, self.features, wanted)
-        return RegressionMoments(
-            tuple(wanted),
-            order,
-            sums=sum_into(position, len(order), self.sums),
-            rows=sum_into(position, len(order), self.rows),
-            squared_weights=sum_into(position, len(order), self.squared_weights),
-            has_weights=self.has_weights,
-            n_rows=self.n_rows,
-            dropped=dict(self.dropped),
-            n_dropped=self.n_dropped,
-            missing_sensitive={k: v for k, v in self.missing_sensitive.items() if k in wanted},
-            engine=self.engine,
-        )
+__all__ = ["MOMENTS", "RegressionMoments", "regression_moments"]
 
 
 def regression_moments(
@@ -210,6 +134,7 @@ def regression_moments(
         sums=sum_into(groups.codes, n_groups, moment_sums),
         rows=rows,
         squared_weights=squared,
+        center=float(shift),
         has_weights=sample_weight is not None,
         n_rows=n_rows,
         dropped=dropped,

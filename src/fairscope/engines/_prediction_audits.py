@@ -2,20 +2,24 @@
 
 :func:`fairscope.audit_predictions` calls these for engine data so only per-group
 tables come back to Python: regression moments (:func:`regression_statistics`)
-and score histograms by label (:func:`score_statistics`). What they return is
-what the pandas path reduces from its rows, so the audit tables are the same.
+and cells of equal score (:func:`score_cells`), which the numpy reducers turn
+into confusion counts (:func:`cell_counts`) and score histograms
+(:func:`cell_score_statistics`). What they return is the type the pandas path
+reduces from its rows, so the audit tables are the same.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from fairscope.core._counts import GroupCounts, counts_from_cells
+from fairscope.core._moments import RegressionMoments
+from fairscope.core._score_statistics import ScoreStatistics, reduce_scores
 from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
-from fairscope.engines._grouped import sum_into
 from fairscope.engines._moments import regression_moments
 from fairscope.engines._reduce import (
     ROWS,
@@ -70,39 +74,18 @@ def regression_statistics(
     *,
     sample_weight: str | None,
     dropna: bool,
-) -> tuple[Any, Reduced]:
-    """The :class:`fairscope.compute._regression.RegressionMoments` of engine data, in one engine pass.
+) -> tuple[RegressionMoments, Reduced]:
+    """The :class:`~fairscope.core._moments.RegressionMoments` of engine data, in one engine pass.
 
     The engine sums moments of targets and predictions shifted by one observed
     target (so squares keep their precision); they are then re-centred on the
-    pooled mean target exactly as :func:`fairscope.compute._regression.reduce_regression`
-    centres them.
+    pooled mean target, as :func:`fairscope.core._moments.reduce_moments` centres them.
     """
-    from fairscope.compute._regression import RegressionMoments
-
     shift = first_finite(data, y_true)
     m = regression_moments(
         data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna,
         shift=shift,
     )  # fmt: skip
-    (w, sy, syy, sp, spp, sr, srr, sar, _) = m.sums.T
-    total = w.sum()
-    centre = float(shift + sy.sum() / total) if total > 0 else 0.0
-    d = centre - shift
-    sums = np.column_stack(
-        [
-            w,
-            m.squared_weights,
-            sy - d * w,
-            sp - d * w,
-            -sr,  # the regression module's error is prediction - target
-            sar,
-            srr,
-            syy - 2 * d * sy + d * d * w,
-            spp - 2 * d * sp + d * d * w,
-            m.rows.astype(float),
-        ]
-    )
     reduced = Reduced(
         n_rows=m.n_rows,
         n_dropped=m.n_dropped,
@@ -112,7 +95,7 @@ def regression_statistics(
         missing=dict(m.missing_sensitive),
         index=m.groups,
     )
-    return RegressionMoments(m.groups, sums, centre), reduced
+    return m.centred(), reduced
 
 
 #: Rows read first to tell a score with too many distinct values without a full pass.
@@ -236,23 +219,17 @@ def score_cells(
     )
 
 
-def cell_counts(cells: ScoreCells, true_bin: np.ndarray, pred_bin: np.ndarray) -> Any:
+def cell_counts(cells: ScoreCells, true_bin: np.ndarray, pred_bin: np.ndarray) -> GroupCounts:
     """The :class:`~fairscope.core._counts.GroupCounts` of binarized labels and predictions per cell."""
-    from fairscope.core._counts import GroupCounts
-
-    n_groups = len(cells.groups)
-    cell = cells.codes * 4 + true_bin.astype(np.int64) * 2 + pred_bin.astype(np.int64)
-
-    def table(values: np.ndarray) -> np.ndarray:
-        return sum_into(cell, n_groups * 4, values).reshape(n_groups, 4)
-
-    return GroupCounts(
-        tuple(cells.reduced.features),
+    weighted = cells.reduced.weight is not None
+    return counts_from_cells(
+        cells.codes,
+        true_bin,
+        pred_bin,
         cells.groups,
-        weighted=table(cells.weight),
-        rows=table(cells.rows),
-        squared_weights=table(cells.squared),
-        has_weights=cells.reduced.weight is not None,
+        cells.rows,
+        cells.weight if weighted else None,
+        cells.squared if weighted else None,
     )
 
 
@@ -280,63 +257,24 @@ def cell_score_statistics(
     *,
     thresholds: np.ndarray,
     calibration_bins: int,
-) -> Any:
-    """The :class:`~fairscope.compute._scores.ScoreStatistics` the pandas path reduces from these rows.
+) -> ScoreStatistics:
+    """The :class:`~fairscope.core._score_statistics.ScoreStatistics` of these cells.
 
-    One bin per distinct score (plus the ``thresholds`` as cut points), as
-    :func:`fairscope.compute._scores.reduce_scores` bins at most ``n_bins`` distinct scores.
+    The numpy reducer runs over the cells, each standing for its rows, with one
+    bin per distinct score (plus the ``thresholds`` as cut points), as it bins
+    at most ``n_bins`` distinct scores of rows.
     """
-    from fairscope.compute import _scores as sc
-
-    s, y = cells.score, positive.astype(bool)
-    codes, n_groups = cells.codes, len(cells.groups)
-    w, w2, rows = cells.weight, cells.squared, cells.rows.astype(float)
-    distinct = np.unique(s)
-    probabilities = bool(distinct[0] >= 0.0 and distinct[-1] <= 1.0)
-    cuts, _ = sc._cut_points(distinct, len(distinct), True, thresholds)
-    n_cells = len(cuts) + 1
-    bins = np.searchsorted(cuts, s, side="right")
-    hist = np.bincount(
-        (codes * 2 + y) * n_cells + bins, weights=w, minlength=n_groups * 2 * n_cells
-    ).reshape(n_groups, 2, n_cells)
-    lo = np.searchsorted(distinct, np.r_[-np.inf, cuts], side="left")
-    hi = np.searchsorted(distinct, np.r_[cuts, np.inf], side="left")
-    single = ~(hi > lo) | (
-        distinct[np.minimum(lo, len(distinct) - 1)] == distinct[np.maximum(hi - 1, 0)]
-    )
-    sums = np.zeros((n_groups, 7))
-    sums[:, sc._ROWS] = np.bincount(codes, weights=rows, minlength=n_groups)
-    pos_code = codes * 2 + y
-    label_w = np.bincount(pos_code, weights=w, minlength=2 * n_groups).reshape(n_groups, 2)
-    label_w2 = np.bincount(pos_code, weights=w2, minlength=2 * n_groups).reshape(n_groups, 2)
-    sums[:, sc._W_POS], sums[:, sc._W_NEG] = label_w[:, 1], label_w[:, 0]
-    sums[:, sc._W2_POS], sums[:, sc._W2_NEG] = label_w2[:, 1], label_w2[:, 0]
-    k = int(calibration_bins)
-    calibration = np.zeros((n_groups, k, 4))
-    if probabilities:
-        yf = y.astype(float)
-        sums[:, sc._BRIER] = np.bincount(codes, weights=w * (s - yf) ** 2, minlength=n_groups)
-        eps = np.finfo(float).eps
-        p = np.clip(s, eps, 1 - eps)
-        loss = -np.where(y, np.log(p), np.log1p(-p))
-        sums[:, sc._LOGLOSS] = np.bincount(codes, weights=w * loss, minlength=n_groups)
-        cal_cell = codes * k + np.minimum((s * k).astype(np.int64), k - 1)
-        for j, values in enumerate((w, w * s, w * yf, rows)):
-            calibration[..., j] = np.bincount(
-                cal_cell, weights=values, minlength=n_groups * k
-            ).reshape(n_groups, k)
-    else:
-        sums[:, sc._BRIER] = sums[:, sc._LOGLOSS] = np.nan
-        calibration[:] = np.nan
-    return sc.ScoreStatistics(
-        groups=cells.groups,
-        cuts=cuts,
-        positives=hist[:, 1, :],
-        negatives=hist[:, 0, :],
-        single_valued=single,
-        sums=sums,
-        calibration=calibration,
-        calibration_edges=np.linspace(0.0, 1.0, k + 1),
-        probabilities=probabilities,
+    stats_ = reduce_scores(
+        positive,
+        cells.score,
+        cells.codes,
+        cells.groups,
+        cells.weight,
         exact=True,
+        thresholds=thresholds,
+        calibration_bins=calibration_bins,
+        repeats=cells.rows,
+        squared_weights=cells.squared,
     )
+    # the cells always carry their sums of weights; the audit had weights only if given
+    return replace(stats_, has_weights=cells.reduced.weight is not None)

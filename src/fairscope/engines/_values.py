@@ -24,7 +24,7 @@ from fairscope.engines._reduce import (
 def group_value_counts(
     data: Any,
     sensitive_features: str | list[str],
-    columns: str | list[str] = (),
+    columns: str | list[str] | tuple[str, ...] = (),
     *,
     sample_weight: str | None = None,
 ) -> pd.DataFrame:

@@ -1,0 +1,131 @@
+"""Per-group K x K confusion counts, computed by the engine holding the data.
+
+A multiclass audit is a function of the confusion matrix of true against
+predicted class per group, :class:`~fairscope.core._multiclass_counts.MulticlassCounts`.
+One group-by over (sensitive features, label, prediction) runs in the engine;
+the numpy path's class ordering then lays the small table out as K x K cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fairscope.core._multiclass_counts import MulticlassCounts, class_labels
+from fairscope.core._statistics import sum_into
+from fairscope.engines._confusion import (
+    _reduce_weighted,
+    check_negative_weights,
+    check_weight_dtype,
+    drop_missing,
+)
+from fairscope.engines._reduce import (
+    ROWS,
+    _key,
+    encode_key_groups,
+    prepare,
+    reduce_by_keys,
+    require_column,
+    require_features,
+    sensitive_names,
+)
+
+__all__ = ["multiclass_counts"]
+
+
+def multiclass_counts(
+    data: Any,
+    y_true: str,
+    y_pred: str,
+    sensitive_features: str | list[str],
+    *,
+    sample_weight: str | None = None,
+    dropna: bool = False,
+    labels: Any = None,
+) -> MulticlassCounts:
+    """Weighted K x K confusion counts per group, reduced inside the engine holding ``data``.
+
+    Parameters
+    ----------
+    data : any data accepted by :func:`fairscope.engines.confusion_counts` (pandas too).
+    y_true, y_pred : str
+        Column names of the true and predicted classes.
+    sensitive_features : str or list of str
+    sample_weight : str, optional
+        Column name of non-negative row weights.
+    dropna : bool, default False
+        Drop (and count) rows with a missing label, prediction or weight instead of raising.
+    labels : sequence, optional
+        The classes, in order; default the sorted union of the observed values.
+
+    Returns
+    -------
+    MulticlassCounts
+        With the provenance of the pass (``n_rows``, ``dropped``, ``engine``...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fairscope.engines import multiclass_counts
+    >>> df = pd.DataFrame({"y": ["a", "b", "c"], "p": ["a", "c", "c"], "g": ["x", "x", "y"]})
+    >>> m = multiclass_counts(df, "y", "p", "g")
+    >>> m.classes, m.rows[0].tolist()
+    (['a', 'b', 'c'], [[1, 0, 0], [0, 0, 1], [0, 0, 0]])
+    """
+    frame, columns, engine = prepare(data)
+    features = sensitive_names(sensitive_features, data)
+    require_features(features, columns)
+    true_col = require_column(y_true, "y_true", columns, data)
+    pred_col = require_column(y_pred, "y_pred", columns, data)
+    keys = [*features, true_col, pred_col]
+    if sample_weight is None:
+        table = reduce_by_keys(frame, keys, {}, [])
+    else:
+        require_column(sample_weight, "sample_weight", columns, data)
+        check_weight_dtype(frame, sample_weight)
+        table = _reduce_weighted(frame, keys, sample_weight)
+    n_rows = int(table[ROWS].sum())
+    if n_rows == 0:
+        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
+    k = len(features)
+    yt, yp = _key(k), _key(k + 1)
+    masks = {"y_true": table[yt].isna().to_numpy(), "y_pred": table[yp].isna().to_numpy()}
+    if sample_weight is not None:
+        check_negative_weights(table)
+        masks["sample_weight"] = table["__bad"].astype(bool).to_numpy()
+    table, dropped, n_dropped = drop_missing(table, masks, dropna, "y_true, y_pred or weight")
+    true, pred = table[yt].reset_index(drop=True), table[yp].reset_index(drop=True)
+    classes = class_labels(true, pred, labels)
+    index = pd.Index(classes)
+    groups, missing = encode_key_groups(table, features)
+    n_classes = len(classes)
+    cell = (groups.codes.astype(np.int64) * n_classes + index.get_indexer(true)) * n_classes
+    cell += index.get_indexer(pred)
+    shape = (len(groups.index), n_classes, n_classes)
+    size = shape[0] * n_classes * n_classes
+    rows = sum_into(cell, size, table[ROWS].to_numpy()).reshape(shape)
+    if sample_weight is None:
+        weighted = rows.astype(float)
+        squared = weighted.copy()
+    else:
+        weighted = sum_into(cell, size, table["__w"].to_numpy()).reshape(shape)
+        squared = sum_into(cell, size, table["__w2"].to_numpy()).reshape(shape)
+    counts = MulticlassCounts(
+        groups.index,
+        [str(c) for c in classes],
+        weighted,
+        rows,
+        squared,
+        sample_weight is not None,
+    )
+    return replace(
+        counts,
+        n_rows=n_rows,
+        dropped=dropped,
+        n_dropped=n_dropped,
+        missing_sensitive=missing,
+        engine=engine,
+    )

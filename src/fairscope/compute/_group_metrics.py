@@ -9,10 +9,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from fairscope.compute._references import check_reference, feature_set_label, resolve_reference
+from fairscope.compute._significance import group_tests
 from fairscope.core._bootstrap import check_bootstrap_args
 from fairscope.core._counts import GroupCounts, reduce_confusion
 from fairscope.core._groups import OVERALL, encode_groups, group_label
-from fairscope.core._groups import value_label as group_value_label
 from fairscope.core._inputs import binary_inputs
 from fairscope.core._intervals import (
     binomial_interval,
@@ -25,7 +26,6 @@ from fairscope.core._registry import Metric, resolve_metrics
 #: Label used for the overall population in tidy tables.
 
 ReferenceStrategy = Literal["largest", "best", "overall"]
-_STRATEGIES = ("largest", "best", "overall")
 _METHODS = ("between_groups", "to_overall")
 _CI_METHODS = ("wilson", "clopper-pearson", "bootstrap", "bca")
 _BOOTSTRAP_METHODS = {"bootstrap": "bootstrap-percentile", "bca": "bootstrap-bca"}
@@ -374,63 +374,56 @@ class GroupMetrics:
 
     # -- disparities against a reference group -------------------------------------------
 
-    def _group_key(self, label: Any) -> Any:
-        index = self._counts.groups
-        if isinstance(index, pd.MultiIndex):
-            if not isinstance(label, tuple) or len(label) != index.nlevels:
-                raise ValueError(
-                    f"reference={label!r}: with several sensitive features give a tuple of "
-                    f"{index.nlevels} values in the order {list(self.sensitive_features)}, "
-                    "or a strategy 'largest', 'best', 'overall'."
-                )
-            key = tuple(group_value_label(v) for v in label)
-        else:
-            key = group_value_label(
-                label[0] if isinstance(label, tuple) and len(label) == 1 else label
-            )
-        if key not in index:
-            known = [group_label(k, self.sensitive_features) for k in index[:10]]
-            raise ValueError(
-                f"reference group {label!r} is not among the groups ({', '.join(known)}"
-                f"{', ...' if len(index) > 10 else ''}); give a group label or a strategy "
-                "'largest', 'best', 'overall'."
-            )
-        return key
+    @property
+    def _labels(self) -> list[str]:
+        """Display label of each group, in table order."""
+        return [group_label(k, self.sensitive_features) for k in self._counts.groups]
 
     def reference_groups(self, reference: Any = "largest") -> dict[str, Any]:
         """Resolve a reference (label or strategy) to a group key per metric.
 
-        ``"largest"``: the group with the largest weight (rows without
-        weights), the same for all metrics. ``"best"``: per metric, the group
-        with the most favourable value among groups of at least
-        ``min_group_size`` rows (the highest for neutral metrics such as the
-        selection rate, as in the four-fifths rule). ``"overall"``: the overall
-        value (returned as :data:`OVERALL`).
+        The rule is :func:`fairscope.compute._references.resolve_reference`, the
+        one every audit uses: ``"largest"`` is the group with the largest weight
+        (rows without weights), never the missing-value group unless it is the
+        only one, the same for all metrics; ``"best"`` per metric the group with
+        the most favourable value among groups of at least ``min_group_size``
+        rows (the highest for neutral metrics such as the selection rate, as in
+        the four-fifths rule); ``"overall"`` the overall value (returned as
+        :data:`OVERALL`). A group is given by its label, a tuple of values in
+        the order of :attr:`sensitive_features`, or a dict from feature-set
+        label to either.
+
+        Raises
+        ------
+        ValueError
+            If the reference is not a group, naming the available groups.
+
+        Examples
+        --------
+        >>> from fairscope import GroupMetrics
+        >>> gm = GroupMetrics([1, 0, 1, 0, 1], [1, 0, 0, 1, 1], ["a", "a", "b", "b", "b"])
+        >>> gm.reference_groups("largest")["selection_rate"]
+        'b'
         """
-        names = [m.name for m in self._metrics]
-        if isinstance(reference, str) and reference in _STRATEGIES:
-            if reference == "overall":
-                return dict.fromkeys(names, OVERALL)
-            if reference == "largest":
-                sizes = self._counts.weighted.sum(axis=1)
-                key = self._counts.groups[int(np.argmax(sizes))]
-                return dict.fromkeys(names, key)
-            eligible = self._counts.group_rows >= self.min_group_size
-            if not eligible.any():
-                eligible = np.ones(self._counts.n_groups, dtype=bool)
-            chosen = {}
-            for metric in self._metrics:
-                values = self._by_group[metric.name].to_numpy().copy()
-                values[~eligible] = np.nan
-                if np.isnan(values).all():
-                    values = self._by_group[metric.name].to_numpy().copy()
-                if np.isnan(values).all():
-                    chosen[metric.name] = self._counts.groups[0]
-                    continue
-                pick = np.nanargmin(values) if metric.direction == "lower" else np.nanargmax(values)
-                chosen[metric.name] = self._counts.groups[int(pick)]
-            return chosen
-        return dict.fromkeys(names, self._group_key(reference))
+        label = feature_set_label(self.sensitive_features)
+        labels = self._labels
+        check_reference(reference, {label: labels})
+        groups = self._counts.groups
+        sizes = self._counts.weighted.sum(axis=1)
+        chosen = {}
+        for metric in self._metrics:
+            picked = resolve_reference(
+                reference,
+                feature_set=label,
+                labels=labels,
+                sizes=sizes,
+                values=self._by_group[metric.name].to_numpy(),
+                direction=metric.direction,
+                rows=self._counts.group_rows,
+                min_group_size=self.min_group_size,
+            )
+            chosen[metric.name] = OVERALL if picked == OVERALL else groups[labels.index(picked)]
+        return chosen
 
     def _reference_values(self, refs: dict[str, Any]) -> pd.Series:
         return pd.Series(
@@ -901,8 +894,6 @@ class GroupMetrics:
         >>> t[["sensitive_feature", "test", "p_value"]].to_string(index=False)
         'sensitive_feature        test      p_value\\n                b      z-test 1.523971e-23\\n     <all groups> chi-square 1.523971e-23'
         """
-        from fairscope.compute._significance import group_tests
-
         return group_tests(self, reference=reference, correction=correction)
 
     # -- other views ---------------------------------------------------------------------

@@ -28,6 +28,17 @@ from fairscope.core._warnings import ReferenceWarning
 STRATEGIES: tuple[str, ...] = ("largest", "best", "overall")
 
 
+def feature_set_label(features: Sequence[str]) -> str:
+    """Label of a set of sensitive features: ``"race"`` or ``"race & sex"``.
+
+    Examples
+    --------
+    >>> feature_set_label(["race", "sex"])
+    'race & sex'
+    """
+    return " & ".join(features)
+
+
 def is_strategy(reference: Any) -> bool:
     """Whether ``reference`` names a strategy rather than a group."""
     return isinstance(reference, str) and reference in STRATEGIES
@@ -118,7 +129,21 @@ def check_reference(reference: Any, groups: Mapping[str, Sequence[str]]) -> None
         raise ValueError(
             f"reference group {reference!r} is not a group of any sensitive feature "
             f"(groups are {listing}); pass one of them, 'largest', 'best' or 'overall'."
+            + _intersection_hint(sets)
         )
+
+
+def _intersection_hint(sets: Sequence[str]) -> str:
+    """How to name a group of an intersection, when the audit has one."""
+    for label in sets:
+        features = [p.strip() for p in label.split("&")]
+        if len(features) > 1:
+            return (
+                " For the intersection give a label such as "
+                + repr(" & ".join(f"{f}=<value>" for f in features))
+                + f" or a tuple of {len(features)} values in the order {features}."
+            )
+    return ""
 
 
 def _check_group(choice: Any, feature_set: str, labels: Sequence[str]) -> None:

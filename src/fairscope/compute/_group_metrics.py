@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from fairscope.compute._disparities import disparity_columns
 from fairscope.compute._references import check_reference, feature_set_label, resolve_reference
 from fairscope.compute._significance import group_tests
 from fairscope.core._bootstrap import check_bootstrap_args
@@ -696,8 +697,6 @@ class GroupMetrics:
             key = refs[metric.name]
             r = ref_index[metric.name]
             p, p_lo, p_hi = est[:-1], lo[:-1], hi[:-1]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                value = p - est[r] if kind == "difference" else p / est[r]
             if self._bootstrapped:
                 lower, upper, method = boot_lo[:, j], boot_hi[:, j], self._interval_name
             elif kind == "difference":
@@ -708,28 +707,24 @@ class GroupMetrics:
                 method = "mover-" + self.ci_method
             if not metric.is_proportion and not self._bootstrapped:
                 method = "none"
-            is_ref = np.arange(n_groups) == r
             blocks.append(
-                {
-                    "metric": metric.name,
-                    "kind": kind,
-                    "reference": (
-                        key if key == OVERALL else group_label(key, self.sensitive_features)
-                    ),
-                    "estimate": value,
-                    "lower": np.where(is_ref, np.nan, lower),
-                    "upper": np.where(is_ref, np.nan, upper),
-                    "value": p,
-                    "reference_value": est[r],
-                    "n": self._counts.group_rows,
-                    "n_reference": (
+                disparity_columns(
+                    metric=metric.name,
+                    kind=kind,
+                    reference=key if key == OVERALL else group_label(key, self.sensitive_features),
+                    value=p,
+                    reference_value=est[r],
+                    is_reference=np.arange(n_groups) == r,
+                    lower=lower,
+                    upper=upper,
+                    n=self._counts.group_rows,
+                    n_reference=(
                         int(self._counts.group_rows.sum())
                         if key == OVERALL
                         else int(self._counts.group_rows[r])
                     ),
-                    "is_reference": is_ref,
-                    "method": method,
-                }
+                    method=method,
+                )
             )
         self.reference_ = {
             name: key if key == OVERALL else group_label(key, self.sensitive_features)

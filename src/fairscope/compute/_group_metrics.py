@@ -376,7 +376,7 @@ class GroupMetrics:
     # -- disparities against a reference group -------------------------------------------
 
     @property
-    def _labels(self) -> list[str]:
+    def group_labels(self) -> list[str]:
         """Display label of each group, in table order."""
         return [group_label(k, self.sensitive_features) for k in self._counts.groups]
 
@@ -407,7 +407,7 @@ class GroupMetrics:
         'b'
         """
         label = feature_set_label(self.sensitive_features)
-        labels = self._labels
+        labels = self.group_labels
         check_reference(reference, {label: labels})
         groups = self._counts.groups
         sizes = self._counts.weighted.sum(axis=1)

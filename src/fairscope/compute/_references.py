@@ -264,3 +264,58 @@ def _best(values: np.ndarray, direction: str, rows: Any, min_group_size: int) ->
     if direction == "zero":
         return int(np.nanargmin(np.abs(values)))
     return int(np.nanargmax(values))
+
+
+def choices_for(reference: Any, groups: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Validate a reference up front and give each feature set its choice.
+
+    The choice is a strategy or the label of an explicit group of that feature
+    set. A single label that only some feature sets have applies to those; the
+    others use ``"largest"``, with one :class:`~fairscope.ReferenceWarning` each.
+
+    Parameters
+    ----------
+    reference : str, tuple or dict
+        As described in the module docstring.
+    groups : mapping of str to list of str
+        Group labels of each feature set, by feature-set label.
+
+    Returns
+    -------
+    dict of str to str
+        Feature-set label to ``"largest"``, ``"best"``, ``"overall"`` or a group label.
+
+    Raises
+    ------
+    ValueError
+        As :func:`check_reference`.
+
+    Examples
+    --------
+    >>> choices_for("b", {"g": ["a", "b"]})
+    {'g': 'b'}
+    """
+    check_reference(reference, groups)
+    out: dict[str, str] = {}
+    for label, names in groups.items():
+        choice = choice_for(reference, label)
+        if is_strategy(choice):
+            out[label] = str(choice)
+            continue
+        features = [p.strip() for p in label.split("&")]
+        try:
+            candidate: str | None = _label_of(choice, features)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate in names:
+            out[label] = candidate
+            continue
+        warnings.warn(
+            f"reference group {choice!r} is not a group of {label!r}; its disparities use "
+            "the largest group instead. Give a dict from feature set to group to choose "
+            "each one.",
+            ReferenceWarning,
+            stacklevel=find_stacklevel(),
+        )
+        out[label] = "largest"
+    return out

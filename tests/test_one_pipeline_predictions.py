@@ -1,0 +1,168 @@
+"""One reference rule, one disparities schema and refused options across every prediction audit."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import fairscope
+from fairscope import GroupMetrics, audit_predictions
+from fairscope.compute import decision_threshold
+from fairscope.compute._disparities import DISPARITY_COLUMNS, disparity_records
+from fairscope.core._groups import MISSING
+
+RACE = np.array(["Caucasian"] * 40 + ["African-American"] * 30 + [None] * 60, dtype=object)
+N = len(RACE)
+RNG = np.random.default_rng(7)
+Y = RNG.integers(0, 2, N)
+P = RNG.integers(0, 2, N)
+SCORE = RNG.random(N)
+Y3 = RNG.integers(0, 3, N)
+P3 = RNG.integers(0, 3, N)
+YR = RNG.normal(size=N)
+PR = YR + RNG.normal(scale=0.5, size=N)
+
+AUDITS = {
+    "binary": lambda **kw: audit_predictions(Y, P, sensitive_features={"race": RACE}, **kw),
+    "scored": lambda **kw: audit_predictions(
+        Y, y_score=SCORE, sensitive_features={"race": RACE}, **kw
+    ),
+    "multiclass": lambda **kw: audit_predictions(Y3, P3, sensitive_features={"race": RACE}, **kw),
+    "regression": lambda **kw: audit_predictions(
+        YR, PR, sensitive_features={"race": RACE}, task="regression", **kw
+    ),
+}
+TYPO = (
+    "reference group 'Caucasain' is not a group of any sensitive feature "
+    "(groups are race: '<missing>', 'African-American', 'Caucasian'); "
+    "pass one of them, 'largest', 'best' or 'overall'."
+)
+
+
+def _groups_of(result: fairscope.AuditResult) -> list[str]:
+    return result.metadata["groups"]["race"]
+
+
+@pytest.mark.parametrize("task", list(AUDITS))
+def test_a_misspelt_reference_raises_naming_the_groups_in_every_task(task):
+    groups = _groups_of(AUDITS[task]())
+    expected = TYPO.replace(
+        "'<missing>', 'African-American', 'Caucasian'", ", ".join(repr(g) for g in groups)
+    )
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        AUDITS[task](reference="Caucasain")
+
+
+def test_group_metrics_raises_the_same_error_for_a_misspelt_reference():
+    gm = GroupMetrics(Y, P, {"race": RACE})
+    groups = ", ".join(repr(g) for g in gm.group_labels)
+    with pytest.raises(ValueError, match=re.escape(f"(groups are race: {groups});")):
+        gm.disparity(reference="Caucasain")
+    with pytest.raises(ValueError, match=re.escape("reference group 'Caucasain' is not a group")):
+        gm.tests(reference="Caucasain")
+
+
+@pytest.mark.parametrize("task", list(AUDITS))
+def test_largest_never_picks_the_missing_group(task):
+    result = AUDITS[task]()
+    table = result.tables["disparities"]
+    assert MISSING in set(table["group"])  # the missing group is the biggest (60 rows)
+    assert set(table["reference"]) == {"Caucasian"}
+
+
+def test_group_metrics_largest_never_picks_the_missing_group():
+    gm = GroupMetrics(Y, P, {"race": RACE})
+    assert set(gm.reference_groups("largest").values()) == {"Caucasian"}
+
+
+def test_largest_is_the_missing_group_when_it_is_the_only_one():
+    gm = GroupMetrics([1, 0, 1], [1, 1, 0], {"race": [None, None, None]})
+    assert set(gm.reference_groups("largest").values()) == {MISSING}
+
+
+@pytest.mark.parametrize("task", list(AUDITS))
+def test_explicit_reference_is_used_by_every_task(task):
+    table = AUDITS[task](reference="African-American").tables["disparities"]
+    assert set(table["reference"]) == {"African-American"}
+
+
+@pytest.mark.parametrize("task", list(AUDITS))
+def test_every_task_writes_the_declared_disparity_columns(task):
+    table = AUDITS[task]().tables["disparities"]
+    assert list(table.columns[: len(DISPARITY_COLUMNS)]) == list(DISPARITY_COLUMNS)
+    records = list(disparity_records(table))
+    assert len(records) == len(table)
+    assert {r.kind for r in records} == {"difference", "ratio"}
+
+
+def test_disparities_name_roc_auc_mae_and_per_class_rates():
+    scored = AUDITS["scored"]().tables["disparities"]
+    assert "roc_auc" in set(scored["metric"])
+    assert (scored.loc[scored["metric"] == "roc_auc", "direction"] == "higher").all()
+    regression = AUDITS["regression"]().tables["disparities"]
+    assert "mean_absolute_error" in set(regression["metric"])
+    assert (
+        regression.loc[regression["metric"] == "mean_absolute_error", "direction"] == "lower"
+    ).all()
+    multiclass = AUDITS["multiclass"]().tables["disparities"]
+    assert set(multiclass["class"]) == {"0", "1", "2"}
+
+
+def test_a_label_some_feature_sets_lack_falls_back_to_largest_with_a_warning():
+    sex = np.where(np.arange(N) % 2 == 0, "F", "M")
+    with pytest.warns(fairscope.ReferenceWarning, match="not a group of 'sex'"):
+        result = audit_predictions(Y, P, sensitive_features={"race": RACE, "sex": sex},
+                                   reference="African-American")  # fmt: skip
+    refs = result.metadata["reference_groups"]
+    assert set(refs["race"].values()) == {"African-American"}
+    assert set(refs["sex"].values()) <= {"F", "M"}
+
+
+@pytest.mark.parametrize(
+    ("task", "option", "message"),
+    [
+        ("binary", {"labels": [0, 1]}, "labels= apply to multiclass audits"),
+        ("binary", {"selection_quantile": 0.8}, "selection_quantile= apply to regression"),
+        ("binary", {"n_bins": 50}, "n_bins= apply to scores"),
+        ("binary", {"thresholds": [0.5]}, "thresholds= apply to scores"),
+        ("scored", {"selection_threshold": 0.5}, "selection_threshold= apply to regression"),
+        ("multiclass", {"metrics": ["tpr"]}, "metrics= apply to binary audits"),
+        ("multiclass", {"calibration_bins": 5}, "calibration_bins= apply to binary audits"),
+        ("regression", {"labels": [0, 1]}, "labels= apply to multiclass audits"),
+        ("regression", {"exact": True}, "exact= apply to binary audits with y_score"),
+    ],
+)
+def test_options_irrelevant_to_the_task_are_refused(task, option, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        AUDITS[task](**option)
+
+
+def test_grouped_options_equal_their_flat_shortcuts():
+    flat = AUDITS["scored"](calibration_bins=5, n_bins=64)
+    grouped = AUDITS["scored"](score_options=fairscope.ScoreOptions(calibration_bins=5, n_bins=64))
+    assert flat.tables["calibration"].equals(grouped.tables["calibration"])
+    assert flat.tables["score_metrics"].equals(grouped.tables["score_metrics"])
+    flat = AUDITS["regression"](selection_quantile=0.8)
+    grouped = AUDITS["regression"](
+        regression_options=fairscope.RegressionOptions(selection_quantile=0.8)
+    )
+    assert flat.tables["selection_metrics"].equals(grouped.tables["selection_metrics"])
+
+
+def test_an_option_given_twice_is_refused():
+    with pytest.raises(ValueError, match="n_bins given both as a keyword and in ScoreOptions"):
+        AUDITS["scored"](n_bins=10, score_options=fairscope.ScoreOptions(n_bins=20))
+
+
+def test_decision_threshold_is_public_and_checks_the_scale():
+    assert decision_threshold(np.array([0.2, 0.8])) == 0.5
+    with pytest.raises(ValueError, match="pass threshold="):
+        decision_threshold(np.array([-1.0, 3.0]))
+    with pytest.warns(fairscope.InputWarning, match="every row on one side"):
+        decision_threshold(np.array([0.2, 0.3]), 0.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert decision_threshold(np.array([-1.0, 3.0]), 0.0) == 0.0

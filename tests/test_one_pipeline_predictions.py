@@ -166,3 +166,29 @@ def test_decision_threshold_is_public_and_checks_the_scale():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert decision_threshold(np.array([-1.0, 3.0]), 0.0) == 0.0
+
+
+def test_group_metrics_arguments_after_sensitive_features_are_keyword_only():
+    with pytest.warns(fairscope.FairscopeDeprecationWarning, match="metrics= by keyword"):
+        old = GroupMetrics(Y, P, RACE, ["selection_rate"])
+    new = GroupMetrics(Y, P, RACE, metrics=["selection_rate"])
+    assert old.by_group.equals(new.by_group)
+    with pytest.raises(TypeError, match="at most 3 positional arguments"):
+        GroupMetrics(Y, P, RACE, None, None, 1, None, "extra")
+
+
+def test_audit_model_names_the_labels_y_true_like_every_audit():
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    X = pd.DataFrame({"x": np.arange(40) % 7, "g": list("ab") * 20})
+    y = (X["x"] > 3).astype(int).to_numpy()
+    model = LogisticRegression().fit(X[["x"]], y)
+    new = fairscope.audit_model(model, X, y_true=y, sensitive_features="g", drop_sensitive=True)
+    with pytest.warns(fairscope.FairscopeDeprecationWarning, match="pass y_true="):
+        old = fairscope.audit_model(model, X, y=y, sensitive_features="g", drop_sensitive=True)
+    assert old.tables["group_metrics"].equals(new.tables["group_metrics"])
+    with pytest.raises(ValueError, match="reference group 'c' is not a group"):
+        fairscope.audit_model(
+            model, X, y, sensitive_features="g", drop_sensitive=True, reference="c"
+        )

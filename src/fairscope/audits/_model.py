@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from fairscope.audits._predictions import audit_predictions
+from fairscope.core._groups import find_stacklevel
 from fairscope.core._inputs import check_aligned
 from fairscope.core._tasks import check_task, estimator_task
+from fairscope.core._warnings import FairscopeDeprecationWarning
+from fairscope.judge._policy import apply_policy
 from fairscope.result._audit_result import AuditResult
 
 
@@ -198,7 +203,7 @@ def model_metadata(model: Any) -> dict[str, Any]:
 def audit_model(
     model: Any,
     X: Any,
-    y: Any,
+    y_true: Any = None,
     *,
     sensitive_features: Any,
     policy: Any = None,
@@ -212,6 +217,7 @@ def audit_model(
     ci: float = 0.95,
     min_group_size: int = 30,
     fail_on: Iterable[str] = ("fail",),
+    y: Any = None,
     **options: Any,
 ) -> AuditResult:
     """Audit a fitted scikit-learn estimator (or Pipeline) on data.
@@ -226,9 +232,11 @@ def audit_model(
         Anything with ``predict``; ``ColumnTransformer`` preprocessing included.
     X : pandas.DataFrame or array-like
         The model's input rows.
-    y : array-like or str
+    y_true : array-like or str
         True labels or targets, or the name of a column of ``X`` (removed from
-        ``X`` before predicting).
+        ``X`` before predicting). Named as in :func:`fairscope.audit_predictions`
+        and :class:`fairscope.GroupMetrics`; the keyword ``y=`` still works
+        (deprecated).
     sensitive_features : str, list of str, array-like, DataFrame or dict
         Column name(s) of ``X``, or values given separately (one per row).
     policy : str, dict or Policy, optional
@@ -281,6 +289,7 @@ def audit_model(
     >>> result.metadata["model"]["class"], result.task
     ('LogisticRegression', 'binary')
     """
+    y = _true_labels(y_true, y)
     check_fitted(model)
     task = check_task(task)
     if isinstance(y, str):
@@ -338,10 +347,24 @@ def audit_model(
     )
     result.metadata["model"] = meta
     if policy is not None:
-        from fairscope.judge._policy import apply_policy
-
         apply_policy(result, policy)
     return result
+
+
+def _true_labels(y_true: Any, y: Any) -> Any:
+    """``y_true``, or the deprecated keyword ``y``; exactly one of them."""
+    if y is not None:
+        if y_true is not None:
+            raise TypeError("give y_true (the true labels) once; y= is its deprecated name.")
+        warnings.warn(
+            "audit_model(y=...) is deprecated; pass y_true= (the name every audit uses).",
+            FairscopeDeprecationWarning,
+            stacklevel=find_stacklevel(),
+        )
+        return y
+    if y_true is None:
+        raise TypeError("audit_model needs y_true (true labels or targets, or a column of X).")
+    return y_true
 
 
 def _audit(
@@ -361,8 +384,6 @@ def _audit(
     model: Any,
     options: dict[str, Any],
 ) -> AuditResult:
-    from fairscope.audits._predictions import audit_predictions
-
     return audit_predictions(
         y_true,
         y_pred,

@@ -31,6 +31,7 @@ from fairscope.compute._thresholds import decision_threshold
 from fairscope.core._inputs import column
 from fairscope.core._tasks import check_task, detect_task
 from fairscope.engines._audit_data import collect_audited, prepare_audit_data
+from fairscope.judge._policy import apply_policy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility
 
@@ -262,8 +263,6 @@ def audit_predictions(
     if engine is not None:
         result.metadata["engine"] = engine
     if policy is not None:
-        from fairscope.judge._policy import apply_policy
-
         apply_policy(result, policy)
     return result
 

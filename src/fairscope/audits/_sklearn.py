@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.audits._model import model_metadata, model_scores, split_features
+from fairscope.audits._predictions import audit_predictions
+from fairscope.compute import _fairness as fairness
+from fairscope.compute._group_metrics import GroupMetrics
 from fairscope.core._inputs import check_aligned
+from fairscope.core._registry import get_metric
 from fairscope.result._audit_result import AuditResult
 
 #: Named criteria of :mod:`fairscope.compute._fairness` a scorer can compute.
@@ -128,10 +133,6 @@ def make_fairness_scorer(
     >>> scorer(model, X, [0, 1, 0, 1])
     -0.0
     """
-    from fairscope.compute import _fairness as fairness
-    from fairscope.compute._group_metrics import GroupMetrics
-    from fairscope.core._registry import get_metric
-
     if kind not in ("difference", "ratio"):
         raise ValueError(f"kind={kind!r} is unknown; choose 'difference' or 'ratio'.")
     if method not in ("between_groups", "to_overall"):
@@ -243,9 +244,6 @@ def cross_val_audit(
     from sklearn.base import clone, is_classifier
     from sklearn.model_selection import check_cv
 
-    from fairscope.audits._model import model_scores, split_features
-    from fairscope.audits._predictions import audit_predictions
-
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
             f"cross_val_audit reads sensitive features from columns of X, so X must be a pandas "
@@ -335,8 +333,6 @@ def cross_val_audit(
         "fold_sizes": [len(t) for t, _, _ in folds],
         "drop_sensitive": bool(drop_sensitive),
     }
-    from fairscope.audits._model import model_metadata
-
     pooled.metadata["model"] = model_metadata(model)
     return pooled
 

@@ -12,9 +12,15 @@ import pandas as pd
 from fairscope.compute._disparities import disparity_columns
 from fairscope.compute._references import check_reference, feature_set_label, resolve_reference
 from fairscope.compute._significance import group_tests
-from fairscope.core._bootstrap import check_bootstrap_args
+from fairscope.core._bootstrap import (
+    bca_interval,
+    bootstrap_counts,
+    check_bootstrap_args,
+    jackknife_counts,
+    percentile_interval,
+)
 from fairscope.core._counts import GroupCounts, reduce_confusion
-from fairscope.core._groups import OVERALL, encode_groups, group_label
+from fairscope.core._groups import OVERALL, encode_groups, find_stacklevel, group_label
 from fairscope.core._inputs import binary_inputs
 from fairscope.core._intervals import (
     binomial_interval,
@@ -23,6 +29,8 @@ from fairscope.core._intervals import (
     mover_ratio,
 )
 from fairscope.core._registry import Metric, resolve_metrics
+from fairscope.core._warnings import FairscopeDeprecationWarning
+from fairscope.engines import confusion_counts
 
 #: Label used for the overall population in tidy tables.
 
@@ -44,7 +52,9 @@ class GroupMetrics:
     Parameters
     ----------
     y_true, y_pred : array-like or str
-        True labels and predictions, or column names of ``data``. Labels may be
+        True labels and predictions, or column names of ``data``; with
+        ``sensitive_features`` the only arguments that may be given by
+        position (the others are keyword-only). Labels may be
         0/1, bool, or any two values with ``pos_label``. Inputs are paired by
         position, not by pandas index; Series whose indexes hold the same
         labels in different orders are refused (they would mix up rows).
@@ -126,11 +136,11 @@ class GroupMetrics:
         y_true: Any = None,
         y_pred: Any = None,
         sensitive_features: Any = None,
+        *args: Any,
         metrics: str | Iterable[str] | None = None,
         sample_weight: Any = None,
         pos_label: Any = 1,
         data: Any = None,
-        *,
         dropna: bool = False,
         ci: float = 0.95,
         ci_method: str = "wilson",
@@ -139,13 +149,15 @@ class GroupMetrics:
         bootstrap: str = "multinomial",
         min_group_size: int = 30,
     ) -> None:
+        if args:
+            metrics, sample_weight, pos_label, data = _positional(
+                args, metrics, sample_weight, pos_label, data
+            )
         self._metrics = resolve_metrics(metrics)
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
         if data is not None and not isinstance(data, pd.DataFrame):
             # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
-            from fairscope.engines import confusion_counts
-
             reduced = confusion_counts(
                 data,
                 y_true,
@@ -530,8 +542,6 @@ class GroupMetrics:
     def _replicate_values(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         """Metric values of the bootstrap replicates (and of the jackknife tables for BCa)."""
         if self._replicates is None:
-            from fairscope.core._bootstrap import bootstrap_counts, jackknife_counts
-
             reps = bootstrap_counts(
                 self._counts, self.n_boot, scheme=self.bootstrap, random_state=self.random_state
             )
@@ -545,8 +555,6 @@ class GroupMetrics:
 
     def _bootstrap_interval(self, statistic) -> tuple[np.ndarray, np.ndarray]:
         """Interval of ``statistic(values)`` (values of shape (..., groups + 1, metrics))."""
-        from fairscope.core._bootstrap import bca_interval, percentile_interval
-
         boot, jack, mult = self._replicate_values()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of tiny groups
@@ -992,6 +1000,27 @@ class GroupMetrics:
             '<div class="fairscope-groupmetrics">'
             f"<p><strong>fairscope GroupMetrics</strong>: {notes}</p>{body}{overall}</div>"
         )
+
+
+_KEYWORD_ONLY = ("metrics", "sample_weight", "pos_label", "data")
+
+
+def _positional(args: tuple[Any, ...], *defaults: Any) -> tuple[Any, ...]:
+    """Map deprecated positional arguments after ``sensitive_features`` to their keywords."""
+    if len(args) > len(_KEYWORD_ONLY):
+        raise TypeError(
+            f"GroupMetrics takes at most 3 positional arguments (y_true, y_pred, "
+            f"sensitive_features); got {3 + len(args)}."
+        )
+    names = _KEYWORD_ONLY[: len(args)]
+    warnings.warn(
+        f"passing {', '.join(names)} by position is deprecated; give "
+        + ", ".join(f"{n}=" for n in names)
+        + " by keyword.",
+        FairscopeDeprecationWarning,
+        stacklevel=find_stacklevel(),
+    )
+    return (*args, *defaults[len(args) :])
 
 
 def _summary_statistic(values: np.ndarray, n_groups: int, kind: str, method: str) -> np.ndarray:

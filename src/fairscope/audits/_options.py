@@ -78,7 +78,7 @@ class RegressionOptions:
         return self.selection_threshold is not None or self.selection_quantile is not None
 
 
-def merge_options(group: Any, kind: type, shortcuts: dict[str, Any]) -> tuple[Any, list[str]]:
+def merge_options(group: Any, kind: Any, shortcuts: dict[str, Any]) -> tuple[Any, list[str]]:
     """The options of ``group`` (a ``kind`` or None) with the flat shortcuts given.
 
     Returns the options and the names set by the caller (for :func:`refuse`).

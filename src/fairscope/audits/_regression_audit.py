@@ -47,7 +47,8 @@ def regression_audit(
     statistics: dict[str, GroupCounts] = {}
     cuts = selection_thresholds(p, selection_threshold, selection_quantile)
     if cuts:
-        selection, disparities = [], [tables["disparities"]]
+        selection: list[pd.DataFrame] = []
+        disparities = [tables["disparities"]]
         for t, how in cuts:
             gm = GroupMetrics(
                 (y >= t).astype(np.int64),

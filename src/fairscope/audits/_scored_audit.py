@@ -82,7 +82,8 @@ def scored_binary_audit(
     )
     pos = gm.pos_label if chosen is None else chosen
     encoded = encode_groups(rows.sensitive)
-    base = sweep = None
+    base = None
+    sweep: Any = None
     if score is not None:
         y_true_bin = _binarize(rows.y_true, pos)
         if np.isscalar(thresholds) or thresholds is None:

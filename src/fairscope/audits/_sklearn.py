@@ -315,7 +315,7 @@ def cross_val_audit(
             t["threshold"] for t in pooled.metadata["selection_thresholds"]
         ]
     for k, (test, pred, score) in enumerate(folds):
-        extra = {"y_score": score} if has_scores and pooled.task == "binary" else {}
+        extra: dict[str, Any] = {"y_score": score} if has_scores and pooled.task == "binary" else {}
         fold_result = audit_predictions(
             pd.Series(y_arr[test]),
             pd.Series(list(pred)).infer_objects(),

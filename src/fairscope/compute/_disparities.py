@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ DISPARITY_COLUMNS: dict[str, str] = {
 }
 #: Optional columns, placed after the declared ones when present.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("class", "threshold", "selection")
-KINDS: tuple[str, ...] = ("difference", "ratio")
+KINDS: tuple[Literal["difference"], Literal["ratio"]] = ("difference", "ratio")
 
 
 def disparity_columns(

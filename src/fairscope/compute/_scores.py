@@ -474,7 +474,7 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
         ref_value = float(ref[name])
         for kind in KINDS:
             if name == "roc_auc":
-                args = (
+                args: tuple[Any, ...] = (
                     value,
                     groups["roc_auc_lower"].to_numpy(),
                     groups["roc_auc_upper"].to_numpy(),

@@ -596,7 +596,7 @@ def mean_comparisons(
     p_value = np.where(same, 1.0, p_value)
     p_value = np.where(n < min_n, np.nan, p_value)
     p_value[ref] = np.nan
-    test = np.where(np.isnan(p_value), None, "welch t").astype(object)
+    test = np.where(np.isnan(p_value), None, "welch t").astype(object)  # type: ignore[call-overload]
     nan = np.full(len(n), np.nan)
     return {
         "value": mean,

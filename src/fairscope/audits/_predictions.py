@@ -219,32 +219,21 @@ def audit_predictions(
             sensitive_features=sensitive_features, sample_weight=sample_weight,
             estimator=estimator, selection=regression.selects,
         )  # fmt: skip
-    if task is None:
-        task = detect_task(
-            column(y_true, data, "y_true"),
-            None if y_pred is None else column(y_pred, data, "y_pred"),
-            has_score=y_score is not None,
-            estimator=estimator,
-        )
-    _check_task_options(
-        task,
-        y_score=y_score,
-        threshold=threshold,
-        labels=labels,
-        metrics=metrics,
-        score_given=score_given,
-        regression_given=regression_given,
+    task = task or detect_task(
+        column(y_true, data, "y_true"),
+        None if y_pred is None else column(y_pred, data, "y_pred"),
+        has_score=y_score is not None,
+        estimator=estimator,
     )
+    _check_task_options(
+        task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
+        score_given=score_given, regression_given=regression_given,
+    )  # fmt: skip
     options = {
-        "reference": reference,
-        "ci": ci,
-        "ci_method": ci_method,
-        "min_group_size": min_group_size,
-        "fail_on": tuple(fail_on),
-        "n_boot": n_boot,
-        "random_state": random_state,
-        "bootstrap": bootstrap,
-    }
+        "reference": reference, "ci": ci, "ci_method": ci_method,
+        "min_group_size": min_group_size, "fail_on": tuple(fail_on), "n_boot": n_boot,
+        "random_state": random_state, "bootstrap": bootstrap,
+    }  # fmt: skip
     inputs = {
         "y_true": y_true, "y_pred": y_pred, "y_score": y_score,
         "sensitive_features": sensitive_features, "sample_weight": sample_weight,

@@ -214,6 +214,34 @@ def engine_scored_audit(
     )  # fmt: skip
     if cells is None:
         return None
+    threshold, pos, gm_pos, true_bin, pred_bin, source = _cell_labels(
+        cells, use_score, threshold, pos_label
+    )
+    reduced = cells.reduced
+    gm = GroupMetrics.from_counts(
+        pa.cell_counts(cells, true_bin, np.asarray(pred_bin, dtype=bool)),
+        DEFAULT_METRICS if metrics is None else metrics,
+        ci=options["ci"],
+        ci_method=options["ci_method"],
+        n_boot=options["n_boot"],
+        random_state=options["random_state"],
+        bootstrap=options["bootstrap"],
+        min_group_size=options["min_group_size"],
+        n_rows=reduced.n_rows - reduced.n_dropped,
+        missing_sensitive=reduced.missing,
+        pos_label=gm_pos,
+    )
+    sweep = _cell_sweep(cells, thresholds)
+    base = pa.cell_score_statistics(
+        cells, true_bin, thresholds=sweep, calibration_bins=calibration_bins
+    )
+    return _scored_result(
+        gm, pos, base, sweep, reduced, reduced, source, threshold, calibration_bins, options
+    )
+
+
+def _cell_labels(cells: Any, use_score: bool, threshold: Any, pos_label: Any) -> tuple:
+    """Threshold, positive label, binary labels and predictions of engine cells."""
     true_labels = set(pd.unique(cells.y_true))
     if use_score:
         # the cells hold every observed score, so their range is the rows' range
@@ -241,31 +269,14 @@ def engine_scored_audit(
             f"y_true contains a single class (every row is {only}); rates conditional on the "
             "other class are undefined. Audit data that contains both classes."
         )
-    reduced = cells.reduced
-    gm = GroupMetrics.from_counts(
-        pa.cell_counts(cells, true_bin, np.asarray(pred_bin, dtype=bool)),
-        DEFAULT_METRICS if metrics is None else metrics,
-        ci=options["ci"],
-        ci_method=options["ci_method"],
-        n_boot=options["n_boot"],
-        random_state=options["random_state"],
-        bootstrap=options["bootstrap"],
-        min_group_size=options["min_group_size"],
-        n_rows=reduced.n_rows - reduced.n_dropped,
-        missing_sensitive=reduced.missing,
-        pos_label=gm_pos,
-    )
-    if thresholds is None:
-        distinct = np.unique(cells.score)
-        if distinct[0] >= 0.0 and distinct[-1] <= 1.0:
-            sweep = default_thresholds(distinct, True)
-        else:
-            sweep = np.unique(pa.row_quantiles(cells.score, cells.rows, np.linspace(0.0, 1.0, 101)))
-    else:
-        sweep = np.unique(np.atleast_1d(np.asarray(thresholds, dtype=float)))
-    base = pa.cell_score_statistics(
-        cells, true_bin, thresholds=sweep, calibration_bins=calibration_bins
-    )
-    return _scored_result(
-        gm, pos, base, sweep, reduced, reduced, source, threshold, calibration_bins, options
-    )
+    return threshold, pos, gm_pos, true_bin, pred_bin, source
+
+
+def _cell_sweep(cells: Any, thresholds: Any) -> np.ndarray:
+    """Thresholds of the sweep of engine cells (as the pandas path chooses them)."""
+    if thresholds is not None:
+        return np.unique(np.atleast_1d(np.asarray(thresholds, dtype=float)))
+    distinct = np.unique(cells.score)
+    if distinct[0] >= 0.0 and distinct[-1] <= 1.0:
+        return default_thresholds(distinct, True)
+    return np.unique(pa.row_quantiles(cells.score, cells.rows, np.linspace(0.0, 1.0, 101)))

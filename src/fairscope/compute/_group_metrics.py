@@ -24,6 +24,8 @@ from fairscope.engines import confusion_counts
 
 #: Label used for the overall population in tidy tables.
 
+__all__ = ["OVERALL", "GroupMetrics", "ReferenceStrategy", "group_label"]
+
 ReferenceStrategy = Literal["largest", "best", "overall"]
 _METHODS = ("between_groups", "to_overall")
 _CI_METHODS = ("wilson", "clopper-pearson", "bootstrap", "bca")

@@ -229,7 +229,7 @@ def regression_disparities(
     ci: float = 0.95,
     feature_set: str | None = None,
 ) -> pd.DataFrame:
-    """Differences (with Wald intervals for the means) and ratios of each metric to the reference."""
+    """Differences (Wald intervals for the means) and ratios of each metric to the reference."""
     groups = frame.iloc[:-1]
     z = float(stats.norm.ppf(0.5 + ci / 2))
     blocks = []

@@ -596,7 +596,8 @@ def mean_comparisons(
     p_value = np.where(same, 1.0, p_value)
     p_value = np.where(n < min_n, np.nan, p_value)
     p_value[ref] = np.nan
-    test = np.where(np.isnan(p_value), None, "welch t").astype(object)  # type: ignore[call-overload]
+    test = np.full(p_value.shape, "welch t", dtype=object)
+    test[np.isnan(p_value)] = None
     nan = np.full(len(n), np.nan)
     return {
         "value": mean,

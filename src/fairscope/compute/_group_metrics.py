@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from html import escape
 from typing import Any, Literal
 
 import numpy as np
@@ -21,6 +22,7 @@ from fairscope.core._inputs import binary_inputs
 from fairscope.core._registry import resolve_metrics
 from fairscope.core._warnings import FairscopeDeprecationWarning
 from fairscope.engines import confusion_counts
+from fairscope.report._plots import plot_group_metrics
 
 #: Label used for the overall population in tidy tables.
 
@@ -573,8 +575,6 @@ class GroupMetrics(GroupIntervals):
         >>> gm.plot("selection_rate").axes[0].get_xlabel()
         'Selection rate'
         """
-        from fairscope.report._plots import plot_group_metrics
-
         return plot_group_metrics(
             self, metric, ax, kind=kind, comparison=comparison, reference=reference
         )
@@ -586,8 +586,6 @@ class GroupMetrics(GroupIntervals):
         )
 
     def _repr_html_(self) -> str:
-        from html import escape
-
         table = self._by_group.copy()
         table.insert(0, "n", self._counts.group_rows)
         body = table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="undefined", escape=True)

@@ -192,3 +192,34 @@ def test_audit_model_names_the_labels_y_true_like_every_audit():
         fairscope.audit_model(
             model, X, y, sensitive_features="g", drop_sensitive=True, reference="c"
         )
+
+
+def test_audit_model_refuses_an_unknown_reference_before_predicting():
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    class Exploding(LogisticRegression):
+        def predict(self, X):
+            raise AssertionError("the model must not predict with a bad reference")
+
+    X = pd.DataFrame({"x": np.arange(20), "g": list("ab") * 10})
+    y = np.arange(20) % 2
+    model = Exploding().fit(X[["x"]], y)
+    with pytest.raises(ValueError, match=r"reference group 'c' is not a group .*'a', 'b'"):
+        fairscope.audit_model(model, X, y, sensitive_features="g", drop_sensitive=True,
+                              reference="c", scores=False)  # fmt: skip
+
+
+def test_audit_model_takes_the_inference_vocabulary_of_group_metrics():
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    X = pd.DataFrame({"x": np.arange(80) % 9, "g": list("ab") * 40})
+    y = (X["x"] > 4).astype(int).to_numpy()
+    model = LogisticRegression().fit(X[["x"]], y)
+    result = fairscope.audit_model(
+        model, X, y, sensitive_features="g", drop_sensitive=True, ci_method="bootstrap",
+        n_boot=50, random_state=0, scores=False,
+    )  # fmt: skip
+    assert result.metadata["ci_method"] == "bootstrap"
+    assert result.metadata["n_boot"] == 50

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 
 from fairscope.audits._predictions import audit_predictions
-from fairscope.core._groups import find_stacklevel
-from fairscope.core._inputs import check_aligned
+from fairscope.audits._rows import labels_of, marginals
+from fairscope.compute._references import check_reference, is_strategy
+from fairscope.core._groups import encode_groups, find_stacklevel
+from fairscope.core._inputs import check_aligned, sensitive_frame
 from fairscope.core._tasks import check_task, estimator_task
 from fairscope.core._warnings import FairscopeDeprecationWarning
 from fairscope.judge._policy import apply_policy
@@ -215,7 +217,12 @@ def audit_model(
     scores: bool = True,
     reference: Any = "largest",
     ci: float = 0.95,
+    ci_method: str = "wilson",
+    n_boot: int = 1000,
+    random_state: Any = None,
+    bootstrap: str = "multinomial",
     min_group_size: int = 30,
+    dropna: bool = False,
     fail_on: Iterable[str] = ("fail",),
     y: Any = None,
     **options: Any,
@@ -255,8 +262,10 @@ def audit_model(
         (scikit-learn's convention), or 1.
     scores : bool, default True
         Compute score-based metrics when the model has scores.
-    reference, ci, min_group_size, fail_on
-        As in :func:`fairscope.audit_predictions`.
+    reference, ci, ci_method, n_boot, random_state, bootstrap, min_group_size, dropna, fail_on
+        As in :func:`fairscope.audit_predictions` and :class:`fairscope.GroupMetrics`
+        (same names, same defaults). An explicit reference group is checked
+        against the groups before the model predicts.
     **options
         Passed to :func:`fairscope.audit_predictions` (e.g. ``exact=True``,
         ``metrics=``, ``selection_quantile=``, ``dropna=``).
@@ -300,6 +309,7 @@ def audit_model(
         X = X.drop(columns=[target_name])
     check_aligned(X=X, y=y, sensitive_features=sensitive_features, sample_weight=sample_weight)
     model_input, sensitive, dropped = split_features(X, sensitive_features, drop_sensitive)
+    _check_reference_early(reference, sensitive)
     check_model_inputs(model, model_input, dropped)
     n_rows = len(model_input)
     y_true = pd.Series(np.asarray(y)) if not isinstance(y, pd.Series) else y.reset_index(drop=True)
@@ -332,8 +342,11 @@ def audit_model(
         min_group_size=min_group_size,
         fail_on=fail_on,
         model=model,
-        options=options,
-    )
+        options={
+            "ci_method": ci_method, "n_boot": n_boot, "random_state": random_state,
+            "bootstrap": bootstrap, "dropna": dropna, **options,
+        },
+    )  # fmt: skip
     result.kind = "model"
     meta = model_metadata(model)
     meta.update(
@@ -349,6 +362,15 @@ def audit_model(
     if policy is not None:
         apply_policy(result, policy)
     return result
+
+
+def _check_reference_early(reference: Any, sensitive: Any) -> None:
+    """Refuse an unknown reference group before the model predicts (the costly step)."""
+    if is_strategy(reference):
+        return
+    encoded = encode_groups(sensitive_frame(sensitive, None))
+    groups = {label: labels_of(index) for label, (_, index) in marginals(encoded.index).items()}
+    check_reference(reference, groups)
 
 
 def _true_labels(y_true: Any, y: Any) -> Any:

@@ -360,7 +360,7 @@ def audit_model(
     )
     result.metadata["model"] = meta
     if policy is not None:
-        apply_policy(result, policy)
+        result = apply_policy(result, policy)
     return result
 
 

@@ -13,17 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for, tests_table
+from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
 from fairscope.audits._multiclass_audit import multiclass_audit
 from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._rows import (
-    Rows,
     environment,
     feature_sets,
-    marginals,
     resolve_rows,
-    with_group_columns,
 )
 from fairscope.audits._scored_audit import engine_scored_audit, scored_binary_audit
 from fairscope.compute._references import feature_set_label
@@ -35,17 +32,8 @@ from fairscope.judge._policy import apply_policy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility
 
-# former private names, still imported by other modules (the CLI, benchmarks)
+# the CLI's former import; the public name is fairscope.compute.decision_threshold
 _decision_threshold = decision_threshold
-_binary_audit = binary_audit
-_scored_binary_audit = scored_binary_audit
-_multiclass_audit = multiclass_audit
-_regression_audit = regression_audit
-_Rows = Rows
-_resolve_rows = resolve_rows
-_marginals = marginals
-_with_group_columns = with_group_columns
-_tests_table = tests_table
 
 __all__ = [
     "RegressionOptions",
@@ -252,7 +240,7 @@ def audit_predictions(
     if engine is not None:
         result.metadata["engine"] = engine
     if policy is not None:
-        apply_policy(result, policy)
+        result = apply_policy(result, policy)
     return result
 
 

@@ -43,31 +43,6 @@ def demographic_parity_difference(
 
     Zero means every group is selected at the same rate.
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like or str
-        True labels and predictions (or column names of ``data``).
-    sensitive_features : array-like, DataFrame, dict, str or list of str
-        One or several sensitive features; several give intersectional groups.
-    method : {"between_groups", "to_overall"}, default "between_groups"
-        ``between_groups``: largest minus smallest group value; ``to_overall``:
-        the largest absolute gap to the overall value.
-    sample_weight : array-like or str, optional
-        Non-negative weight of each row.
-    pos_label : default 1
-        The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame or engine data, optional
-        Table holding the columns named by the other arguments.
-
-    Returns
-    -------
-    float
-        The difference of selection rates; NaN when it is undefined for every group.
-
-    See Also
-    --------
-    fairscope.GroupMetrics : the per-group values behind the number.
-
     Examples
     --------
     >>> from fairscope import demographic_parity_difference
@@ -98,31 +73,6 @@ def demographic_parity_ratio(
     data: Any = None,
 ) -> float:
     """Smallest ratio of selection rates between groups (1 means parity).
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like or str
-        True labels and predictions (or column names of ``data``).
-    sensitive_features : array-like, DataFrame, dict, str or list of str
-        One or several sensitive features; several give intersectional groups.
-    method : {"between_groups", "to_overall"}, default "between_groups"
-        ``between_groups``: smallest over largest group value; ``to_overall``:
-        the smallest group / overall ratio, inverted where above 1.
-    sample_weight : array-like or str, optional
-        Non-negative weight of each row.
-    pos_label : default 1
-        The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame or engine data, optional
-        Table holding the columns named by the other arguments.
-
-    Returns
-    -------
-    float
-        The ratio of selection rates, at most 1.
-
-    See Also
-    --------
-    fairscope.GroupMetrics : the per-group values behind the number.
 
     Examples
     --------
@@ -155,33 +105,6 @@ def equalized_odds_difference(
     data: Any = None,
 ) -> float:
     """The larger (``agg="worst_case"``) or mean of the TPR and FPR differences.
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like or str
-        True labels and predictions (or column names of ``data``).
-    sensitive_features : array-like, DataFrame, dict, str or list of str
-        One or several sensitive features; several give intersectional groups.
-    method : {"between_groups", "to_overall"}, default "between_groups"
-        ``between_groups``: largest minus smallest group value; ``to_overall``:
-        the largest absolute gap to the overall value.
-    sample_weight : array-like or str, optional
-        Non-negative weight of each row.
-    agg : {"worst_case", "mean"}, default "worst_case"
-        Combine the TPR and FPR criteria by their worst case or their mean.
-    pos_label : default 1
-        The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame or engine data, optional
-        Table holding the columns named by the other arguments.
-
-    Returns
-    -------
-    float
-        The combined difference of TPR and FPR.
-
-    See Also
-    --------
-    fairscope.GroupMetrics : the per-group values behind the number.
 
     Examples
     --------
@@ -217,33 +140,6 @@ def equalized_odds_ratio(
 ) -> float:
     """The smaller (``agg="worst_case"``) or mean of the TPR and FPR ratios.
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like or str
-        True labels and predictions (or column names of ``data``).
-    sensitive_features : array-like, DataFrame, dict, str or list of str
-        One or several sensitive features; several give intersectional groups.
-    method : {"between_groups", "to_overall"}, default "between_groups"
-        ``between_groups``: smallest over largest group value; ``to_overall``:
-        the smallest group / overall ratio, inverted where above 1.
-    sample_weight : array-like or str, optional
-        Non-negative weight of each row.
-    agg : {"worst_case", "mean"}, default "worst_case"
-        Combine the TPR and FPR criteria by their worst case or their mean.
-    pos_label : default 1
-        The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame or engine data, optional
-        Table holding the columns named by the other arguments.
-
-    Returns
-    -------
-    float
-        The combined ratio of TPR and FPR, at most 1.
-
-    See Also
-    --------
-    fairscope.GroupMetrics : the per-group values behind the number.
-
     Examples
     --------
     >>> from fairscope import equalized_odds_ratio
@@ -277,31 +173,6 @@ def equal_opportunity_difference(
 ) -> float:
     """Largest difference in true positive rate between groups.
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like or str
-        True labels and predictions (or column names of ``data``).
-    sensitive_features : array-like, DataFrame, dict, str or list of str
-        One or several sensitive features; several give intersectional groups.
-    method : {"between_groups", "to_overall"}, default "between_groups"
-        ``between_groups``: largest minus smallest group value; ``to_overall``:
-        the largest absolute gap to the overall value.
-    sample_weight : array-like or str, optional
-        Non-negative weight of each row.
-    pos_label : default 1
-        The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame or engine data, optional
-        Table holding the columns named by the other arguments.
-
-    Returns
-    -------
-    float
-        The difference of true positive rates.
-
-    See Also
-    --------
-    fairscope.GroupMetrics : the per-group values behind the number.
-
     Examples
     --------
     >>> from fairscope import equal_opportunity_difference
@@ -333,31 +204,6 @@ def equal_opportunity_ratio(
 ) -> float:
     """Smallest ratio of true positive rates between groups.
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like or str
-        True labels and predictions (or column names of ``data``).
-    sensitive_features : array-like, DataFrame, dict, str or list of str
-        One or several sensitive features; several give intersectional groups.
-    method : {"between_groups", "to_overall"}, default "between_groups"
-        ``between_groups``: smallest over largest group value; ``to_overall``:
-        the smallest group / overall ratio, inverted where above 1.
-    sample_weight : array-like or str, optional
-        Non-negative weight of each row.
-    pos_label : default 1
-        The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame or engine data, optional
-        Table holding the columns named by the other arguments.
-
-    Returns
-    -------
-    float
-        The ratio of true positive rates, at most 1.
-
-    See Also
-    --------
-    fairscope.GroupMetrics : the per-group values behind the number.
-
     Examples
     --------
     >>> from fairscope import equal_opportunity_ratio
@@ -388,31 +234,6 @@ def predictive_parity_difference(
     data: Any = None,
 ) -> float:
     """Largest difference in precision (positive predictive value) between groups.
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like or str
-        True labels and predictions (or column names of ``data``).
-    sensitive_features : array-like, DataFrame, dict, str or list of str
-        One or several sensitive features; several give intersectional groups.
-    method : {"between_groups", "to_overall"}, default "between_groups"
-        ``between_groups``: largest minus smallest group value; ``to_overall``:
-        the largest absolute gap to the overall value.
-    sample_weight : array-like or str, optional
-        Non-negative weight of each row.
-    pos_label : default 1
-        The positive label of ``y_true`` and ``y_pred``.
-    data : pandas.DataFrame or engine data, optional
-        Table holding the columns named by the other arguments.
-
-    Returns
-    -------
-    float
-        The difference of precisions.
-
-    See Also
-    --------
-    fairscope.GroupMetrics : the per-group values behind the number.
 
     Examples
     --------

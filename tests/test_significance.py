@@ -117,7 +117,7 @@ def test_tests_report_columns_sizes_and_holm_adjusted_p_values():
     assert list(tests.columns) == [
         "g", "metric", "reference", "test", "statistic", "dof", "p_value", "p_value_adjusted",
         "correction", "value", "reference_value", "n", "n_reference", "n_tested",
-        "n_tested_reference", "family",
+        "n_tested_reference",
     ]  # fmt: skip
     # count and f1 are not rates: not tested.
     assert set(tests["metric"]) == {"false_positive_rate", "false_discovery_rate"}

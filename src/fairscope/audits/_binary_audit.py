@@ -10,7 +10,7 @@ from fairscope.audits._rows import feature_sets, reference_choices, with_group_c
 from fairscope.compute._disparities import KINDS, declare
 from fairscope.compute._group_metrics import GroupMetrics
 from fairscope.compute._references import choice_for, is_strategy
-from fairscope.compute._significance import with_group_column
+from fairscope.compute._significance import FAMILY, with_group_column
 from fairscope.core._counts import GroupCounts
 from fairscope.core._groups import group_label
 from fairscope.core._registry import DEFAULT_METRICS
@@ -134,6 +134,7 @@ def binary_audit(
         },
         "reference": reference if isinstance(reference, str | dict) else str(reference),
         "reference_groups": references,
+        "tests_family": FAMILY,
         "n_rows": gm.n_rows,
         "n_dropped": gm.n_dropped,
         "dropped": gm.dropped,

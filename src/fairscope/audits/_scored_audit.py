@@ -31,6 +31,7 @@ from fairscope.compute._scores import (
     score_reference,
     threshold_sweep_frame,
 )
+from fairscope.compute._significance import FAMILY
 from fairscope.compute._thresholds import decision_threshold
 from fairscope.core._groups import encode_groups
 from fairscope.core._inputs import _binarize, _choose_pos_label
@@ -131,6 +132,7 @@ def _scored_result(
     metadata.update(
         {
             "reference_groups": references,
+            "tests_family": FAMILY,
             "pos_label": str(pos),
             "metrics": gm.metrics,
             "predictions": source,

@@ -40,7 +40,6 @@ DISPARITY_COLUMNS: dict[str, str] = {
     "n_reference": "rows of the reference",
     "is_reference": "whether the group is the reference",
     "method": "interval method (``none`` without an interval)",
-    "direction": "favourable direction of the metric (``higher``, ``lower``, ``neutral``)",
 }
 #: Optional columns, placed after the declared ones when present.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("class", "threshold", "selection")
@@ -153,15 +152,12 @@ def declare(frame: pd.DataFrame, feature: str | None = None) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"group": ["a"], "metric": ["roc_auc"]})
-    >>> declare(frame, "race")[["feature", "direction"]].values.tolist()
-    [['race', 'higher']]
+    >>> declare(frame, "race")[["feature", "group", "metric"]].values.tolist()
+    [['race', 'a', 'roc_auc']]
     """
     out = frame.copy()
     if feature is not None:
         out["feature"] = feature
-    names = out["metric"].astype(str)
-    directions = {m: direction_of(m) for m in pd.unique(names)}
-    out["direction"] = names.map(directions).to_numpy(dtype=object)
     for column in DISPARITY_COLUMNS:
         if column not in out.columns:
             out[column] = np.nan
@@ -181,9 +177,10 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 class DisparityRecord:
     """One row of a disparities table, typed (what a policy rule judges).
 
-    Attributes are the columns of :data:`DISPARITY_COLUMNS`; ``cls`` is the
-    class of a multiclass audit (None otherwise), ``threshold`` the selection
-    threshold of a regression audit (None otherwise).
+    Attributes are the columns of :data:`DISPARITY_COLUMNS`; ``direction`` is
+    the metric's favourable direction from the registry, ``cls`` the class of a
+    multiclass audit (None otherwise), ``threshold`` the selection threshold of
+    a regression audit (None otherwise).
     """
 
     feature: str
@@ -242,7 +239,7 @@ def disparity_records(table: pd.DataFrame) -> Iterator[DisparityRecord]:
             n_reference=int(row["n_reference"]),
             is_reference=bool(row["is_reference"]),
             method=str(row["method"]),
-            direction=str(row["direction"]),
+            direction=direction_of(str(row["metric"])),
             cls=None if cls is None else str(cls),
             threshold=None if threshold is None else float(threshold),
         )

@@ -20,11 +20,11 @@ discovery rate; testing each metric on its own denominator avoids that.)
 
 The family of the adjustment is declared once, here, and used by the ``tests``
 table and by policy findings alike: **all comparisons of the groups of one
-feature set with its reference group, for one metric** (the ``family`` column
-names it, e.g. ``"selection_rate vs Caucasian"``). So a finding on a rule about
+feature set with its reference group, for one metric** (:data:`FAMILY` states it, and
+audits record it in ``metadata["tests_family"]``). So a finding on a rule about
 one metric shows exactly the adjusted p-value of the table's row
 (:func:`comparison_tests` gives those rows). The omnibus rows (one chi-square test
-per metric) form one family of their own per feature set (``"omnibus"``).
+per metric) form one family of their own per feature set.
 
 One test of two proportions serves every audit (:func:`compare_proportions`):
 the pooled z-test, which equals Pearson's chi-square test of the 2 x 2 table
@@ -283,9 +283,13 @@ def _populations(counts: GroupCounts, metric: Metric) -> tuple[np.ndarray, np.nd
 TEST_COLUMNS: tuple[str, ...] = (
     "metric", "reference", "test", "statistic", "dof", "p_value", "p_value_adjusted",
     "correction", "value", "reference_value", "n", "n_reference", "n_tested",
-    "n_tested_reference", "family",
+    "n_tested_reference",
 )  # fmt: skip
-OMNIBUS = "omnibus"
+#: The family of the multiple-comparison adjustment, as audits record it.
+FAMILY = (
+    "each metric and feature set: every group against the reference "
+    "(omnibus tests: the metrics of a feature set)"
+)
 
 
 def _check_correction(correction: str | None) -> None:
@@ -337,7 +341,6 @@ def _metric_tests(
     frame["n_reference"] = n_reference[keep]
     frame["n_tested"] = (n if c.has_weights else rows)[keep].astype(float)
     frame["n_tested_reference"] = (n_ref if c.has_weights else rows_ref)[keep].astype(float)
-    frame["family"] = f"{metric.name} vs {ref_label}"
     stat, dof, p_all = chi_square_homogeneity(x, n)
     omnibus = {
         **dict.fromkeys(features, ALL_GROUPS),
@@ -353,7 +356,6 @@ def _metric_tests(
         "n_reference": int(group_rows.sum()),
         "n_tested": float(n.sum() if c.has_weights else rows.sum()),
         "n_tested_reference": np.nan,
-        "family": OMNIBUS,
     }
     return frame, omnibus
 
@@ -403,7 +405,7 @@ def group_tests(
         :meth:`GroupMetrics.disparity_intervals`), ``n_tested`` and
         ``n_tested_reference`` (rows of the metric's own population in each,
         e.g. label-0 rows for the false positive rate; Kish's effective size
-        under weights), ``family`` (the comparisons adjusted together).
+        under weights).
         Metrics that are not rates are not tested.
 
     Examples
@@ -466,8 +468,8 @@ def comparison_tests(
     >>> from fairscope import GroupMetrics
     >>> gm = GroupMetrics([1, 0] * 50, [1, 1] * 25 + [0, 0] * 25, ["a"] * 50 + ["b"] * 50)
     >>> t = comparison_tests(gm.statistics, "selection_rate", "a")
-    >>> t[["group", "test", "family"]].values.tolist()[0]
-    ['b', 'z-test', 'selection_rate vs a']
+    >>> t[["group", "reference", "test"]].values.tolist()[0]
+    ['b', 'a', 'z-test']
     """
     _check_correction(correction)
     chosen = get_metric(metric)

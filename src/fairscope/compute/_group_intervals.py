@@ -49,12 +49,12 @@ class GroupIntervals:
     reference_: dict[str, str]
     _replicates: tuple | None
 
-    # provided by GroupMetrics
     @property
     def sensitive_features(self) -> tuple[str, ...]:
         """Names of the sensitive features."""
         return self._counts.features
 
+    # provided by GroupMetrics
     reference_groups: Callable[..., dict[str, Any]]
     difference: Callable[..., pd.Series]
     ratio: Callable[..., pd.Series]

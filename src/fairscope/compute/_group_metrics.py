@@ -284,11 +284,6 @@ class GroupMetrics(GroupIntervals):
         return [m.name for m in self._metrics]
 
     @property
-    def sensitive_features(self) -> tuple[str, ...]:
-        """Names of the sensitive features."""
-        return self._counts.features
-
-    @property
     def statistics(self) -> GroupCounts:
         """The sufficient-statistics table every value is computed from."""
         return self._counts

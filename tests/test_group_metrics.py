@@ -403,16 +403,16 @@ def test_unknown_kind_is_rejected(small):
 
 def test_unknown_reference_group_is_rejected(small):
     with pytest.raises(
-        ValueError, match=r"reference group 'z' is not among the groups \(a, b, c\)"
+        ValueError,
+        match=r"reference group 'z' is not a group of any sensitive feature "
+        r"\(groups are sensitive_feature: 'a', 'b', 'c'\)",
     ):
         small.disparity(reference="z")
 
 
 def test_intersectional_reference_must_be_a_tuple():
     gm = GroupMetrics([1, 0, 1, 0], [1, 0, 0, 0], {"sex": list("FFMM"), "race": list("xyxy")})
-    with pytest.raises(
-        ValueError, match=r"give a tuple of 2 values in the order \['sex', 'race'\]"
-    ):
+    with pytest.raises(ValueError, match=r"a tuple of 2 values in the order \['sex', 'race'\]"):
         gm.disparity(reference="F")
 
 

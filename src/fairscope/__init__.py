@@ -39,6 +39,8 @@ _EXPORTS: dict[str, str] = {
     "interval_verdict": "fairscope.core._verdicts",
     "get_metric": "fairscope.core._registry",
     "audit_predictions": "fairscope.audits._predictions",
+    "ScoreOptions": "fairscope.audits._options",
+    "RegressionOptions": "fairscope.audits._options",
     # added by their issues:
     "audit_model": "fairscope.audits._model",
     "audit_dataset": "fairscope.audits._dataset",
@@ -62,6 +64,7 @@ __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.audits._counterfactual import counterfactual_flip_test
     from fairscope.audits._model import audit_model
+    from fairscope.audits._options import RegressionOptions, ScoreOptions
     from fairscope.audits._predictions import audit_predictions
     from fairscope.compute._fairness import (
         demographic_parity_difference,

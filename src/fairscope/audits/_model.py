@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from fairscope.core._inputs import check_aligned
+from fairscope.audits._predictions import audit_predictions
+from fairscope.audits._rows import labels_of, marginals
+from fairscope.compute._references import check_reference, is_strategy
+from fairscope.core._groups import encode_groups, find_stacklevel
+from fairscope.core._inputs import check_aligned, sensitive_frame
 from fairscope.core._tasks import check_task, estimator_task
+from fairscope.core._warnings import FairscopeDeprecationWarning
+from fairscope.judge._policy import apply_policy
 from fairscope.result._audit_result import AuditResult
 
 
@@ -198,7 +205,7 @@ def model_metadata(model: Any) -> dict[str, Any]:
 def audit_model(
     model: Any,
     X: Any,
-    y: Any,
+    y_true: Any = None,
     *,
     sensitive_features: Any,
     policy: Any = None,
@@ -210,8 +217,14 @@ def audit_model(
     scores: bool = True,
     reference: Any = "largest",
     ci: float = 0.95,
+    ci_method: str = "wilson",
+    n_boot: int = 1000,
+    random_state: Any = None,
+    bootstrap: str = "multinomial",
     min_group_size: int = 30,
+    dropna: bool = False,
     fail_on: Iterable[str] = ("fail",),
+    y: Any = None,
     **options: Any,
 ) -> AuditResult:
     """Audit a fitted scikit-learn estimator (or Pipeline) on data.
@@ -226,9 +239,11 @@ def audit_model(
         Anything with ``predict``; ``ColumnTransformer`` preprocessing included.
     X : pandas.DataFrame or array-like
         The model's input rows.
-    y : array-like or str
+    y_true : array-like or str
         True labels or targets, or the name of a column of ``X`` (removed from
-        ``X`` before predicting).
+        ``X`` before predicting). Named as in :func:`fairscope.audit_predictions`
+        and :class:`fairscope.GroupMetrics`; the keyword ``y=`` still works
+        (deprecated).
     sensitive_features : str, list of str, array-like, DataFrame or dict
         Column name(s) of ``X``, or values given separately (one per row).
     policy : str, dict or Policy, optional
@@ -247,8 +262,10 @@ def audit_model(
         (scikit-learn's convention), or 1.
     scores : bool, default True
         Compute score-based metrics when the model has scores.
-    reference, ci, min_group_size, fail_on
-        As in :func:`fairscope.audit_predictions`.
+    reference, ci, ci_method, n_boot, random_state, bootstrap, min_group_size, dropna, fail_on
+        As in :func:`fairscope.audit_predictions` and :class:`fairscope.GroupMetrics`
+        (same names, same defaults). An explicit reference group is checked
+        against the groups before the model predicts.
     **options
         Passed to :func:`fairscope.audit_predictions` (e.g. ``exact=True``,
         ``metrics=``, ``selection_quantile=``, ``dropna=``).
@@ -281,6 +298,7 @@ def audit_model(
     >>> result.metadata["model"]["class"], result.task
     ('LogisticRegression', 'binary')
     """
+    y = _true_labels(y_true, y)
     check_fitted(model)
     task = check_task(task)
     if isinstance(y, str):
@@ -291,6 +309,7 @@ def audit_model(
         X = X.drop(columns=[target_name])
     check_aligned(X=X, y=y, sensitive_features=sensitive_features, sample_weight=sample_weight)
     model_input, sensitive, dropped = split_features(X, sensitive_features, drop_sensitive)
+    _check_reference_early(reference, sensitive)
     check_model_inputs(model, model_input, dropped)
     n_rows = len(model_input)
     y_true = pd.Series(np.asarray(y)) if not isinstance(y, pd.Series) else y.reset_index(drop=True)
@@ -323,8 +342,11 @@ def audit_model(
         min_group_size=min_group_size,
         fail_on=fail_on,
         model=model,
-        options=options,
-    )
+        options={
+            "ci_method": ci_method, "n_boot": n_boot, "random_state": random_state,
+            "bootstrap": bootstrap, "dropna": dropna, **options,
+        },
+    )  # fmt: skip
     result.kind = "model"
     meta = model_metadata(model)
     meta.update(
@@ -338,10 +360,33 @@ def audit_model(
     )
     result.metadata["model"] = meta
     if policy is not None:
-        from fairscope.judge._policy import apply_policy
-
-        apply_policy(result, policy)
+        result = apply_policy(result, policy)
     return result
+
+
+def _check_reference_early(reference: Any, sensitive: Any) -> None:
+    """Refuse an unknown reference group before the model predicts (the costly step)."""
+    if is_strategy(reference):
+        return
+    encoded = encode_groups(sensitive_frame(sensitive, None))
+    groups = {label: labels_of(index) for label, (_, index) in marginals(encoded.index).items()}
+    check_reference(reference, groups)
+
+
+def _true_labels(y_true: Any, y: Any) -> Any:
+    """``y_true``, or the deprecated keyword ``y``; exactly one of them."""
+    if y is not None:
+        if y_true is not None:
+            raise TypeError("give y_true (the true labels) once; y= is its deprecated name.")
+        warnings.warn(
+            "audit_model(y=...) is deprecated; pass y_true= (the name every audit uses).",
+            FairscopeDeprecationWarning,
+            stacklevel=find_stacklevel(),
+        )
+        return y
+    if y_true is None:
+        raise TypeError("audit_model needs y_true (true labels or targets, or a column of X).")
+    return y_true
 
 
 def _audit(
@@ -361,8 +406,6 @@ def _audit(
     model: Any,
     options: dict[str, Any],
 ) -> AuditResult:
-    from fairscope.audits._predictions import audit_predictions
-
     return audit_predictions(
         y_true,
         y_pred,

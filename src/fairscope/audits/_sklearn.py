@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.audits._model import model_metadata, model_scores, split_features
+from fairscope.audits._predictions import audit_predictions
+from fairscope.compute import _fairness as fairness
+from fairscope.compute._group_metrics import GroupMetrics
 from fairscope.core._inputs import check_aligned
+from fairscope.core._registry import get_metric
 from fairscope.result._audit_result import AuditResult
 
 #: Named criteria of :mod:`fairscope.compute._fairness` a scorer can compute.
@@ -128,10 +133,6 @@ def make_fairness_scorer(
     >>> scorer(model, X, [0, 1, 0, 1])
     -0.0
     """
-    from fairscope.compute import _fairness as fairness
-    from fairscope.compute._group_metrics import GroupMetrics
-    from fairscope.core._registry import get_metric
-
     if kind not in ("difference", "ratio"):
         raise ValueError(f"kind={kind!r} is unknown; choose 'difference' or 'ratio'.")
     if method not in ("between_groups", "to_overall"):
@@ -240,11 +241,8 @@ def cross_val_audit(
     >>> result.metadata["cv"]["n_splits"]
     2
     """
-    from sklearn.base import clone, is_classifier
+    from sklearn.base import is_classifier
     from sklearn.model_selection import check_cv
-
-    from fairscope.audits._model import model_scores, split_features
-    from fairscope.audits._predictions import audit_predictions
 
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
@@ -265,35 +263,9 @@ def cross_val_audit(
     if len(y_arr) != len(X):
         raise ValueError(f"y has {len(y_arr)} values but X has {len(X)} rows.")
     splitter = check_cv(cv, y_arr, classifier=is_classifier(model))
-    folds = []
-    n = len(X)
-    y_pred = np.empty(n, dtype=object)
-    y_score = np.full(n, np.nan)
-    fold_of = np.full(n, -1)
-    has_scores = True
-    for k, (train, test) in enumerate(splitter.split(model_input, y_arr, groups)):
-        fitted = clone(model).fit(model_input.iloc[train], y_arr[train])
-        pred = fitted.predict(model_input.iloc[test])
-        classes = getattr(fitted, "classes_", None)
-        pos = options.get("pos_label", 1)
-        if classes is not None and len(classes) == 2 and "pos_label" not in options:
-            pos = classes[1]
-        score, _ = (
-            model_scores(fitted, model_input.iloc[test], pos)
-            if classes is not None and len(classes) == 2
-            else (None, None)
-        )
-        has_scores = has_scores and score is not None
-        if score is not None:
-            y_score[test] = score
-        y_pred[test] = pred
-        fold_of[test] = k
-        folds.append((test, pred, score))
-    if (fold_of < 0).any():
-        raise ValueError(
-            f"cv leaves {int((fold_of < 0).sum())} rows out of every test fold; cross_val_audit "
-            "needs a partition (e.g. KFold), so that each row is predicted once."
-        )
+    folds, y_pred, y_score, has_scores = _fit_folds(
+        model, splitter.split(model_input, y_arr, groups), model_input, y_arr, options
+    )
     y_pred_series = pd.Series(list(y_pred)).infer_objects()
     pooled_options = dict(options)
     if has_scores and pooled_options.get("task") in (None, "binary"):
@@ -307,26 +279,7 @@ def cross_val_audit(
         **_pos_label_kwargs(y_arr, options),
         **audit_kwargs,
     )
-    fold_tables = []
-    fold_options = {k: v for k, v in options.items() if k != "policy"}
-    fold_options["task"] = pooled.task
-    if "selection_thresholds" in pooled.metadata:
-        # the folds use the pooled thresholds, so their selections are comparable
-        fold_options.pop("selection_quantile", None)
-        fold_options["selection_threshold"] = [
-            t["threshold"] for t in pooled.metadata["selection_thresholds"]
-        ]
-    for k, (test, pred, score) in enumerate(folds):
-        extra = {"y_score": score} if has_scores and pooled.task == "binary" else {}
-        fold_result = audit_predictions(
-            pd.Series(y_arr[test]),
-            pd.Series(list(pred)).infer_objects(),
-            sensitive_features=sensitive.iloc[test].reset_index(drop=True),
-            **fold_options,
-            **extra,
-            **_pos_label_kwargs(y_arr, options),
-        )
-        fold_tables.append(fold_result.tables["disparities"].assign(fold=k))
+    fold_tables = _fold_disparities(pooled, folds, y_arr, sensitive, has_scores, options)
     pooled.tables["cv_folds"] = _fold_spread(pooled.tables["disparities"], fold_tables)
     pooled.kind = "cross_validation"
     pooled.metadata["cv"] = {
@@ -335,8 +288,6 @@ def cross_val_audit(
         "fold_sizes": [len(t) for t, _, _ in folds],
         "drop_sensitive": bool(drop_sensitive),
     }
-    from fairscope.audits._model import model_metadata
-
     pooled.metadata["model"] = model_metadata(model)
     return pooled
 
@@ -392,3 +343,73 @@ def _fold_spread(pooled: pd.DataFrame, folds: list[pd.DataFrame]) -> pd.DataFram
     wide = wide.reset_index()
     pooled_values = pooled[[*keys, "reference", "estimate"]].rename(columns={"estimate": "pooled"})
     return pooled_values.merge(wide, on=keys, how="left")
+
+
+def _fit_folds(
+    model: Any, splits: Any, model_input: pd.DataFrame, y_arr: np.ndarray, options: dict
+) -> tuple[list, np.ndarray, np.ndarray, bool]:
+    """Fit a clone per fold; predictions (and scores) of each test fold, pooled."""
+    from sklearn.base import clone
+
+    n = len(model_input)
+    folds = []
+    y_pred = np.empty(n, dtype=object)
+    y_score = np.full(n, np.nan)
+    fold_of = np.full(n, -1)
+    has_scores = True
+    for k, (train, test) in enumerate(splits):
+        fitted = clone(model).fit(model_input.iloc[train], y_arr[train])
+        pred = fitted.predict(model_input.iloc[test])
+        classes = getattr(fitted, "classes_", None)
+        pos = options.get("pos_label", 1)
+        if classes is not None and len(classes) == 2 and "pos_label" not in options:
+            pos = classes[1]
+        score, _ = (
+            model_scores(fitted, model_input.iloc[test], pos)
+            if classes is not None and len(classes) == 2
+            else (None, None)
+        )
+        has_scores = has_scores and score is not None
+        if score is not None:
+            y_score[test] = score
+        y_pred[test] = pred
+        fold_of[test] = k
+        folds.append((test, pred, score))
+    if (fold_of < 0).any():
+        raise ValueError(
+            f"cv leaves {int((fold_of < 0).sum())} rows out of every test fold; cross_val_audit "
+            "needs a partition (e.g. KFold), so that each row is predicted once."
+        )
+    return folds, y_pred, y_score, has_scores
+
+
+def _fold_disparities(
+    pooled: AuditResult,
+    folds: list,
+    y_arr: np.ndarray,
+    sensitive: pd.DataFrame,
+    has_scores: bool,
+    options: dict,
+) -> list[pd.DataFrame]:
+    """The disparities table of each fold, audited with the pooled task and thresholds."""
+    fold_tables = []
+    fold_options = {k: v for k, v in options.items() if k != "policy"}
+    fold_options["task"] = pooled.task
+    if "selection_thresholds" in pooled.metadata:
+        # the folds use the pooled thresholds, so their selections are comparable
+        fold_options.pop("selection_quantile", None)
+        fold_options["selection_threshold"] = [
+            t["threshold"] for t in pooled.metadata["selection_thresholds"]
+        ]
+    for k, (test, pred, score) in enumerate(folds):
+        extra: dict[str, Any] = {"y_score": score} if has_scores and pooled.task == "binary" else {}
+        fold_result = audit_predictions(
+            pd.Series(y_arr[test]),
+            pd.Series(list(pred)).infer_objects(),
+            sensitive_features=sensitive.iloc[test].reset_index(drop=True),
+            **fold_options,
+            **extra,
+            **_pos_label_kwargs(y_arr, options),
+        )
+        fold_tables.append(fold_result.tables["disparities"].assign(fold=k))
+    return fold_tables

@@ -28,6 +28,17 @@ from fairscope.core._warnings import ReferenceWarning
 STRATEGIES: tuple[str, ...] = ("largest", "best", "overall")
 
 
+def feature_set_label(features: Sequence[str]) -> str:
+    """Label of a set of sensitive features: ``"race"`` or ``"race & sex"``.
+
+    Examples
+    --------
+    >>> feature_set_label(["race", "sex"])
+    'race & sex'
+    """
+    return " & ".join(features)
+
+
 def is_strategy(reference: Any) -> bool:
     """Whether ``reference`` names a strategy rather than a group."""
     return isinstance(reference, str) and reference in STRATEGIES
@@ -118,7 +129,21 @@ def check_reference(reference: Any, groups: Mapping[str, Sequence[str]]) -> None
         raise ValueError(
             f"reference group {reference!r} is not a group of any sensitive feature "
             f"(groups are {listing}); pass one of them, 'largest', 'best' or 'overall'."
+            + _intersection_hint(sets)
         )
+
+
+def _intersection_hint(sets: Sequence[str]) -> str:
+    """How to name a group of an intersection, when the audit has one."""
+    for label in sets:
+        features = [p.strip() for p in label.split("&")]
+        if len(features) > 1:
+            return (
+                " For the intersection give a label such as "
+                + repr(" & ".join(f"{f}=<value>" for f in features))
+                + f" or a tuple of {len(features)} values in the order {features}."
+            )
+    return ""
 
 
 def _check_group(choice: Any, feature_set: str, labels: Sequence[str]) -> None:
@@ -239,3 +264,58 @@ def _best(values: np.ndarray, direction: str, rows: Any, min_group_size: int) ->
     if direction == "zero":
         return int(np.nanargmin(np.abs(values)))
     return int(np.nanargmax(values))
+
+
+def choices_for(reference: Any, groups: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Validate a reference up front and give each feature set its choice.
+
+    The choice is a strategy or the label of an explicit group of that feature
+    set. A single label that only some feature sets have applies to those; the
+    others use ``"largest"``, with one :class:`~fairscope.ReferenceWarning` each.
+
+    Parameters
+    ----------
+    reference : str, tuple or dict
+        As described in the module docstring.
+    groups : mapping of str to list of str
+        Group labels of each feature set, by feature-set label.
+
+    Returns
+    -------
+    dict of str to str
+        Feature-set label to ``"largest"``, ``"best"``, ``"overall"`` or a group label.
+
+    Raises
+    ------
+    ValueError
+        As :func:`check_reference`.
+
+    Examples
+    --------
+    >>> choices_for("b", {"g": ["a", "b"]})
+    {'g': 'b'}
+    """
+    check_reference(reference, groups)
+    out: dict[str, str] = {}
+    for label, names in groups.items():
+        choice = choice_for(reference, label)
+        if is_strategy(choice):
+            out[label] = str(choice)
+            continue
+        features = [p.strip() for p in label.split("&")]
+        try:
+            candidate: str | None = _label_of(choice, features)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate in names:
+            out[label] = candidate
+            continue
+        warnings.warn(
+            f"reference group {choice!r} is not a group of {label!r}; its disparities use "
+            "the largest group instead. Give a dict from feature set to group to choose "
+            "each one.",
+            ReferenceWarning,
+            stacklevel=find_stacklevel(),
+        )
+        out[label] = "largest"
+    return out

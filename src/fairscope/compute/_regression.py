@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fairscope.compute._disparities import KINDS, block_frame, disparity_columns
+from fairscope.compute._references import feature_set_label, resolve_reference
 from fairscope.core._formulas import safe_divide
 from fairscope.core._groups import OVERALL
 from fairscope.core._intervals import kish_effective_n
@@ -135,77 +137,84 @@ def regression_frame(
     return frame
 
 
-def reference_row(frame: pd.DataFrame, reference: Any, metric: str, min_group_size: int) -> int:
-    """Index (in ``frame``, overall row last) of the reference for one metric."""
+def reference_row(
+    frame: pd.DataFrame,
+    reference: Any,
+    metric: str,
+    min_group_size: int,
+    feature_set: str | None = None,
+) -> int:
+    """Index (in ``frame``, overall row last) of the reference for one metric.
+
+    The one rule of :func:`fairscope.compute._references.resolve_reference`;
+    ``"largest"`` is the group with the most weight (never the missing-value
+    group unless it is the only one).
+    """
     groups = frame.iloc[:-1]
-    if isinstance(reference, str) and reference == "overall":
-        return len(frame) - 1
-    if isinstance(reference, str) and reference == "largest":
-        return int(np.argmax(groups["weight"].to_numpy()))
-    if isinstance(reference, str) and reference == "best":
-        values = groups[metric].to_numpy(dtype=float).copy()
-        values[groups["n"].to_numpy() < min_group_size] = np.nan
-        if np.isnan(values).all():
-            values = groups[metric].to_numpy(dtype=float).copy()
-        if np.isnan(values).all():
-            return 0
-        direction = _directions()[metric]
-        if direction == "lower":
-            return int(np.nanargmin(values))
-        if direction == "zero":
-            return int(np.nanargmin(np.abs(values)))
-        return int(np.nanargmax(values))
-    matches = np.flatnonzero(groups["group"].to_numpy() == str(reference))
-    if not len(matches):
-        raise ValueError(
-            f"reference group {reference!r} is not among the groups "
-            f"{groups['group'].tolist()[:10]}; give a group label or 'largest', 'best', 'overall'."
-        )
-    return int(matches[0])
+    labels = [str(g) for g in groups["group"]]
+    label = resolve_reference(
+        reference,
+        feature_set=feature_set or _feature_set_of(labels),
+        labels=labels,
+        sizes=groups["weight"].to_numpy(dtype=float),
+        values=groups[metric].to_numpy(dtype=float),
+        direction=_directions()[metric],
+        rows=groups["n"].to_numpy(),
+        min_group_size=min_group_size,
+        warn=False,
+    )
+    return len(frame) - 1 if label == OVERALL else labels.index(label)
+
+
+def _feature_set_of(labels: list[str]) -> str:
+    """The feature set of intersection labels (``"a=x & b=y"``), or a one-feature stand-in."""
+    if labels and " & " in labels[0] and "=" in labels[0]:
+        return feature_set_label([part.split("=", 1)[0] for part in labels[0].split(" & ")])
+    return "<feature>"
 
 
 def regression_disparities(
-    frame: pd.DataFrame, reference: Any = "largest", min_group_size: int = 30, ci: float = 0.95
+    frame: pd.DataFrame,
+    reference: Any = "largest",
+    min_group_size: int = 30,
+    ci: float = 0.95,
+    feature_set: str | None = None,
 ) -> pd.DataFrame:
-    """Differences (with Wald intervals for the means) and ratios of each metric to the reference."""
+    """Differences (Wald intervals for the means) and ratios of each metric to the reference."""
     groups = frame.iloc[:-1]
-    out = []
+    z = float(stats.norm.ppf(0.5 + ci / 2))
+    blocks = []
     for metric in _directions():
-        r = reference_row(frame, reference, metric, min_group_size)
+        r = reference_row(frame, reference, metric, min_group_size, feature_set)
         ref = frame.iloc[r]
         value = groups[metric].to_numpy(dtype=float)
         ref_value = float(ref[metric])
         is_ref = np.arange(len(groups)) == r
-        for kind in ("difference", "ratio"):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                estimate = value - ref_value if kind == "difference" else value / ref_value
+        for kind in KINDS:
             lower = upper = np.full(len(groups), np.nan)
             method = "none"
             if kind == "difference" and metric in _WITH_INTERVAL:
-                z = float(stats.norm.ppf(0.5 + ci / 2))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    estimate = value - ref_value
                 se = np.sqrt(groups[f"{metric}_se"].to_numpy() ** 2 + ref[f"{metric}_se"] ** 2)
                 lower, upper = estimate - z * se, estimate + z * se
                 method = "wald"
-            out.append(
-                pd.DataFrame(
-                    {
-                        "group": groups["group"].to_numpy(),
-                        "metric": metric,
-                        "kind": kind,
-                        "reference": str(ref["group"]),
-                        "estimate": estimate,
-                        "lower": np.where(is_ref, np.nan, lower),
-                        "upper": np.where(is_ref, np.nan, upper),
-                        "value": value,
-                        "reference_value": ref_value,
-                        "n": groups["n"].to_numpy(),
-                        "n_reference": int(ref["n"]),
-                        "is_reference": is_ref,
-                        "method": method,
-                    }
+            blocks.append(
+                disparity_columns(
+                    metric=metric,
+                    kind=kind,
+                    reference=str(ref["group"]),
+                    value=value,
+                    reference_value=ref_value,
+                    is_reference=is_ref,
+                    lower=lower,
+                    upper=upper,
+                    n=groups["n"].to_numpy(),
+                    n_reference=int(ref["n"]),
+                    method=method,
                 )
             )
-    return pd.concat(out, ignore_index=True)
+    return block_frame(groups["group"].to_numpy(), blocks)
 
 
 def selection_thresholds(

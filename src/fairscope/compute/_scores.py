@@ -44,6 +44,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fairscope.compute._disparities import KINDS, block_frame, disparity_columns
+from fairscope.compute._references import resolve_reference
 from fairscope.core._formulas import (
     auc_from_histograms,
     average_precision_from_histograms,
@@ -227,8 +229,9 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
     """Differences and ratios of the score metrics to the reference group.
 
     ``metrics`` is :func:`score_metrics_frame` (groups then the overall row);
-    ``reference`` a group label or ``"<overall>"``. The AUC gets MOVER
-    intervals from the groups' Hanley-McNeil intervals; other metrics none.
+    ``reference`` a group label or ``"<overall>"`` (see :func:`score_reference`).
+    The AUC gets MOVER intervals from the groups' Hanley-McNeil intervals; other
+    metrics none. Columns as :func:`fairscope.compute._disparities.disparity_columns`.
     """
     groups = metrics.iloc[:-1]
     n_rows = metrics["n"].to_numpy()
@@ -238,12 +241,12 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
         else int(np.flatnonzero(metrics["group"].to_numpy() == reference)[0])
     )
     ref = metrics.iloc[r]
-    frames = []
+    is_ref = np.arange(len(groups)) == r
+    blocks = []
     for name in (m.name for m in metrics_for("score")):
         value = groups[name].to_numpy(dtype=float)
         ref_value = float(ref[name])
-        is_ref = np.arange(len(groups)) == r
-        for kind in ("difference", "ratio"):
+        for kind in KINDS:
             if name == "roc_auc":
                 args: tuple[Any, ...] = (
                     value,
@@ -258,28 +261,46 @@ def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
             else:
                 lower = upper = np.full(len(groups), np.nan)
                 method = "none"
-            with np.errstate(divide="ignore", invalid="ignore"):
-                estimate = value - ref_value if kind == "difference" else value / ref_value
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "group": groups["group"].to_numpy(),
-                        "metric": name,
-                        "kind": kind,
-                        "reference": reference,
-                        "estimate": estimate,
-                        "lower": np.where(is_ref, np.nan, lower),
-                        "upper": np.where(is_ref, np.nan, upper),
-                        "value": value,
-                        "reference_value": ref_value,
-                        "n": n_rows[:-1],
-                        "n_reference": n_rows[r],
-                        "is_reference": is_ref,
-                        "method": method,
-                    }
+            blocks.append(
+                disparity_columns(
+                    metric=name,
+                    kind=kind,
+                    reference=reference,
+                    value=value,
+                    reference_value=ref_value,
+                    is_reference=is_ref,
+                    lower=lower,
+                    upper=upper,
+                    n=n_rows[:-1],
+                    n_reference=n_rows[r],
+                    method=method,
                 )
             )
-    return pd.concat(frames, ignore_index=True)
+    return block_frame(groups["group"].to_numpy(), blocks)
+
+
+def score_reference(
+    metrics: pd.DataFrame, reference: Any, feature_set: str, min_group_size: int
+) -> str:
+    """The reference group of the score metrics of one feature set.
+
+    The one rule of :func:`fairscope.compute._references.resolve_reference`:
+    ``"largest"`` is the group with the most weight (as in the binary tables),
+    ``"best"`` the group with the highest ROC AUC among groups of at least
+    ``min_group_size`` rows.
+    """
+    groups = metrics.iloc[:-1]
+    return resolve_reference(
+        reference,
+        feature_set=feature_set,
+        labels=[str(g) for g in groups["group"]],
+        sizes=groups["n_positive"].to_numpy(dtype=float) + groups["n_negative"].to_numpy(),
+        values=groups["roc_auc"].to_numpy(dtype=float),
+        direction="higher",
+        rows=groups["n"].to_numpy(),
+        min_group_size=min_group_size,
+        warn=False,
+    )
 
 
 def from_histograms(histograms: Any) -> ScoreStatistics:

@@ -340,7 +340,7 @@ def audit_model(
     if policy is not None:
         from fairscope.judge._policy import apply_policy
 
-        apply_policy(result, policy)
+        result = apply_policy(result, policy)
     return result
 
 

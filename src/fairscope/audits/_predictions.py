@@ -395,7 +395,7 @@ def audit_predictions(
     if policy is not None:
         from fairscope.judge._policy import apply_policy
 
-        apply_policy(result, policy)
+        result = apply_policy(result, policy)
     return result
 
 

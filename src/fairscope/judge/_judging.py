@@ -372,13 +372,20 @@ def _classes(audit: _Audit, rule: Rule, feature: str, metric: Metric) -> list[st
 
 def _unavailable(audit: _Audit, rule: Rule, metric: Metric, where: str) -> str:
     result = audit.result
-    task = "" if metric.task == "binary" else f" ({metric.task} metric)"
+    if metric.task == "score":
+        hint = "Audit scores (y_score=) to judge it."
+    elif metric.task == "regression":
+        hint = "It is a regression metric: audit with task='regression' to judge it."
+    elif result.task == "regression":
+        hint = (
+            "A regression audit has rates only for a selection: give selection_threshold= "
+            "(or selection_quantile=) to judge it."
+        )
+    else:
+        hint = "Audit predictions (y_true=, y_pred=) to judge it."
     return (
-        f"{metric.label}{task} is unavailable{where}: this {result.kind} audit ({result.task}) "
-        f"did not compute it, so rule {rule.id} cannot be judged. Audit the predictions"
-        + (" with y_score=" if metric.task == "score" else "")
-        + (" with task='regression'" if metric.task == "regression" else "")
-        + " to judge it."
+        f"{metric.label} is unavailable{where}: this {result.kind} audit ({result.task}) did "
+        f"not compute it, so rule {rule.id} cannot be judged. {hint}"
     )
 
 

@@ -36,6 +36,12 @@ class Judged:
     class_label: str | None = None
 
 
+def metric_name(metric: Metric) -> str:
+    """The metric's label inside a sentence: lower case, acronyms kept (``ROC AUC``)."""
+    first = metric.label.split()[0]
+    return metric.label if first.isupper() and len(first) > 1 else metric.label.lower()
+
+
 def fmt(value: float | None) -> str:
     """A number in three significant digits, or ``"undefined"``."""
     if value is None or math.isnan(value):
@@ -54,7 +60,7 @@ def _describe(kind: str, metric: Metric, j: Judged) -> str:
     ci = ""
     if j.raw_lower is not None and j.raw_upper is not None:
         ci = f" ({j.ci:.0%} CI of the {kind} {fmt(j.raw_lower)} to {fmt(j.raw_upper)})"
-    name = metric.label.lower()
+    name = metric_name(metric)
     if j.class_label is not None:
         name = f"{name} of class {j.class_label}"
     return (
@@ -89,9 +95,16 @@ def skipped(rule: Rule, j: Judged) -> str:
 
 def undefined(rule: Rule, metric: Metric, j: Judged) -> str:
     """Why an undefined disparity cannot be judged."""
+    tail = f"so rule {rule.id} cannot be judged for {j.group}."
+    if j.group_value is not None and j.reference_value is not None:
+        return (
+            f"The {rule.comparison} of the {metric_name(metric)} of {j.group} "
+            f"({fmt(j.group_value)}) to that of {j.reference} ({fmt(j.reference_value)}) is "
+            f"undefined, {tail}"
+        )
     return (
         f"{metric.label} of {j.group} or of {j.reference} is undefined "
-        f"({metric.undefined_when}), so rule {rule.id} cannot be judged for {j.group}."
+        f"({metric.undefined_when}), {tail}"
     )
 
 
@@ -116,7 +129,7 @@ def verdict(rule: Rule, metric: Metric, status: Status, j: Judged) -> str:
     note = ""
     if no_interval and rule.decide_on == "interval":
         note = (
-            f" No interval is available for this {metric.label.lower()} comparison, so the "
+            f" No interval is available for this {metric_name(metric)} comparison, so the "
             "verdict is on the point estimate."
         )
     return f"{text[0].upper()}{text[1:]}: {tail}.{note}"

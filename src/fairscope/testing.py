@@ -77,7 +77,8 @@ def assert_fair(
         result = audit_predictions(**arguments)
         if policy is not None:
             result = apply_policy(result, policy, today=today)
-    if result.policy is None:
+    record = result.policy
+    if record is None:
         raise ValueError(
             "assert_fair needs a policy: pass policy='four-fifths' (or a file or Policy), "
             "or a result audited with policy=."
@@ -88,7 +89,7 @@ def assert_fair(
     failing = [f for f in result.findings if f.status in failing_statuses]
     if failing:
         lines = [
-            f"fairness policy {result.policy.get('name')} failed: {len(failing)} of "
+            f"fairness policy {record.get('name')} failed: {len(failing)} of "
             f"{len(result.findings)} findings are {'/'.join(sorted(s.value for s in failing_statuses))}"
         ]
         lines += [

@@ -26,11 +26,16 @@ def _interval_method(est: GroupEstimates, kind: str) -> str:
 def _disparity(
     kind: str, p: np.ndarray, lo: np.ndarray, hi: np.ndarray, ref: float, r_lo: float, r_hi: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    refs = (
+        np.asarray(ref, dtype=float),
+        np.asarray(r_lo, dtype=float),
+        np.asarray(r_hi, dtype=float),
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         if kind == "difference":
-            lower, upper = mover_difference(p, lo, hi, ref, r_lo, r_hi)
+            lower, upper = mover_difference(p, lo, hi, *refs)
             return p - ref, lower, upper
-        lower, upper = mover_ratio(p, lo, hi, ref, r_lo, r_hi)
+        lower, upper = mover_ratio(p, lo, hi, *refs)
         return p / ref, lower, upper
 
 
@@ -104,13 +109,10 @@ def between_groups(est: GroupEstimates, kind: str, eligible: np.ndarray) -> Disp
     """
     values = np.where(eligible, est.values, np.nan)
     high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
-    args = (
-        est.values[high],
-        est.lower[high],
-        est.upper[high],
-        est.values[low],
-        est.lower[low],
-        est.upper[low],
+    args = tuple(
+        np.asarray(a[i], dtype=float)
+        for i in (high, low)
+        for a in (est.values, est.lower, est.upper)
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         if kind == "difference":

@@ -156,14 +156,13 @@ def from_tables(
             "size": _column(groups, "weight", groups["n"].to_numpy(dtype=float)),
         }
     )
-    overall = (
-        (
+    overall = (math.nan, math.nan, math.nan)
+    if not whole.empty:
+        overall = (
             float(whole[name].iloc[0]),
-            *(float(_column(whole, f"{name}_{e}")[0]) for e in ("lower", "upper")),
+            float(_column(whole, f"{name}_lower")[0]),
+            float(_column(whole, f"{name}_upper")[0]),
         )
-        if not whole.empty
-        else (math.nan, math.nan, math.nan)
-    )
     method = "wald" if f"{name}_lower" in wide else "none"
     if name == "roc_auc" and f"{name}_lower" in wide:
         method = "hanley-mcneil"
@@ -188,7 +187,7 @@ def from_tables(
 
 def _column(rows: pd.DataFrame, name: str, default: np.ndarray | None = None) -> np.ndarray:
     if name in rows:
-        return rows[name].to_numpy(dtype=float)
+        return np.asarray(rows[name].to_numpy(dtype=float), dtype=float)
     return np.full(len(rows), np.nan) if default is None else default
 
 

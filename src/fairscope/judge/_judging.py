@@ -13,7 +13,7 @@ import dataclasses
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -158,8 +158,8 @@ def judged(kind: str, direction: str, v: float, lo: float, hi: float) -> tuple[f
 
 def rule_status(rule: Rule, value: float, lower: float, upper: float) -> Status:
     """PASS, WARN, FAIL or INCONCLUSIVE of a judged disparity (see ``interval_verdict``)."""
-    bound = "min" if rule.bound == "min" else "max"
-    decide_on = "point" if rule.decide_on == "point" else "interval"
+    bound: Literal["min", "max"] = "min" if rule.bound == "min" else "max"
+    decide_on: Literal["interval", "point"] = "point" if rule.decide_on == "point" else "interval"
     verdict = interval_verdict(value, lower, upper, rule.fail, bound=bound, decide_on=decide_on)
     if verdict != Status.PASS:
         return verdict

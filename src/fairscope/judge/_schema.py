@@ -125,7 +125,7 @@ def validate(data: Any, loc: _Locator) -> None:
 
 
 def _kind(value: Any) -> str:
-    names = {list: "a list", str: "a string", dict: "a mapping"}
+    names: dict[type, str] = {list: "a list", str: "a string", dict: "a mapping"}
     return names.get(type(value), type(value).__name__)
 
 

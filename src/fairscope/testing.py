@@ -59,24 +59,7 @@ def assert_fair(
     ...
     AssertionError: fairness policy four-fifths failed: 1 of 1 findings ...
     """
-    if isinstance(result_or_audit_args, AuditResult):
-        if audit_kwargs:
-            raise TypeError(
-                f"assert_fair got an AuditResult and audit arguments {sorted(audit_kwargs)}; "
-                "give one or the other."
-            )
-        # judging returns a new result: the caller's result is left as it was
-        result = result_or_audit_args
-        if policy is not None:
-            result = apply_policy(result, policy, today=today)
-    else:
-        arguments = dict(result_or_audit_args or {})
-        arguments.update(audit_kwargs)
-        if not arguments:
-            raise TypeError("assert_fair needs an AuditResult or audit arguments.")
-        result = audit_predictions(**arguments)
-        if policy is not None:
-            result = apply_policy(result, policy, today=today)
+    result = _judged(result_or_audit_args, policy, today, audit_kwargs)
     record = result.policy
     if record is None:
         raise ValueError(
@@ -97,3 +80,27 @@ def assert_fair(
         ]
         raise AssertionError("\n".join(lines))
     return result
+
+
+def _judged(
+    given: AuditResult | Mapping[str, Any] | None,
+    policy: Any,
+    today: Any,
+    audit_kwargs: Mapping[str, Any],
+) -> AuditResult:
+    """The result to check: audited from arguments when needed, judged when given a policy."""
+    if isinstance(given, AuditResult):
+        if audit_kwargs:
+            raise TypeError(
+                f"assert_fair got an AuditResult and audit arguments {sorted(audit_kwargs)}; "
+                "give one or the other."
+            )
+        result = given
+    else:
+        arguments = dict(given or {})
+        arguments.update(audit_kwargs)
+        if not arguments:
+            raise TypeError("assert_fair needs an AuditResult or audit arguments.")
+        result = audit_predictions(**arguments)
+    # judging returns a new result: the caller's result is left as it was
+    return result if policy is None else apply_policy(result, policy, today=today)

@@ -266,16 +266,19 @@ def _per_group(
     if rule.method == "to_overall":
         reference = OVERALL
     else:
-        reference = resolve_reference(
-            rule.reference,
-            feature_set=est.feature,
-            labels=list(est.labels),
-            sizes=est.sizes,
-            values=est.values,
-            direction=metric.direction,
-            rows=est.rows,
-            min_group_size=min_size,
-        )
+        try:
+            reference = resolve_reference(
+                rule.reference,
+                feature_set=est.feature,
+                labels=list(est.labels),
+                sizes=est.sizes,
+                values=est.values,
+                direction=metric.direction,
+                rows=est.rows,
+                min_group_size=min_size,
+            )
+        except ValueError as exc:  # the reference names no group of this feature set
+            return [_error(rule, est.feature, "<all>", f"rule {rule.id}: {exc}")]
     key = (est.feature, metric.name, rule.comparison, reference, est.class_label)
     records = audit.table_records(key) or to_reference(est, rule.comparison, reference)
     out = []
@@ -419,10 +422,7 @@ def judge_rule(audit: _Audit, rule: Rule) -> list[Finding]:
                 )
                 continue
             judge = _between if rule.method == "between_groups" else _per_group
-            try:
-                findings.extend(judge(audit, rule, metric, est, min_size))
-            except ValueError as exc:  # a reference of a dict that is not a group of this set
-                findings.append(_error(rule, label, "<all>", f"rule {rule.id}: {exc}"))
+            findings.extend(judge(audit, rule, metric, est, min_size))
     if missing and not findings:
         # the audit did not compute the metric at all: one finding says so
         return [_error(rule, "<all>", "<all>", _unavailable(audit, rule, metric, ""))]

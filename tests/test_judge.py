@@ -277,3 +277,23 @@ def test_rules_built_in_python_may_name_a_class():
 def test_interval_verdict_speaks_the_status_vocabulary():
     verdict = fairscope.interval_verdict(0.75, 0.70, 0.79, 0.8, bound="min")
     assert verdict is Status.FAIL and verdict == "FAIL"
+
+
+@pytest.mark.parametrize("ci_method", ["bootstrap", "bca"])
+def test_bootstrap_audits_give_bootstrap_intervals_for_other_references(ci_method):
+    from fairscope.compute._group_metrics import GroupMetrics
+
+    rng = np.random.default_rng(4)
+    group = rng.choice(["a", "b", "c"], 1500, p=[0.5, 0.3, 0.2])
+    y = rng.integers(0, 2, 1500)
+    pred = (rng.random(1500) < 0.4 + 0.15 * (group == "c")).astype(int)
+    options = {"ci_method": ci_method, "n_boot": 300, "random_state": 3}
+    result = fairscope.audit_predictions(y, pred, sensitive_features=group, **options)
+    rule = {"id": "sr", "metric": "sr", "fail": 0.8, "reference": "c", "direction": "lower"}
+    judged = apply_policy(result, policy(rule))
+    oracle = GroupMetrics.from_counts(
+        result.statistics["sensitive_feature"], ["selection_rate"], **options
+    ).disparity_intervals("ratio", reference="c")
+    oracle = oracle.set_index("sensitive_feature")
+    for f in judged.findings:
+        assert (f.lower, f.upper) == (oracle.loc[f.group, "lower"], oracle.loc[f.group, "upper"])

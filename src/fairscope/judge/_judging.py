@@ -25,6 +25,7 @@ from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._registry import Metric, get_metric
 from fairscope.core._verdicts import interval_verdict
 from fairscope.judge import _messages as say
+from fairscope.judge import _resampling as resample
 from fairscope.judge._compare import between_groups, to_reference
 from fairscope.judge._estimates import WIDE_TABLES, GroupEstimates, from_counts, from_tables
 from fairscope.judge._loading import load_policy
@@ -57,6 +58,7 @@ class _Audit:
             key = (rec.feature, rec.metric, rec.kind, rec.reference, rec.class_label)
             self.records.setdefault(key, []).append(rec)
         self.groups = self._groups()
+        self.resampling = resample.resampling(meta)
 
     def _groups(self) -> dict[str, list[str]]:
         """Group labels of every feature set the audit has, statistics first."""
@@ -260,6 +262,24 @@ def _finding(
 # -- rules ---------------------------------------------------------------------------------
 
 
+def _resampled(
+    audit: _Audit, est: GroupEstimates, records: list[DisparityRecord]
+) -> list[DisparityRecord]:
+    """Records with the audit's bootstrap intervals, when it used the bootstrap."""
+    if audit.resampling is None or est.counts is None or not records:
+        return records
+    label = records[0].reference
+    statistic = resample.to_reference(records[0].kind, est.index(label))
+    low, high = resample.interval(est.counts, est.metric, statistic, audit.resampling)
+    positions = [i for i, group in enumerate(est.labels) if group != label]
+    return [
+        dataclasses.replace(
+            rec, lower=float(low[i]), upper=float(high[i]), method=audit.resampling.name
+        )
+        for i, rec in zip(positions, records, strict=True)
+    ]
+
+
 def _per_group(
     audit: _Audit, rule: Rule, metric: Metric, est: GroupEstimates, min_size: int
 ) -> list[Finding]:
@@ -280,7 +300,9 @@ def _per_group(
         except ValueError as exc:  # the reference names no group of this feature set
             return [_error(rule, est.feature, "<all>", f"rule {rule.id}: {exc}")]
     key = (est.feature, metric.name, rule.comparison, reference, est.class_label)
-    records = audit.table_records(key) or to_reference(est, rule.comparison, reference)
+    records = audit.table_records(key) or _resampled(
+        audit, est, to_reference(est, rule.comparison, reference)
+    )
     out = []
     for rec in records:
         p: tuple[float | None, float | None, str | None] = (None, None, None)
@@ -293,6 +315,21 @@ def _per_group(
             )
         )
     return out
+
+
+def _resampled_between(
+    audit: _Audit, est: GroupEstimates, rec: DisparityRecord, eligible: np.ndarray
+) -> DisparityRecord:
+    """The record with the audit's bootstrap interval of the whole statistic, if any."""
+    if audit.resampling is None or est.counts is None:
+        return rec
+    # max - min (or min / max) among the eligible groups, recomputed in every replicate
+    counts = resample.subset(est.counts, eligible)
+    statistic = resample.between_groups(rec.kind)
+    low, high = resample.interval(counts, est.metric, statistic, audit.resampling)
+    return dataclasses.replace(
+        rec, lower=float(low), upper=float(high), method=audit.resampling.name
+    )
 
 
 def _between(
@@ -326,12 +363,12 @@ def _between(
         ]
     rec = between_groups(est, rule.comparison, eligible)
     p: tuple[float | None, float | None, str | None] = (None, None, None)
-    if rec.class_label is None:
-        high = est.labels.index(rec.reference)
-        tested = [int(i) for i in np.flatnonzero(eligible) if i != high]
-        p = audit.tests.p_values(
-            (rec.feature, metric.name, rec.group, rec.reference), est.counts, metric, tested
-        )
+    if est.counts is not None:
+        rec = _resampled_between(audit, est, rec, eligible)
+        top = est.labels.index(rec.reference)
+        tested = [int(i) for i in np.flatnonzero(eligible) if i != top]
+        key = (rec.feature, metric.name, rec.group, rec.reference)
+        p = audit.tests.p_values(key, est.counts, metric, tested)
     # the summary is already a size: max - min (>= 0) or min / max (<= 1)
     direction = "higher" if rule.comparison == "difference" else "lower"
     return [_finding(rule, metric, rec, direction=direction, min_size=min_size, ci=audit.ci, p=p)]

@@ -119,7 +119,8 @@ def _load_path(source: str | os.PathLike[str]) -> Policy:
 
 
 def _load_text(text: str, source: str) -> Policy:
-    # YAML is a superset of JSON: one parser serves both, with line numbers for errors
+    # YAML is a superset of JSON: one parser serves both, with line numbers for errors;
+    # imported here so that `import fairscope` does not load a parser it may not need
     import yaml
 
     try:

@@ -58,7 +58,7 @@ class _Locator:
         self.source = source
 
     def _find(self, path: Path) -> Any:
-        import yaml
+        import yaml  # only files have nodes, and loading one has imported yaml already
 
         node = self.node
         for key in path:

@@ -99,6 +99,16 @@ class _Audit:
             return from_counts(counts, metric, feature, ci=self.ci, ci_method=self.ci_method)
         return from_tables(self.result.tables, metric, feature, cls)
 
+    def tested(
+        self, rec: DisparityRecord, est: GroupEstimates, family: Sequence[int] | None = None
+    ) -> DisparityRecord:
+        """The record with its test: the tests table's, or one made in ``family``."""
+        if rec.class_label is not None:  # per-class rates are not tested
+            return rec
+        key = (rec.feature, rec.metric, rec.group, rec.reference)
+        p, adjusted, test = self.tests.p_values(key, est.counts, est.metric, family)
+        return dataclasses.replace(rec, p_value=p, p_value_adjusted=adjusted, test=test)
+
     def table_records(self, key: RecordKey) -> list[DisparityRecord]:
         """The audit's own records for (feature, metric, kind, reference, class)."""
         return self.records.get(key, [])
@@ -195,7 +205,6 @@ def _finding(
     direction: str,
     min_size: int,
     ci: float,
-    p: tuple[float | None, float | None, str | None] = (None, None, None),
 ) -> Finding:
     """The finding of one record (``direction`` may differ from the rule's: between groups)."""
     value, lower, upper = judged(rec.kind, direction, rec.estimate, rec.lower, rec.upper)
@@ -251,9 +260,9 @@ def _finding(
         reference_value=j.reference_value,
         n=rec.n,
         n_reference=rec.n_reference,
-        p_value=p[0],
-        p_value_adjusted=p[1],
-        test=p[2],
+        p_value=rec.p_value,
+        p_value_adjusted=rec.p_value_adjusted,
+        test=rec.test,
         message=message,
         class_label=rec.class_label,
     )
@@ -303,18 +312,12 @@ def _per_group(
     records = audit.table_records(key) or _resampled(
         audit, est, to_reference(est, rule.comparison, reference)
     )
-    out = []
-    for rec in records:
-        p: tuple[float | None, float | None, str | None] = (None, None, None)
-        if rule.method == "to_reference" and rec.class_label is None:
-            test_key = (rec.feature, metric.name, rec.group, reference)
-            p = audit.tests.p_values(test_key, est.counts, metric)
-        out.append(
-            _finding(
-                rule, metric, rec, direction=rule.direction, min_size=min_size, ci=audit.ci, p=p
-            )
-        )
-    return out
+    if rule.method == "to_reference":
+        records = [audit.tested(rec, est) for rec in records]
+    return [
+        _finding(rule, metric, rec, direction=rule.direction, min_size=min_size, ci=audit.ci)
+        for rec in records
+    ]
 
 
 def _resampled_between(
@@ -361,17 +364,12 @@ def _between(
                 class_label=est.class_label,
             )
         ]
-    rec = between_groups(est, rule.comparison, eligible)
-    p: tuple[float | None, float | None, str | None] = (None, None, None)
-    if est.counts is not None:
-        rec = _resampled_between(audit, est, rec, eligible)
-        top = est.labels.index(rec.reference)
-        tested = [int(i) for i in np.flatnonzero(eligible) if i != top]
-        key = (rec.feature, metric.name, rec.group, rec.reference)
-        p = audit.tests.p_values(key, est.counts, metric, tested)
+    rec = _resampled_between(audit, est, between_groups(est, rule.comparison, eligible), eligible)
+    top = est.labels.index(rec.reference)
+    rec = audit.tested(rec, est, [int(i) for i in np.flatnonzero(eligible) if i != top])
     # the summary is already a size: max - min (>= 0) or min / max (<= 1)
     direction = "higher" if rule.comparison == "difference" else "lower"
-    return [_finding(rule, metric, rec, direction=direction, min_size=min_size, ci=audit.ci, p=p)]
+    return [_finding(rule, metric, rec, direction=direction, min_size=min_size, ci=audit.ci)]
 
 
 def _feature_sets(rule: Rule, known: Sequence[str]) -> list[tuple[str, str | None]]:

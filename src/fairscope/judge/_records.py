@@ -47,6 +47,11 @@ class DisparityRecord:
     class_label : str or None
         Class (multiclass audits) or selection (regression audits with several
         selection thresholds) the metric belongs to.
+    p_value, p_value_adjusted : float or None
+        Test of the group against the reference, as in the result's ``"tests"``
+        table (see :mod:`fairscope.judge._tests`); None when not tested.
+    test : str or None
+        Name of the test.
     """
 
     feature: str
@@ -63,6 +68,9 @@ class DisparityRecord:
     n_reference: int
     method: str = "none"
     class_label: str | None = None
+    p_value: float | None = None
+    p_value_adjusted: float | None = None
+    test: str | None = None
 
     @property
     def has_interval(self) -> bool:

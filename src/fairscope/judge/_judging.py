@@ -414,6 +414,8 @@ def _unavailable(audit: _Audit, rule: Rule, metric: Metric, where: str) -> str:
         hint = "Audit scores (y_score=) to judge it."
     elif metric.task == "regression":
         hint = "It is a regression metric: audit with task='regression' to judge it."
+    elif result.task == "dataset":
+        hint = "A dataset audit judges the label's rates of a binary target= only."
     elif result.task == "regression":
         hint = (
             "A regression audit has rates only for a selection: give selection_threshold= "

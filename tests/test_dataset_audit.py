@@ -371,7 +371,7 @@ def test_data_must_be_a_dataframe():
 def test_policy_is_applied_to_the_result(monkeypatch):
     calls = []
     fake = types.ModuleType("fairscope.judge._policy")
-    fake.apply_policy = lambda result, policy: calls.append((result, policy))
+    fake.apply_policy = lambda result, policy: calls.append((result, policy)) or result
     monkeypatch.setitem(sys.modules, "fairscope.judge._policy", fake)
     frame = small_frame().assign(y=[0, 1] * 50)
     result = fairscope.audit_dataset(

@@ -278,8 +278,7 @@ def test_rule_for_a_feature_set_the_audit_lacks_is_an_error():
 
 
 def test_audit_without_confusion_counts_gives_error_findings():
-    result = AuditResult(kind="dataset", task="dataset")
-    apply_policy(result, ratio_policy())
+    result = apply_policy(AuditResult(kind="dataset", task="dataset"), ratio_policy())
     [finding] = result.findings
     assert finding.status == Status.ERROR
     assert "unavailable" in finding.message
@@ -413,10 +412,10 @@ def test_active_waiver_turns_fail_into_waived_and_keeps_it_visible():
 
 
 def test_waiver_is_active_on_its_expiry_day_and_expired_the_day_after():
-    result = audit({"a": (1000, 500), "b": (1000, 200)})
-    apply_policy(result, waived_policy("2026-01-31"), today=dt.date(2026, 1, 31))
+    unjudged = audit({"a": (1000, 500), "b": (1000, 200)})
+    result = apply_policy(unjudged, waived_policy("2026-01-31"), today=dt.date(2026, 1, 31))
     assert only(result, "b").status == Status.WAIVED
-    apply_policy(result, waived_policy("2026-01-31"), today="2026-02-01")
+    result = apply_policy(unjudged, waived_policy("2026-01-31"), today="2026-02-01")
     finding = only(result, "b")
     assert finding.status == Status.FAIL
     assert finding.waiver["state"] == "expired"
@@ -464,7 +463,7 @@ def test_audit_predictions_applies_the_policy_and_records_it_with_its_hash():
 
 def test_apply_policy_replaces_previous_findings():
     result = audit({"a": (1000, 500), "b": (1000, 200)}, policy="four-fifths")
-    apply_policy(result, "demographic-parity")
+    result = apply_policy(result, "demographic-parity")
     assert {f.rule_id for f in result.findings} == {"demographic-parity"}
 
 

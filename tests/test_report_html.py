@@ -435,7 +435,7 @@ def test_report_rebuilt_from_saved_json_is_identical():
     from fairscope.judge._policy import apply_policy
 
     result = small_audit()
-    apply_policy(result, policy_with_waivers(), today="2026-01-01")
+    result = apply_policy(result, policy_with_waivers(), today="2026-01-01")
     rebuilt = AuditResult.from_json(result.to_json())
     options = {"title": "Loans", "suppress_below": 5, "metadata": {"ticket": "https://x.org/1"}}
     assert to_html(rebuilt, **options) == to_html(result, **options)
@@ -445,7 +445,7 @@ def test_policy_findings_waivers_and_expiry_are_reported():
     from fairscope.judge._policy import apply_policy
 
     result = small_audit()
-    apply_policy(result, policy_with_waivers(), today="2026-01-01")
+    result = apply_policy(result, policy_with_waivers(), today="2026-01-01")
     statuses = {f.rule_id: f.status.value for f in result.findings if f.group == "b"}
     assert statuses["ff"] == "WAIVED"  # b is selected far less often, but waived
     html = to_html(result)
@@ -511,7 +511,7 @@ def test_cli_report_renders_the_same_file_as_the_python_api(tmp_path):
     from fairscope.judge._policy import apply_policy
 
     result = small_audit(metrics=("selection_rate",))
-    apply_policy(result, "four-fifths", today="2026-01-01")
+    result = apply_policy(result, "four-fifths", today="2026-01-01")
     saved = tmp_path / "audit.json"
     result.to_json(saved)
     out = tmp_path / "report.html"

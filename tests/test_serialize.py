@@ -107,7 +107,7 @@ def test_schema_rejects_a_finding_with_an_unknown_status(result):
 
 def test_statistics_from_json_reproduce_the_findings(result):
     again = AuditResult.from_json(result.to_json())
-    apply_policy(again, POLICY)
+    again = apply_policy(again, POLICY)
     assert [(f.group, f.status, f.value) for f in again.findings] == [
         (f.group, f.status, f.value) for f in result.findings
     ]

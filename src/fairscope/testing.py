@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fairscope.result._audit_result import AuditResult, Status
+from fairscope.audits._predictions import audit_predictions
+from fairscope.core._findings import Status
+from fairscope.judge import apply_policy
+from fairscope.result._audit_result import AuditResult
 
 
 def assert_fair(
@@ -56,43 +59,20 @@ def assert_fair(
     ...
     AssertionError: fairness policy four-fifths failed: 1 of 1 findings ...
     """
-    if isinstance(result_or_audit_args, AuditResult):
-        if audit_kwargs:
-            raise TypeError(
-                f"assert_fair got an AuditResult and audit arguments {sorted(audit_kwargs)}; "
-                "give one or the other."
-            )
-        result = copy.copy(result_or_audit_args)
-        result.metadata = dict(result.metadata)
-        result.reproducibility = dict(result.reproducibility)
-        if policy is not None:
-            from fairscope.judge._policy import apply_policy
-
-            apply_policy(result, policy, today=today)
-    else:
-        from fairscope.audits._predictions import audit_predictions
-
-        arguments = dict(result_or_audit_args or {})
-        arguments.update(audit_kwargs)
-        if not arguments:
-            raise TypeError("assert_fair needs an AuditResult or audit arguments.")
-        result = audit_predictions(**arguments)
-        if policy is not None:
-            from fairscope.judge._policy import apply_policy
-
-            apply_policy(result, policy, today=today)
-    if result.policy is None:
+    result = _judged(result_or_audit_args, policy, today, audit_kwargs)
+    record = result.policy
+    if record is None:
         raise ValueError(
             "assert_fair needs a policy: pass policy='four-fifths' (or a file or Policy), "
             "or a result audited with policy=."
         )
     if fail_on is not None:
-        result.fail_on = tuple(fail_on)
+        result = dataclasses.replace(result, fail_on=tuple(fail_on))
     failing_statuses = {Status(s.upper()) for s in result.fail_on} | {Status.ERROR}
     failing = [f for f in result.findings if f.status in failing_statuses]
     if failing:
         lines = [
-            f"fairness policy {result.policy.get('name')} failed: {len(failing)} of "
+            f"fairness policy {record.get('name')} failed: {len(failing)} of "
             f"{len(result.findings)} findings are {'/'.join(sorted(s.value for s in failing_statuses))}"
         ]
         lines += [
@@ -100,3 +80,27 @@ def assert_fair(
         ]
         raise AssertionError("\n".join(lines))
     return result
+
+
+def _judged(
+    given: AuditResult | Mapping[str, Any] | None,
+    policy: Any,
+    today: Any,
+    audit_kwargs: Mapping[str, Any],
+) -> AuditResult:
+    """The result to check: audited from arguments when needed, judged when given a policy."""
+    if isinstance(given, AuditResult):
+        if audit_kwargs:
+            raise TypeError(
+                f"assert_fair got an AuditResult and audit arguments {sorted(audit_kwargs)}; "
+                "give one or the other."
+            )
+        result = given
+    else:
+        arguments = dict(given or {})
+        arguments.update(audit_kwargs)
+        if not arguments:
+            raise TypeError("assert_fair needs an AuditResult or audit arguments.")
+        result = audit_predictions(**arguments)
+    # judging returns a new result: the caller's result is left as it was
+    return result if policy is None else apply_policy(result, policy, today=today)

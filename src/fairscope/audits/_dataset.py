@@ -1113,7 +1113,7 @@ def audit_dataset(
     if policy is not None:
         from fairscope.judge._policy import apply_policy
 
-        apply_policy(result, policy)
+        result = apply_policy(result, policy)
     return result
 
 

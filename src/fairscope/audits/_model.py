@@ -16,7 +16,7 @@ from fairscope.core._groups import encode_groups, find_stacklevel
 from fairscope.core._inputs import check_aligned, sensitive_frame
 from fairscope.core._tasks import check_task, estimator_task
 from fairscope.core._warnings import FairscopeDeprecationWarning
-from fairscope.judge._policy import apply_policy
+from fairscope.judge import apply_policy
 from fairscope.result._audit_result import AuditResult
 
 

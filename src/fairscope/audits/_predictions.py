@@ -28,7 +28,7 @@ from fairscope.compute._thresholds import decision_threshold
 from fairscope.core._inputs import column
 from fairscope.core._tasks import check_task, detect_task
 from fairscope.engines._audit_data import collect_audited, prepare_audit_data
-from fairscope.judge._policy import apply_policy
+from fairscope.judge import apply_policy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility
 

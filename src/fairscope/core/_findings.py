@@ -75,6 +75,8 @@ class Finding:
         One plain-language sentence.
     waiver : dict or None
         The waiver that applied or expired (justification, owner, expiry).
+    class_label : str or None
+        The class judged, for a per-class metric of a multiclass audit.
     """
 
     rule_id: str
@@ -99,6 +101,7 @@ class Finding:
     test: str | None = None
     message: str = ""
     waiver: dict[str, Any] | None = None
+    class_label: str | None = None
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)
@@ -107,4 +110,6 @@ class Finding:
         """Plain-Python representation (status as a string)."""
         out = asdict(self)
         out["status"] = self.status.value
+        if self.class_label is None:  # binary findings keep the layout they always had
+            del out["class_label"]
         return out

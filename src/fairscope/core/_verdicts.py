@@ -7,6 +7,10 @@ whole interval satisfies it, and INCONCLUSIVE when it straddles the threshold.
 Groups (or reference groups) with fewer rows than ``min_group_size`` are not
 judged at all: :func:`size_check` says why, and :func:`disparity_verdict`
 returns SKIPPED with that reason. So are disparities that are undefined (0/0).
+
+There is one verdict vocabulary: :class:`~fairscope.core._findings.Status`. It is a
+string enum, so a verdict compares equal to its name (``Status.FAIL == "FAIL"``); the
+constants below are the same members, kept for code that imported them.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Literal
 
+from fairscope.core._findings import Status
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-PASS = "PASS"
-FAIL = "FAIL"
-INCONCLUSIVE = "INCONCLUSIVE"
-SKIPPED = "SKIPPED"
+PASS = Status.PASS
+FAIL = Status.FAIL
+INCONCLUSIVE = Status.INCONCLUSIVE
+SKIPPED = Status.SKIPPED
 
 Bound = Literal["max", "min"]
 
@@ -37,7 +43,7 @@ def interval_verdict(
     *,
     bound: Bound,
     decide_on: Literal["interval", "point"] = "interval",
-) -> str:
+) -> Status:
     """Judge a disparity against a threshold.
 
     Parameters
@@ -56,22 +62,24 @@ def interval_verdict(
 
     Returns
     -------
-    str
-        ``"PASS"``, ``"FAIL"`` or ``"INCONCLUSIVE"``.
+    Status
+        ``Status.PASS``, ``Status.FAIL`` or ``Status.INCONCLUSIVE`` (equal to the
+        strings ``"PASS"``, ``"FAIL"``, ``"INCONCLUSIVE"``).
 
     Examples
     --------
-    >>> interval_verdict(0.75, 0.70, 0.79, 0.8, bound="min")
-    'FAIL'
-    >>> interval_verdict(0.78, 0.70, 0.86, 0.8, bound="min")
-    'INCONCLUSIVE'
+    >>> interval_verdict(0.75, 0.70, 0.79, 0.8, bound="min") == "FAIL"
+    True
+    >>> print(interval_verdict(0.78, 0.70, 0.86, 0.8, bound="min"))
+    INCONCLUSIVE
     """
     if bound not in ("max", "min"):
         raise ValueError(f"bound must be 'max' or 'min'; got {bound!r}.")
     if decide_on not in ("interval", "point"):
         raise ValueError(f"decide_on must be 'interval' or 'point'; got {decide_on!r}.")
-    no_interval = lower is None or upper is None or math.isnan(lower) or math.isnan(upper)
-    if decide_on == "point" or no_interval:
+    if decide_on == "point" or lower is None or upper is None:
+        return PASS if _satisfies(estimate, threshold, bound) else FAIL
+    if math.isnan(lower) or math.isnan(upper):
         return PASS if _satisfies(estimate, threshold, bound) else FAIL
     ok_low, ok_high = _satisfies(lower, threshold, bound), _satisfies(upper, threshold, bound)
     if ok_low and ok_high:
@@ -93,6 +101,11 @@ def size_check(
     n_reference : float or None
         Rows of the reference group (None when not applicable).
     min_group_size : int, default 30
+
+    Returns
+    -------
+    str or None
+        The reason, naming the rows and the minimum; None when both are large enough.
 
     Examples
     --------
@@ -124,23 +137,41 @@ def disparity_verdict(
     n_reference: float | None = None,
     min_group_size: int = 30,
     decide_on: Literal["interval", "point"] = "interval",
-) -> tuple[str, str]:
+) -> tuple[Status, str]:
     """Verdict and a one-line reason for one disparity, respecting group sizes.
 
     SKIPPED when a group is smaller than ``min_group_size`` (see
     :func:`size_check`) or the disparity is undefined (NaN); otherwise
     :func:`interval_verdict`.
 
+    Parameters
+    ----------
+    estimate : float
+        Point estimate of the disparity (NaN when undefined).
+    lower, upper : float or None
+        Its interval.
+    threshold : float
+        The limit.
+    bound : {"max", "min"}
+        As in :func:`interval_verdict`.
+    n, n_reference : float, optional
+        Rows of the group and of the reference group.
+    min_group_size : int, default 30
+    decide_on : {"interval", "point"}, default "interval"
+
     Returns
     -------
-    status, reason : str
+    status : Status
+    reason : str
 
     Examples
     --------
-    >>> disparity_verdict(0.75, 0.70, 0.79, 0.8, bound="min", n=200, n_reference=900)
-    ('FAIL', 'interval [0.7, 0.79] entirely below 0.8')
-    >>> disparity_verdict(0.75, 0.40, 1.2, 0.8, bound="min", n=10, n_reference=900)[0]
-    'SKIPPED'
+    >>> status, reason = disparity_verdict(0.75, 0.70, 0.79, 0.8, bound="min", n=200,
+    ...                                    n_reference=900)
+    >>> print(status, reason, sep=": ")
+    FAIL: interval [0.7, 0.79] entirely below 0.8
+    >>> disparity_verdict(0.75, 0.40, 1.2, 0.8, bound="min", n=10, n_reference=900)[0] == "SKIPPED"
+    True
     """
     small = size_check(n, n_reference, min_group_size=min_group_size)
     if small is not None:
@@ -174,6 +205,17 @@ def table_verdicts(
     Uses the columns ``estimate``, ``lower``, ``upper``, ``n``, ``n_reference`` and
     ``is_reference`` (the reference's own row is SKIPPED: it is not compared with itself).
 
+    Parameters
+    ----------
+    disparities : pandas.DataFrame
+        A disparity table.
+    threshold : float
+        The limit.
+    bound : {"max", "min"}
+        As in :func:`interval_verdict`.
+    min_group_size : int, default 30
+    decide_on : {"interval", "point"}, default "interval"
+
     Returns
     -------
     pandas.DataFrame
@@ -189,7 +231,8 @@ def table_verdicts(
     >>> table_verdicts(table, 0.8, bound="min")["status"].tolist()
     ['SKIPPED', 'FAIL']
     """
-    statuses, reasons = [], []
+    statuses: list[Status] = []
+    reasons: list[str] = []
     for row in disparities.itertuples(index=False):
         if bool(row.is_reference):
             statuses.append(SKIPPED)

@@ -1,0 +1,142 @@
+"""Disparities between groups computed from per-group estimates.
+
+Used when a rule asks for a comparison the audit's tables do not hold (another
+reference, the extreme groups among those large enough). Differences get Newcombe's
+MOVER interval and ratios MOVER-R (Donner and Zou 2012), built from the two groups'
+own intervals, exactly as the audit's disparity tables are built; a Wald interval of a
+mean gives the Wald interval of the difference this way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fairscope.core._groups import OVERALL
+from fairscope.core._intervals import mover_difference, mover_ratio
+from fairscope.judge._estimates import GroupEstimates
+from fairscope.judge._records import DisparityRecord
+
+
+def _interval_method(est: GroupEstimates, kind: str) -> str:
+    if est.method == "none" or (kind == "ratio" and est.metric.task == "regression"):
+        return "none"
+    return f"mover-{est.method}"
+
+
+def _disparity(
+    kind: str, p: np.ndarray, lo: np.ndarray, hi: np.ndarray, ref: float, r_lo: float, r_hi: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    refs = (
+        np.asarray(ref, dtype=float),
+        np.asarray(r_lo, dtype=float),
+        np.asarray(r_hi, dtype=float),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "difference":
+            lower, upper = mover_difference(p, lo, hi, *refs)
+            return p - ref, lower, upper
+        lower, upper = mover_ratio(p, lo, hi, *refs)
+        return p / ref, lower, upper
+
+
+def to_reference(est: GroupEstimates, kind: str, reference: str) -> list[DisparityRecord]:
+    """Each group (but the reference) against ``reference`` (a label or ``"<overall>"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fairscope.core._registry import get_metric
+    >>> est = GroupEstimates("g", get_metric("selection_rate"), ("a", "b"),
+    ...     np.array([0.5, 0.25]), np.array([0.4, 0.2]), np.array([0.6, 0.3]),
+    ...     np.array([100.0, 100.0]), np.array([100.0, 100.0]), (0.375, 0.3, 0.45), 200, "wilson")
+    >>> [(r.group, r.estimate) for r in to_reference(est, "ratio", "a")]
+    [('b', 0.5)]
+    """
+    values, lower, upper = est.with_overall()
+    r = est.index(reference)
+    estimate, low, high = _disparity(
+        kind, est.values, est.lower, est.upper, values[r], lower[r], upper[r]
+    )
+    method = _interval_method(est, kind)
+    if method == "none":
+        low = high = np.full(len(est.values), np.nan)
+    n_reference = est.overall_rows if reference == OVERALL else int(est.rows[r])
+    return [
+        DisparityRecord(
+            feature=est.feature,
+            group=label,
+            metric=est.metric.name,
+            kind=kind,
+            reference=reference,
+            estimate=float(estimate[i]),
+            lower=float(low[i]),
+            upper=float(high[i]),
+            value=float(est.values[i]),
+            reference_value=float(values[r]),
+            n=int(est.rows[i]),
+            n_reference=n_reference,
+            method=method,
+            class_label=est.class_label,
+        )
+        for i, label in enumerate(est.labels)
+        if label != reference
+    ]
+
+
+def _fold_absolute(lower: float, upper: float) -> tuple[float, float]:
+    """Interval of ``|d|`` from an interval of ``d``."""
+    if lower >= 0:
+        return lower, upper
+    if upper <= 0:
+        return -upper, -lower
+    return 0.0, max(-lower, upper)
+
+
+def _fold_ratio(lower: float, upper: float) -> tuple[float, float]:
+    """Interval of ``min(r, 1 / r)`` from an interval of a ratio ``r`` (low / high)."""
+    if upper <= 1:
+        return lower, upper
+    inverse = 1 / upper if upper > 0 else 0.0
+    return min(lower, inverse), 1.0
+
+
+def between_groups(est: GroupEstimates, kind: str, eligible: np.ndarray) -> DisparityRecord:
+    """The lowest eligible group against the highest: ``high - low`` or ``low / high``.
+
+    The interval is MOVER(-R) of the two groups realising the gap, folded to the size
+    of the gap (a lower bound of 0 means the order of the two groups is uncertain); it
+    is conditional on which groups are the extremes.
+    """
+    values = np.where(eligible, est.values, np.nan)
+    high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
+    args = tuple(
+        np.asarray(a[i], dtype=float)
+        for i in (high, low)
+        for a in (est.values, est.lower, est.upper)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "difference":
+            estimate = float(est.values[high] - est.values[low])
+            lower, upper = _fold_absolute(*map(float, mover_difference(*args)))
+        else:
+            estimate = float(est.values[low] / est.values[high])
+            lower, upper = _fold_ratio(*map(float, mover_ratio(*args[3:], *args[:3])))
+    method = _interval_method(est, kind)
+    if method == "none":
+        lower = upper = float("nan")
+    return DisparityRecord(
+        feature=est.feature,
+        group=est.labels[low],
+        metric=est.metric.name,
+        kind=kind,
+        reference=est.labels[high],
+        estimate=estimate,
+        lower=lower,
+        upper=upper,
+        value=float(est.values[low]),
+        reference_value=float(est.values[high]),
+        n=int(est.rows[low]),
+        n_reference=int(est.rows[high]),
+        method=method,
+        class_label=est.class_label,
+    )

@@ -1,0 +1,133 @@
+"""Bootstrap intervals of disparities the audit's tables do not hold.
+
+An audit with ``ci_method="bootstrap"`` or ``"bca"`` gives its disparities bootstrap
+intervals. A rule comparing against another reference gets the same: the replicates
+are drawn from the feature set's confusion counts with the audit's seed, ``n_boot`` and
+scheme (a multinomial draw over cells is exactly resampling the rows), so the same
+audit and rule always give the same interval. A reference picked from the data is kept
+fixed across replicates, as in the audit's own tables.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from fairscope.core._bootstrap import (
+    bca_interval,
+    bootstrap_counts,
+    jackknife_counts,
+    percentile_interval,
+)
+from fairscope.core._counts import GroupCounts
+from fairscope.core._registry import Metric
+
+#: Interval names of the bootstrap methods, as the audit's tables write them.
+NAMES = {"bootstrap": "bootstrap-percentile", "bca": "bootstrap-bca"}
+
+Statistic = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Resampling:
+    """The audit's bootstrap settings."""
+
+    ci: float
+    method: str
+    n_boot: int
+    random_state: int | None
+    scheme: Literal["multinomial", "stratified"]
+
+    @property
+    def name(self) -> str:
+        """The interval method's name (``"bootstrap-percentile"``, ``"bootstrap-bca"``)."""
+        return NAMES[self.method]
+
+
+def resampling(metadata: Mapping[str, Any]) -> Resampling | None:
+    """The bootstrap settings an audit recorded, or None for analytic intervals.
+
+    Examples
+    --------
+    >>> resampling({"ci_method": "wilson"}) is None
+    True
+    >>> resampling({"ci_method": "bca", "n_boot": 200, "random_state": 1}).name
+    'bootstrap-bca'
+    """
+    method = metadata.get("ci_method")
+    if method not in NAMES:
+        return None
+    seed = metadata.get("random_state")
+    return Resampling(
+        ci=float(metadata.get("ci", 0.95)),
+        method=str(method),
+        n_boot=int(metadata.get("n_boot", 1000)),
+        random_state=seed if isinstance(seed, int) else None,
+        scheme="stratified" if metadata.get("bootstrap") == "stratified" else "multinomial",
+    )
+
+
+def _values(metric: Metric, weighted: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The metric per group and overall (last), shape (..., n_groups + 1)."""
+    weighted = np.concatenate([weighted, weighted.sum(axis=-2, keepdims=True)], axis=-2)
+    rows = np.concatenate([rows, rows.sum(axis=-2, keepdims=True)], axis=-2)
+    return np.asarray(metric.compute(weighted, rows), dtype=float)
+
+
+def interval(
+    counts: GroupCounts, metric: Metric, statistic: Statistic, settings: Resampling
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap interval of ``statistic`` (of the metric per group and overall)."""
+    reps = bootstrap_counts(
+        counts, settings.n_boot, scheme=settings.scheme, random_state=settings.random_state
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of tiny groups
+        replicates = statistic(_values(metric, reps.weighted, reps.rows))
+        if settings.method == "bca":
+            jw, jr, mult = jackknife_counts(counts)
+            estimate = statistic(_values(metric, counts.weighted, counts.rows))
+            jack = statistic(_values(metric, jw, jr))
+            return bca_interval(replicates, estimate, jack, mult, settings.ci)
+    return percentile_interval(replicates, settings.ci)
+
+
+def to_reference(kind: str, reference: int) -> Statistic:
+    """Each group's disparity to the group (or overall, last) at ``reference``."""
+
+    def statistic(values: np.ndarray) -> np.ndarray:
+        groups, ref = values[..., :-1], values[..., reference : reference + 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = groups - ref if kind == "difference" else groups / ref
+        return np.asarray(out, dtype=float)
+
+    return statistic
+
+
+def between_groups(kind: str) -> Statistic:
+    """The gap between the highest and the lowest group (``max - min`` or ``min / max``)."""
+
+    def statistic(values: np.ndarray) -> np.ndarray:
+        groups = values[..., :-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            high, low = np.nanmax(groups, axis=-1), np.nanmin(groups, axis=-1)
+            out = high - low if kind == "difference" else low / high
+        return np.asarray(out, dtype=float)
+
+    return statistic
+
+
+def subset(counts: GroupCounts, keep: np.ndarray) -> GroupCounts:
+    """The counts of some groups only (the groups large enough for a verdict)."""
+    return GroupCounts(
+        counts.features,
+        counts.groups[keep],
+        weighted=counts.weighted[keep],
+        rows=counts.rows[keep],
+        squared_weights=counts.squared_weights[keep],
+        has_weights=counts.has_weights,
+    )

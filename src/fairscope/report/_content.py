@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fairscope.core._registry import REGISTRY
 from fairscope.report._findings import findings_tables
 from fairscope.report._formatting import (
     _plural,
@@ -185,7 +186,6 @@ def user_metadata(metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
     """Definitions and references of the metrics from the registry, and the statistics used."""
-    from fairscope.core._registry import REGISTRY
 
     rows = []
     for name in dict.fromkeys([*result.metadata.get("metrics", []), *metrics]):

@@ -15,6 +15,8 @@ import pandas as pd
 from fairscope.core._findings import SEVERITY, Status
 
 #: Status -> (icon, short explanation). The icon and word always travel with the colour.
+from fairscope.core._registry import REGISTRY
+
 STATUS_ICONS: dict[str, tuple[str, str]] = {
     "PASS": ("✔", "meets the threshold"),
     "WARN": ("⚠", "beyond the warning threshold"),
@@ -185,8 +187,6 @@ def slug(text: str, used: set[str]) -> str:
 
 
 def metric_label(name: str) -> str:
-    from fairscope.core._registry import REGISTRY
-
     metric = REGISTRY.get(name)
     return metric.label if metric is not None else str(name).replace("_", " ").capitalize()
 

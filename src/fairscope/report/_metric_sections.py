@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
+from fairscope.core._registry import REGISTRY
+from fairscope.report import _plots as plots
 from fairscope.report._formatting import (
     OVERALL,
     cell,
@@ -17,7 +19,9 @@ from fairscope.report._formatting import (
     status_cell,
     worst,
 )
+from fairscope.report._plot_data import metric_classes, metric_rows
 from fairscope.report._privacy import Sizes
+from fairscope.report._svg import figure_to_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -75,7 +79,6 @@ def metric_table(
     cls: Any = None,
 ) -> dict[str, Any] | None:
     """Group, n, value, interval, disparities, adjusted p-value and status of one metric."""
-    from fairscope.report._plots import metric_rows
 
     rows = metric_rows(result, metric, feature, cls)
     if rows is None:
@@ -189,8 +192,6 @@ def metric_sections(
     result: AuditResult, sizes: Sizes, used: set[str], plots: bool
 ) -> list[dict[str, Any]]:
     """One section per metric, one block (table and plot) per feature set."""
-    from fairscope.core._registry import REGISTRY
-    from fairscope.report._plots import metric_classes
 
     source = next(
         (
@@ -289,9 +290,6 @@ def _metric_plot(
     judged: bool,
     cls: Any = None,
 ) -> str:
-    from fairscope.report import _plots as plots
-    from fairscope.report._svg import figure_to_svg
-
     kind = "disparity" if judged else "value"
     try:
         if kind == "value":

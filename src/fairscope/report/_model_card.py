@@ -18,6 +18,8 @@ import math
 import os
 from typing import TYPE_CHECKING, Any
 
+from fairscope.report._html import write_atomic
+
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
 
@@ -207,7 +209,5 @@ def to_model_card(
         ),
     }
     if path is not None:
-        from fairscope.report._html import write_atomic
-
         write_atomic(path, json.dumps(card, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     return card

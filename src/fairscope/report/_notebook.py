@@ -8,9 +8,14 @@ script, so it renders the same in Jupyter, JupyterLab and VS Code.
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from typing import TYPE_CHECKING
 
-from fairscope.report._formatting import fmt_interval, fmt_number
+from fairscope.report._formatting import fmt_interval, fmt_number, metric_label
+from fairscope.report._metric_sections import metric_names
+from fairscope.report._plot_data import metric_classes, metric_rows
+from fairscope.report._privacy import Sizes
+from fairscope.report._verdict import describe_finding, verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -45,8 +50,6 @@ def _css(scope: str, key: str) -> str:
 
 
 def _e(value: object) -> str:
-    from html import escape
-
     return escape(str(value), quote=True)
 
 
@@ -62,9 +65,6 @@ def repr_html(result: AuditResult) -> str:
     >>> "NOT JUDGED" in result._repr_html_()
     True
     """
-    from fairscope.report._formatting import metric_label
-    from fairscope.report._privacy import Sizes
-    from fairscope.report._verdict import describe_finding, verdict
 
     v = verdict(result)
     parts: list[str] = []
@@ -106,8 +106,6 @@ def repr_html(result: AuditResult) -> str:
 
 def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str:
     """Groups by rows, metrics by columns (value and interval), read from the result's tables."""
-    from fairscope.report._metric_sections import metric_names
-    from fairscope.report._plots import metric_classes, metric_rows
 
     metrics = metric_names(result)[:6]
     features = list(result.metadata.get("feature_sets") or [])

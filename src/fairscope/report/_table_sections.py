@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from fairscope.report import _plots as plots
+from fairscope.report._bars import plain
 from fairscope.report._formatting import (
     _FEATURE_COLUMNS,
     CURVE_TABLES,
@@ -16,6 +18,7 @@ from fairscope.report._formatting import (
     slug,
 )
 from fairscope.report._privacy import Sizes, generic_table
+from fairscope.report._svg import figure_to_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -68,9 +71,6 @@ def _first(columns: Any, candidates: tuple[str, ...]) -> str | None:
 
 def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
     def plot(table: pd.DataFrame, sizes: Sizes, used: set[str]) -> list[str]:
-        from fairscope.report import _plots as plots
-        from fairscope.report._svg import figure_to_svg
-
         value = _first(table.columns, value_candidates)
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if value is None or "group" not in table.columns:
@@ -121,9 +121,6 @@ def _curve_plotter(
 ) -> Callable[..., list[str]]:
     def plot(table: pd.DataFrame, sizes: Sizes, used: set[str]) -> list[str]:
         from matplotlib.figure import Figure
-
-        from fairscope.report._plots import plain
-        from fairscope.report._svg import figure_to_svg
 
         x, y = _first(table.columns, x_candidates), _first(table.columns, y_candidates)
         fcol = _first(table.columns, _FEATURE_COLUMNS)

@@ -211,7 +211,7 @@ def reference_for(
     if isinstance(record, Mapping) and cls is not None and str(cls) in record:
         record = record[str(cls)]
     if isinstance(record, Mapping) and metric is not None:
-        record = record.get(metric, record.get("count"))
+        record = record.get(metric)
     if isinstance(record, Mapping):
         leaves = _leaves(record)
         return leaves.pop() if len(leaves) == 1 else None

@@ -26,17 +26,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def table_sections(
     result: AuditResult,
-    names: dict[str, tuple[str, str]],
+    section: str,
     sizes: Sizes,
     used: set[str],
     plots: bool,
     plotters: dict[str, Callable[..., list[str]]],
 ) -> list[dict[str, Any]]:
+    """The titled sections of one report section (``"dataset"``, ``"scores"``).
+
+    Which tables belong there, their titles and introductions are the table
+    specs the result declares (:attr:`AuditResult.table_specs`).
+    """
     sections = []
-    for name, (title, intro) in names.items():
-        table = result.tables.get(name)
-        if table is None:
+    for name, spec in result.table_specs.items():
+        if spec.section != section:
             continue
+        table = result.tables[name]
+        title, intro = spec.title, spec.description
         svgs: list[str] = []
         if plots and name in plotters:
             try:

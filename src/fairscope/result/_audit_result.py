@@ -29,7 +29,7 @@ from fairscope.core._findings import SEVERITY, Finding, Status
 from fairscope.report import _html, _junit, _markdown, _model_card, _notebook, _plots
 from fairscope.result import _codec, _text
 from fairscope.result._metadata import AuditMetadata, reference_for, reference_per_feature_set
-from fairscope.result._tables import TableSpec, check_table, table_spec
+from fairscope.result._tables import TABLES, TableSpec, check_table, table_spec
 
 #: Version of the serialized AuditResult layout; bump the major on incompatible changes.
 SCHEMA_VERSION = "1.0"
@@ -166,6 +166,11 @@ class AuditResult:
             None when the audit recorded no reference for it.
         """
         return reference_for(self.metadata, feature_set, metric, cls)
+
+    @property
+    def table_specs(self) -> dict[str, TableSpec]:
+        """The declared layout of each known table this result holds, in report order."""
+        return {name: spec for name, spec in TABLES.items() if name in self.tables}
 
     def table_spec(self, name: str) -> TableSpec | None:
         """The declared layout (title, description, columns) of a table; None if unknown.

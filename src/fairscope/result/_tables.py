@@ -41,8 +41,9 @@ class TableSpec:
     open : bool
         Whether further columns (one per metric) are expected.
     section : str
-        Where a report shows the table: ``"metrics"``, ``"scores"``,
-        ``"multiclass"``, ``"regression"`` or ``"dataset"``.
+        Where a report shows the table: ``"metrics"`` (the per-metric
+        sections), ``"scores"`` or ``"dataset"`` (a titled section each), or
+        ``"appendix"`` (as a plain table).
     """
 
     name: str
@@ -92,6 +93,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "The sufficient statistics of a binary audit: true negatives, false positives, "
         "false negatives and true positives of each group (weighted sums with weights).",
         (*_GROUP, "n", "tn", "fp", "fn", "tp"),
+        section="appendix",
     ),
     TableSpec(
         "intervals",
@@ -124,6 +126,7 @@ _SPECS: tuple[TableSpec, ...] = (
             "n_tested",
             "n_tested_reference",
         ),
+        section="appendix",
     ),
     TableSpec(
         "score_metrics",
@@ -159,7 +162,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "label, weighted and as rows.",
         (*_GROUP, "true_label", "predicted_label", "count"),
         ("rows",),
-        section="multiclass",
+        section="appendix",
     ),
     TableSpec(
         "multiclass_metrics",
@@ -167,7 +170,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "One-vs-rest rates of every class for each group.",
         (*_GROUP, "n", "class"),
         open=True,
-        section="multiclass",
+        section="appendix",
     ),
     TableSpec(
         "fairness_criteria",
@@ -175,7 +178,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Each criterion's worst gap over classes and groups of a feature set.",
         ("feature", "criterion", "value"),
         ("worst_class", "definition"),
-        section="multiclass",
+        section="appendix",
     ),
     TableSpec(
         "regression_metrics",
@@ -185,7 +188,7 @@ _SPECS: tuple[TableSpec, ...] = (
         (*_GROUP, "n"),
         ("weight",),
         open=True,
-        section="regression",
+        section="appendix",
     ),
     TableSpec(
         "selection_metrics",
@@ -194,7 +197,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "at a threshold.",
         (*_GROUP, "threshold", "selection", "n"),
         open=True,
-        section="regression",
+        section="appendix",
     ),
     TableSpec(
         "representation",
@@ -212,7 +215,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "A goodness-of-fit test of each feature's group shares against the reference population.",
         ("feature", "statistic", "p_value"),
         ("df", "n", "groups_absent_from_data", "test"),
-        section="dataset",
+        section="appendix",
     ),
     TableSpec(
         "base_rates",
@@ -298,7 +301,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "and the base rates they give.",
         (*_GROUP, "n"),
         ("class", "base_rate", "weighted_base_rate", "overall_base_rate", "sum_of_weights"),
-        section="dataset",
+        section="appendix",
     ),
 )
 

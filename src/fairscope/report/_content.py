@@ -179,7 +179,7 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     terms += _reference_terms(meta)
     terms += _policy_terms(result)
     terms += _setting_terms(result, meta)
-    items = [
+    items: list[dict[str, Any]] = [
         {"term": term, "value": _text(value)}
         for term, value in terms
         if not (value is None or value == "" or value == [] or value == {})

@@ -111,7 +111,9 @@ def _unmatched_expired(result: AuditResult) -> list[dict[str, Any]]:
 
 def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[str, Any]:
     """Findings worst first (passing ones apart), and the waivers."""
-    problems, passes, waivers = [], [], []
+    problems: list[list[dict[str, Any]]] = []
+    passes: list[list[dict[str, Any]]] = []
+    waivers: list[dict[str, Any]] = []
     for f in result.worst_findings(len(result.findings)):
         (passes if f.status == Status.PASS else problems).append(_finding_row(f, sizes))
         if f.waiver:

@@ -194,7 +194,7 @@ def metric_label(name: str) -> str:
 def worst(statuses: list[str]) -> str | None:
     """The worst status of a list (None when empty)."""
     known = [Status(s) for s in statuses if s]
-    return min(known, key=SEVERITY.get).value if known else None
+    return min(known, key=SEVERITY.__getitem__).value if known else None
 
 
 def _text(value: Any) -> str:

@@ -62,7 +62,7 @@ def metric_names(result: AuditResult) -> list[str]:
     for f in result.findings:
         if f.metric not in names:
             names.append(f.metric)
-    rank = {}
+    rank: dict[str, int] = {}
     for f in result.findings:
         rank[f.metric] = min(rank.get(f.metric, 99), SEVERITY[f.status])
     return sorted(names, key=lambda m: (rank.get(m, 99), names.index(m)))

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from fairscope.report._formatting import fmt_interval, fmt_number, metric_label
 from fairscope.report._metric_sections import metric_names
 from fairscope.report._plot_data import metric_classes, metric_rows
-from fairscope.report._privacy import Sizes
 from fairscope.report._verdict import describe_finding, verdict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,7 +89,7 @@ def repr_html(result: AuditResult) -> str:
             "<th>Group</th><th>Value</th><th>Interval</th><th>Message</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-    parts.append(_main_table(result, Sizes(result, None), metric_label))
+    parts.append(_main_table(result))
     meta = result.metadata
     if meta.get("n_rows") is not None:
         dropped = meta.get("n_dropped") or 0
@@ -104,7 +103,7 @@ def repr_html(result: AuditResult) -> str:
     return f'<div class="{scope}"><style>{_css(scope, v["key"])}</style>{body}</div>'
 
 
-def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str:
+def _main_table(result: AuditResult) -> str:
     """Groups by rows, metrics by columns (value and interval), read from the result's tables."""
 
     metrics = metric_names(result)[:6]

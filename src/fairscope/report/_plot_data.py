@@ -10,7 +10,7 @@ same rows.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -279,7 +279,7 @@ def group_value_series(gm: GroupMetrics, metric: str, reference: Any) -> dict[st
 
 
 def group_disparity_series(
-    gm: GroupMetrics, metric: str, comparison: str, reference: Any
+    gm: GroupMetrics, metric: str, comparison: Literal["ratio", "difference"], reference: Any
 ) -> dict[str, Any]:
     """Per-group disparity of one metric of a GroupMetrics (as :func:`disparity_series`)."""
     label_of = _labels(gm)

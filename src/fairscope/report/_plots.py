@@ -9,7 +9,7 @@ are drawn by :mod:`fairscope.report._bars` on figures made without pyplot.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from fairscope.core._registry import REGISTRY, get_metric
 from fairscope.report._bars import (
@@ -215,7 +215,8 @@ def plot_group_metrics(
     if kind == "value":
         series = group_value_series(gm, name, reference)
     else:
-        series = group_disparity_series(gm, name, comparison, reference)
+        measure: Literal["ratio", "difference"] = "ratio" if comparison == "ratio" else "difference"
+        series = group_disparity_series(gm, name, measure, reference)
     fig, ax = _figure(series, ax)
     draw_series(ax, series, kind=kind, metric=name, feature=" & ".join(gm.sensitive_features))
     return fig

@@ -84,7 +84,7 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
         lower = _first(table.columns, (f"{value}_lower", "lower"))
         upper = _first(table.columns, (f"{value}_upper", "upper"))
         keys = [c for c in (fcol, "class") if c and c in table.columns]
-        out = []
+        out: list[str] = []
         for key, rows in table.groupby(keys, sort=False) if keys else [((), table)]:
             key = key if isinstance(key, tuple) else (key,)
             feature = " ".join(
@@ -143,7 +143,7 @@ def _curve_plotter(
             "#F0E442",
         ]
         styles = ["-", "--", "-.", ":"]
-        out = []
+        out: list[str] = []
         for feature, rows in table.groupby(fcol, sort=False) if fcol else [("", table)]:
             if len(out) >= 6:
                 break

@@ -94,7 +94,7 @@ class AuditResult:
     @property
     def status_counts(self) -> dict[str, int]:
         """Number of findings per status, worst first."""
-        counts = {s.value: 0 for s in sorted(SEVERITY, key=SEVERITY.get)}
+        counts = {s.value: 0 for s in sorted(SEVERITY, key=SEVERITY.__getitem__)}
         for f in self.findings:
             counts[f.status.value] += 1
         return counts

@@ -213,7 +213,8 @@ def decode_statistics(data: dict[str, Any]) -> Any:
 
 def encode_finding(finding: Finding) -> dict[str, Any]:
     """One finding as JSON-compatible objects."""
-    return plain(finding.to_dict())
+    encoded: dict[str, Any] = plain(finding.to_dict())
+    return encoded
 
 
 def decode_finding(data: dict[str, Any]) -> Finding:

@@ -39,7 +39,8 @@ def schema() -> dict[str, Any]:
     '1.0'
     """
     text = resources.files("fairscope").joinpath("schemas", "audit-result.schema.json")
-    return json.loads(text.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return document
 
 
 def to_dict(result: AuditResult) -> dict[str, Any]:

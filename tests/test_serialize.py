@@ -471,7 +471,7 @@ def _audits_of_every_task():
         y_pred=rng.random(n),
         sensitive_features=race,
         task="regression",
-        thresholds=[0.5],
+        selection_threshold=0.5,
     )
     frame = pd.DataFrame(
         {
@@ -481,6 +481,11 @@ def _audits_of_every_task():
             "z": rng.choice(["u", "v"], n),
         }
     )
+    credit = fairscope.datasets.make_credit_scoring(n=n, bias=0.8, random_state=0)
+    before = fairscope.audit_predictions(
+        "repaid", "approved", sensitive_features="race", data=credit
+    )
+    yield fairscope.compare(before, before)
     yield fairscope.audit_dataset(
         frame,
         target="y",
@@ -505,7 +510,15 @@ def test_every_table_an_audit_makes_is_declared_with_its_columns():
                     set(frame.columns) - set(spec.columns),
                 )
             seen.add(name)
-    assert {"score_metrics", "multiclass_metrics", "regression_metrics", "representation"} <= seen
+    assert {
+        "score_metrics",
+        "multiclass_metrics",
+        "regression_metrics",
+        "selection_metrics",
+        "representation",
+        "comparison",
+        "tradeoff",
+    } <= seen
     assert seen <= set(TABLES)
 
 

@@ -303,6 +303,32 @@ _SPECS: tuple[TableSpec, ...] = (
         ("class", "base_rate", "weighted_base_rate", "overall_base_rate", "sum_of_weights"),
         section="appendix",
     ),
+    TableSpec(
+        "comparison",
+        "Comparison of two audits",
+        "Per feature set and metric: the overall value, the largest difference and the "
+        "smallest ratio between groups in both audits, the change, and which is better.",
+        ("feature", "metric", "measure", "before", "after", "change", "better"),
+        section="appendix",
+    ),
+    TableSpec(
+        "tradeoff",
+        "Fairness against performance",
+        "Each audit's largest disparity against its overall performance, per feature set.",
+        ("audit", "feature", "fairness", "performance"),
+        ("fairness_metric", "fairness_measure", "performance_metric"),
+        section="appendix",
+    ),
+    TableSpec(
+        "cv_folds",
+        "Disparities across cross-validation folds",
+        "The pooled disparity of each group and its value in every fold (one column per "
+        "fold), with their mean, spread and range.",
+        (*_GROUP, "metric", "kind", "reference", "pooled"),
+        ("mean", "std", "min", "max"),
+        open=True,
+        section="appendix",
+    ),
 )
 
 #: The known tables by name, in the order of a report's sections.

@@ -127,7 +127,18 @@ class AuditResult:
         )
 
     def worst_findings(self, k: int = 5) -> list[Finding]:
-        """The ``k`` worst findings (by status)."""
+        """The ``k`` worst findings (by status).
+
+        Parameters
+        ----------
+        k : int, default 5
+            How many findings.
+
+        Returns
+        -------
+        list of Finding
+            Worst status first; findings of one status keep their order.
+        """
         return sorted(self.findings, key=lambda f: SEVERITY[f.status])[:k]
 
     # -- typed parts ---------------------------------------------------------------------
@@ -401,30 +412,90 @@ class AuditResult:
     # -- views: each lives in the module named for it ------------------------------------
 
     def summary(self) -> str:
-        """A few lines of plain text: verdict, counts per status, worst findings."""
+        """A few lines of plain text: verdict, counts per status, worst findings.
+
+        Returns
+        -------
+        str
+            What the CLI prints after an audit.
+        """
         return _text.summary(self)
 
     def to_junit(self, path: Any = None) -> str:
-        """JUnit XML, one testcase per rule and group; written atomically to ``path``."""
+        """JUnit XML, one testcase per rule and group; written atomically to ``path``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            A file to write; its folder must exist.
+
+        Returns
+        -------
+        str
+            The XML text.
+        """
         return _junit.to_junit(self, path)
 
     def to_markdown(self) -> str:
-        """Markdown for a pull-request comment: verdict, compact table, worst findings first."""
+        """Markdown for a pull-request comment: verdict, compact table, worst findings first.
+
+        Returns
+        -------
+        str
+            GitHub-flavoured Markdown; text from the data is escaped.
+        """
         return _markdown.to_markdown(self)
 
     def to_html(self, path: Any = None, **options: Any) -> str:
-        """The self-contained HTML transparency report; written atomically to ``path``."""
+        """The self-contained HTML transparency report; written atomically to ``path``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            A file to write; its folder must exist.
+        **options
+            ``title``, ``suppress_below`` (hide the values of groups smaller than
+            this), ``metadata`` and ``model_card`` (fields shown in the report).
+
+        Returns
+        -------
+        str
+            The HTML document.
+        """
         return _html.to_html(self, path, **options)
 
     def _repr_html_(self) -> str:
         return _notebook.repr_html(self)
 
     def plot(self, *args: Any, **kwargs: Any) -> Any:
-        """Matplotlib figure of per-group values with intervals (see :mod:`fairscope.report._plots`)."""
+        """Matplotlib figure of per-group values with intervals.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            ``metric``, ``feature``, ``kind`` (``"value"`` or ``"disparity"``),
+            ``ax``, ``comparison``, ``suppress_below``, ``class_label``; see
+            :func:`fairscope.report._plots.plot_result`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         return _plots.plot_result(self, *args, **kwargs)
 
     def to_model_card(self, path: Any = None) -> dict[str, Any]:
-        """Model Card Toolkit (schema v0.0.2) compatible JSON; written to ``path`` when given."""
+        """Model Card Toolkit (schema v0.0.2) compatible JSON; written to ``path`` when given.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            A file to write the card to, as JSON.
+
+        Returns
+        -------
+        dict
+            The card; fairscope's own record is under ``"x-fairscope"``.
+        """
         return _model_card.to_model_card(self, path)
 
 

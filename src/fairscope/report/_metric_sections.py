@@ -230,13 +230,13 @@ def _blocks(
     result: AuditResult,
     metric: str,
     feature_sets: list[str],
+    indexes: tuple[dict[tuple[str, str, str], list[Finding]], dict[tuple[str, str, str], Any]],
     sizes: Sizes,
     used: set[str],
     plots: bool,
 ) -> list[dict[str, Any]]:
     """One table (and plot) per feature set and class of one metric."""
-    findings = _findings_index(result)
-    tests = _tests_index(result)
+    findings, tests = indexes
     judged = {f.feature for f in result.findings if f.metric == metric}
     blocks = []
     for feature in feature_sets:
@@ -269,11 +269,12 @@ def metric_sections(
     if source is None:
         return []
     feature_sets = list(result.meta.feature_sets) or list(dict.fromkeys(source["feature"]))
+    indexes = (_findings_index(result), _tests_index(result))
     sections = []
     for metric in metric_names(result):
         sid = slug(f"metric-{metric}", used)
         judged = [f for f in result.findings if f.metric == metric]
-        blocks = _blocks(result, metric, feature_sets, sizes, used, plots)
+        blocks = _blocks(result, metric, feature_sets, indexes, sizes, used, plots)
         if not blocks:
             continue
         entry = REGISTRY.get(metric)

@@ -529,3 +529,13 @@ def test_a_known_table_without_its_declared_columns_is_refused_and_unknown_table
     document["tables"]["counts"] = encode_table(pd.DataFrame({"feature": ["race"]}))
     with pytest.raises(ValueError, match=r"table 'counts' lacks the columns \['group'"):
         AuditResult.from_dict(document)
+
+
+def test_the_typed_metadata_view_tolerates_values_of_another_shape():
+    from fairscope.result._metadata import AuditMetadata
+
+    meta = AuditMetadata.from_mapping(
+        {"n_rows": "many", "dropped": {"y": 3, "z": "n/a"}, "ci": None, "metrics": "selection_rate"}
+    )
+    assert meta.n_rows is None and meta.dropped == {"y": 3} and meta.ci is None
+    assert meta.metrics == ("selection_rate",)

@@ -122,7 +122,7 @@ def _value_cells(
 
 
 def _columns(result: AuditResult, metric: str) -> list[dict[str, Any]]:
-    level = result.metadata.get("ci")
+    level = result.meta.ci
     pct = f"{fmt_number(float(level) * 100, digits=0)}% " if level else ""
     columns = [
         ("Group", False),

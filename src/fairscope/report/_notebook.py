@@ -107,7 +107,7 @@ def _main_table(result: AuditResult) -> str:
     """Groups by rows, metrics by columns (value and interval), read from the result's tables."""
 
     metrics = metric_names(result)[:6]
-    features = list(result.metadata.get("feature_sets") or [])
+    features = list(result.meta.feature_sets)
     if not features:
         for name in ("intervals", "disparities"):
             table = result.tables.get(name)

@@ -32,7 +32,7 @@ def default_metric(result: AuditResult) -> str:
     """The metric a plot shows when none is named: the worst finding's, else the first."""
     for finding in result.worst_findings(len(result.findings)):
         return finding.metric
-    metrics = [m for m in result.metadata.get("metrics", []) if m != "count"]
+    metrics = [m for m in result.meta.metrics if m != "count"]
     if metrics:
         return metrics[0]
     for name in ("intervals", "disparities"):

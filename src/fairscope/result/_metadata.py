@@ -9,7 +9,7 @@ class and metric) into the one group each feature set was compared with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,10 +102,8 @@ class AuditMetadata:
             if isinstance(groups, Mapping)
             else {},
             n_rows=_optional(raw.get("n_rows"), int),
-            n_dropped=int(raw.get("n_dropped") or 0),
-            dropped={str(k): int(v) for k, v in (raw.get("dropped") or {}).items()}
-            if isinstance(raw.get("dropped"), Mapping)
-            else {},
+            n_dropped=_optional(raw.get("n_dropped"), int) or 0,
+            dropped=_counts(raw.get("dropped")),
             reference=raw.get("reference"),
             ci=_optional(raw.get("ci"), float),
             ci_method=_optional(raw.get("ci_method"), str),
@@ -119,7 +117,23 @@ class AuditMetadata:
 
 
 def _optional(value: Any, kind: type) -> Any:
-    return None if value is None else kind(value)
+    """``value`` as ``kind``; None when absent or not of that kind (it stays in the mapping)."""
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        # metadata written by another version or by a user: the typed view is a
+        # convenience, and the raw value is still in AuditResult.metadata
+        return None
+
+
+def _counts(value: Any) -> dict[str, int]:
+    """Rows per reason; reasons whose count is not a number are left to the mapping."""
+    if not isinstance(value, Mapping):
+        return {}
+    counts = {str(k): _optional(v, int) for k, v in value.items()}
+    return {k: v for k, v in counts.items() if v is not None}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -127,6 +141,8 @@ def _strings(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
+    if not isinstance(value, Iterable):
+        return (str(value),)
     return tuple(str(v) for v in value)
 
 

@@ -35,6 +35,9 @@ from fairscope.result._tables import TABLES, TableSpec, check_table, table_spec
 SCHEMA_VERSION = "1.0"
 SCHEMA_ID = "https://fairscope.dev/schemas/audit-result-1.0.schema.json"
 
+#: A file to write or read.
+PathArg = str | os.PathLike[str]
+
 
 @dataclass
 class AuditResult:
@@ -349,7 +352,7 @@ class AuditResult:
             },
         )
 
-    def to_json(self, path: Any = None, *, indent: int | None = 1) -> str:
+    def to_json(self, path: PathArg | None = None, *, indent: int | None = 1) -> str:
         """Serialize to JSON; written atomically to ``path`` when given.
 
         Parameters
@@ -370,7 +373,7 @@ class AuditResult:
         return text
 
     @classmethod
-    def from_json(cls, source: Any) -> AuditResult:
+    def from_json(cls, source: str | bytes | PathArg) -> AuditResult:
         """Load a result saved by :meth:`to_json` (a path, or the JSON text or bytes).
 
         Parameters
@@ -421,7 +424,7 @@ class AuditResult:
         """
         return _text.summary(self)
 
-    def to_junit(self, path: Any = None) -> str:
+    def to_junit(self, path: PathArg | None = None) -> str:
         """JUnit XML, one testcase per rule and group; written atomically to ``path``.
 
         Parameters
@@ -446,7 +449,7 @@ class AuditResult:
         """
         return _markdown.to_markdown(self)
 
-    def to_html(self, path: Any = None, **options: Any) -> str:
+    def to_html(self, path: PathArg | None = None, **options: Any) -> str:
         """The self-contained HTML transparency report; written atomically to ``path``.
 
         Parameters
@@ -483,7 +486,7 @@ class AuditResult:
         """
         return _plots.plot_result(self, *args, **kwargs)
 
-    def to_model_card(self, path: Any = None) -> dict[str, Any]:
+    def to_model_card(self, path: PathArg | None = None) -> dict[str, Any]:
         """Model Card Toolkit (schema v0.0.2) compatible JSON; written to ``path`` when given.
 
         Parameters

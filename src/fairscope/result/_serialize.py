@@ -19,7 +19,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from fairscope.result._audit_result import SCHEMA_ID, SCHEMA_VERSION, AuditResult
+from fairscope.result._audit_result import SCHEMA_ID, SCHEMA_VERSION, AuditResult, PathArg
 from fairscope.result._codec import decode_table, encode_table
 from fairscope.result._text import findings_table, summary, verdict
 
@@ -81,7 +81,7 @@ def from_dict(data: dict[str, Any]) -> AuditResult:
     return AuditResult.from_dict(data)
 
 
-def to_json(result: AuditResult, path: Any = None, *, indent: int | None = 1) -> str:
+def to_json(result: AuditResult, path: PathArg | None = None, *, indent: int | None = 1) -> str:
     """Serialize ``result`` to JSON text; write it atomically to ``path`` when given.
 
     Parameters
@@ -98,7 +98,7 @@ def to_json(result: AuditResult, path: Any = None, *, indent: int | None = 1) ->
     return result.to_json(path, indent=indent)
 
 
-def from_json(source: Any) -> AuditResult:
+def from_json(source: str | bytes | PathArg) -> AuditResult:
     """Load a result saved by :func:`to_json` from a path or from the JSON text.
 
     Parameters

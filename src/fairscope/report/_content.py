@@ -280,7 +280,7 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
     }
 
 
-def considerations(result: AuditResult, model_card: dict[str, Any] | None) -> list[dict]:
+def considerations(result: AuditResult, model_card: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Model-card fields supplied by the user (a placeholder for each missing one)."""
     card = dict(result.metadata.get("model_card") or {})
     card.update(model_card or {})

@@ -123,7 +123,9 @@ def status_cell(status: str | None, extra: str = "") -> dict[str, Any]:
     return out
 
 
-def frame_cells(frame: pd.DataFrame, suppressed_rows: Any = None, note: str = "") -> list[list]:
+def frame_cells(
+    frame: pd.DataFrame, suppressed_rows: Any = None, note: str = ""
+) -> list[list[dict[str, Any]]]:
     """Rows of cells of a DataFrame; numeric cells of suppressed rows are replaced by ``note``."""
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns}
     whole = {

@@ -69,12 +69,13 @@ def render(context: dict[str, Any]) -> str:
     script = _asset("report.js")
     context = _trust_svgs(context, Markup)
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    html: str = template.render(
         r=context,
         css=Markup(_asset("report.css")),
         js=Markup(script),
         csp=content_security_policy(script),
     )
+    return html
 
 
 def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:

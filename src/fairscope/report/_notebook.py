@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fairscope.report._formatting import fmt_interval, fmt_number, metric_label
 from fairscope.report._metric_sections import metric_names
@@ -114,7 +114,7 @@ def _main_table(result: AuditResult) -> str:
             if table is not None and "feature" in table.columns:
                 features = list(dict.fromkeys(map(str, table["feature"])))
                 break
-    cells: dict[tuple[str, str, str], tuple] = {}
+    cells: dict[tuple[str, str, str], tuple[Any, Any, Any]] = {}
     keys: list[tuple[str, str]] = []
     classes: dict[str, object] = {}  # multiclass: the first class is shown
     for feature in features:

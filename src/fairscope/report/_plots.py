@@ -35,7 +35,7 @@ from fairscope.report._plot_data import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
     from fairscope.compute._group_metrics import GroupMetrics
     from fairscope.result._audit_result import AuditResult
@@ -116,7 +116,7 @@ def _first_feature_set(result: AuditResult) -> str:
     return str(features[0])
 
 
-def _figure(series: dict[str, Any], ax: Axes | None) -> tuple[Any, Axes]:
+def _figure(series: dict[str, Any], ax: Axes | None) -> tuple[Figure | SubFigure, Axes]:
     if ax is None:
         fig = new_figure(len(series["groups"]), labels=series["groups"])
         return fig, fig.add_subplot()
@@ -133,7 +133,7 @@ def plot_result(
     comparison: str | None = None,
     suppress_below: int | None = None,
     class_label: Any = None,
-) -> Figure:
+) -> Figure | SubFigure:
     """Per-group bars with interval whiskers for one metric of an audit.
 
     Parameters
@@ -197,7 +197,7 @@ def plot_group_metrics(
     kind: str = "value",
     comparison: str = "ratio",
     reference: Any = "largest",
-) -> Figure:
+) -> Figure | SubFigure:
     """Bars with intervals of one metric of a :class:`~fairscope.GroupMetrics`.
 
     See :meth:`fairscope.GroupMetrics.plot`.

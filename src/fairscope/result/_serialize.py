@@ -20,7 +20,16 @@ from importlib import resources
 from typing import Any
 
 from fairscope.result._audit_result import SCHEMA_ID, SCHEMA_VERSION, AuditResult, PathArg
-from fairscope.result._codec import decode_table, encode_table
+from fairscope.result._codec import (
+    as_float,
+    decode_finding,
+    decode_statistics,
+    decode_table,
+    encode_finding,
+    encode_statistics,
+    encode_table,
+    plain,
+)
 from fairscope.result._text import findings_table, summary, verdict
 
 
@@ -121,6 +130,15 @@ def from_json(source: str | bytes | PathArg) -> AuditResult:
     """
     return AuditResult.from_json(source)
 
+
+# The names these helpers had before the codec moved to _codec.py; tests and other
+# modules import them from here.
+_plain = plain
+_float = as_float
+_encode_statistics = encode_statistics
+_decode_statistics = decode_statistics
+_encode_finding = encode_finding
+_decode_finding = decode_finding
 
 __all__ = [
     "SCHEMA_ID",

@@ -262,6 +262,44 @@ def _short_signature(function: Any) -> str:
     return "(" + ", ".join(shown + (["..."] if more else [])) + ")"
 
 
+def _is_warning(obj: Any) -> bool:
+    return inspect.isclass(obj) and issubclass(obj, Warning)
+
+
+def _warnings_section(exports: dict[str, Any]) -> list[str]:
+    """The warning categories as a tree under FairscopeWarning, and how to filter them."""
+    categories = {n: v for n, v in exports.items() if _is_warning(v)}
+    if not categories:
+        return []
+    lines = [
+        "\n## Warnings\n",
+        "Every warning fairscope emits is a subclass of `FairscopeWarning`, so it can be "
+        "filtered by category instead of by message text "
+        '(`warnings.simplefilter("ignore", fairscope.InputWarning)`); see '
+        "[Warnings](../warnings.md).\n",
+        "| category | is a | summary |",
+        "| --- | --- | --- |",
+    ]
+    for name in sorted(categories, key=lambda n: (n != "FairscopeWarning", n.lower())):
+        bases = ", ".join(f"`{b.__name__}`" for b in categories[name].__bases__)
+        lines.append(f"| `{name}` | {bases} | {_cell(_summary(categories[name]))} |")
+    return lines
+
+
+def _public_names(module: Any) -> list[str]:
+    """A submodule's public names: its ``__all__``, else what it defines itself."""
+    names = getattr(module, "__all__", None)
+    if names is not None:
+        return sorted(str(n) for n in names)
+    return sorted(
+        n
+        for n, v in vars(module).items()
+        if not n.startswith("_")
+        and (inspect.isfunction(v) or inspect.isclass(v))
+        and getattr(v, "__module__", "") == module.__name__
+    )
+
+
 def api_page() -> str:
     """docs/reference/api.md: every public name of ``fairscope`` with its summary."""
     import fairscope
@@ -273,17 +311,23 @@ def api_page() -> str:
         "stays fast) with the first line of their docstrings; `help(fairscope.<name>)` shows "
         "the full documentation with parameters and examples.\n"
     )
+    exports: dict[str, Any] = {}
+    for name in fairscope._EXPORTS:
+        try:
+            exports[name] = getattr(fairscope, name)
+        except (ImportError, AttributeError):
+            continue  # its module is not part of this build
     lines.append("## Functions and classes\n")
     lines.append("| name | kind | summary |")
     lines.append("| --- | --- | --- |")
-    for name in sorted(fairscope._EXPORTS, key=str.lower):
-        try:
-            obj = getattr(fairscope, name)
-        except (ImportError, AttributeError):
-            continue  # its module is not part of this build
+    for name in sorted(exports, key=str.lower):
+        obj = exports[name]
+        if _is_warning(obj):
+            continue
         kind = "class" if inspect.isclass(obj) else "function"
         signature = _short_signature(obj) if kind == "function" else ""
         lines.append(f"| `{name}{signature}` | {kind} | {_cell(_summary(obj))} |")
+    lines += _warnings_section(exports)
     lines.append("\n## Submodules\n")
     lines.append("| module | summary |")
     lines.append("| --- | --- |")
@@ -292,14 +336,7 @@ def api_page() -> str:
             module = importlib.import_module(f"fairscope.{name}")
         except ImportError:
             continue
-        public = [
-            n
-            for n, v in vars(module).items()
-            if not n.startswith("_")
-            and (inspect.isfunction(v) or inspect.isclass(v))
-            and getattr(v, "__module__", "") == module.__name__
-        ]
-        names = ", ".join(f"`{n}`" for n in sorted(public))
+        names = ", ".join(f"`{n}`" for n in _public_names(module))
         lines.append(f"| `fairscope.{name}` | {_cell(_summary(module))} {names} |")
     return "\n".join(lines).rstrip() + "\n"
 

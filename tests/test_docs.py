@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +101,39 @@ def test_site_builds_with_strict_checks(tmp_path):
     assert (site / "reference" / "cli" / "index.html").exists()
     assert (site / "statistics" / "index.html").exists()  # written, or a pending placeholder
     assert not (site / "__pycache__").exists()
+
+
+def _resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for name in parts[i:]:
+            if not hasattr(obj, name):
+                return False
+            obj = getattr(obj, name)
+        return True
+    return False
+
+
+def test_every_fairscope_name_the_docs_quote_exists():
+    # a module path quoted in prose (`fairscope.policy.apply_policy`) goes stale silently when
+    # code moves; every dotted name in backticks must import
+    quoted = re.compile(r"`[^`\n]*?\b(fairscope(?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+    pages = [*(REPO / "docs").rglob("*.md"), REPO / "README.md"]
+    stale = {
+        (page.name, match.group(1))
+        for page in pages
+        for match in quoted.finditer(page.read_text(encoding="utf-8"))
+        if not _resolves(match.group(1))
+    }
+    assert stale == set()
+
+
+@pytest.mark.parametrize("title", ["Adding a metric", "Adding an engine"])
+def test_the_architecture_how_tos_fit_on_one_screen(title):
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    assert len(section.strip().splitlines()) <= 40

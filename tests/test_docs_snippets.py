@@ -206,6 +206,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "docs/mitigation.md": (MITIGATION, ""),
     "docs/model-auditing.md": (PIPELINE, ""),
     "docs/engines.md": (ENGINE_FILES, ""),
+    "docs/warnings.md": ("", ""),
 }
 
 

@@ -28,3 +28,27 @@ def test_import_fairscope_loads_no_engine_and_no_matplotlib():
 
 def test_import_fairscope_engines_loads_no_engine():
     assert loaded_after("import fairscope.engines") == []
+
+
+def test_the_result_and_its_renderers_load_no_engine_and_no_matplotlib():
+    # AuditResult imports its renderers at module level (no import hidden in a method); they
+    # load matplotlib and jinja2 only when a figure or a report is made
+    statement = "from fairscope import AuditResult; import fairscope.report._plots"
+    # pandas itself may load pyarrow; nothing else may be loaded on fairscope's account
+    assert set(loaded_after(statement)) <= set(loaded_after("import pandas"))
+    assert "matplotlib" not in loaded_after(statement)
+
+
+def test_the_provenance_record_does_not_import_scikit_learn():
+    code = (
+        "import sys; from fairscope.result._provenance import environment; "
+        "environment(); print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PATH": ""},
+    )
+    assert out.stdout.strip() == "False"

@@ -181,3 +181,44 @@ def test_model_card_is_strict_json_when_a_metric_is_undefined(tmp_path):
         "undefined"
     ]
     json.loads((tmp_path / "card.json").read_text(), parse_constant=pytest.fail)
+
+
+# -- renderers read the result's declared tables ---------------------------------------------
+
+
+def test_report_sections_take_their_titles_from_the_declared_table_specs():
+    from fairscope.report._content import build_report
+
+    rng = np.random.default_rng(2)
+    n = 300
+    frame = pd.DataFrame(
+        {"race": rng.choice(["a", "b"], n), "y": rng.integers(0, 2, n), "x": rng.random(n)}
+    )
+    dataset = fairscope.audit_dataset(frame, target="y", sensitive_features=["race"])
+    dataset.tables["my_table"] = pd.DataFrame({"k": [1]})
+    report = build_report(dataset, plots=False)
+    shown = {s["name"]: s["title"] for s in report["dataset_sections"]}
+    specs = dataset.table_specs
+    assert shown == {n: s.title for n, s in specs.items() if s.section == "dataset"}
+    assert "representation" in shown
+    # a table fairscope does not declare is still shown, as a plain table in the appendix
+    appendix = [t["caption"] for t in report["appendix"]]
+    assert "Table “my_table”" in appendix
+
+
+def test_a_renamed_table_title_reaches_the_report_from_the_spec_alone(monkeypatch):
+    from dataclasses import replace
+
+    from fairscope.report._content import build_report
+    from fairscope.result import _tables
+
+    rng = np.random.default_rng(2)
+    scores = fairscope.audit_predictions(
+        y_true=rng.integers(0, 2, 200),
+        y_score=rng.random(200),
+        sensitive_features=["a", "b"] * 100,
+    )
+    spec = _tables.TABLES["calibration"]
+    monkeypatch.setitem(_tables.TABLES, "calibration", replace(spec, title="Reliability"))
+    titles = [s["title"] for s in build_report(scores, plots=False)["score_sections"]]
+    assert "Reliability" in titles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import jsonschema
 import numpy as np
@@ -351,3 +352,190 @@ def test_findings_round_trip_through_their_dict_form():
     )
     out = AuditResult(kind="predictions", task="binary", findings=[finding])
     assert AuditResult.from_json(out.to_json()).findings == [finding]
+
+
+# -- typed parts, files of 0.1, new results ---------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_result_saved_by_fairscope_0_1_loads_and_round_trips():
+    # tests/data/audit-0.1.json was written by fairscope 0.1.0 (main at bc20b16)
+    text = (DATA / "audit-0.1.json").read_text()
+    old = AuditResult.from_json(text)
+    assert old.reproducibility["fairscope"] == "0.1.0"
+    assert old.kind == "predictions" and old.task == "binary"
+    assert set(old.tables) == {"group_metrics", "counts", "intervals", "disparities", "tests"}
+    assert old.meta.n_rows == 400 and old.meta.feature_sets == ("race",)
+    assert old.references == {"race": "a"}
+    assert [f.status for f in old.findings] == [Status.INCONCLUSIVE, Status.INCONCLUSIVE]
+    again = AuditResult.from_json(old.to_json(indent=None))
+    assert again.to_dict() == old.to_dict()
+    assert json.loads(old.to_json(indent=None)) == json.loads(text)
+    # and the saved statistics still judge a policy
+    assert len(apply_policy(old, "four-fifths").findings) == 2
+
+
+def test_meta_reads_the_metadata_into_typed_fields(result):
+    meta = result.meta
+    assert meta.task == "binary"
+    assert meta.sensitive_features == ("race", "sex")
+    assert meta.feature_sets == ("race", "sex", "race & sex")
+    assert meta.groups["race"] == ("a", "b", "c")
+    assert (meta.n_rows, meta.n_dropped, meta.weighted) == (3000, 0, False)
+    assert (meta.ci, meta.ci_method, meta.min_group_size) == (0.95, "wilson", 30)
+    assert "expired_waivers" in meta.extra and "task" not in meta.extra
+    assert isinstance(result.metadata, dict)  # the stored metadata stays a plain mapping
+
+
+def test_references_give_the_one_reference_group_of_each_feature_set(result):
+    assert result.references == {"race": "a", "sex": "f", "race & sex": "race=a & sex=m"}
+    disparities = result.tables["disparities"]
+    for feature, reference in result.references.items():
+        assert set(disparities.loc[disparities["feature"] == feature, "reference"]) == {reference}
+    assert result.reference_for("race", "selection_rate") == "a"
+    assert result.reference_for("nope") is None
+
+
+def test_references_of_a_per_metric_strategy_name_the_strategy():
+    frame = data()
+    best = fairscope.audit_predictions(
+        "y", "pred", sensitive_features="race", data=frame, reference="best"
+    )
+    per_metric = best.metadata["reference_groups"]["race"]
+    assert len(set(per_metric.values())) > 1
+    assert best.references == {"race": "best"}
+    assert best.reference_for("race", "selection_rate") == per_metric["selection_rate"]
+
+
+def test_multiclass_and_dataset_references_are_flattened():
+    rng = np.random.default_rng(1)
+    race = rng.choice(["a", "b"], 300, p=[0.7, 0.3])
+    multi = fairscope.audit_predictions(
+        y_true=rng.integers(0, 3, 300), y_pred=rng.integers(0, 3, 300), sensitive_features=race
+    )
+    assert multi.references == {"sensitive_feature": "a"}
+    assert multi.reference_for("sensitive_feature", "precision", cls=2) == "a"
+    frame = pd.DataFrame({"race": race, "y": rng.integers(0, 2, 300)})
+    dataset = fairscope.audit_dataset(frame, target="y", sensitive_features=["race"])
+    assert dataset.references == {"race": "a"}
+
+
+def test_with_findings_returns_a_new_result_and_leaves_the_audit_alone():
+    audit = fairscope.audit_predictions("y", "pred", sensitive_features="race", data=data())
+    before = audit.to_json()
+    finding = Finding(
+        rule_id="r",
+        metric="selection_rate",
+        feature="race",
+        group="c",
+        comparison="ratio",
+        status=Status.FAIL,
+        value=0.5,
+    )
+    judged = audit.with_findings(
+        [finding],
+        policy={"name": "p", "version": "1"},
+        metadata={"policy_checked_on": "2026-01-01"},
+        reproducibility={"policy": {"name": "p"}},
+    )
+    assert judged is not audit and not judged.passed and audit.passed
+    assert judged.policy == {"name": "p", "version": "1"} and audit.policy is None
+    assert judged.metadata["policy_checked_on"] == "2026-01-01"
+    assert "policy_checked_on" not in audit.metadata
+    assert judged.reproducibility["policy"] == {"name": "p"}
+    judged.tables["group_metrics"].loc[0, "n"] = -1
+    judged.metadata["groups"]["race"].append("z")
+    assert audit.to_json() == before
+
+
+def test_replace_copies_and_changes_only_what_is_named(result):
+    copy = result.replace(fail_on=("fail", "warn"))
+    assert copy.fail_on == ("fail", "warn") and result.fail_on == ("fail",)
+    assert copy.findings == result.findings and copy.findings is not result.findings
+    assert copy.statistics.keys() == result.statistics.keys()
+
+
+def _audits_of_every_task():
+    rng = np.random.default_rng(3)
+    n = 400
+    race = rng.choice(["a", "b", "c"], n)
+    yield fairscope.audit_predictions(
+        y_true=rng.integers(0, 2, n), y_score=rng.random(n), sensitive_features=race
+    )
+    yield fairscope.audit_predictions(
+        y_true=rng.integers(0, 3, n), y_pred=rng.integers(0, 3, n), sensitive_features=race
+    )
+    yield fairscope.audit_predictions(
+        y_true=rng.random(n),
+        y_pred=rng.random(n),
+        sensitive_features=race,
+        task="regression",
+        selection_threshold=0.5,
+    )
+    frame = pd.DataFrame(
+        {
+            "race": race,
+            "y": rng.integers(0, 2, n),
+            "x": rng.random(n),
+            "z": rng.choice(["u", "v"], n),
+        }
+    )
+    credit = fairscope.datasets.make_credit_scoring(n=n, bias=0.8, random_state=0)
+    before = fairscope.audit_predictions(
+        "repaid", "approved", sensitive_features="race", data=credit
+    )
+    yield fairscope.compare(before, before)
+    yield fairscope.audit_dataset(
+        frame,
+        target="y",
+        sensitive_features=["race"],
+        reference_population={"race": {"a": 0.3, "b": 0.3, "c": 0.4}},
+        reweigh=True,
+    )
+
+
+def test_every_table_an_audit_makes_is_declared_with_its_columns():
+    from fairscope.result._tables import TABLES
+
+    seen = set()
+    for audit in _audits_of_every_task():
+        for name, frame in audit.tables.items():
+            spec = audit.table_spec(name)
+            assert spec is not None, f"table {name!r} is not declared in result/_tables.py"
+            assert set(spec.required) <= set(frame.columns), name
+            if not spec.open:
+                assert set(frame.columns) <= set(spec.columns), (
+                    name,
+                    set(frame.columns) - set(spec.columns),
+                )
+            seen.add(name)
+    assert {
+        "score_metrics",
+        "multiclass_metrics",
+        "regression_metrics",
+        "selection_metrics",
+        "representation",
+        "comparison",
+        "tradeoff",
+    } <= seen
+    assert seen <= set(TABLES)
+
+
+def test_a_known_table_without_its_declared_columns_is_refused_and_unknown_tables_load(result):
+    document = result.to_dict()
+    document["tables"]["mine"] = encode_table(pd.DataFrame({"x": [1, 2]}))
+    assert AuditResult.from_dict(document).tables["mine"]["x"].tolist() == [1, 2]
+    document["tables"]["counts"] = encode_table(pd.DataFrame({"feature": ["race"]}))
+    with pytest.raises(ValueError, match=r"table 'counts' lacks the columns \['group'"):
+        AuditResult.from_dict(document)
+
+
+def test_the_typed_metadata_view_tolerates_values_of_another_shape():
+    from fairscope.result._metadata import AuditMetadata
+
+    meta = AuditMetadata.from_mapping(
+        {"n_rows": "many", "dropped": {"y": 3, "z": "n/a"}, "ci": None, "metrics": "selection_rate"}
+    )
+    assert meta.n_rows is None and meta.dropped == {"y": 3} and meta.ci is None
+    assert meta.metrics == ("selection_rate",)

@@ -50,6 +50,9 @@ _EXPORTS: dict[str, str] = {
     "apply_policy": "fairscope.judge._policy",
     "compare": "fairscope.audits._comparison",
     "counterfactual_flip_test": "fairscope.audits._counterfactual",
+    "plot_tradeoff": "fairscope.audits._comparison",
+    "AuditMetadata": "fairscope.result._metadata",
+    "TableSpec": "fairscope.result._tables",
     "FairscopeWarning": "fairscope.core._warnings",
     "InputWarning": "fairscope.core._warnings",
     "ReferenceWarning": "fairscope.core._warnings",
@@ -62,7 +65,9 @@ _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines
 __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.audits._comparison import compare, plot_tradeoff
     from fairscope.audits._counterfactual import counterfactual_flip_test
+    from fairscope.audits._dataset import audit_dataset
     from fairscope.audits._model import audit_model
     from fairscope.audits._options import RegressionOptions, ScoreOptions
     from fairscope.audits._predictions import audit_predictions
@@ -76,7 +81,9 @@ if TYPE_CHECKING:  # pragma: no cover
         predictive_parity_difference,
     )
     from fairscope.compute._group_metrics import GroupMetrics
+    from fairscope.compute._reweighing import reweighing_weights
     from fairscope.core._counts import GroupCounts
+    from fairscope.core._findings import Finding, Status
     from fairscope.core._registry import get_metric
     from fairscope.core._verdicts import interval_verdict
     from fairscope.core._warnings import (
@@ -87,7 +94,10 @@ if TYPE_CHECKING:  # pragma: no cover
         ReferenceWarning,
         StatisticsWarning,
     )
-    from fairscope.result._audit_result import AuditResult, Finding, Status
+    from fairscope.judge._policy import Policy, apply_policy, load_policy
+    from fairscope.result._audit_result import AuditResult
+    from fairscope.result._metadata import AuditMetadata
+    from fairscope.result._tables import TableSpec
 
 
 def __getattr__(name: str) -> Any:

@@ -275,6 +275,16 @@ def plot_tradeoff(result: AuditResult, feature: str | None = None, ax: Any = Non
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import fairscope
+    >>> df = fairscope.datasets.make_credit_scoring(n=1_000, bias=0.8, random_state=0)
+    >>> audit = fairscope.audit_predictions("repaid", "approved", sensitive_features="race",
+    ...                                     data=df)
+    >>> fig = fairscope.plot_tradeoff(fairscope.compare(audit, audit))
+    >>> len(fig.axes)
+    1
     """
     import matplotlib.pyplot as plt
 

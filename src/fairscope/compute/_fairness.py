@@ -43,6 +43,30 @@ def demographic_parity_difference(
 
     Zero means every group is selected at the same rate.
 
+    Parameters
+    ----------
+    y_true : array-like or str
+        True labels (or a column of ``data``).
+    y_pred : array-like or str
+        Predicted labels (or a column of ``data``).
+    sensitive_features : array-like, str, list or DataFrame
+        One or more sensitive features (values, column names of ``data``, or a
+        DataFrame); several give intersectional groups.
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        Compare the extreme groups with each other, or each group with the
+        overall value (fairlearn's two methods).
+    sample_weight : array-like or str, optional
+        Non-negative weight per row.
+    pos_label : object, default 1
+        The favourable label of ``y_true`` and ``y_pred``.
+    data : DataFrame or engine data, optional
+        A table that the column names above refer to.
+
+    Returns
+    -------
+    float
+        The difference in selection rate; 0 is parity, NaN when undefined.
+
     Examples
     --------
     >>> from fairscope import demographic_parity_difference
@@ -73,6 +97,30 @@ def demographic_parity_ratio(
     data: Any = None,
 ) -> float:
     """Smallest ratio of selection rates between groups (1 means parity).
+
+    Parameters
+    ----------
+    y_true : array-like or str
+        True labels (or a column of ``data``).
+    y_pred : array-like or str
+        Predicted labels (or a column of ``data``).
+    sensitive_features : array-like, str, list or DataFrame
+        One or more sensitive features (values, column names of ``data``, or a
+        DataFrame); several give intersectional groups.
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        Compare the extreme groups with each other, or each group with the
+        overall value (fairlearn's two methods).
+    sample_weight : array-like or str, optional
+        Non-negative weight per row.
+    pos_label : object, default 1
+        The favourable label of ``y_true`` and ``y_pred``.
+    data : DataFrame or engine data, optional
+        A table that the column names above refer to.
+
+    Returns
+    -------
+    float
+        The ratio of selection rates, between 0 and 1; 1 is parity.
 
     Examples
     --------
@@ -105,6 +153,33 @@ def equalized_odds_difference(
     data: Any = None,
 ) -> float:
     """The larger (``agg="worst_case"``) or mean of the TPR and FPR differences.
+
+    Parameters
+    ----------
+    y_true : array-like or str
+        True labels (or a column of ``data``).
+    y_pred : array-like or str
+        Predicted labels (or a column of ``data``).
+    sensitive_features : array-like, str, list or DataFrame
+        One or more sensitive features (values, column names of ``data``, or a
+        DataFrame); several give intersectional groups.
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        Compare the extreme groups with each other, or each group with the
+        overall value (fairlearn's two methods).
+    sample_weight : array-like or str, optional
+        Non-negative weight per row.
+    agg : {"worst_case", "mean"}, default "worst_case"
+        Combine the true and false positive rate differences by their maximum, or
+        by their mean.
+    pos_label : object, default 1
+        The favourable label of ``y_true`` and ``y_pred``.
+    data : DataFrame or engine data, optional
+        A table that the column names above refer to.
+
+    Returns
+    -------
+    float
+        The combined difference; 0 is parity.
 
     Examples
     --------
@@ -140,6 +215,33 @@ def equalized_odds_ratio(
 ) -> float:
     """The smaller (``agg="worst_case"``) or mean of the TPR and FPR ratios.
 
+    Parameters
+    ----------
+    y_true : array-like or str
+        True labels (or a column of ``data``).
+    y_pred : array-like or str
+        Predicted labels (or a column of ``data``).
+    sensitive_features : array-like, str, list or DataFrame
+        One or more sensitive features (values, column names of ``data``, or a
+        DataFrame); several give intersectional groups.
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        Compare the extreme groups with each other, or each group with the
+        overall value (fairlearn's two methods).
+    sample_weight : array-like or str, optional
+        Non-negative weight per row.
+    agg : {"worst_case", "mean"}, default "worst_case"
+        Combine the true and false positive rate ratios by their minimum, or
+        by their mean.
+    pos_label : object, default 1
+        The favourable label of ``y_true`` and ``y_pred``.
+    data : DataFrame or engine data, optional
+        A table that the column names above refer to.
+
+    Returns
+    -------
+    float
+        The combined ratio, between 0 and 1; 1 is parity.
+
     Examples
     --------
     >>> from fairscope import equalized_odds_ratio
@@ -173,6 +275,30 @@ def equal_opportunity_difference(
 ) -> float:
     """Largest difference in true positive rate between groups.
 
+    Parameters
+    ----------
+    y_true : array-like or str
+        True labels (or a column of ``data``).
+    y_pred : array-like or str
+        Predicted labels (or a column of ``data``).
+    sensitive_features : array-like, str, list or DataFrame
+        One or more sensitive features (values, column names of ``data``, or a
+        DataFrame); several give intersectional groups.
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        Compare the extreme groups with each other, or each group with the
+        overall value (fairlearn's two methods).
+    sample_weight : array-like or str, optional
+        Non-negative weight per row.
+    pos_label : object, default 1
+        The favourable label of ``y_true`` and ``y_pred``.
+    data : DataFrame or engine data, optional
+        A table that the column names above refer to.
+
+    Returns
+    -------
+    float
+        The difference in true positive rate; 0 is parity.
+
     Examples
     --------
     >>> from fairscope import equal_opportunity_difference
@@ -204,6 +330,30 @@ def equal_opportunity_ratio(
 ) -> float:
     """Smallest ratio of true positive rates between groups.
 
+    Parameters
+    ----------
+    y_true : array-like or str
+        True labels (or a column of ``data``).
+    y_pred : array-like or str
+        Predicted labels (or a column of ``data``).
+    sensitive_features : array-like, str, list or DataFrame
+        One or more sensitive features (values, column names of ``data``, or a
+        DataFrame); several give intersectional groups.
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        Compare the extreme groups with each other, or each group with the
+        overall value (fairlearn's two methods).
+    sample_weight : array-like or str, optional
+        Non-negative weight per row.
+    pos_label : object, default 1
+        The favourable label of ``y_true`` and ``y_pred``.
+    data : DataFrame or engine data, optional
+        A table that the column names above refer to.
+
+    Returns
+    -------
+    float
+        The ratio of true positive rates, between 0 and 1; 1 is parity.
+
     Examples
     --------
     >>> from fairscope import equal_opportunity_ratio
@@ -234,6 +384,30 @@ def predictive_parity_difference(
     data: Any = None,
 ) -> float:
     """Largest difference in precision (positive predictive value) between groups.
+
+    Parameters
+    ----------
+    y_true : array-like or str
+        True labels (or a column of ``data``).
+    y_pred : array-like or str
+        Predicted labels (or a column of ``data``).
+    sensitive_features : array-like, str, list or DataFrame
+        One or more sensitive features (values, column names of ``data``, or a
+        DataFrame); several give intersectional groups.
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        Compare the extreme groups with each other, or each group with the
+        overall value (fairlearn's two methods).
+    sample_weight : array-like or str, optional
+        Non-negative weight per row.
+    pos_label : object, default 1
+        The favourable label of ``y_true`` and ``y_pred``.
+    data : DataFrame or engine data, optional
+        A table that the column names above refer to.
+
+    Returns
+    -------
+    float
+        The difference in precision; 0 is parity.
 
     Examples
     --------

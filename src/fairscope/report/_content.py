@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fairscope.core._registry import REGISTRY
 from fairscope.report._findings import findings_tables
 from fairscope.report._formatting import (
     _plural,
@@ -27,119 +28,121 @@ from fairscope.report._table_sections import DATASET_PLOTTERS, SCORE_PLOTTERS, t
 from fairscope.report._verdict import at_a_glance, interval_method, summary, verdict
 from fairscope.report._wording import (
     CARD_FIELDS,
-    DATASET_TABLES,
     GLOSSARY,
     LIMITATIONS,
-    SCORE_TABLES,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
 
 
-def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
-    """Terms and values describing what was audited."""
-    meta = dict(result.metadata)
-    items: list[dict[str, Any]] = []
+Terms = list[tuple[str, Any]]
 
-    def add(term: str, value: Any) -> None:
-        if value is None or value == "" or value == [] or value == {}:
-            return
-        items.append({"term": term, "value": _text(value)})
 
-    add("Audit", result.kind if result.kind == result.task else f"{result.kind} ({result.task})")
-    for key, term in (("model", "Model"), ("data", "Data"), ("source", "Source")):
-        add(term, meta.pop(key, None))
-    add("Rows", fmt_number(meta.pop("n_rows", None), count=True) if "n_rows" in meta else None)
+def _rows_terms(meta: dict[str, Any]) -> Terms:
+    """Rows audited, dropped (with reasons) and missing sensitive values."""
+    terms: Terms = []
+    if "n_rows" in meta:
+        terms.append(("Rows", fmt_number(meta.pop("n_rows"), count=True)))
     dropped = meta.pop("n_dropped", None)
     reasons = meta.pop("dropped", None)
     if dropped is not None:
         why = ""
-        if reasons:
+        if reasons and isinstance(reasons, dict):
             why = (
                 " ("
                 + "; ".join(f"{k}: {fmt_number(v, count=True)}" for k, v in reasons.items())
                 + ")"
-                if isinstance(reasons, dict)
-                else ""
             )
-        add("Dropped rows", f"{fmt_number(dropped, count=True)}{why}")
+        terms.append(("Dropped rows", f"{fmt_number(dropped, count=True)}{why}"))
     missing = meta.pop("missing_sensitive", None)
     if isinstance(missing, dict) and any(missing.values()):
-        add(
-            "Missing sensitive values",
-            "; ".join(
-                f"{k}: {fmt_number(v, count=True)} rows (kept as the group “<missing>”)"
-                for k, v in missing.items()
-                if v
-            ),
+        text = "; ".join(
+            f"{k}: {fmt_number(v, count=True)} rows (kept as the group “<missing>”)"
+            for k, v in missing.items()
+            if v
         )
-    add("Sensitive features", meta.pop("sensitive_features", None))
-    add("Feature sets audited", meta.pop("feature_sets", None))
+        terms.append(("Missing sensitive values", text))
+    return terms
+
+
+def _group_terms(meta: dict[str, Any], sizes: Sizes) -> Terms:
+    """The sensitive features, feature sets and groups with their sizes (or n < k)."""
+    terms: Terms = [
+        ("Sensitive features", meta.pop("sensitive_features", None)),
+        ("Feature sets audited", meta.pop("feature_sets", None)),
+    ]
     groups = meta.pop("groups", None)
-    if isinstance(groups, dict):
-        for label, members in groups.items():
-            shown = []
-            for g in members:
-                n = sizes.n.get((label, str(g)))
-                if n is None:
-                    shown.append(str(g))
-                elif sizes.hidden_n(n):
-                    shown.append(f"{g} (n < {sizes.k})")
-                else:
-                    shown.append(f"{g} (n = {fmt_number(n, count=True)})")
-            add(f"Groups of {label}", shown)
-    refs = meta.pop("reference_groups", None)
-    strategy = meta.pop("reference", None)
-    if isinstance(refs, dict):
-        for label, per_metric in refs.items():
-            if isinstance(per_metric, dict) and any(
-                isinstance(v, dict) for v in per_metric.values()
-            ):
-                # multiclass: {class: {metric: group}}; one name when every class agrees
-                leaves = {
-                    str(g) for v in per_metric.values() if isinstance(v, dict) for g in v.values()
-                }
-                value = (
-                    leaves.pop()
-                    if len(leaves) == 1
-                    else "; ".join(
-                        f"class {c}: " + ", ".join(f"{metric_label(m)} {g}" for m, g in v.items())
-                        for c, v in per_metric.items()
-                        if isinstance(v, dict)
-                    )
-                )
-            elif isinstance(per_metric, dict):
-                unique = sorted({str(v) for v in per_metric.values()})
-                value = (
-                    unique[0]
-                    if len(unique) == 1
-                    else "; ".join(
-                        f"{metric_label(m)}: {g}" for m, g in per_metric.items() if m != "count"
-                    )
-                )
+    if not isinstance(groups, dict):
+        return terms
+    for label, members in groups.items():
+        shown = []
+        for g in members:
+            n = sizes.n.get((label, str(g)))
+            if n is None:
+                shown.append(str(g))
+            elif sizes.hidden_n(n):
+                shown.append(f"{g} (n < {sizes.k})")
             else:
-                value = str(per_metric)
-            add(
-                f"Reference group of {label}",
-                value + (f" (strategy: {strategy})" if isinstance(strategy, str) else ""),
-            )
-    if result.policy:
-        policy = result.policy
-        name = policy.get("name") or "custom policy"
-        version = f" version {policy['version']}" if policy.get("version") else ""
-        rules = policy.get("rules") or []
-        digest = policy.get("hash") or policy.get("sha256")
-        add(
+                shown.append(f"{g} (n = {fmt_number(n, count=True)})")
+        terms.append((f"Groups of {label}", shown))
+    return terms
+
+
+def _reference_text(record: Any) -> str:
+    """One feature set's reference: one name when every metric and class agrees."""
+    if isinstance(record, dict) and any(isinstance(v, dict) for v in record.values()):
+        # multiclass: {class: {metric: group}}
+        leaves = {str(g) for v in record.values() if isinstance(v, dict) for g in v.values()}
+        if len(leaves) == 1:
+            return leaves.pop()
+        return "; ".join(
+            f"class {c}: " + ", ".join(f"{metric_label(m)} {g}" for m, g in v.items())
+            for c, v in record.items()
+            if isinstance(v, dict)
+        )
+    if isinstance(record, dict):
+        unique = sorted({str(v) for v in record.values()})
+        if len(unique) == 1:
+            return unique[0]
+        return "; ".join(f"{metric_label(m)}: {g}" for m, g in record.items() if m != "count")
+    return str(record)
+
+
+def _reference_terms(meta: dict[str, Any]) -> Terms:
+    records = meta.pop("reference_groups", None)
+    strategy = meta.pop("reference", None)
+    if not isinstance(records, dict):
+        return []
+    suffix = f" (strategy: {strategy})" if isinstance(strategy, str) else ""
+    return [
+        (f"Reference group of {label}", _reference_text(record) + suffix)
+        for label, record in records.items()
+    ]
+
+
+def _policy_terms(result: AuditResult) -> Terms:
+    if not result.policy:
+        return [("Policy", "none (nothing judged)")]
+    policy = result.policy
+    name = policy.get("name") or "custom policy"
+    version = f" version {policy['version']}" if policy.get("version") else ""
+    rules = policy.get("rules") or []
+    digest = policy.get("hash") or policy.get("sha256")
+    return [
+        (
             "Policy",
             f"{name}{version}: {_plural(len(rules), 'rule', 'rules')}"
             + (f" (SHA-256 {digest})" if digest else ""),
-        )
-        add("Policy description", policy.get("description"))
-        add("Policy source", policy.get("source"))
-    else:
-        add("Policy", "none (nothing judged)")
-    add("Fails on", ", ".join(result.fail_on))
+        ),
+        ("Policy description", policy.get("description")),
+        ("Policy source", policy.get("source")),
+    ]
+
+
+def _setting_terms(result: AuditResult, meta: dict[str, Any]) -> Terms:
+    """Metrics, favourable label, minimum size, weights, intervals and the waiver date."""
+    terms: Terms = [("Fails on", ", ".join(result.fail_on))]
     for key, term in (
         ("metrics", "Metrics"),
         ("pos_label", "Positive (favourable) label"),
@@ -148,29 +151,52 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     ):
         if key in meta:
             value = meta.pop(key)
-            if key == "metrics":
-                value = [metric_label(m) for m in value]
-            add(term, value)
-    ci, method = meta.pop("ci", None), meta.pop("ci_method", None)
+            terms.append((term, [metric_label(m) for m in value] if key == "metrics" else value))
+    ci = meta.pop("ci", None)
+    meta.pop("ci_method", None)
     if ci is not None:
         method = interval_method(result)
-    if ci is not None:
-        add(
-            "Intervals",
-            f"{fmt_number(float(ci) * 100, digits=0)}%" + (f" ({method})" if method else ""),
+        terms.append(
+            (
+                "Intervals",
+                f"{fmt_number(float(ci) * 100, digits=0)}%" + (f" ({method})" if method else ""),
+            )
         )
-    add("Waivers checked on", meta.pop("policy_checked_on", None))
+    terms.append(("Waivers checked on", meta.pop("policy_checked_on", None)))
     meta.pop("expired_waivers", None)  # listed with the waivers, under Findings
     meta.pop("task", None)
+    return terms
+
+
+def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
+    """Terms and values describing what was audited."""
+    meta = dict(result.metadata)
+    audit = result.kind if result.kind == result.task else f"{result.kind} ({result.task})"
+    terms: Terms = [("Audit", audit)]
+    terms += [(term, meta.pop(key, None)) for key, term in _SOURCE_TERMS]
+    terms += _rows_terms(meta)
+    terms += _group_terms(meta, sizes)
+    terms += _reference_terms(meta)
+    terms += _policy_terms(result)
+    terms += _setting_terms(result, meta)
+    items: list[dict[str, Any]] = [
+        {"term": term, "value": _text(value)}
+        for term, value in terms
+        if not (value is None or value == "" or value == [] or value == {})
+    ]
     for key, value in meta.items():
         if key == "model_card":
             continue
         if key == "warnings" and isinstance(value, list | tuple) and value:
             # sentences: one per line, not run together with commas
             items.append({"term": "Warnings", "value": "", "lines": [_text(v) for v in value]})
-            continue
-        add(str(key).replace("_", " ").capitalize(), value)
+        elif not (value is None or value == "" or value == [] or value == {}):
+            term = str(key).replace("_", " ").capitalize()
+            items.append({"term": term, "value": _text(value)})
     return items
+
+
+_SOURCE_TERMS = (("model", "Model"), ("data", "Data"), ("source", "Source"))
 
 
 def user_metadata(metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -185,7 +211,6 @@ def user_metadata(metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
     """Definitions and references of the metrics from the registry, and the statistics used."""
-    from fairscope.core._registry import REGISTRY
 
     rows = []
     for name in dict.fromkeys([*result.metadata.get("metrics", []), *metrics]):
@@ -255,7 +280,7 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
     }
 
 
-def considerations(result: AuditResult, model_card: dict[str, Any] | None) -> list[dict]:
+def considerations(result: AuditResult, model_card: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Model-card fields supplied by the user (a placeholder for each missing one)."""
     card = dict(result.metadata.get("model_card") or {})
     card.update(model_card or {})
@@ -286,16 +311,26 @@ def reproducibility(result: AuditResult) -> list[dict[str, str]]:
     return out
 
 
-def build_report(
-    result: AuditResult,
-    *,
-    title: str | None = None,
-    suppress_below: int | None = None,
-    metadata: dict[str, Any] | None = None,
-    model_card: dict[str, Any] | None = None,
-    plots: bool = True,
-) -> dict[str, Any]:
-    """Everything the report template shows, as plain Python objects."""
+#: Section ids of the template; tables and figures get other ids.
+_RESERVED_IDS = (
+    "verdict",
+    "summary",
+    "scope",
+    "findings",
+    "methodology",
+    "considerations",
+    "reproducibility",
+    "glossary",
+    "appendix",
+    "metrics",
+    "data",
+    "scores",
+)
+
+
+def _check_options(
+    suppress_below: int | None, metadata: dict[str, Any] | None, model_card: dict[str, Any] | None
+) -> None:
     if suppress_below is not None and (
         isinstance(suppress_below, bool)
         or not isinstance(suppress_below, int)
@@ -310,36 +345,45 @@ def build_report(
             raise ValueError(
                 f"{name} must be a dict of field name to value, got {type(value).__name__}."
             )
-    sizes = Sizes(result, suppress_below)
-    used: set[str] = set()
-    for reserved in (
-        "verdict",
-        "summary",
-        "scope",
-        "findings",
-        "methodology",
-        "considerations",
-        "reproducibility",
-        "glossary",
-        "appendix",
-        "metrics",
-        "data",
-        "scores",
-    ):
-        used.add(reserved)
-    sections = metric_sections(result, sizes, used, plots)
-    dataset = table_sections(result, DATASET_TABLES, sizes, used, plots, DATASET_PLOTTERS)
-    scores = table_sections(result, SCORE_TABLES, sizes, used, plots, SCORE_PLOTTERS)
-    shown = {*DATASET_TABLES, *SCORE_TABLES}
+
+
+def _appendix(
+    result: AuditResult, sections: list[dict[str, Any]], sizes: Sizes, used: set[str]
+) -> list[dict[str, Any]]:
+    """Every table no section shows, as a plain table."""
+    shown = {name for name, spec in result.table_specs.items() if spec.section in TITLED}
     if sections:
         shown |= {"intervals", "disparities", "group_metrics"}
         if "intervals" not in result.tables:
             shown.discard("disparities")  # its intervals are not in the metric tables
-    appendix = [
+    return [
         generic_table(table, f"Table “{name}”", sizes, slug(f"t-{name}", used))
         for name, table in result.tables.items()
         if name not in shown
     ]
+
+
+#: Report sections with a titled part per table (the others go to the appendix).
+TITLED = ("dataset", "scores")
+
+
+def build_report(
+    result: AuditResult,
+    *,
+    title: str | None = None,
+    suppress_below: int | None = None,
+    metadata: dict[str, Any] | None = None,
+    model_card: dict[str, Any] | None = None,
+    plots: bool = True,
+) -> dict[str, Any]:
+    """Everything the report template shows, as plain Python objects."""
+    _check_options(suppress_below, metadata, model_card)
+    sizes = Sizes(result, suppress_below)
+    used: set[str] = set(_RESERVED_IDS)
+    sections = metric_sections(result, sizes, used, plots)
+    dataset = table_sections(result, "dataset", sizes, used, plots, DATASET_PLOTTERS)
+    scores = table_sections(result, "scores", sizes, used, plots, SCORE_PLOTTERS)
+    appendix = _appendix(result, sections, sizes, used)
     default_title = {
         "dataset": "Dataset fairness audit",
         "model": "Model fairness audit",

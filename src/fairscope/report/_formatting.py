@@ -15,6 +15,8 @@ import pandas as pd
 from fairscope.core._findings import SEVERITY, Status
 
 #: Status -> (icon, short explanation). The icon and word always travel with the colour.
+from fairscope.core._registry import REGISTRY
+
 STATUS_ICONS: dict[str, tuple[str, str]] = {
     "PASS": ("✔", "meets the threshold"),
     "WARN": ("⚠", "beyond the warning threshold"),
@@ -121,7 +123,9 @@ def status_cell(status: str | None, extra: str = "") -> dict[str, Any]:
     return out
 
 
-def frame_cells(frame: pd.DataFrame, suppressed_rows: Any = None, note: str = "") -> list[list]:
+def frame_cells(
+    frame: pd.DataFrame, suppressed_rows: Any = None, note: str = ""
+) -> list[list[dict[str, Any]]]:
     """Rows of cells of a DataFrame; numeric cells of suppressed rows are replaced by ``note``."""
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns}
     whole = {
@@ -185,8 +189,6 @@ def slug(text: str, used: set[str]) -> str:
 
 
 def metric_label(name: str) -> str:
-    from fairscope.core._registry import REGISTRY
-
     metric = REGISTRY.get(name)
     return metric.label if metric is not None else str(name).replace("_", " ").capitalize()
 
@@ -194,7 +196,7 @@ def metric_label(name: str) -> str:
 def worst(statuses: list[str]) -> str | None:
     """The worst status of a list (None when empty)."""
     known = [Status(s) for s in statuses if s]
-    return min(known, key=SEVERITY.get).value if known else None
+    return min(known, key=SEVERITY.__getitem__).value if known else None
 
 
 def _text(value: Any) -> str:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from fairscope.core._atomic import write_text
+from fairscope.report._content import build_report
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -67,16 +69,17 @@ def render(context: dict[str, Any]) -> str:
     script = _asset("report.js")
     context = _trust_svgs(context, Markup)
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    html: str = template.render(
         r=context,
         css=Markup(_asset("report.css")),
         js=Markup(script),
         csp=content_security_policy(script),
     )
+    return html
 
 
 def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:
-    """Mark the SVG strings (built and sanitized by report.svg) as safe markup."""
+    """Mark the SVG strings (built and sanitized by report._svg) as safe markup."""
     for section in context["metric_sections"]:
         for block in section["blocks"]:
             block["svg"] = markup(block["svg"])
@@ -86,23 +89,23 @@ def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write text to ``path`` through a temporary file in the same directory."""
+    """Write a report to ``path`` with the one atomic writer, after checking the path.
+
+    Raises
+    ------
+    ValueError
+        When ``path`` is a directory or its directory does not exist.
+    """
     target = Path(path)
     if target.is_dir():
         raise ValueError(
             f"path={str(path)!r} is a directory; give a file name such as 'report.html'."
         )
-    directory = target.parent
-    if not directory.exists():
-        raise ValueError(f"path={str(path)!r}: the directory {str(directory)!r} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if not target.parent.exists():
+        raise ValueError(
+            f"path={str(path)!r}: the directory {str(target.parent)!r} does not exist."
+        )
+    write_text(target, text)
 
 
 def to_html(
@@ -154,7 +157,6 @@ def to_html(
     >>> "NOT JUDGED" in html and "Content-Security-Policy" in html
     True
     """
-    from fairscope.report._content import build_report
 
     context = build_report(
         result,

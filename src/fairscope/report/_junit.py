@@ -13,6 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
+from fairscope.core._atomic import write_text
 from fairscope.core._findings import Finding, Status
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,7 +100,5 @@ def to_junit(result: AuditResult, path: Any = None) -> str:
     ET.indent(suites)
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
     if path is not None:
-        from fairscope.core._atomic import write_text
-
         write_text(path, text + "\n")
     return text

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
+from fairscope.core._registry import REGISTRY
+from fairscope.report import _plots as plots
 from fairscope.report._formatting import (
     OVERALL,
     cell,
@@ -17,7 +19,9 @@ from fairscope.report._formatting import (
     status_cell,
     worst,
 )
+from fairscope.report._plot_data import metric_classes, metric_rows
 from fairscope.report._privacy import Sizes
+from fairscope.report._svg import figure_to_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -58,10 +62,78 @@ def metric_names(result: AuditResult) -> list[str]:
     for f in result.findings:
         if f.metric not in names:
             names.append(f.metric)
-    rank = {}
+    rank: dict[str, int] = {}
     for f in result.findings:
         rank[f.metric] = min(rank.get(f.metric, 99), SEVERITY[f.status])
     return sorted(names, key=lambda m: (rank.get(m, 99), names.index(m)))
+
+
+def _disparities_of(
+    result: AuditResult, metric: str, feature: str, cls: Any
+) -> tuple[dict[tuple[str, str], Any], Any]:
+    """The disparity rows of one metric by (kind, group), and the reference they name."""
+    table = result.tables.get("disparities")
+    out: dict[tuple[str, str], Any] = {}
+    reference = None
+    if table is None or not {"feature", "metric", "kind", "group"} <= set(table.columns):
+        return out, reference
+    sub = table[(table["feature"] == feature) & (table["metric"] == metric)]
+    if cls is not None and "class" in sub.columns:
+        sub = sub[sub["class"].astype(str) == str(cls)]
+    for _, row in sub.iterrows():
+        out[(str(row["kind"]), str(row["group"]))] = row
+        reference = row.get("reference", reference)
+    return out, reference
+
+
+def _disparity_cell(d: Any) -> dict[str, Any]:
+    if d is None:
+        return cell("—", sort="", numeric=True)
+    if bool(d.get("is_reference", False)):
+        return cell("reference", sort="", numeric=True)
+    interval = fmt_interval(d.get("lower"), d.get("upper"))
+    return cell(
+        fmt_number(d["estimate"]),
+        sort=d["estimate"],
+        numeric=True,
+        sub="" if interval == "—" else interval,
+    )
+
+
+def _value_cells(
+    row: Any, n: Any, disp: dict[tuple[str, str], Any], is_overall: bool, p: Any
+) -> list[dict[str, Any]]:
+    """n, the value with its interval, the two disparities and the adjusted p-value."""
+    group = str(row["group"])
+    interval = fmt_interval(row["lower"], row["upper"])
+    cells = [
+        cell(fmt_number(n, count=True), sort=n, numeric=True),
+        cell(
+            fmt_number(row["estimate"]),
+            sort=row["estimate"],
+            numeric=True,
+            sub="" if interval == "—" else interval,
+        ),
+    ]
+    for kind in ("difference", "ratio"):
+        cells.append(_disparity_cell(None if is_overall else disp.get((kind, group))))
+    cells.append(cell(fmt_p(p), sort=p, numeric=True))
+    return cells
+
+
+def _columns(result: AuditResult, metric: str) -> list[dict[str, Any]]:
+    level = result.meta.ci
+    pct = f"{fmt_number(float(level) * 100, digits=0)}% " if level else ""
+    columns = [
+        ("Group", False),
+        ("n", True),
+        (f"{metric_label(metric)} ({pct}interval)", True),
+        ("Difference vs ref.", True),
+        ("Ratio vs ref.", True),
+        ("Adj. p-value", True),
+        ("Status", False),
+    ]
+    return [{"label": c, "numeric": num} for c, num in columns]
 
 
 def metric_table(
@@ -75,107 +147,51 @@ def metric_table(
     cls: Any = None,
 ) -> dict[str, Any] | None:
     """Group, n, value, interval, disparities, adjusted p-value and status of one metric."""
-    from fairscope.report._plots import metric_rows
-
     rows = metric_rows(result, metric, feature, cls)
     if rows is None:
         return None
-    disparities = result.tables.get("disparities")
-    disp: dict[tuple[str, str], Any] = {}
-    reference = None
-    if disparities is not None and {"feature", "metric", "kind", "group"} <= set(
-        disparities.columns
-    ):
-        sub = disparities[(disparities["feature"] == feature) & (disparities["metric"] == metric)]
-        if cls is not None and "class" in sub.columns:
-            sub = sub[sub["class"].astype(str) == str(cls)]
-        for _, row in sub.iterrows():
-            disp[(str(row["kind"]), str(row["group"]))] = row
-            reference = row.get("reference", reference)
+    disp, reference = _disparities_of(result, metric, feature, cls)
     groups_in_findings = [
         g for (m, f, g) in findings if m == metric and f == feature and g not in set(rows["group"])
     ]
-    meta = result.metadata
-    total_rows = None
-    if meta.get("n_rows") is not None:
-        total_rows = int(meta["n_rows"]) - int(meta.get("n_dropped") or 0)
+    meta = result.meta
+    total_rows = None if meta.n_rows is None else meta.n_rows - meta.n_dropped
     body = []
     for _, row in rows.iterrows():
         group = str(row["group"])
         is_overall = group == OVERALL
-        n = total_rows if is_overall else sizes.n.get((feature, group), row.get("n"))
-        hide = not is_overall and sizes.hidden(feature, group)
-        label = "overall" if is_overall else group
-        if not is_overall and reference is not None and group == str(reference):
-            label += " (reference)"
+        is_reference = not is_overall and reference is not None and group == str(reference)
+        group_findings = findings.get((metric, feature, group), [])
+        label = "overall" if is_overall else group + (" (reference)" if is_reference else "")
         cells = [cell(label, cls="overall" if is_overall else "")]
-        if hide:
+        if not is_overall and sizes.hidden(feature, group):
             cells.append(cell(f"< {sizes.k}", sort=0, numeric=True))
             cells += [cell(sizes.note, sort="", numeric=True, cls="suppressed")] * 4
         else:
-            cells.append(cell(fmt_number(n, count=True), sort=n, numeric=True))
-            interval = fmt_interval(row["lower"], row["upper"])
-            cells.append(
-                cell(
-                    fmt_number(row["estimate"]),
-                    sort=row["estimate"],
-                    numeric=True,
-                    sub="" if interval == "—" else interval,
-                )
-            )
-            for kind in ("difference", "ratio"):
-                d = disp.get((kind, group))
-                if d is None or is_overall:
-                    cells.append(cell("—", sort="", numeric=True))
-                elif bool(d.get("is_reference", False)):
-                    cells.append(cell("reference", sort="", numeric=True))
-                else:
-                    interval = fmt_interval(d.get("lower"), d.get("upper"))
-                    cells.append(
-                        cell(
-                            fmt_number(d["estimate"]),
-                            sort=d["estimate"],
-                            numeric=True,
-                            sub="" if interval == "—" else interval,
-                        )
-                    )
-            group_findings = findings.get((metric, feature, group), [])
+            n = total_rows if is_overall else sizes.n.get((feature, group), row.get("n"))
             p = next(
                 (f.p_value_adjusted for f in group_findings if f.p_value_adjusted is not None),
                 tests.get((metric, feature, group)),
             )
-            cells.append(cell(fmt_p(p), sort=p, numeric=True))
-        group_findings = findings.get((metric, feature, group), [])
+            cells += _value_cells(row, n, disp, is_overall, p)
         status = worst([f.status.value for f in group_findings])
         rules = ", ".join(dict.fromkeys(f.rule_id for f in group_findings))
         if is_overall:
             cells.append(cell(""))
-        elif status is None and reference is not None and group == str(reference):
+        elif status is None and is_reference:
             cells.append(cell("reference", cls="muted"))
         else:
             cells.append(status_cell(status, rules))
         body.append(cells)
     for group in groups_in_findings:  # findings on groups without an interval row
-        group_findings = findings[(metric, feature, group)]
-        status = worst([f.status.value for f in group_findings])
+        status = worst([f.status.value for f in findings[(metric, feature, group)]])
         body.append([cell(group), *[cell("—", numeric=True)] * 5, status_cell(status)])
     if not body:
         return None
-    level = result.metadata.get("ci")
-    pct = f"{fmt_number(float(level) * 100, digits=0)}% " if level else ""
-    columns = [
-        ("Group", False),
-        ("n", True),
-        (f"{metric_label(metric)} ({pct}interval)", True),
-        ("Difference vs ref.", True),
-        ("Ratio vs ref.", True),
-        ("Adj. p-value", True),
-        ("Status", False),
-    ]
     return {
         "id": table_id,
         "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}",
-        "columns": [{"label": c, "numeric": num} for c, num in columns],
+        "columns": _columns(result, metric),
         "rows": body,
         "note": "",
     }
@@ -185,13 +201,62 @@ def _class_words(cls: Any) -> str:
     return "" if cls is None else f", class {cls}"
 
 
+def _rule_texts(judged: list[Finding], policy: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The rules that judged a metric, in words, with the policy's description of each."""
+    by_id = {
+        str(r.get("id")): r
+        for r in (policy or {}).get("rules", [])
+        if isinstance(r, dict) and r.get("id") is not None
+    }
+    rules = sorted(
+        {(f.rule_id, f.comparison, f.threshold, f.warn_threshold, f.bound) for f in judged},
+        key=str,
+    )
+    return [
+        {
+            "id": rule,
+            "text": f"{comparison.replace('_', ' ')} must be "
+            f"{'at least' if bound == 'min' else 'at most'} {fmt_number(threshold)}"
+            + ("" if warn is None else f" (warn beyond {fmt_number(warn)})"),
+            "description": by_id.get(rule, {}).get("description") or "",
+            "direction": by_id.get(rule, {}).get("direction") or "",
+        }
+        for rule, comparison, threshold, warn, bound in rules
+        if threshold is not None
+    ]
+
+
+def _blocks(
+    result: AuditResult,
+    metric: str,
+    feature_sets: list[str],
+    indexes: tuple[dict[tuple[str, str, str], list[Finding]], dict[tuple[str, str, str], Any]],
+    sizes: Sizes,
+    used: set[str],
+    plots: bool,
+) -> list[dict[str, Any]]:
+    """One table (and plot) per feature set and class of one metric."""
+    findings, tests = indexes
+    judged = {f.feature for f in result.findings if f.metric == metric}
+    blocks = []
+    for feature in feature_sets:
+        for cls in metric_classes(result, metric, feature):
+            table_id = slug(f"t-{metric}-{feature}-{cls}", used)
+            table = metric_table(result, metric, feature, sizes, findings, tests, table_id, cls)
+            if table is None:
+                continue
+            svg = ""
+            if plots:
+                disparity = feature in judged and cls is None
+                svg = _metric_plot(result, metric, feature, sizes, used, disparity, cls)
+            blocks.append({"feature": f"{feature}{_class_words(cls)}", "table": table, "svg": svg})
+    return blocks
+
+
 def metric_sections(
     result: AuditResult, sizes: Sizes, used: set[str], plots: bool
 ) -> list[dict[str, Any]]:
     """One section per metric, one block (table and plot) per feature set."""
-    from fairscope.core._registry import REGISTRY
-    from fairscope.report._plots import metric_classes
-
     source = next(
         (
             result.tables[name]
@@ -203,55 +268,16 @@ def metric_sections(
     )
     if source is None:
         return []
-    findings = _findings_index(result)
-    tests = _tests_index(result)
-    feature_sets = list(result.metadata.get("feature_sets") or dict.fromkeys(source["feature"]))
-    policy_rules = {
-        str(r.get("id")): r
-        for r in (result.policy or {}).get("rules", [])
-        if isinstance(r, dict) and r.get("id") is not None
-    }
+    feature_sets = list(result.meta.feature_sets) or list(dict.fromkeys(source["feature"]))
+    indexes = (_findings_index(result), _tests_index(result))
     sections = []
     for metric in metric_names(result):
         sid = slug(f"metric-{metric}", used)
         judged = [f for f in result.findings if f.metric == metric]
-        blocks = []
-        for feature in feature_sets:
-            for cls in metric_classes(result, metric, feature):
-                table = metric_table(
-                    result,
-                    metric,
-                    feature,
-                    sizes,
-                    findings,
-                    tests,
-                    slug(f"t-{metric}-{feature}-{cls}", used),
-                    cls,
-                )
-                if table is None:
-                    continue
-                svg = ""
-                if plots:
-                    svg = _metric_plot(
-                        result,
-                        metric,
-                        feature,
-                        sizes,
-                        used,
-                        bool([f for f in judged if f.feature == feature]) and cls is None,
-                        cls,
-                    )
-                blocks.append(
-                    {"feature": f"{feature}{_class_words(cls)}", "table": table, "svg": svg}
-                )
+        blocks = _blocks(result, metric, feature_sets, indexes, sizes, used, plots)
         if not blocks:
             continue
         entry = REGISTRY.get(metric)
-        status = worst([f.status.value for f in judged])
-        rules = sorted(
-            {(f.rule_id, f.comparison, f.threshold, f.warn_threshold, f.bound) for f in judged},
-            key=str,
-        )
         sections.append(
             {
                 "id": sid,
@@ -260,20 +286,9 @@ def metric_sections(
                 "definition": entry.definition if entry else "",
                 "formula": entry.formula_text if entry else "",
                 "direction": entry.direction if entry else "",
-                "status": status_cell(status) if judged else None,
+                "status": status_cell(worst([f.status.value for f in judged])) if judged else None,
                 "judged": bool(judged),
-                "rules": [
-                    {
-                        "id": r[0],
-                        "text": f"{r[1].replace('_', ' ')} must be "
-                        f"{'at least' if r[4] == 'min' else 'at most'} {fmt_number(r[2])}"
-                        + ("" if r[3] is None else f" (warn beyond {fmt_number(r[3])})"),
-                        "description": policy_rules.get(r[0], {}).get("description") or "",
-                        "direction": policy_rules.get(r[0], {}).get("direction") or "",
-                    }
-                    for r in rules
-                    if r[2] is not None
-                ],
+                "rules": _rule_texts(judged, result.policy),
                 "blocks": blocks,
             }
         )
@@ -289,9 +304,6 @@ def _metric_plot(
     judged: bool,
     cls: Any = None,
 ) -> str:
-    from fairscope.report import _plots as plots
-    from fairscope.report._svg import figure_to_svg
-
     kind = "disparity" if judged else "value"
     try:
         if kind == "value":

@@ -18,6 +18,8 @@ import math
 import os
 from typing import TYPE_CHECKING, Any
 
+from fairscope.report._html import write_atomic
+
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
 
@@ -102,6 +104,81 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _model_details(result: AuditResult, supplied: dict[str, Any]) -> dict[str, Any]:
+    """Name, overview (the verdict when the owners gave none), version and owners."""
+    meta = result.metadata
+    features = ", ".join(map(str, meta.get("sensitive_features") or []))
+    verdict = (
+        "no policy applied" if not result.findings else ("passed" if result.passed else "failed")
+    )
+    overview = supplied.get("overview") or (
+        f"Fairness audit ({result.kind}, {result.task}) across {features or 'groups'}: {verdict}."
+    )
+    details: dict[str, Any] = {
+        "name": str(supplied.get("name") or meta.get("model") or "audited model"),
+        "overview": str(overview),
+    }
+    if supplied.get("version"):
+        version = supplied["version"]
+        details["version"] = version if isinstance(version, dict) else {"name": str(version)}
+    if supplied.get("owners"):
+        details["owners"] = [
+            o if isinstance(o, dict) else {"name": str(o)} for o in supplied["owners"]
+        ]
+    return details
+
+
+def _considerations(supplied: dict[str, Any]) -> dict[str, Any]:
+    """Users, use cases (and out-of-scope uses), limitations, tradeoffs and risks."""
+    ethical = supplied.get("ethical_considerations")
+    risks = [
+        {k: str(v) for k, v in item.items() if k in ("name", "mitigation_strategy")}
+        if isinstance(item, dict)
+        else {"name": str(item)}
+        for item in (
+            ethical if isinstance(ethical, list | tuple) else ([ethical] if ethical else [])
+        )
+    ]
+    considerations: dict[str, Any] = {
+        "users": _descriptions(supplied.get("users")),
+        "use_cases": _descriptions(supplied.get("use_cases") or supplied.get("intended_use")),
+        "limitations": _descriptions(supplied.get("limitations")),
+        "tradeoffs": _descriptions(supplied.get("tradeoffs")),
+        "ethical_considerations": risks,
+    }
+    out_of_scope = supplied.get("out_of_scope_uses")
+    if out_of_scope:
+        considerations["use_cases"] += [
+            {"description": f"Out of scope: {d['description']}"}
+            for d in _descriptions(out_of_scope)
+        ]
+    return considerations
+
+
+def _extension(result: AuditResult) -> Any:
+    """fairscope's own record under ``x-fairscope``: verdict, findings, references, provenance."""
+    meta = result.metadata
+    return _plain(
+        {
+            "kind": result.kind,
+            "task": result.task,
+            "passed": result.passed,
+            "fail_on": list(result.fail_on),
+            "status_counts": result.status_counts,
+            "policy": result.policy,
+            "findings": [f.to_dict() for f in result.findings],
+            "sensitive_features": meta.get("sensitive_features"),
+            "reference_groups": meta.get("reference_groups"),
+            "n_rows": meta.get("n_rows"),
+            "n_dropped": meta.get("n_dropped"),
+            "ci": meta.get("ci"),
+            "ci_method": meta.get("ci_method"),
+            "undefined": _undefined(result),
+            "reproducibility": result.reproducibility,
+        }
+    )
+
+
 def to_model_card(
     result: AuditResult,
     path: str | os.PathLike[str] | None = None,
@@ -141,73 +218,14 @@ def to_model_card(
     """
     supplied = dict(result.metadata.get("model_card") or {})
     supplied.update(model_card or {})
-    meta = result.metadata
-    features = ", ".join(map(str, meta.get("sensitive_features") or []))
-    verdict = (
-        "no policy applied" if not result.findings else ("passed" if result.passed else "failed")
-    )
-    overview = supplied.get("overview") or (
-        f"Fairness audit ({result.kind}, {result.task}) across {features or 'groups'}: {verdict}."
-    )
-    details: dict[str, Any] = {
-        "name": str(supplied.get("name") or meta.get("model") or "audited model"),
-        "overview": str(overview),
-    }
-    if supplied.get("version"):
-        version = supplied["version"]
-        details["version"] = version if isinstance(version, dict) else {"name": str(version)}
-    if supplied.get("owners"):
-        details["owners"] = [
-            o if isinstance(o, dict) else {"name": str(o)} for o in supplied["owners"]
-        ]
-    ethical = supplied.get("ethical_considerations")
-    risks = []
-    for item in ethical if isinstance(ethical, list | tuple) else ([ethical] if ethical else []):
-        risks.append(
-            {k: str(v) for k, v in item.items() if k in ("name", "mitigation_strategy")}
-            if isinstance(item, dict)
-            else {"name": str(item)}
-        )
-    considerations: dict[str, Any] = {
-        "users": _descriptions(supplied.get("users")),
-        "use_cases": _descriptions(supplied.get("use_cases") or supplied.get("intended_use")),
-        "limitations": _descriptions(supplied.get("limitations")),
-        "tradeoffs": _descriptions(supplied.get("tradeoffs")),
-        "ethical_considerations": risks,
-    }
-    out_of_scope = supplied.get("out_of_scope_uses")
-    if out_of_scope:
-        considerations["use_cases"] += [
-            {"description": f"Out of scope: {d['description']}"}
-            for d in _descriptions(out_of_scope)
-        ]
+    considerations = _considerations(supplied)
     card: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "model_details": details,
+        "model_details": _model_details(result, supplied),
         "quantitative_analysis": {"performance_metrics": _performance_metrics(result)},
         "considerations": {k: v for k, v in considerations.items() if v},
-        "x-fairscope": _plain(
-            {
-                "kind": result.kind,
-                "task": result.task,
-                "passed": result.passed,
-                "fail_on": list(result.fail_on),
-                "status_counts": result.status_counts,
-                "policy": result.policy,
-                "findings": [f.to_dict() for f in result.findings],
-                "sensitive_features": meta.get("sensitive_features"),
-                "reference_groups": meta.get("reference_groups"),
-                "n_rows": meta.get("n_rows"),
-                "n_dropped": meta.get("n_dropped"),
-                "ci": meta.get("ci"),
-                "ci_method": meta.get("ci_method"),
-                "undefined": _undefined(result),
-                "reproducibility": result.reproducibility,
-            }
-        ),
+        "x-fairscope": _extension(result),
     }
     if path is not None:
-        from fairscope.report._html import write_atomic
-
         write_atomic(path, json.dumps(card, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     return card

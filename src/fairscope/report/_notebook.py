@@ -8,9 +8,13 @@ script, so it renders the same in Jupyter, JupyterLab and VS Code.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from html import escape
+from typing import TYPE_CHECKING, Any
 
-from fairscope.report._formatting import fmt_interval, fmt_number
+from fairscope.report._formatting import fmt_interval, fmt_number, metric_label
+from fairscope.report._metric_sections import metric_names
+from fairscope.report._plot_data import metric_classes, metric_rows
+from fairscope.report._verdict import describe_finding, verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -45,8 +49,6 @@ def _css(scope: str, key: str) -> str:
 
 
 def _e(value: object) -> str:
-    from html import escape
-
     return escape(str(value), quote=True)
 
 
@@ -62,9 +64,6 @@ def repr_html(result: AuditResult) -> str:
     >>> "NOT JUDGED" in result._repr_html_()
     True
     """
-    from fairscope.report._formatting import metric_label
-    from fairscope.report._privacy import Sizes
-    from fairscope.report._verdict import describe_finding, verdict
 
     v = verdict(result)
     parts: list[str] = []
@@ -90,7 +89,7 @@ def repr_html(result: AuditResult) -> str:
             "<th>Group</th><th>Value</th><th>Interval</th><th>Message</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-    parts.append(_main_table(result, Sizes(result, None), metric_label))
+    parts.append(_main_table(result))
     meta = result.metadata
     if meta.get("n_rows") is not None:
         dropped = meta.get("n_dropped") or 0
@@ -104,20 +103,18 @@ def repr_html(result: AuditResult) -> str:
     return f'<div class="{scope}"><style>{_css(scope, v["key"])}</style>{body}</div>'
 
 
-def _main_table(result: AuditResult, sizes: object, metric_label: object) -> str:
+def _main_table(result: AuditResult) -> str:
     """Groups by rows, metrics by columns (value and interval), read from the result's tables."""
-    from fairscope.report._metric_sections import metric_names
-    from fairscope.report._plots import metric_classes, metric_rows
 
     metrics = metric_names(result)[:6]
-    features = list(result.metadata.get("feature_sets") or [])
+    features = list(result.meta.feature_sets)
     if not features:
         for name in ("intervals", "disparities"):
             table = result.tables.get(name)
             if table is not None and "feature" in table.columns:
                 features = list(dict.fromkeys(map(str, table["feature"])))
                 break
-    cells: dict[tuple[str, str, str], tuple] = {}
+    cells: dict[tuple[str, str, str], tuple[Any, Any, Any]] = {}
     keys: list[tuple[str, str]] = []
     classes: dict[str, object] = {}  # multiclass: the first class is shown
     for feature in features:

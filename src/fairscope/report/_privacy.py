@@ -12,6 +12,7 @@ from fairscope.report._formatting import (
     frame_cells,
     is_missing,
 )
+from fairscope.report._plot_data import SIZE_TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -24,7 +25,6 @@ class Sizes:
         self.k = suppress_below
         self.note = f"suppressed (n < {suppress_below})" if suppress_below else ""
         self.n: dict[tuple[str, str], int] = {}
-        from fairscope.report._plots import SIZE_TABLES
 
         for name in SIZE_TABLES:
             table = result.tables.get(name)

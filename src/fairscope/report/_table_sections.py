@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from fairscope.report import _plots as plots
+from fairscope.report._bars import plain
 from fairscope.report._formatting import (
     _FEATURE_COLUMNS,
     CURVE_TABLES,
@@ -16,6 +18,7 @@ from fairscope.report._formatting import (
     slug,
 )
 from fairscope.report._privacy import Sizes, generic_table
+from fairscope.report._svg import figure_to_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -23,17 +26,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def table_sections(
     result: AuditResult,
-    names: dict[str, tuple[str, str]],
+    section: str,
     sizes: Sizes,
     used: set[str],
     plots: bool,
     plotters: dict[str, Callable[..., list[str]]],
 ) -> list[dict[str, Any]]:
+    """The titled sections of one report section (``"dataset"``, ``"scores"``).
+
+    Which tables belong there, their titles and introductions are the table
+    specs the result declares (:attr:`AuditResult.table_specs`).
+    """
     sections = []
-    for name, (title, intro) in names.items():
-        table = result.tables.get(name)
-        if table is None:
+    for name, spec in result.table_specs.items():
+        if spec.section != section:
             continue
+        table = result.tables[name]
+        title, intro = spec.title, spec.description
         svgs: list[str] = []
         if plots and name in plotters:
             try:
@@ -68,9 +77,6 @@ def _first(columns: Any, candidates: tuple[str, ...]) -> str | None:
 
 def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
     def plot(table: pd.DataFrame, sizes: Sizes, used: set[str]) -> list[str]:
-        from fairscope.report import _plots as plots
-        from fairscope.report._svg import figure_to_svg
-
         value = _first(table.columns, value_candidates)
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if value is None or "group" not in table.columns:
@@ -78,7 +84,7 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
         lower = _first(table.columns, (f"{value}_lower", "lower"))
         upper = _first(table.columns, (f"{value}_upper", "upper"))
         keys = [c for c in (fcol, "class") if c and c in table.columns]
-        out = []
+        out: list[str] = []
         for key, rows in table.groupby(keys, sort=False) if keys else [((), table)]:
             key = key if isinstance(key, tuple) else (key,)
             feature = " ".join(
@@ -122,9 +128,6 @@ def _curve_plotter(
     def plot(table: pd.DataFrame, sizes: Sizes, used: set[str]) -> list[str]:
         from matplotlib.figure import Figure
 
-        from fairscope.report._plots import plain
-        from fairscope.report._svg import figure_to_svg
-
         x, y = _first(table.columns, x_candidates), _first(table.columns, y_candidates)
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if x is None or y is None or "group" not in table.columns:
@@ -140,7 +143,7 @@ def _curve_plotter(
             "#F0E442",
         ]
         styles = ["-", "--", "-.", ":"]
-        out = []
+        out: list[str] = []
         for feature, rows in table.groupby(fcol, sort=False) if fcol else [("", table)]:
             if len(out) >= 6:
                 break

@@ -219,8 +219,7 @@ def interval_method(result: AuditResult) -> str | None:
     if result.task == "regression":
         # regression audits give means with normal-approximation intervals whatever ci_method says
         return "Wald: mean ± z × standard error; none for RMSE and R²"
-    method = result.metadata.get("ci_method")
-    return None if method is None else str(method)
+    return result.meta.ci_method
 
 
 def dataset_highlights(result: AuditResult) -> list[str]:

@@ -2,58 +2,8 @@
 
 from __future__ import annotations
 
-DATASET_TABLES: dict[str, tuple[str, str]] = {
-    "representation": (
-        "Representation",
-        "How many rows each group and intersection has, and its share of the data. Small or "
-        "empty groups cannot be judged reliably; when a reference population was given, the "
-        "representation ratio compares the share in the data with the share in that population.",
-    ),
-    "base_rates": (
-        "Base rates (label bias)",
-        "The share of each group with the favourable label (or the mean of the target). "
-        "Large gaps in the training labels are often reproduced by a model trained on them.",
-    ),
-    "missingness": (
-        "Missingness",
-        "How often each feature is missing in each group. A field missing much more often for "
-        "one group can hide a biased data-collection process and degrade the model for it.",
-    ),
-    "proxies": (
-        "Proxies of the sensitive features",
-        "How well other features predict the sensitive attribute. A strong proxy lets a model "
-        "discriminate even when the sensitive feature itself is left out.",
-    ),
-    "proxy_model": (
-        "Proxy model (all features together)",
-        "A cross-validated classifier predicting each sensitive feature from all other features "
-        "together; an AUC well above 0.5 means the features jointly encode the sensitive "
-        "attribute, even when no single feature does.",
-    ),
-    "feature_shift": (
-        "Feature shift across groups",
-        "How differently features are distributed across groups (standardized mean difference "
-        "for numbers, total variation distance for categories).",
-    ),
-}
-
-SCORE_TABLES: dict[str, tuple[str, str]] = {
-    "score_metrics": (
-        "Score-based metrics",
-        "Ranking and probability quality per group (ROC AUC, average precision, Brier score, "
-        "log loss, calibration error). These do not depend on a decision threshold.",
-    ),
-    "threshold_sweep": (
-        "ROC curves and threshold sweep",
-        "True and false positive rates of each group at every threshold. Curves that lie apart "
-        "mean that no single threshold treats the groups alike.",
-    ),
-    "calibration": (
-        "Calibration",
-        "Observed share of positives against the mean predicted score, per group. A score is "
-        "calibrated for a group when its points lie on the diagonal.",
-    ),
-}
+# The titles and descriptions of tables are declared with the tables, in
+# fairscope/result/_tables.py, and read through AuditResult.table_specs.
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Sensitive feature", "An attribute such as sex or race along which fairness is examined."),

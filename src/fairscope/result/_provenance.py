@@ -14,10 +14,21 @@ import datetime as _dt
 import hashlib
 import platform
 from collections.abc import Mapping
+from importlib import metadata as _metadata
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from fairscope._version import __version__
+from fairscope.core._inputs import column, sensitive_frame
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return _metadata.version(distribution)
+    except _metadata.PackageNotFoundError:
+        return None
 
 
 def environment() -> dict[str, Any]:
@@ -29,18 +40,14 @@ def environment() -> dict[str, Any]:
     >>> sorted(environment())[:3]
     ['fairscope', 'numpy', 'pandas']
     """
-    import scipy
-    import sklearn
-
-    from fairscope import __version__
-
     return {
         "fairscope": __version__,
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "scikit-learn": sklearn.__version__,
+        # read from the installed metadata: importing scikit-learn costs a second
+        "scipy": _installed("scipy"),
+        "scikit-learn": _installed("scikit-learn"),
         "platform": platform.platform(terse=True),
         "timestamp_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
@@ -94,8 +101,6 @@ def input_digests(
         are not pandas/numpy data (an engine's lazy table) are listed under
         ``"not_hashed"``.
     """
-    from fairscope.core._inputs import column, sensitive_frame
-
     out: dict[str, dict[str, Any]] = {}
     not_hashed: list[str] = []
     if data is not None and not isinstance(data, pd.DataFrame):

@@ -1,0 +1,125 @@
+"""Plain-text views of an AuditResult: the verdict, a findings table and a short summary.
+
+These are what the CLI prints and what :meth:`AuditResult.summary
+<fairscope.result._audit_result.AuditResult.summary>` returns.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from typing import TYPE_CHECKING, Any
+
+from fairscope.core._findings import SEVERITY, Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fairscope.result._audit_result import AuditResult
+
+
+def _interval(f: Finding) -> str:
+    if f.lower is None or f.upper is None:
+        return ""
+    return f"[{f.lower:.3g}, {f.upper:.3g}]"
+
+
+def _limit(f: Finding) -> str:
+    if f.threshold is None:
+        return ""
+    return f"{'>=' if f.bound == 'min' else '<='} {f.threshold:g}"
+
+
+def _value(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    return f"{v:.3g}"
+
+
+def verdict(result: AuditResult) -> str:
+    """``"PASSED"``, ``"FAILED"``, or ``"NO POLICY"`` when there are no findings."""
+    if not result.findings and not result.policy:
+        return "NO POLICY"
+    return "PASSED" if result.passed else "FAILED"
+
+
+def findings_table(result: AuditResult, limit: int | None = None, width: int | None = None) -> str:
+    """The findings as an aligned text table, worst first, fitted to ``width`` characters
+    (default: the terminal's width, at least 100)."""
+    if width is None:
+        width = max(100, shutil.get_terminal_size((120, 24)).columns)
+    findings = sorted(result.findings, key=lambda f: SEVERITY[f.status])
+    if limit is not None:
+        findings = findings[:limit]
+    header = ("status", "rule", "feature", "group", "value", "interval", "limit", "n")
+    rows = [
+        (
+            f.status.value,
+            f.rule_id,
+            f.feature,
+            f.group,
+            _value(f.value),
+            _interval(f),
+            _limit(f),
+            "-" if f.n is None else f"{f.n:,}",
+        )
+        for f in findings
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    # long labels (intersections) are cut so a row fits a terminal: the feature set first
+    # (it repeats on every row), then the group
+    for column, floor in ((2, 10), (3, 16), (1, 12)):
+        spare = width - sum(widths) - 2 * (len(widths) - 1)
+        if spare < 0:
+            widths[column] = max(floor, widths[column] + spare)
+    lines = []
+    for row in [header, *rows]:
+        cells = [
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w) if i < 4 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def summary(result: AuditResult, limit: int = 10) -> str:
+    """A few lines of plain text: verdict, counts per status, worst findings.
+
+    Examples
+    --------
+    >>> import fairscope
+    >>> result = fairscope.audit_predictions([1, 0] * 50, [1, 0] * 25 + [0, 0] * 25,
+    ...     sensitive_features=["a"] * 50 + ["b"] * 50, policy="four-fifths")
+    >>> print(result.summary().splitlines()[0])
+    fairscope predictions audit (binary): FAILED under policy four-fifths 1.0
+    """
+    meta = result.metadata
+    head = f"fairscope {result.kind} audit ({result.task}): {verdict(result)}"
+    if result.policy:
+        head += f" under policy {result.policy.get('name')} {result.policy.get('version', '')}"
+    lines = [head.rstrip()]
+    if "n_rows" in meta:
+        dropped = meta.get("n_dropped", 0)
+        lines.append(
+            f"{meta['n_rows']:,} rows ({dropped:,} dropped); sensitive features: "
+            f"{', '.join(meta.get('sensitive_features', []))}"
+        )
+    if result.findings:
+        counts = ", ".join(f"{n} {s}" for s, n in result.status_counts.items() if n)
+        lines.append(f"findings: {counts}; fail on: {', '.join(result.fail_on)}")
+        lines.append("")
+        lines.append(findings_table(result, limit=limit))
+        if len(result.findings) > limit:
+            lines.append(f"... and {len(result.findings) - limit} more findings")
+    elif result.policy:
+        lines.append("the policy produced no findings")
+    else:
+        lines.append("no policy given: no verdicts (pass policy=, e.g. 'four-fifths')")
+    expired = meta.get("expired_waivers") or []
+    for w in expired:
+        lines.append(
+            f"expired waiver: rule {w['rule']} group {w['group']} (owner {w['owner']}, "
+            f"expired {w['expires']})"
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["findings_table", "summary", "verdict"]

@@ -74,7 +74,7 @@ class Replicates:
     @property
     def n_boot(self) -> int:
         """Number of replicates."""
-        return self.rows.shape[0]
+        return int(self.rows.shape[0])
 
 
 def check_bootstrap_args(n_boot: int, scheme: str) -> None:
@@ -159,7 +159,8 @@ def _weight_sums(counts: GroupCounts, drawn: np.ndarray, rng: np.random.Generato
     if spread.any():
         noise = rng.standard_normal(drawn.shape)
         sums = np.where(spread, sums + np.sqrt(k * var) * noise, sums)
-    return np.maximum(sums, 0.0)
+    clipped: np.ndarray = np.maximum(sums, 0.0)
+    return clipped
 
 
 def jackknife_counts(counts: GroupCounts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

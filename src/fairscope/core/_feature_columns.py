@@ -87,7 +87,9 @@ def quantile_bins(values: np.ndarray, missing: np.ndarray, n_bins: int = N_BINS)
     return codes
 
 
-def encode_column(series: pd.Series, name: str, max_categories: int = MAX_CATEGORIES):
+def encode_column(
+    series: pd.Series, name: str, max_categories: int = MAX_CATEGORIES
+) -> EncodedColumn:
     """Encode one feature column (see :class:`EncodedColumn`)."""
     missing = series.isna().to_numpy()
     if is_numeric(series):

@@ -155,7 +155,7 @@ def find_stacklevel() -> int:
     return level
 
 
-def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list]:
+def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Codes of each row (-1 if missing) into the sorted distinct values.
 
     Equivalent to ``pd.factorize(series, sort=True)``, but done chunk by chunk:

@@ -224,7 +224,7 @@ def _missing_mask(series: pd.Series) -> np.ndarray | None:
     return mask if mask.any() else None
 
 
-def _values_of(series: pd.Series, mask: np.ndarray | None) -> list:
+def _values_of(series: pd.Series, mask: np.ndarray | None) -> list[Any]:
     """The distinct values of a label column (missing rows left out)."""
     if mask is None and isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
         values = series.to_numpy()
@@ -245,21 +245,22 @@ def _values_of(series: pd.Series, mask: np.ndarray | None) -> list:
 def _weights_array(weight: pd.Series) -> np.ndarray:
     """Weights as float64; no copy for float64 numpy data, NaN for missing values."""
     if isinstance(weight.dtype, np.dtype):
-        return weight.to_numpy(dtype=float)
-    return weight.to_numpy(dtype=float, na_value=np.nan)
+        return np.asarray(weight.to_numpy(dtype=float))
+    return np.asarray(weight.to_numpy(dtype=float, na_value=np.nan))
 
 
 def _binarize(series: pd.Series, pos_label: Any) -> np.ndarray:
     if series.dtype == bool:
-        return series.to_numpy() if pos_label else ~series.to_numpy()
+        flags = np.asarray(series.to_numpy(), dtype=bool)
+        return flags if pos_label else ~flags
     if isinstance(series.dtype, np.dtype):
         return np.asarray(series.to_numpy() == pos_label, dtype=bool)
     # extension dtypes (Arrow strings, nullable integers): compare without a trip through
     # Python objects; missing values were removed or rejected before this point
-    return (series == pos_label).to_numpy(dtype=bool, na_value=False)
+    return np.asarray((series == pos_label).to_numpy(dtype=bool, na_value=False))
 
 
-def _choose_pos_label(labels: set, pos_label: Any, argument_values: str) -> Any:
+def _choose_pos_label(labels: set[Any], pos_label: Any, argument_values: str) -> Any:
     if pos_label is None:
         if labels <= {0, 1} or labels <= {True, False}:
             return 1

@@ -19,7 +19,7 @@ def check_task(task: Any) -> str | None:
         return None
     if task not in TASKS:
         raise ValueError(f"task={task!r} is unknown; choose one of {list(TASKS)} or None (detect).")
-    return task
+    return str(task)
 
 
 def estimator_task(estimator: Any) -> str | None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import tempfile
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from fairscope.core._atomic import write_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -86,23 +86,8 @@ def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write text to ``path`` through a temporary file in the same directory."""
-    target = Path(path)
-    if target.is_dir():
-        raise ValueError(
-            f"path={str(path)!r} is a directory; give a file name such as 'report.html'."
-        )
-    directory = target.parent
-    if not directory.exists():
-        raise ValueError(f"path={str(path)!r}: the directory {str(directory)!r} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write text to ``path`` atomically (see :func:`fairscope.core._atomic.write_text`)."""
+    write_text(path, text)
 
 
 def to_html(

@@ -18,6 +18,7 @@ from fairscope.cli._shell import (
     deliver,
     engine_for,
     fail_on_statuses,
+    pos_label_for,
     read_file,
 )
 from fairscope.engines import collect_columns, open_table
@@ -36,6 +37,21 @@ def add_parser(sub: Any) -> None:
         action="append",
         metavar="COL",
         help="feature column to audit (default: all other columns)",
+    )
+    dataset.add_argument(
+        "--pos-label", metavar="V", help="positive class of a binary target (default: 1 or True)"
+    )
+    dataset.add_argument(
+        "--reference",
+        default="largest",
+        help="reference group, or largest (default: the largest group with a known value)",
+    )
+    dataset.add_argument(
+        "--min-group-size",
+        type=int,
+        default=30,
+        metavar="N",
+        help="groups smaller than N are marked small and not tested (default 30)",
     )
     dataset.add_argument("--policy", metavar="FILE|PRESET")
     dataset.add_argument("--fail-on", action="append", metavar="STATUS")
@@ -60,12 +76,19 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         data = open_table(args.path, engine=engine)
         frame = collect_columns(data, columns or list(data.columns))
     progress(f"auditing {len(frame):,} rows")
+    # without --pos-label the audit detects 0/1 and boolean targets itself
+    pos_label = (
+        None if args.pos_label is None else pos_label_for(args.pos_label, frame[args.target])
+    )
     result = fairscope.audit_dataset(
         frame,
         target=args.target,
         sensitive_features=list(args.sensitive),
         features=list(args.feature) if args.feature else None,
         policy=policy,
+        reference=args.reference,
+        pos_label=pos_label,
+        min_group_size=args.min_group_size,
         fail_on=fail_on,
     )
     result.metadata["input_file"] = str(args.path)

@@ -46,7 +46,7 @@ class ColumnStats:
         centre = 0.0
         if col.kind == "numeric" and not col.all_missing:
             observed = ~col.missing
-            values = col.values[observed]
+            values = col.numbers[observed]
             # centring first keeps the one-pass variance exact to rounding
             centre = float(values[: min(len(values), CENTRE_SAMPLE)].mean())
             values = values - centre

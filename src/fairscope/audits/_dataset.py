@@ -435,7 +435,7 @@ def _label_tables(
         )
     audit.tables["base_rates"] = base_rates(audit.sets, target, audit.min_group_size, audit.ci)
     if target.kind == "binary":
-        y = target.positive[target.known]
+        y = target.is_positive[target.known]
         for fs in audit.sets:
             audit.statistics[fs.label] = reduce_confusion(y, y, fs.codes[target.known], fs.index)
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from fairscope.audits._predictions import feature_set_label
 from fairscope.compute._references import check_reference, choice_for, resolve_reference
-from fairscope.core._groups import encode_groups, group_label
+from fairscope.core._groups import EncodedGroups, encode_groups, group_label
 from fairscope.core._warnings import InputWarning
 
 #: Strategies that choose a reference per metric or compare with all rows: prediction audits
@@ -50,7 +50,9 @@ def encode_feature_sets(sens: pd.DataFrame) -> list[FeatureSet]:
     The reference is not chosen yet (``ref`` is 0): see :func:`choose_references`.
     """
     names = [str(c) for c in sens.columns]
-    encoded = [(n, (n,), encode_groups(sens[[n]])) for n in names] if len(names) > 1 else []
+    encoded: list[tuple[str, tuple[str, ...], EncodedGroups]] = []
+    if len(names) > 1:
+        encoded = [(n, (n,), encode_groups(sens[[n]])) for n in names]
     with warnings.catch_warnings():
         if encoded:
             # each feature was encoded (and any continuous one warned about) just above

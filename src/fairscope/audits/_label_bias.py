@@ -45,6 +45,27 @@ class Target:
     pos_label: Any = None
     constant: bool = False
 
+    @property
+    def numbers(self) -> np.ndarray:
+        """Values of a continuous target (NaN where missing)."""
+        if self.values is None:
+            raise TypeError(f"target {self.name!r} is {self.kind}; it has no numeric values.")
+        return self.values
+
+    @property
+    def class_codes(self) -> np.ndarray:
+        """Class code per row (-1 where missing) of a discrete target."""
+        if self.codes is None:
+            raise TypeError(f"target {self.name!r} is continuous; it has no classes.")
+        return self.codes
+
+    @property
+    def is_positive(self) -> np.ndarray:
+        """Whether each row is the positive class, for a binary target."""
+        if self.positive is None:
+            raise TypeError(f"target {self.name!r} is {self.kind}; it has no positive class.")
+        return self.positive
+
 
 def _is_numeric(series: pd.Series) -> bool:
     return bool(
@@ -168,7 +189,7 @@ def _mean_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -
     g = len(fs.labels)
     known = target.known
     n = np.bincount(fs.codes[known], minlength=g).astype(float)
-    y = target.values[known]
+    y = target.numbers[known]
     codes = fs.codes[known]
     sums = np.bincount(codes, weights=y, minlength=g)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -195,7 +216,7 @@ def _rate_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -
     n = np.bincount(fs.codes[target.known], minlength=g).astype(float)
     frames = []
     for k, cls in enumerate(target.classes):
-        hits = target.positive if target.kind == "binary" else target.codes == k
+        hits = target.is_positive if target.kind == "binary" else target.class_codes == k
         x = np.bincount(fs.codes[hits], minlength=g).astype(float)
         compared = compare_proportions(x, n, fs.ref, ci, min_group_size)
         frame = comparison_frame(fs, n, compared, min_group_size)
@@ -229,10 +250,10 @@ def reweighing(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Base rates before and after Kamiran-Calders reweighing over the intersection groups."""
     if target.kind == "binary":
-        label_codes = np.where(target.known, target.positive.astype(np.int64), -1)
+        label_codes = np.where(target.known, target.is_positive.astype(np.int64), -1)
         classes = [f"not {target.pos_label}", str(target.pos_label)]
     else:
-        label_codes, classes = target.codes, [str(c) for c in target.classes]
+        label_codes, classes = target.class_codes, [str(c) for c in target.classes]
     weights, counts = cell_weights(
         intersection.codes, label_codes, len(intersection.labels), len(classes)
     )

@@ -26,6 +26,8 @@ MIN_MISSING_DIFFERENCE = 0.01
 MISSING_RATIO = 2.0
 LARGE_MISSING_DIFFERENCE = 0.05
 EMPTY_COLUMNS = ["feature", "group", "column", "missing_rate"]
+#: No reference on the overall rows (a 0-d object array, so that np.where keeps None).
+_NONE = np.array(None, dtype=object)
 
 
 def missingness(
@@ -83,6 +85,7 @@ def _set_frame(
     labels = np.tile(np.array([*fs.labels, OVERALL], dtype=object), p)
     is_ref = np.tile(np.r_[np.arange(g) == fs.ref, False], p)
     sizes = np.tile(np.r_[fs.sizes, fs.sizes.sum()], p)
+    reference = np.asarray(fs.reference_label, dtype=object)
     frame = pd.DataFrame(
         {
             "feature": fs.label,
@@ -96,7 +99,7 @@ def _set_frame(
             "missing_rate": block.pop("value"),
             "lower": block.pop("lower"),
             "upper": block.pop("upper"),
-            "reference": np.where(is_ref | (labels != OVERALL), fs.reference_label, None),
+            "reference": np.where(is_ref | (labels != OVERALL), reference, _NONE),
             "is_reference": is_ref,
             **block,
             "small": (sizes < min_group_size) & (labels != OVERALL),

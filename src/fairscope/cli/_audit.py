@@ -3,7 +3,8 @@
 One call of :func:`fairscope.audit_predictions`, on the rows read by pandas
 (:func:`fairscope.read_table`) or on the file opened by DuckDB or Spark
 (:func:`fairscope.engines.open_table`, only per-group counts reach Python).
-Both readers pass the same arguments, ``--task`` included.
+Both readers pass the same arguments, ``--task`` and ``--threshold`` included:
+the library derives predictions from scores, and records that it did.
 """
 
 from __future__ import annotations
@@ -98,20 +99,18 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     policy = fairscope.load_policy(args.policy) if args.policy else None
     engine = engine_for(args)
     if engine == "pandas":
-        data, y_pred, pos_label = _read_with_pandas(args, progress)
+        data, pos_label = _read_with_pandas(args, progress)
     else:
         progress(f"opening {args.path} with {engine}")
         data = open_table(args.path, engine=engine)
-        y_pred = args.y_pred
         pos_label = pos_label_for(args.pos_label, distinct_values(data, args.y_true))
     progress(f"auditing {args.path} over {', '.join(args.sensitive)}")
     result = fairscope.audit_predictions(
         args.y_true,
-        y_pred,
+        args.y_pred,
         sensitive_features=list(args.sensitive),
         y_score=args.y_score,
-        # the pandas reader derived the predictions from the scores already
-        threshold=args.threshold if engine != "pandas" else None,
+        threshold=args.threshold,
         task=args.task,
         data=data,
         sample_weight=args.sample_weight,
@@ -140,38 +139,28 @@ def _check_prediction_flags(args: argparse.Namespace) -> None:
         raise InputError(f"--threshold must be a finite number; got {args.threshold}.")
 
 
-def _read_with_pandas(args: argparse.Namespace, progress: Progress) -> tuple[Any, Any, Any]:
-    """The rows, the predictions (a column name, or derived from the scores) and pos_label."""
+def _read_with_pandas(args: argparse.Namespace, progress: Progress) -> tuple[Any, Any]:
+    """The rows (scores checked) and the positive label in the label column's type."""
     path = Path(args.path)
     progress(f"reading {path} ({file_size(path) if path.exists() else '?'})")
     columns = [args.y_true, *args.sensitive]
     columns += [c for c in (args.y_pred, args.y_score, args.sample_weight) if c]
     frame = read_file(path, columns, args.format)
     progress(f"read {len(frame):,} rows")
-    y_pred: Any = args.y_pred
     if args.y_score is not None:
-        y_pred = _predictions_from_scores(frame, args)
-    return frame, y_pred, pos_label_for(args.pos_label, frame[args.y_true])
+        _check_scores(frame[args.y_score], args)
+    return frame, pos_label_for(args.pos_label, frame[args.y_true])
 
 
-def _predictions_from_scores(frame: Any, args: argparse.Namespace) -> Any:
+def _check_scores(score: Any, args: argparse.Namespace) -> None:
+    """Scores must be numbers; missing ones are refused unless --dropna (then counted)."""
     import pandas as pd
 
-    # private until audit_predictions gives the threshold checks a public name
-    from fairscope.audits._predictions import _decision_threshold
-
-    score = frame[args.y_score]
     if not pd.api.types.is_numeric_dtype(score) or pd.api.types.is_bool_dtype(score):
         raise InputError(f"--y-score column {args.y_score!r} must be numeric; got {score.dtype}.")
-    values = score.to_numpy(dtype=float, na_value=np.nan)
-    missing = int(np.isnan(values).sum())
+    missing = int(score.isna().sum())
     if missing and not args.dropna:
         raise InputError(
             f"--y-score column {args.y_score!r} has {missing:,} missing (NaN) values; fix the "
             "data or pass --dropna to drop those rows (the count is reported)."
         )
-    if args.threshold is None:
-        return args.y_pred
-    if missing < len(values):
-        _decision_threshold(values[~np.isnan(values)], args.threshold)
-    return np.where(np.isnan(values), np.nan, (values >= args.threshold).astype(float))

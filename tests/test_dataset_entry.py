@@ -48,6 +48,8 @@ def test_a_group_of_one_feature_set_warns_where_the_largest_is_used_instead():
     assert len(messages) == 2
     assert "not a group of 'race'" in messages[0]
     assert "not a group of 'sex & race'" in messages[1]
+    # and the result says so too, for the report
+    assert messages == [m for m in result.metadata["warnings"] if "reference group" in m]
     assert result.metadata["reference_groups"]["sex"] == "m"
     assert result.metadata["reference_groups"]["race"] == "a"
 

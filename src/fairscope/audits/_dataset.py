@@ -235,8 +235,8 @@ def audit_dataset(
     _check_options(data, min_group_size, proxy_sample, proxy_cv, ci, sample_weight)
     sens, target_series = _sensitive_and_target(data, sensitive_features, target)
     sets = encode_feature_sets(sens)
-    choose_references(reference, sets)
-    audit = _Audit(data, sets, min_group_size, ci)
+    reference_warnings = choose_references(reference, sets)
+    audit = _Audit(data, sets, min_group_size, ci, warnings=reference_warnings)
     missing_sensitive = _group_warnings(audit, sens)
 
     population = validate_population(reference_population or {}, {s.label: s for s in sets})

@@ -18,8 +18,8 @@ import pandas as pd
 
 from fairscope.audits._predictions import feature_set_label
 from fairscope.compute._references import check_reference, choice_for, resolve_reference
-from fairscope.core._groups import EncodedGroups, encode_groups, group_label
-from fairscope.core._warnings import InputWarning
+from fairscope.core._groups import EncodedGroups, encode_groups, find_stacklevel, group_label
+from fairscope.core._warnings import InputWarning, ReferenceWarning
 
 #: Strategies that choose a reference per metric or compare with all rows: prediction audits
 #: have them; a dataset audit compares every table with one group per feature set.
@@ -66,8 +66,15 @@ def encode_feature_sets(sens: pd.DataFrame) -> list[FeatureSet]:
     return sets
 
 
-def choose_references(reference: Any, sets: list[FeatureSet]) -> None:
+def choose_references(reference: Any, sets: list[FeatureSet]) -> list[str]:
     """Set the reference group of every feature set, after checking ``reference`` once.
+
+    Returns
+    -------
+    list of str
+        The :class:`~fairscope.ReferenceWarning` messages (a label that some
+        feature sets lack, so they use their largest group), also warned, for
+        the result's metadata.
 
     Raises
     ------
@@ -84,11 +91,17 @@ def choose_references(reference: Any, sets: list[FeatureSet]) -> None:
                 "group label or a dict from feature set to group."
             )
     check_reference(reference, {fs.label: fs.labels for fs in sets})
-    for fs in sets:
-        label = resolve_reference(
-            reference, feature_set=fs.label, labels=fs.labels, sizes=fs.sizes.astype(float)
-        )
-        fs.ref = fs.labels.index(label)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReferenceWarning)
+        for fs in sets:
+            label = resolve_reference(
+                reference, feature_set=fs.label, labels=fs.labels, sizes=fs.sizes.astype(float)
+            )
+            fs.ref = fs.labels.index(label)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ReferenceWarning)]
+    for message in messages:
+        warnings.warn(message, ReferenceWarning, stacklevel=find_stacklevel())
+    return messages
 
 
 def parent_groups(fs: FeatureSet, intersection: FeatureSet) -> np.ndarray:

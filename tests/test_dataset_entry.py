@@ -112,3 +112,17 @@ def test_the_cli_dataset_command_names_an_unknown_reference(tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "reference group 'z' is not a group" in err and "'f', 'm'" in err
+
+
+def test_reweigh_without_a_discrete_target_fails_before_the_costly_proxies(monkeypatch):
+    from fairscope.audits import _dataset
+
+    def too_late(*args, **kwargs):
+        raise AssertionError("the proxies ran before the argument was checked")
+
+    monkeypatch.setattr(_dataset, "proxy_tables", too_late)
+    data = frame().assign(c=np.linspace(0.0, 1.0, 100))
+    with pytest.raises(ValueError, match="reweigh=True needs a binary or multiclass target"):
+        fairscope.audit_dataset(data, target="c", sensitive_features="sex", reweigh=True)
+    with pytest.raises(ValueError, match="reweigh=True needs a binary or multiclass target"):
+        fairscope.audit_dataset(data, sensitive_features="sex", reweigh=True)

@@ -250,6 +250,8 @@ def audit_dataset(
     feature_names = _resolve_features(data, features, excluded, target)
     _encode_features(audit, feature_names)
     _label_tables(audit, target_series, target, target_type, pos_label)
+    if reweigh:
+        _check_reweighable(audit.target)  # before the proxies, the costly part
     _column_tables(audit, proxies, int(proxy_sample), int(proxy_cv), random_state)
     reweighing_info = _reweighing(audit) if reweigh else None
 
@@ -489,13 +491,18 @@ def _column_tables(
     audit.tables["feature_shift"] = feature_shift(audit.sets, observed)
 
 
-def _reweighing(audit: _Audit) -> dict[str, Any]:
-    if audit.target is None or audit.target.kind == "continuous":
+def _check_reweighable(target: Target | None) -> Target:
+    if target is None or target.kind == "continuous":
         raise ValueError(
             "reweigh=True needs a binary or multiclass target=; reweighing equalizes "
             "label rates across groups."
         )
-    table, info = reweighing_table(audit.sets, audit.target, audit.intersection)
+    return target
+
+
+def _reweighing(audit: _Audit) -> dict[str, Any]:
+    target = _check_reweighable(audit.target)
+    table, info = reweighing_table(audit.sets, target, audit.intersection)
     audit.tables["reweighing"] = table
     return info
 

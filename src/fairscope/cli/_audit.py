@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 import fairscope
 from fairscope.cli._shell import (
@@ -26,9 +27,8 @@ from fairscope.cli._shell import (
     fail_on_statuses,
     file_size,
     pos_label_for,
-    read_file,
 )
-from fairscope.engines import distinct_values, open_table
+from fairscope.engines import distinct_values, open_table, read_table
 
 
 def add_parser(sub: Any) -> None:
@@ -145,7 +145,7 @@ def _read_with_pandas(args: argparse.Namespace, progress: Progress) -> tuple[Any
     progress(f"reading {path} ({file_size(path) if path.exists() else '?'})")
     columns = [args.y_true, *args.sensitive]
     columns += [c for c in (args.y_pred, args.y_score, args.sample_weight) if c]
-    frame = read_file(path, columns, args.format)
+    frame = read_table(path, columns=columns, format=args.format)
     progress(f"read {len(frame):,} rows")
     if args.y_score is not None:
         _check_scores(frame[args.y_score], args)
@@ -154,8 +154,6 @@ def _read_with_pandas(args: argparse.Namespace, progress: Progress) -> tuple[Any
 
 def _check_scores(score: Any, args: argparse.Namespace) -> None:
     """Scores must be numbers; missing ones are refused unless --dropna (then counted)."""
-    import pandas as pd
-
     if not pd.api.types.is_numeric_dtype(score) or pd.api.types.is_bool_dtype(score):
         raise InputError(f"--y-score column {args.y_score!r} must be numeric; got {score.dtype}.")
     missing = int(score.isna().sum())

@@ -19,9 +19,8 @@ from fairscope.cli._shell import (
     engine_for,
     fail_on_statuses,
     pos_label_for,
-    read_file,
 )
-from fairscope.engines import collect_columns, open_table
+from fairscope.engines import collect_columns, open_table, read_table
 
 
 def add_parser(sub: Any) -> None:
@@ -71,7 +70,8 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     columns = [args.target, *args.sensitive, *args.feature] if args.feature else None
     engine = engine_for(args)
     if engine == "pandas":
-        frame = read_file(args.path, columns, args.format, required=[args.target, *args.sensitive])
+        required = [args.target, *args.sensitive]
+        frame = read_table(args.path, columns=columns, format=args.format, required=required)
     else:  # the engine reads (only the needed columns); the dataset audit runs on them
         data = open_table(args.path, engine=engine)
         frame = collect_columns(data, columns or list(data.columns))

@@ -12,7 +12,7 @@ import argparse
 import importlib.util
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,6 @@ SHOWN_RATES = (
     "false_positive_rate",
     "accuracy",
 )
-
-Handler = Callable[[argparse.Namespace, "Progress"], int]
 
 
 class InputError(ValueError):
@@ -74,7 +72,7 @@ def read_file(
     *,
     required: Sequence[str] = (),
 ) -> Any:
-    """:func:`fairscope.read_table` with the command's positional order (kept for callers)."""
+    """:func:`fairscope.read_table` with its former positional order (``fairscope.cli.read_table``)."""
     return read_table(path, columns=columns, format=fmt, required=required)
 
 

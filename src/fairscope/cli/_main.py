@@ -26,6 +26,7 @@ import traceback
 import warnings
 from collections.abc import Sequence
 
+from fairscope import __version__
 from fairscope.cli import _audit, _compare, _dataset, _demo, _metrics, _policies, _report
 from fairscope.cli._shell import (
     EXIT_FAILED,
@@ -71,8 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     >>> build_parser().parse_args(["metrics", "--json"]).json
     True
     """
-    from fairscope import __version__
-
     parser = argparse.ArgumentParser(
         prog="fairscope",
         description="Audit AI systems for bias. Exit codes: 0 passed, 1 policy failed, "

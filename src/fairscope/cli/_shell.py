@@ -16,8 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from fairscope.core._atomic import write_text
 from fairscope.engines import choose_engine, read_table
+
+# private until AuditResult.summary takes a limit: the command shows 25 findings, not 10
+from fairscope.result._serialize import summary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 FILE_FORMATS = ["csv", "tsv", "parquet", "jsonl"]
@@ -88,8 +93,6 @@ def pos_label_for(value: str | None, values: Any) -> Any:
     """The ``--pos-label`` text converted to the type of the label column (default 1)."""
     if value is None:
         return 1
-    import pandas as pd
-
     if pd.api.types.is_bool_dtype(values):
         return value.lower() in ("1", "true", "yes")
     if pd.api.types.is_numeric_dtype(values):
@@ -199,8 +202,6 @@ def print_result(result: Any, quiet: bool) -> None:
     """The summary of an audit on stdout, with the group rates when nothing was judged."""
     if quiet:
         return
-    from fairscope.result._serialize import summary
-
     print(summary(result, limit=25))
     if not result.findings and "group_metrics" in result.tables:
         table = result.tables["group_metrics"]

@@ -13,10 +13,8 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+import pandas as pd
 
 #: File extension -> format.
 FORMATS: dict[str, str] = {
@@ -152,8 +150,6 @@ def _check_file(path: Path) -> None:
 
 
 def _read(path: Path, fmt: str, wanted: list[str], usecols: list[str] | None) -> pd.DataFrame:
-    import pandas as pd
-
     if fmt in ("csv", "tsv"):
         return _read_delimited(path, fmt, wanted, usecols)
     if fmt == "parquet":
@@ -171,8 +167,6 @@ def _read(path: Path, fmt: str, wanted: list[str], usecols: list[str] | None) ->
 def _read_delimited(
     path: Path, fmt: str, wanted: list[str], usecols: list[str] | None
 ) -> pd.DataFrame:
-    import pandas as pd
-
     sep = "\t" if fmt == "tsv" else ","
     header = _header(path, sep)
     other = _other_separator(header) if fmt == "csv" else None
@@ -187,8 +181,6 @@ def _read_delimited(
 
 
 def _header(path: Path, sep: str) -> list[str]:
-    import pandas as pd
-
     try:
         first = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str)
     except pd.errors.EmptyDataError:

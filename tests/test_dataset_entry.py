@@ -126,3 +126,15 @@ def test_reweigh_without_a_discrete_target_fails_before_the_costly_proxies(monke
         fairscope.audit_dataset(data, target="c", sensitive_features="sex", reweigh=True)
     with pytest.raises(ValueError, match="reweigh=True needs a binary or multiclass target"):
         fairscope.audit_dataset(data, sensitive_features="sex", reweigh=True)
+
+
+def test_target_options_that_do_not_apply_are_refused_not_ignored():
+    data = frame().assign(k=[0, 1, 2, 3] * 25, c=np.linspace(0.0, 1.0, 100))
+    with pytest.raises(ValueError, match=r"applies to a binary target.*'k' is multiclass"):
+        fairscope.audit_dataset(data, target="k", sensitive_features="sex", pos_label=1)
+    with pytest.raises(ValueError, match=r"applies to a binary target.*'c' is continuous"):
+        fairscope.audit_dataset(data, target="c", sensitive_features="sex", pos_label=1)
+    with pytest.raises(ValueError, match="give target="):
+        fairscope.audit_dataset(data, sensitive_features="sex", pos_label=1)
+    with pytest.raises(ValueError, match="give target="):
+        fairscope.audit_dataset(data, sensitive_features="sex", target_type="binary")

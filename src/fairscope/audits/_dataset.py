@@ -233,6 +233,11 @@ def audit_dataset(
         # polars, Arrow, DuckDB, Spark or files: only the audited columns leave the engine
         data, engine = dataset_columns(data, target, sensitive_features, features)
     _check_options(data, min_group_size, proxy_sample, proxy_cv, ci, sample_weight)
+    if target is None and (pos_label is not None or target_type is not None):
+        raise ValueError(
+            "pos_label and target_type describe the target; give target= (a column of data) "
+            "or drop them."
+        )
     sens, target_series = _sensitive_and_target(data, sensitive_features, target)
     sets = encode_feature_sets(sens)
     reference_warnings = choose_references(reference, sets)

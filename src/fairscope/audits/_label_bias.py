@@ -104,6 +104,11 @@ def decode_target(series: pd.Series, name: str, target_type: str | None, pos_lab
         raise ValueError(
             f"target_type={target_type!r} is not one of 'binary', 'multiclass', 'continuous'."
         )
+    if pos_label is not None and target_type != "binary":
+        raise ValueError(
+            f"pos_label={pos_label!r} applies to a binary target, but target {name!r} is "
+            f"{target_type}; drop pos_label, or pass target_type='binary' for a two-valued target."
+        )
     constant = len(uniques) == 1
     if target_type == "continuous":
         if not _is_numeric(series):

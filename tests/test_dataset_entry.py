@@ -97,12 +97,14 @@ def test_the_cli_dataset_command_takes_the_common_flags(tmp_path, capsys):
     data.to_csv(path, index=False)
     out = tmp_path / "d.json"
     argv = ["dataset", str(path), "--target", "y", "--sensitive", "sex", "--pos-label", "yes"]
-    argv += ["--reference", "m", "--min-group-size", "50", "-q", "--json", str(out)]
+    argv += ["--reference", "m", "--min-group-size", "50", "--random-state", "7"]
+    argv += ["-q", "--json", str(out)]
     assert main(argv) == 0, capsys.readouterr().err
     saved = json.loads(out.read_text())["metadata"]
     assert saved["reference_groups"] == {"sex": "m"}
     assert saved["pos_label"] == "yes"
     assert saved["min_group_size"] == 50
+    assert saved["proxies"]["random_state"] == 7
 
 
 def test_the_cli_dataset_command_names_an_unknown_reference(tmp_path, capsys):

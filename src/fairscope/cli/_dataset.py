@@ -52,6 +52,14 @@ def add_parser(sub: Any) -> None:
         metavar="N",
         help="groups smaller than N are marked small and not tested (default 30)",
     )
+    dataset.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the proxy classifier's subsample and folds (default 0: the same data "
+        "give the same audit)",
+    )
     dataset.add_argument("--policy", metavar="FILE|PRESET")
     dataset.add_argument("--fail-on", action="append", metavar="STATUS")
     add_reading(dataset)
@@ -89,6 +97,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         reference=args.reference,
         pos_label=pos_label,
         min_group_size=args.min_group_size,
+        random_state=args.random_state,
         fail_on=fail_on,
     )
     result.metadata["input_file"] = str(args.path)

@@ -30,7 +30,15 @@ def add_parser(sub: Any) -> None:
     demo.add_argument("--output", "-o", default="fairscope-demo", metavar="DIR")
     demo.add_argument("--n", type=int, default=10_000, help="rows (default 10000)")
     demo.add_argument("--bias", type=float, default=0.5, help="planted bias in [0, 1]")
-    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument(
+        "--random-state",
+        "--seed",
+        dest="seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the synthetic data (default 0)",
+    )
     demo.add_argument("--policy", default="four-fifths", metavar="FILE|PRESET")
     demo.set_defaults(handler=run)
 

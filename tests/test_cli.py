@@ -232,9 +232,9 @@ def test_html_report_is_written(files, tmp_path, capsys):
 
 
 def test_html_without_the_report_module_is_a_clear_error(files, tmp_path, capsys, monkeypatch):
-    import fairscope.cli._main
+    import fairscope.cli._shell
 
-    monkeypatch.setattr(fairscope.cli._main, "_html_available", lambda: False)
+    monkeypatch.setattr(fairscope.cli._shell, "html_available", lambda: False)
     code, _, err = run(capsys, audit_args(files["unfair"], "--html", tmp_path / "r.html"))
     assert code == 2
     assert "--html needs the HTML report module" in one_error_line(err)
@@ -490,12 +490,12 @@ def test_python_m_fairscope_exit_code_and_table(files):
 def test_outputs_are_written_before_printing_so_a_closed_stdout_loses_nothing(
     files, tmp_path, capsys, monkeypatch
 ):
-    import fairscope.cli._main
+    import fairscope.cli._shell
 
     def closed_pipe(*args, **kwargs):
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(fairscope.cli._main, "_print_result", closed_pipe)
+    monkeypatch.setattr(fairscope.cli._shell, "print_result", closed_pipe)
     out = tmp_path / "audit.json"
     code, _, _ = run(capsys, audit_args(files["unfair"], "--json", out))
     assert code == 2

@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "StatisticsWarning": "fairscope.core._warnings",
     "PolicyWarning": "fairscope.core._warnings",
     "FairscopeDeprecationWarning": "fairscope.core._warnings",
+    "read_table": "fairscope.engines._files",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
 

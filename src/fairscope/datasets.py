@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from fairscope.core._atomic import write_bytes
 
 RACES = ("White", "Black", "Hispanic", "Asian", "Other")
 RACE_SHARES = (0.60, 0.13, 0.18, 0.06, 0.03)
@@ -365,15 +366,9 @@ def _verify(path: Path, algorithm: str, expected: str) -> None:
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
+    # a downloaded data set goes into a cache folder made on first use
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(path, content)
 
 
 def _candidates(path: Any, subdir: str, filename: str) -> list[Path]:

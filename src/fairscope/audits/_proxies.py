@@ -39,6 +39,7 @@ L. Breiman, Random forests, Machine Learning 45 (2001) (permutation importance).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -255,7 +256,7 @@ def proxy_model(
     x = np.empty((len(rows), len(columns)), dtype=float)
     for j, col in enumerate(columns):
         if col.kind == "numeric":
-            x[:, j] = col.values[rows]
+            x[:, j] = col.numbers[rows]
         else:
             codes = _top_codes(col.codes[rows], col.n_codes)
             x[:, j] = np.where(codes < 0, np.nan, codes)
@@ -311,69 +312,89 @@ def proxy_tables(
             fitted = proxy_model(
                 usable, s_codes, s_labels, sample=sample, cv=cv, random_state=random_state
             )
-        model_rows.append(
-            {
-                "feature": feature,
-                "auc": fitted.auc,
-                "auc_std": fitted.auc_std,
-                "n_rows": fitted.n_rows,
-                "n_groups": fitted.n_groups,
-                "n_features": len(usable) if fitted.status == "ok" else 0,
-                "cv_folds": cv,
-                "subsampled": fitted.subsampled,
-                "sample_size": sample,
-                "excluded_groups": ", ".join(fitted.excluded_groups),
-                "classifier": f"HistGradientBoostingClassifier(max_iter={MAX_ITER}, learning_rate={LEARNING_RATE}, "
-                f"max_bins={MAX_BINS}, early_stopping=True)",
-                "status": fitted.status,
-            }
-        )
-        block = []
-        for col in columns:
-            if col.all_missing or col.constant or n_groups < 2:
-                mi = hx = hs = 0.0
-                nmi = u = float("nan") if n_groups >= 2 else 0.0
-                status = (
-                    "all missing"
-                    if col.all_missing
-                    else "constant"
-                    if col.constant
-                    else "one group only"
-                )
-            else:
-                table = contingency[feature, col.name]
-                mi, hx, hs = mutual_information_table(table)
-                chance = chance_mutual_information(
-                    col.codes, col.n_codes, s_codes, len(s_labels), shuffled
-                )
-                nmi, u = normalized_scores(mi, hx, hs, chance)
-                status = "ok"
-            imp = fitted.importance.get(col.name, float("nan"))
-            block.append(
-                {
-                    "feature": feature,
-                    "column": col.name,
-                    "kind": col.kind,
-                    "mutual_information": mi,
-                    "nmi": nmi,
-                    "uncertainty_coefficient": u,
-                    "importance": imp,
-                    "importance_std": fitted.importance_std.get(col.name, float("nan")),
-                    "strength": proxy_strength(u, imp) if status == "ok" else "none",
-                    "status": status,
-                }
-            )
-        frame = pd.DataFrame(block)
-        if not frame.empty:
-            frame = frame.sort_values(
-                ["uncertainty_coefficient", "importance"],
-                ascending=False,
-                na_position="last",
-                kind="stable",
-            )
-            frame.insert(2, "rank", np.arange(1, len(frame) + 1))
-        proxy_rows.append(frame)
+        n_features = len(usable) if fitted.status == "ok" else 0
+        model_rows.append(_model_row(feature, fitted, n_features, cv, sample))
+        block = [
+            _column_row(feature, col, fitted, n_groups, (s_codes, s_labels, shuffled), contingency)
+            for col in columns
+        ]
+        proxy_rows.append(_ranked(pd.DataFrame(block)))
     proxies = pd.concat(proxy_rows, ignore_index=True) if proxy_rows else pd.DataFrame()
     if not proxies.empty:
         proxies["is_proxy"] = proxies["strength"] == "strong"
     return proxies, pd.DataFrame(model_rows)
+
+
+def _model_row(
+    feature: str, fitted: ProxyModel, n_features: int, cv: int, sample: int
+) -> dict[str, Any]:
+    """The ``proxy_model`` row of one sensitive feature."""
+    return {
+        "feature": feature,
+        "auc": fitted.auc,
+        "auc_std": fitted.auc_std,
+        "n_rows": fitted.n_rows,
+        "n_groups": fitted.n_groups,
+        "n_features": n_features,
+        "cv_folds": cv,
+        "subsampled": fitted.subsampled,
+        "sample_size": sample,
+        "excluded_groups": ", ".join(fitted.excluded_groups),
+        "classifier": f"HistGradientBoostingClassifier(max_iter={MAX_ITER}, "
+        f"learning_rate={LEARNING_RATE}, max_bins={MAX_BINS}, early_stopping=True)",
+        "status": fitted.status,
+    }
+
+
+def _column_row(
+    feature: str,
+    col: EncodedColumn,
+    fitted: ProxyModel,
+    n_groups: int,
+    groups: tuple[np.ndarray, list[str], np.ndarray],
+    contingency: dict[tuple[str, str], np.ndarray],
+) -> dict[str, Any]:
+    """The ``proxies`` row of one column for one sensitive feature.
+
+    ``groups``: the feature's group codes, labels, and the codes shuffled once
+    (seeded, so that the chance information is part of a reproducible audit).
+    """
+    s_codes, s_labels, shuffled = groups
+    if col.all_missing or col.constant or n_groups < 2:
+        mi = hx = hs = 0.0
+        nmi = u = float("nan") if n_groups >= 2 else 0.0
+        status = (
+            "all missing" if col.all_missing else "constant" if col.constant else ("one group only")
+        )
+    else:
+        mi, hx, hs = mutual_information_table(contingency[feature, col.name])
+        chance = chance_mutual_information(col.codes, col.n_codes, s_codes, len(s_labels), shuffled)
+        nmi, u = normalized_scores(mi, hx, hs, chance)
+        status = "ok"
+    imp = fitted.importance.get(col.name, float("nan"))
+    return {
+        "feature": feature,
+        "column": col.name,
+        "kind": col.kind,
+        "mutual_information": mi,
+        "nmi": nmi,
+        "uncertainty_coefficient": u,
+        "importance": imp,
+        "importance_std": fitted.importance_std.get(col.name, float("nan")),
+        "strength": proxy_strength(u, imp) if status == "ok" else "none",
+        "status": status,
+    }
+
+
+def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strongest proxies first, with their rank."""
+    if frame.empty:
+        return frame
+    frame = frame.sort_values(
+        ["uncertainty_coefficient", "importance"],
+        ascending=False,
+        na_position="last",
+        kind="stable",
+    )
+    frame.insert(2, "rank", np.arange(1, len(frame) + 1))
+    return frame

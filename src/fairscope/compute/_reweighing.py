@@ -40,7 +40,9 @@ def target_codes(target: pd.Series, argument: str = "target") -> tuple[np.ndarra
     return np.asarray(codes, dtype=np.int64), list(classes)
 
 
-def cell_weights(group_codes: np.ndarray, label_codes: np.ndarray, n_groups: int, n_classes: int):
+def cell_weights(
+    group_codes: np.ndarray, label_codes: np.ndarray, n_groups: int, n_classes: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Kamiran-Calders weight of every (group, class) cell and the observed cell counts.
 
     Rows with a missing label (code -1) are left out of every probability.

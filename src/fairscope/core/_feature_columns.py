@@ -56,7 +56,15 @@ class EncodedColumn:
 
     @property
     def n_codes(self) -> int:
+        """Number of codes (categories or quantile bins)."""
         return len(self.categories)
+
+    @property
+    def numbers(self) -> np.ndarray:
+        """The numeric values (NaN where missing) of a numeric column."""
+        if self.values is None:
+            raise TypeError(f"column {self.name!r} is categorical; it has no numeric values.")
+        return self.values
 
     @property
     def all_missing(self) -> bool:

@@ -48,6 +48,7 @@ _EXPORTS = {
     "to_narwhals": "fairscope.engines._sources",
     "is_engine_data": "fairscope.engines._sources",
     "ENGINES": "fairscope.engines._sources",
+    "read_table": "fairscope.engines._files",
 }
 
 __all__ = sorted(_EXPORTS)

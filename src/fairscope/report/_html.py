@@ -14,7 +14,6 @@ import hashlib
 import os
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._atomic import write_text
@@ -89,23 +88,8 @@ def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a report to ``path`` with the one atomic writer, after checking the path.
-
-    Raises
-    ------
-    ValueError
-        When ``path`` is a directory or its directory does not exist.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise ValueError(
-            f"path={str(path)!r} is a directory; give a file name such as 'report.html'."
-        )
-    if not target.parent.exists():
-        raise ValueError(
-            f"path={str(path)!r}: the directory {str(target.parent)!r} does not exist."
-        )
-    write_text(target, text)
+    """Write text to ``path`` atomically (see :func:`fairscope.core._atomic.write_text`)."""
+    write_text(path, text)
 
 
 def to_html(

@@ -1,0 +1,106 @@
+"""``fairscope dataset FILE``: audit a training data set before any model is trained.
+
+One call of :func:`fairscope.audit_dataset` on the file's columns, read by
+pandas (:func:`fairscope.read_table`) or by DuckDB/Spark
+(:func:`fairscope.engines.open_table`, then only the audited columns are collected).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import fairscope
+from fairscope.cli._shell import (
+    Progress,
+    add_outputs,
+    add_reading,
+    deliver,
+    engine_for,
+    fail_on_statuses,
+    pos_label_for,
+)
+from fairscope.engines import collect_columns, open_table, read_table
+
+
+def add_parser(sub: Any) -> None:
+    """The ``dataset`` subcommand and its flags."""
+    dataset = sub.add_parser(
+        "dataset", help="audit a training data set (representation, label bias, proxies)"
+    )
+    dataset.add_argument("path")
+    dataset.add_argument("--target", required=True, metavar="COL")
+    dataset.add_argument("--sensitive", action="append", required=True, metavar="COL")
+    dataset.add_argument(
+        "--feature",
+        action="append",
+        metavar="COL",
+        help="feature column to audit (default: all other columns)",
+    )
+    dataset.add_argument(
+        "--pos-label", metavar="V", help="positive class of a binary target (default: 1 or True)"
+    )
+    dataset.add_argument(
+        "--reference",
+        default="largest",
+        help="reference group, or largest (default: the largest group with a known value)",
+    )
+    dataset.add_argument(
+        "--min-group-size",
+        type=int,
+        default=30,
+        metavar="N",
+        help="groups smaller than N are marked small and not tested (default 30)",
+    )
+    dataset.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the proxy classifier's subsample and folds (default 0: the same data "
+        "give the same audit)",
+    )
+    dataset.add_argument("--policy", metavar="FILE|PRESET")
+    dataset.add_argument("--fail-on", action="append", metavar="STATUS")
+    add_reading(dataset)
+    dataset.add_argument("-q", "--quiet", action="store_true")
+    dataset.add_argument("-v", "--verbose", action="store_true")
+    add_outputs(dataset)
+    dataset.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, progress: Progress) -> int:
+    """Audit the data set; exit code 0 passed, 1 the policy failed."""
+    fail_on = fail_on_statuses(args.fail_on)
+    policy = fairscope.load_policy(args.policy) if args.policy else None
+    progress(f"reading {args.path}")
+    # without --feature every column is audited (proxies, missingness, shift)
+    columns = [args.target, *args.sensitive, *args.feature] if args.feature else None
+    engine = engine_for(args)
+    if engine == "pandas":
+        required = [args.target, *args.sensitive]
+        frame = read_table(args.path, columns=columns, format=args.format, required=required)
+    else:  # the engine reads (only the needed columns); the dataset audit runs on them
+        data = open_table(args.path, engine=engine)
+        frame = collect_columns(data, columns or list(data.columns))
+    progress(f"auditing {len(frame):,} rows")
+    # without --pos-label the audit detects 0/1 and boolean targets itself
+    pos_label = (
+        None if args.pos_label is None else pos_label_for(args.pos_label, frame[args.target])
+    )
+    result = fairscope.audit_dataset(
+        frame,
+        target=args.target,
+        sensitive_features=list(args.sensitive),
+        features=list(args.feature) if args.feature else None,
+        policy=policy,
+        reference=args.reference,
+        pos_label=pos_label,
+        min_group_size=args.min_group_size,
+        random_state=args.random_state,
+        fail_on=fail_on,
+    )
+    result.metadata["input_file"] = str(args.path)
+    # the engine read the columns; the dataset audit itself ran on pandas
+    result.metadata["engine"] = "pandas" if engine == "pandas" else f"{engine} -> pandas"
+    return deliver(result, args, progress)

@@ -1,0 +1,36 @@
+"""``fairscope policies [NAME]``: list the preset policies, or print one as YAML."""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+from typing import Any
+
+import fairscope
+from fairscope.cli._shell import EXIT_OK, Progress
+
+# private until the judge layer gives the preset listing a public name
+from fairscope.judge._policy import presets
+
+
+def add_parser(sub: Any) -> None:
+    """The ``policies`` subcommand and its flags."""
+    policies = sub.add_parser("policies", help="list the preset policies, or print one")
+    policies.add_argument("name", nargs="?", help="preset to print as YAML")
+    policies.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, progress: Progress) -> int:
+    """Print the presets (or one preset's YAML); exit code 0."""
+    names = presets()
+    if args.name:
+        if args.name not in names:
+            fairscope.load_policy(args.name)  # raises the error with suggestions
+        text = resources.files("fairscope").joinpath("presets", f"{args.name}.yaml")
+        print(text.read_text(encoding="utf-8"), end="")
+        return EXIT_OK
+    width = max(len(n) for n in names)
+    for name, description in names.items():
+        print(f"{name.ljust(width)}  {description}")
+    print("\nshow one with `fairscope policies NAME`; see docs/policies.md to write your own.")
+    return EXIT_OK

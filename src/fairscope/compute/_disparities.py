@@ -15,6 +15,7 @@ a selection at a threshold).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -175,12 +176,36 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class DisparityRecord:
-    """One row of a disparities table, typed (what a policy rule judges).
+    """One group's disparity to a reference on one metric: what a policy rule judges.
 
-    Attributes are the columns of :data:`DISPARITY_COLUMNS`; ``direction`` is
-    the metric's favourable direction from the registry, ``cls`` the class of a
-    multiclass audit (None otherwise), ``threshold`` the selection threshold of
-    a regression audit (None otherwise).
+    The one typed record of a disparity, whatever the task that produced it: a row
+    of a result's ``"disparities"`` table (:func:`disparity_records`) or a
+    comparison the judge makes for a rule the table does not hold.
+
+    Attributes
+    ----------
+    feature, group, metric, kind, reference : str
+        As the columns of :data:`DISPARITY_COLUMNS`.
+    estimate, lower, upper : float
+        The disparity (group / or - reference) and its interval (NaN when none).
+    value, reference_value : float
+        The metric in the group and in the reference.
+    n, n_reference : int
+        Rows of the group and of the reference.
+    method : str
+        How the interval was made (``"mover-wilson"``, ``"wald"``, ``"none"``, ...).
+    is_reference : bool
+        Whether the group is the reference (its row has no interval).
+    class_label : str or None
+        Class (multiclass audits) or selection (regression audits with several
+        selection thresholds) the metric belongs to.
+    threshold : float or None
+        The selection threshold of a regression audit.
+    p_value, p_value_adjusted : float or None
+        Test of the group against the reference, as in the result's ``"tests"``
+        table; None when not tested.
+    test : str or None
+        Name of the test.
     """
 
     feature: str
@@ -195,22 +220,72 @@ class DisparityRecord:
     reference_value: float
     n: int
     n_reference: int
-    is_reference: bool
-    method: str
-    direction: str
-    cls: str | None = None
+    method: str = "none"
+    is_reference: bool = False
+    class_label: str | None = None
     threshold: float | None = None
+    p_value: float | None = None
+    p_value_adjusted: float | None = None
+    test: str | None = None
+
+    @property
+    def direction(self) -> str:
+        """The metric's favourable direction, as the registry declares it."""
+        return direction_of(self.metric)
+
+    @property
+    def cls(self) -> str | None:
+        """Alias of :attr:`class_label`."""
+        return self.class_label
+
+    @property
+    def has_interval(self) -> bool:
+        """Whether both ends of the interval are defined."""
+        return not (math.isnan(self.lower) or math.isnan(self.upper))
 
 
-def _optional(row: Mapping[str, Any], name: str) -> Any:
+def qualifier_column(table: pd.DataFrame) -> str | None:
+    """The column that splits a metric into several (class, or one of several selections).
+
+    Examples
+    --------
+    >>> qualifier_column(pd.DataFrame({"class": ["A"]}))
+    'class'
+    >>> qualifier_column(pd.DataFrame({"selection": ["top 10%", "top 10%"]})) is None
+    True
+    """
+    if "class" in table:
+        return "class"
+    if "selection" in table and table["selection"].dropna().nunique() > 1:
+        return "selection"
+    return None
+
+
+def _optional(row: Mapping[str, Any], name: str | None) -> Any:
+    if name is None:
+        return None
     value = row.get(name)
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     return value
 
 
+def _float(value: Any) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
+
+
 def disparity_records(table: pd.DataFrame) -> Iterator[DisparityRecord]:
     """The rows of a disparities table as :class:`DisparityRecord`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A result's ``"disparities"`` table (columns :data:`DISPARITY_COLUMNS`).
+
+    Yields
+    ------
+    DisparityRecord
+        One per row, the reference's own rows included (``is_reference``).
 
     Examples
     --------
@@ -221,8 +296,9 @@ def disparity_records(table: pd.DataFrame) -> Iterator[DisparityRecord]:
     >>> record.metric, record.kind, record.reference
     ('selection_rate', 'difference', 'a')
     """
+    qualifier = qualifier_column(table)
     for row in table.to_dict("records"):
-        cls = _optional(row, "class")
+        label = _optional(row, qualifier)
         threshold = _optional(row, "threshold")
         yield DisparityRecord(
             feature=str(row["feature"]),
@@ -230,16 +306,15 @@ def disparity_records(table: pd.DataFrame) -> Iterator[DisparityRecord]:
             metric=str(row["metric"]),
             kind=str(row["kind"]),
             reference=str(row["reference"]),
-            estimate=float(row["estimate"]),
-            lower=float(row["lower"]),
-            upper=float(row["upper"]),
-            value=float(row["value"]),
-            reference_value=float(row["reference_value"]),
+            estimate=_float(row["estimate"]),
+            lower=_float(row["lower"]),
+            upper=_float(row["upper"]),
+            value=_float(row["value"]),
+            reference_value=_float(row["reference_value"]),
             n=int(row["n"]),
             n_reference=int(row["n_reference"]),
+            method=str(row.get("method", "none")),
             is_reference=bool(row["is_reference"]),
-            method=str(row["method"]),
-            direction=direction_of(str(row["metric"])),
-            cls=None if cls is None else str(cls),
+            class_label=None if label is None else str(label),
             threshold=None if threshold is None else float(threshold),
         )

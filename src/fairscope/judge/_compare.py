@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from fairscope.compute._disparities import DisparityRecord
 from fairscope.core._groups import OVERALL
 from fairscope.core._intervals import mover_difference, mover_ratio
 from fairscope.judge._estimates import GroupEstimates
-from fairscope.judge._records import DisparityRecord
 
 
 def _interval_method(est: GroupEstimates, kind: str) -> str:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fairscope.compute._disparities import qualifier_column
 from fairscope.core._counts import GroupCounts
 from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._intervals import binomial_interval, kish_effective_n
 from fairscope.core._registry import Metric
-from fairscope.judge._records import qualifier_column
 
 #: Per-group tables with one column per metric (and ``<metric>_lower``/``_upper``).
 WIDE_TABLES = ("score_metrics", "regression_metrics", "multiclass_metrics", "selection_metrics")

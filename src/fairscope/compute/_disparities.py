@@ -16,13 +16,14 @@ a selection at a threshold).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from fairscope.core._intervals import mover_difference, mover_ratio
 from fairscope.core._registry import REGISTRY
 
 #: Columns of every disparities table, with what they hold.
@@ -117,6 +118,74 @@ def disparity_columns(
         "is_reference": is_reference,
         "method": method,
     }
+
+
+def mover_disparity(
+    kind: str, value: Any, lower: Any, upper: Any, ref: Any, ref_lower: Any, ref_upper: Any
+) -> tuple[Any, Any]:
+    """Interval of a group's disparity to a reference from the two values' own intervals.
+
+    Newcombe's MOVER for a difference, MOVER-R (Donner and Zou 2012) for a ratio;
+    arguments broadcast together.
+
+    Examples
+    --------
+    >>> lo, hi = mover_disparity("difference", 0.5, 0.4, 0.6, 0.5, 0.4, 0.6)
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (-0.141, 0.141)
+    """
+    if kind == "difference":
+        return mover_difference(value, lower, upper, ref, ref_lower, ref_upper)
+    return mover_ratio(value, lower, upper, ref, ref_lower, ref_upper)
+
+
+def fold_absolute(lower: Any, upper: Any) -> tuple[float, float]:
+    """Interval of ``|d|`` from an interval of ``d``.
+
+    Examples
+    --------
+    >>> fold_absolute(-0.1, 0.3)
+    (0.0, 0.3)
+    """
+    lower, upper = float(lower), float(upper)
+    if lower >= 0:
+        return lower, upper
+    if upper <= 0:
+        return -upper, -lower
+    return 0.0, max(-lower, upper)
+
+
+def fold_ratio(lower: Any, upper: Any) -> tuple[float, float]:
+    """Interval of ``min(r, 1 / r)`` from an interval of a ratio ``r`` (low / high).
+
+    Examples
+    --------
+    >>> fold_ratio(0.8, 1.25)
+    (0.8, 1.0)
+    """
+    lower, upper = float(lower), float(upper)
+    if upper <= 1:
+        return lower, upper
+    inverse = 1 / upper if upper > 0 else 0.0
+    return min(lower, inverse), 1.0
+
+
+def gap_interval(kind: str, high: Sequence[Any], low: Sequence[Any]) -> tuple[float, float]:
+    """Interval of the gap between two groups: ``high - low`` or ``low / high``.
+
+    MOVER(-R) of the two groups realising the gap, each given as (value, lower,
+    upper), folded to the size of the gap (a lower bound of 0 means the order of the
+    two groups is uncertain); it is conditional on which groups are the extremes.
+
+    Examples
+    --------
+    >>> lo, hi = gap_interval("difference", (0.6, 0.5, 0.7), (0.4, 0.3, 0.5))
+    >>> round(lo, 3), round(hi, 3)
+    (0.059, 0.341)
+    """
+    if kind == "difference":
+        return fold_absolute(*mover_difference(*high, *low))
+    return fold_ratio(*mover_ratio(*low, *high))
 
 
 def block_frame(groups: Any, blocks: list[dict[str, Any]]) -> pd.DataFrame:

@@ -239,15 +239,9 @@ class GroupIntervals:
         }
         if self._bootstrapped:
             positions = np.array([ref_index[m.name] for m in self._metrics])
-
-            def statistic(values: np.ndarray) -> np.ndarray:
-                ref = values[..., positions, np.arange(len(positions))][..., None, :]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    if kind == "difference":
-                        return values[..., :n_groups, :] - ref
-                    return values[..., :n_groups, :] / ref
-
-            boot_lo, boot_hi = self._bootstrap_interval(statistic)
+            boot_lo, boot_hi = self._bootstrap_interval(
+                _to_reference_statistic(kind, positions, n_groups)
+            )
         blocks = []
         for j, metric in enumerate(self._metrics):
             if metric.uses_row_counts:
@@ -426,6 +420,19 @@ class GroupIntervals:
                 "interval_method",
             ],
         )
+
+
+def _to_reference_statistic(kind: str, positions: np.ndarray, n_groups: int) -> Statistic:
+    """Each group's disparity to the reference of each metric (at ``positions``), vectorized."""
+
+    def statistic(values: np.ndarray) -> np.ndarray:
+        ref = values[..., positions, np.arange(len(positions))][..., None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "difference":
+                return np.asarray(values[..., :n_groups, :] - ref)
+            return np.asarray(values[..., :n_groups, :] / ref)
+
+    return statistic
 
 
 def _summary_statistic(values: np.ndarray, n_groups: int, kind: str, method: str) -> np.ndarray:

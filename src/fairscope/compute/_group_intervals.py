@@ -32,6 +32,55 @@ if TYPE_CHECKING:  # pragma: no cover
     from fairscope.core._counts import GroupCounts
 
 
+def rate_interval(
+    metric: Metric,
+    cells: np.ndarray,
+    squared: np.ndarray,
+    *,
+    has_weights: bool,
+    ci: float,
+    method: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A rate per row of confusion cells, with its binomial interval on its own denominator.
+
+    Under sample weights the interval uses Kish's effective size of the rate's
+    denominator. Shared by :class:`GroupIntervals` and the judge's per-group estimates.
+
+    Parameters
+    ----------
+    metric : Metric
+        A proportion metric.
+    cells, squared : ndarray of shape (..., 4)
+        Weighted confusion cells and their squared weights.
+    has_weights : bool
+        Whether the counts carry sample weights.
+    ci : float
+        Confidence level.
+    method : {"wilson", "clopper-pearson"}
+
+    Returns
+    -------
+    share, lower, upper, n
+        The rate (NaN with an empty denominator), its interval and the (effective) n.
+
+    Examples
+    --------
+    >>> from fairscope.core._registry import get_metric
+    >>> cells = np.array([[10.0, 5.0, 5.0, 10.0]])
+    >>> share, lo, hi, n = rate_interval(get_metric("selection_rate"), cells, cells,
+    ...                                  has_weights=False, ci=0.95, method="wilson")
+    >>> float(share[0]), float(n[0])
+    (0.5, 30.0)
+    """
+    num, den = metric.numerator_denominator(cells)
+    _, den_sq = metric.numerator_denominator(squared)
+    n_eff = kish_effective_n(den, den_sq) if has_weights else den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(den > 0, num / den, np.nan)
+    lower, upper = binomial_interval(np.nan_to_num(share) * n_eff, n_eff, ci, method)
+    return share, lower, upper, n_eff
+
+
 class GroupIntervals:
     """The interval views of :class:`~fairscope.GroupMetrics` (a mixin over its state)."""
 
@@ -68,14 +117,10 @@ class GroupIntervals:
 
     def _rate_interval(self, metric: Metric, cells: np.ndarray, squared: np.ndarray):
         """Estimate, lower, upper and n used for a proportion metric (any leading shape)."""
-        num, den = metric.numerator_denominator(cells)
-        _, den_sq = metric.numerator_denominator(squared)
-        n_eff = kish_effective_n(den, den_sq) if self._counts.has_weights else den
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(den > 0, num / den, np.nan)
         method = "wilson" if self._bootstrapped else self.ci_method
-        lower, upper = binomial_interval(np.nan_to_num(share) * n_eff, n_eff, self.ci, method)
-        return share, lower, upper, n_eff
+        return rate_interval(
+            metric, cells, squared, has_weights=self._counts.has_weights, ci=self.ci, method=method
+        )
 
     def _metric_intervals(self, metric: Metric):
         """Analytic estimate, lower, upper, n per group and overall (last) for one metric."""

@@ -59,3 +59,9 @@ def test_binary_findings_show_the_group_alone():
     assert "[class" not in result.to_markdown()
     assert "[class" not in result.to_junit()
     assert "[class" not in result.summary()
+
+
+def test_html_findings_show_the_class(multiclass_result):
+    html = multiclass_result.to_html()
+    for shown in _shown(multiclass_result):
+        assert shown in html

@@ -134,6 +134,22 @@ def test_tests_for_another_reference_are_added_to_the_table_in_one_family(scored
         assert (f.p_value, f.p_value_adjusted) == (row["p_value"], row["p_value_adjusted"])
 
 
+def test_tests_the_judge_adds_are_the_rows_compute_makes(scored):
+    # one code path: the rows added for another reference are compute's comparison_tests
+    from fairscope.compute._significance import comparison_tests
+
+    rule = {"id": "fpr", "metric": "fpr", "comparison": "difference", "fail": 0.2, "reference": "c"}
+    judged = apply_policy(scored, policy(rule))
+    tests = judged.tables["tests"]
+    added = tests[(tests["reference"] == "c") & (tests["metric"] == "false_positive_rate")]
+    feature = added["feature"].iloc[0]
+    expected = comparison_tests(scored.statistics[feature], "fpr", "c")
+    columns = ["group", "test", "statistic", "p_value", "p_value_adjusted", "n_tested"]
+    pd.testing.assert_frame_equal(
+        added[columns].reset_index(drop=True), expected[columns].reset_index(drop=True)
+    )
+
+
 # -- rules on every task -----------------------------------------------------------------
 
 

@@ -49,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "load_policy": "fairscope.judge._policy",
     "apply_policy": "fairscope.judge._policy",
     "compare": "fairscope.audits._comparison",
+    "compare_baseline": "fairscope.audits._baseline",
     "counterfactual_flip_test": "fairscope.audits._counterfactual",
     "plot_tradeoff": "fairscope.audits._comparison",
     "AuditMetadata": "fairscope.result._metadata",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from fairscope.core._atomic import write_text
 from fairscope.result._audit_result import AuditResult, Finding
 
 _COLUMNS = [
@@ -84,6 +85,13 @@ class BaselineComparison:
         if self.only_in_new:
             lines.append(f"  only in the new audit: {', '.join(self.only_in_new[:5])}")
         return "\n".join(lines)
+
+    def to_json(self, path: Any = None) -> str:
+        """The comparison table as JSON records; written atomically to ``path`` when given."""
+        text = self.table.to_json(orient="records", indent=1) + "\n"
+        if path is not None:
+            write_text(path, text)
+        return text
 
 
 def _load(result: Any) -> AuditResult:

@@ -6,10 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-# private until the audits layer gives the baseline comparison a public name
-from fairscope.audits._baseline import compare_baseline
+import fairscope
 from fairscope.cli._shell import EXIT_FAILED, EXIT_OK, InputError, Progress
-from fairscope.core._atomic import write_text
 
 
 def add_parser(sub: Any) -> None:
@@ -31,9 +29,9 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     for name in (args.base, args.new):
         if not Path(name).is_file():
             raise InputError(f"audit file {name!r} does not exist.")
-    comparison = compare_baseline(args.base, args.new, tolerance=args.tolerance)
+    comparison = fairscope.compare_baseline(args.base, args.new, tolerance=args.tolerance)
     print(comparison.summary())
     if args.json:
-        write_text(args.json, comparison.table.to_json(orient="records", indent=1) + "\n")
+        comparison.to_json(args.json)
         print(f"wrote json: {args.json}")
     return EXIT_OK if comparison.passed else EXIT_FAILED

@@ -12,7 +12,6 @@ from typing import Any
 
 import fairscope
 from fairscope.cli._shell import EXIT_OK, Progress, html_available, print_result
-from fairscope.core._atomic import write_text
 from fairscope.datasets import make_credit_scoring
 
 NEXT_STEP = (
@@ -66,7 +65,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     # files first: a closed stdout must not cost the outputs
     progress("writing the audit, the PR comment and the HTML report")
     result.to_json(out / "audit.json")
-    write_text(out / "summary.md", result.to_markdown())
+    result.to_markdown(out / "summary.md")
     html = html_available()
     if html:
         result.to_html(out / "report.html")

@@ -8,9 +8,7 @@ from typing import Any
 
 import fairscope
 from fairscope.cli._shell import EXIT_OK, Progress
-
-# private until the judge layer gives the preset listing a public name
-from fairscope.judge._policy import presets
+from fairscope.judge import presets
 
 
 def add_parser(sub: Any) -> None:

@@ -18,11 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from fairscope.core._atomic import write_text
 from fairscope.engines import choose_engine, read_table
-
-# private until AuditResult.summary takes a limit: the command shows 25 findings, not 10
-from fairscope.result._serialize import summary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 FILE_FORMATS = ["csv", "tsv", "parquet", "jsonl"]
@@ -170,7 +166,7 @@ def write_outputs(result: Any, args: argparse.Namespace, progress: Progress) -> 
     for flag, write in (
         ("json", lambda p: result.to_json(p)),
         ("junit", lambda p: result.to_junit(p)),
-        ("markdown", lambda p: write_text(p, result.to_markdown())),
+        ("markdown", lambda p: result.to_markdown(p)),
         ("html", lambda p: _write_html(result, p, args)),
     ):
         path = getattr(args, flag, None)
@@ -202,7 +198,7 @@ def print_result(result: Any, quiet: bool) -> None:
     """The summary of an audit on stdout, with the group rates when nothing was judged."""
     if quiet:
         return
-    print(summary(result, limit=25))
+    print(result.summary(limit=25))
     if not result.findings and "group_metrics" in result.tables:
         table = result.tables["group_metrics"]
         keep = [c for c in SHOWN_RATES if c in table]

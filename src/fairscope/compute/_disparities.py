@@ -15,13 +15,15 @@ a selection at a threshold).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from fairscope.core._intervals import mover_difference, mover_ratio
 from fairscope.core._registry import REGISTRY
 
 #: Columns of every disparities table, with what they hold.
@@ -118,6 +120,74 @@ def disparity_columns(
     }
 
 
+def mover_disparity(
+    kind: str, value: Any, lower: Any, upper: Any, ref: Any, ref_lower: Any, ref_upper: Any
+) -> tuple[Any, Any]:
+    """Interval of a group's disparity to a reference from the two values' own intervals.
+
+    Newcombe's MOVER for a difference, MOVER-R (Donner and Zou 2012) for a ratio;
+    arguments broadcast together.
+
+    Examples
+    --------
+    >>> lo, hi = mover_disparity("difference", 0.5, 0.4, 0.6, 0.5, 0.4, 0.6)
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (-0.141, 0.141)
+    """
+    if kind == "difference":
+        return mover_difference(value, lower, upper, ref, ref_lower, ref_upper)
+    return mover_ratio(value, lower, upper, ref, ref_lower, ref_upper)
+
+
+def fold_absolute(lower: Any, upper: Any) -> tuple[float, float]:
+    """Interval of ``|d|`` from an interval of ``d``.
+
+    Examples
+    --------
+    >>> fold_absolute(-0.1, 0.3)
+    (0.0, 0.3)
+    """
+    lower, upper = float(lower), float(upper)
+    if lower >= 0:
+        return lower, upper
+    if upper <= 0:
+        return -upper, -lower
+    return 0.0, max(-lower, upper)
+
+
+def fold_ratio(lower: Any, upper: Any) -> tuple[float, float]:
+    """Interval of ``min(r, 1 / r)`` from an interval of a ratio ``r`` (low / high).
+
+    Examples
+    --------
+    >>> fold_ratio(0.8, 1.25)
+    (0.8, 1.0)
+    """
+    lower, upper = float(lower), float(upper)
+    if upper <= 1:
+        return lower, upper
+    inverse = 1 / upper if upper > 0 else 0.0
+    return min(lower, inverse), 1.0
+
+
+def gap_interval(kind: str, high: Sequence[Any], low: Sequence[Any]) -> tuple[float, float]:
+    """Interval of the gap between two groups: ``high - low`` or ``low / high``.
+
+    MOVER(-R) of the two groups realising the gap, each given as (value, lower,
+    upper), folded to the size of the gap (a lower bound of 0 means the order of the
+    two groups is uncertain); it is conditional on which groups are the extremes.
+
+    Examples
+    --------
+    >>> lo, hi = gap_interval("difference", (0.6, 0.5, 0.7), (0.4, 0.3, 0.5))
+    >>> round(lo, 3), round(hi, 3)
+    (0.059, 0.341)
+    """
+    if kind == "difference":
+        return fold_absolute(*mover_difference(*high, *low))
+    return fold_ratio(*mover_ratio(*low, *high))
+
+
 def block_frame(groups: Any, blocks: list[dict[str, Any]]) -> pd.DataFrame:
     """Blocks of :func:`disparity_columns` over the same groups as one frame with ``group``."""
     size = len(groups)
@@ -175,12 +245,36 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class DisparityRecord:
-    """One row of a disparities table, typed (what a policy rule judges).
+    """One group's disparity to a reference on one metric: what a policy rule judges.
 
-    Attributes are the columns of :data:`DISPARITY_COLUMNS`; ``direction`` is
-    the metric's favourable direction from the registry, ``cls`` the class of a
-    multiclass audit (None otherwise), ``threshold`` the selection threshold of
-    a regression audit (None otherwise).
+    The one typed record of a disparity, whatever the task that produced it: a row
+    of a result's ``"disparities"`` table (:func:`disparity_records`) or a
+    comparison the judge makes for a rule the table does not hold.
+
+    Attributes
+    ----------
+    feature, group, metric, kind, reference : str
+        As the columns of :data:`DISPARITY_COLUMNS`.
+    estimate, lower, upper : float
+        The disparity (group / or - reference) and its interval (NaN when none).
+    value, reference_value : float
+        The metric in the group and in the reference.
+    n, n_reference : int
+        Rows of the group and of the reference.
+    method : str
+        How the interval was made (``"mover-wilson"``, ``"wald"``, ``"none"``, ...).
+    is_reference : bool
+        Whether the group is the reference (its row has no interval).
+    class_label : str or None
+        Class (multiclass audits) or selection (regression audits with several
+        selection thresholds) the metric belongs to.
+    threshold : float or None
+        The selection threshold of a regression audit.
+    p_value, p_value_adjusted : float or None
+        Test of the group against the reference, as in the result's ``"tests"``
+        table; None when not tested.
+    test : str or None
+        Name of the test.
     """
 
     feature: str
@@ -195,22 +289,72 @@ class DisparityRecord:
     reference_value: float
     n: int
     n_reference: int
-    is_reference: bool
-    method: str
-    direction: str
-    cls: str | None = None
+    method: str = "none"
+    is_reference: bool = False
+    class_label: str | None = None
     threshold: float | None = None
+    p_value: float | None = None
+    p_value_adjusted: float | None = None
+    test: str | None = None
+
+    @property
+    def direction(self) -> str:
+        """The metric's favourable direction, as the registry declares it."""
+        return direction_of(self.metric)
+
+    @property
+    def cls(self) -> str | None:
+        """Alias of :attr:`class_label`."""
+        return self.class_label
+
+    @property
+    def has_interval(self) -> bool:
+        """Whether both ends of the interval are defined."""
+        return not (math.isnan(self.lower) or math.isnan(self.upper))
 
 
-def _optional(row: Mapping[str, Any], name: str) -> Any:
+def qualifier_column(table: pd.DataFrame) -> str | None:
+    """The column that splits a metric into several (class, or one of several selections).
+
+    Examples
+    --------
+    >>> qualifier_column(pd.DataFrame({"class": ["A"]}))
+    'class'
+    >>> qualifier_column(pd.DataFrame({"selection": ["top 10%", "top 10%"]})) is None
+    True
+    """
+    if "class" in table:
+        return "class"
+    if "selection" in table and table["selection"].dropna().nunique() > 1:
+        return "selection"
+    return None
+
+
+def _optional(row: Mapping[str, Any], name: str | None) -> Any:
+    if name is None:
+        return None
     value = row.get(name)
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     return value
 
 
+def _float(value: Any) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
+
+
 def disparity_records(table: pd.DataFrame) -> Iterator[DisparityRecord]:
     """The rows of a disparities table as :class:`DisparityRecord`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A result's ``"disparities"`` table (columns :data:`DISPARITY_COLUMNS`).
+
+    Yields
+    ------
+    DisparityRecord
+        One per row, the reference's own rows included (``is_reference``).
 
     Examples
     --------
@@ -221,8 +365,9 @@ def disparity_records(table: pd.DataFrame) -> Iterator[DisparityRecord]:
     >>> record.metric, record.kind, record.reference
     ('selection_rate', 'difference', 'a')
     """
+    qualifier = qualifier_column(table)
     for row in table.to_dict("records"):
-        cls = _optional(row, "class")
+        label = _optional(row, qualifier)
         threshold = _optional(row, "threshold")
         yield DisparityRecord(
             feature=str(row["feature"]),
@@ -230,16 +375,15 @@ def disparity_records(table: pd.DataFrame) -> Iterator[DisparityRecord]:
             metric=str(row["metric"]),
             kind=str(row["kind"]),
             reference=str(row["reference"]),
-            estimate=float(row["estimate"]),
-            lower=float(row["lower"]),
-            upper=float(row["upper"]),
-            value=float(row["value"]),
-            reference_value=float(row["reference_value"]),
+            estimate=_float(row["estimate"]),
+            lower=_float(row["lower"]),
+            upper=_float(row["upper"]),
+            value=_float(row["value"]),
+            reference_value=_float(row["reference_value"]),
             n=int(row["n"]),
             n_reference=int(row["n_reference"]),
+            method=str(row.get("method", "none")),
             is_reference=bool(row["is_reference"]),
-            method=str(row["method"]),
-            direction=direction_of(str(row["metric"])),
-            cls=None if cls is None else str(cls),
+            class_label=None if label is None else str(label),
             threshold=None if threshold is None else float(threshold),
         )

@@ -7,33 +7,78 @@ computed from the count table; bootstrap intervals from replicates of it (see
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from fairscope.compute._disparities import disparity_columns
-from fairscope.core._bootstrap import (
-    bca_interval,
-    bootstrap_counts,
-    jackknife_counts,
-    percentile_interval,
+from fairscope.compute._disparities import disparity_columns, gap_interval, mover_disparity
+from fairscope.compute._resampled_intervals import (
+    BOOTSTRAP_METHODS,
+    ReplicateValues,
+    Statistic,
+    bootstrap_interval,
+    replicate_values,
 )
 from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._intervals import (
     binomial_interval,
     kish_effective_n,
-    mover_difference,
-    mover_ratio,
 )
 from fairscope.core._registry import Metric
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.core._counts import GroupCounts
 
-_BOOTSTRAP_METHODS = {"bootstrap": "bootstrap-percentile", "bca": "bootstrap-bca"}
+
+def rate_interval(
+    metric: Metric,
+    cells: np.ndarray,
+    squared: np.ndarray,
+    *,
+    has_weights: bool,
+    ci: float,
+    method: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A rate per row of confusion cells, with its binomial interval on its own denominator.
+
+    Under sample weights the interval uses Kish's effective size of the rate's
+    denominator. Shared by :class:`GroupIntervals` and the judge's per-group estimates.
+
+    Parameters
+    ----------
+    metric : Metric
+        A proportion metric.
+    cells, squared : ndarray of shape (..., 4)
+        Weighted confusion cells and their squared weights.
+    has_weights : bool
+        Whether the counts carry sample weights.
+    ci : float
+        Confidence level.
+    method : {"wilson", "clopper-pearson"}
+
+    Returns
+    -------
+    share, lower, upper, n
+        The rate (NaN with an empty denominator), its interval and the (effective) n.
+
+    Examples
+    --------
+    >>> from fairscope.core._registry import get_metric
+    >>> cells = np.array([[10.0, 5.0, 5.0, 10.0]])
+    >>> share, lo, hi, n = rate_interval(get_metric("selection_rate"), cells, cells,
+    ...                                  has_weights=False, ci=0.95, method="wilson")
+    >>> float(share[0]), float(n[0])
+    (0.5, 30.0)
+    """
+    num, den = metric.numerator_denominator(cells)
+    _, den_sq = metric.numerator_denominator(squared)
+    n_eff = kish_effective_n(den, den_sq) if has_weights else den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(den > 0, num / den, np.nan)
+    lower, upper = binomial_interval(np.nan_to_num(share) * n_eff, n_eff, ci, method)
+    return share, lower, upper, n_eff
 
 
 class GroupIntervals:
@@ -47,7 +92,7 @@ class GroupIntervals:
     random_state: Any
     bootstrap: str
     reference_: dict[str, str]
-    _replicates: tuple | None
+    _replicates: ReplicateValues | None
 
     @property
     def sensitive_features(self) -> tuple[str, ...]:
@@ -64,22 +109,18 @@ class GroupIntervals:
 
     @property
     def _bootstrapped(self) -> bool:
-        return self.ci_method in _BOOTSTRAP_METHODS
+        return self.ci_method in BOOTSTRAP_METHODS
 
     @property
     def _interval_name(self) -> str:
-        return _BOOTSTRAP_METHODS.get(self.ci_method, self.ci_method)
+        return BOOTSTRAP_METHODS.get(self.ci_method, self.ci_method)
 
     def _rate_interval(self, metric: Metric, cells: np.ndarray, squared: np.ndarray):
         """Estimate, lower, upper and n used for a proportion metric (any leading shape)."""
-        num, den = metric.numerator_denominator(cells)
-        _, den_sq = metric.numerator_denominator(squared)
-        n_eff = kish_effective_n(den, den_sq) if self._counts.has_weights else den
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(den > 0, num / den, np.nan)
         method = "wilson" if self._bootstrapped else self.ci_method
-        lower, upper = binomial_interval(np.nan_to_num(share) * n_eff, n_eff, self.ci, method)
-        return share, lower, upper, n_eff
+        return rate_interval(
+            metric, cells, squared, has_weights=self._counts.has_weights, ci=self.ci, method=method
+        )
 
     def _metric_intervals(self, metric: Metric):
         """Analytic estimate, lower, upper, n per group and overall (last) for one metric."""
@@ -101,40 +142,24 @@ class GroupIntervals:
         sw2 = np.append(c.squared_weights.sum(axis=1), c.squared_weights.sum())
         return kish_effective_n(sw, sw2)
 
-    def _values(self, weighted: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Every metric per group and overall (last), shape (..., n_groups + 1, n_metrics)."""
-        weighted = np.concatenate([weighted, weighted.sum(axis=-2, keepdims=True)], axis=-2)
-        rows = np.concatenate([rows, rows.sum(axis=-2, keepdims=True)], axis=-2)
-        return np.stack([m.compute(weighted, rows) for m in self._metrics], axis=-1)
-
-    def _replicate_values(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    def _replicate_values(self) -> ReplicateValues:
         """Metric values of the bootstrap replicates (and of the jackknife tables for BCa)."""
         if self._replicates is None:
-            reps = bootstrap_counts(
+            self._replicates = replicate_values(
                 self._counts,
-                self.n_boot,
-                scheme=self.bootstrap,  # type: ignore[arg-type]  # checked at construction
+                self._metrics,
+                method=self.ci_method,
+                n_boot=self.n_boot,
+                scheme=self.bootstrap,
                 random_state=self.random_state,
             )
-            boot = self._values(reps.weighted, reps.rows)
-            jack = mult = None
-            if self.ci_method == "bca":
-                jw, jr, mult = jackknife_counts(self._counts)
-                jack = self._values(jw, jr)
-            self._replicates = (boot, jack, mult)
         return self._replicates
 
-    def _bootstrap_interval(self, statistic) -> tuple[np.ndarray, np.ndarray]:
+    def _bootstrap_interval(self, statistic: Statistic) -> tuple[np.ndarray, np.ndarray]:
         """Interval of ``statistic(values)`` (values of shape (..., groups + 1, metrics))."""
-        boot, jack, mult = self._replicate_values()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of tiny groups
-            replicates = statistic(boot)
-            if self.ci_method == "bca" and jack is not None and mult is not None:
-                c = self._counts
-                estimate = statistic(self._values(c.weighted, c.rows))
-                return bca_interval(replicates, estimate, statistic(jack), mult, self.ci)
-        return percentile_interval(replicates, self.ci)
+        return bootstrap_interval(
+            self._counts, self._metrics, statistic, self._replicate_values(), ci=self.ci
+        )
 
     def _index_frame(self, keys: Iterable[Any]) -> pd.DataFrame:
         features = self.sensitive_features
@@ -259,15 +284,9 @@ class GroupIntervals:
         }
         if self._bootstrapped:
             positions = np.array([ref_index[m.name] for m in self._metrics])
-
-            def statistic(values: np.ndarray) -> np.ndarray:
-                ref = values[..., positions, np.arange(len(positions))][..., None, :]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    if kind == "difference":
-                        return values[..., :n_groups, :] - ref
-                    return values[..., :n_groups, :] / ref
-
-            boot_lo, boot_hi = self._bootstrap_interval(statistic)
+            boot_lo, boot_hi = self._bootstrap_interval(
+                _to_reference_statistic(kind, positions, n_groups)
+            )
         blocks = []
         for j, metric in enumerate(self._metrics):
             if metric.uses_row_counts:
@@ -278,11 +297,8 @@ class GroupIntervals:
             p, p_lo, p_hi = est[:-1], lo[:-1], hi[:-1]
             if self._bootstrapped:
                 lower, upper, method = boot_lo[:, j], boot_hi[:, j], self._interval_name
-            elif kind == "difference":
-                lower, upper = mover_difference(p, p_lo, p_hi, est[r], lo[r], hi[r])
-                method = "mover-" + self.ci_method
             else:
-                lower, upper = mover_ratio(p, p_lo, p_hi, est[r], lo[r], hi[r])
+                lower, upper = mover_disparity(kind, p, p_lo, p_hi, est[r], lo[r], hi[r])
                 method = "mover-" + self.ci_method
             if not metric.is_proportion and not self._bootstrapped:
                 method = "none"
@@ -410,11 +426,9 @@ class GroupIntervals:
                 lower, upper = float(boot_lo[j]), float(boot_hi[j])
                 interval = self._interval_name
             elif metric.is_proportion and high is not None:
-                args = (est[high], lo[high], hi[high], est[low], lo[low], hi[low])
-                if kind == "difference":
-                    lower, upper = _fold_absolute(*mover_difference(*args))
-                else:
-                    lower, upper = _fold_ratio(*mover_ratio(*args[3:], *args[:3]))
+                lower, upper = gap_interval(
+                    kind, (est[high], lo[high], hi[high]), (est[low], lo[low], hi[low])
+                )
                 interval = "mover-" + self.ci_method
             else:
                 interval = "none"
@@ -453,6 +467,19 @@ class GroupIntervals:
         )
 
 
+def _to_reference_statistic(kind: str, positions: np.ndarray, n_groups: int) -> Statistic:
+    """Each group's disparity to the reference of each metric (at ``positions``), vectorized."""
+
+    def statistic(values: np.ndarray) -> np.ndarray:
+        ref = values[..., positions, np.arange(len(positions))][..., None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "difference":
+                return np.asarray(values[..., :n_groups, :] - ref)
+            return np.asarray(values[..., :n_groups, :] / ref)
+
+    return statistic
+
+
 def _summary_statistic(values: np.ndarray, n_groups: int, kind: str, method: str) -> np.ndarray:
     """difference() or ratio() of values shaped (..., n_groups + 1, n_metrics), vectorized."""
     groups, overall = values[..., :n_groups, :], values[..., n_groups, :]
@@ -465,22 +492,3 @@ def _summary_statistic(values: np.ndarray, n_groups: int, kind: str, method: str
         ratios = groups / overall[..., None, :]
         ratios = np.where(ratios > 1, 1 / ratios, ratios)
         return np.nanmin(ratios, axis=-2)
-
-
-def _fold_absolute(lower: Any, upper: Any) -> tuple[float, float]:
-    """Interval of ``|d|`` from an interval of ``d``."""
-    lower, upper = float(lower), float(upper)
-    if lower >= 0:
-        return lower, upper
-    if upper <= 0:
-        return -upper, -lower
-    return 0.0, max(-lower, upper)
-
-
-def _fold_ratio(lower: Any, upper: Any) -> tuple[float, float]:
-    """Interval of ``min(r, 1 / r)`` from an interval of a ratio ``r`` (low / high)."""
-    lower, upper = float(lower), float(upper)
-    if upper <= 1:
-        return lower, upper
-    inverse = 1 / upper if upper > 0 else 0.0
-    return min(lower, inverse), 1.0

@@ -158,6 +158,37 @@ def _check_group(choice: Any, feature_set: str, labels: Sequence[str]) -> None:
         )
 
 
+def _explicit_label(
+    reference: Any, choice: Any, feature_set: str, labels: Sequence[str], warn: bool
+) -> str | None:
+    """The group an explicit reference names here, or None to fall back to "largest".
+
+    A label given for this feature set (in a dict) must exist; a single label given
+    for every feature set falls back, with a :class:`ReferenceWarning`, where it is
+    not a group.
+    """
+    features = [p.strip() for p in feature_set.split("&")]
+    label = None
+    try:
+        label = _label_of(choice, features)
+    except ValueError:
+        if isinstance(reference, Mapping):
+            raise
+    if label is not None and label in labels:
+        return label
+    if isinstance(reference, Mapping):
+        _check_group(choice, feature_set, labels)
+    if warn:
+        warnings.warn(
+            f"reference group {choice!r} is not a group of {feature_set!r}; its "
+            "disparities use the largest group instead. Give a dict from feature set "
+            "to group to choose each one.",
+            ReferenceWarning,
+            stacklevel=find_stacklevel(),
+        )
+    return None
+
+
 def resolve_reference(
     reference: Any,
     *,
@@ -210,25 +241,9 @@ def resolve_reference(
     choice = choice_for(reference, feature_set)
     sizes = np.asarray(sizes, dtype=float)
     if not is_strategy(choice):
-        features = [p.strip() for p in feature_set.split("&")]
-        label = None
-        try:
-            label = _label_of(choice, features)
-        except ValueError:
-            if isinstance(reference, Mapping):
-                raise
-        if label is not None and label in labels:
+        label = _explicit_label(reference, choice, feature_set, labels, warn)
+        if label is not None:
             return label
-        if isinstance(reference, Mapping):
-            _check_group(choice, feature_set, labels)
-        if warn:
-            warnings.warn(
-                f"reference group {choice!r} is not a group of {feature_set!r}; its "
-                "disparities use the largest group instead. Give a dict from feature set "
-                "to group to choose each one.",
-                ReferenceWarning,
-                stacklevel=find_stacklevel(),
-            )
         choice = "largest"
     if choice == "overall":
         return OVERALL

@@ -3,16 +3,16 @@
 - :mod:`~fairscope.judge._model`: :class:`Rule`, :class:`Waiver`, :class:`Policy`.
 - :mod:`~fairscope.judge._schema` and :mod:`~fairscope.judge._loading`: files, presets,
   validation with the position of a bad key.
-- :mod:`~fairscope.judge._records`, :mod:`~fairscope.judge._estimates`,
-  :mod:`~fairscope.judge._compare`, :mod:`~fairscope.judge._tests`: the typed disparity
-  records rules judge, whatever the task.
+- :mod:`~fairscope.judge._estimates`, :mod:`~fairscope.judge._compare`,
+  :mod:`~fairscope.judge._tests`: the typed disparity records rules judge, whatever the
+  task (one :class:`~fairscope.compute._disparities.DisparityRecord`, from compute).
 - :mod:`~fairscope.judge._judging`: :func:`apply_policy`; :mod:`~fairscope.judge._waivers`.
 """
 
+from fairscope.compute._disparities import DisparityRecord
 from fairscope.judge._judging import apply_policy
 from fairscope.judge._loading import load_policy, presets
 from fairscope.judge._model import Policy, Rule, Waiver, policy_record
-from fairscope.judge._records import DisparityRecord
 from fairscope.judge._schema import PolicyError
 
 __all__ = [

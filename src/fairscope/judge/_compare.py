@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from fairscope.compute._disparities import DisparityRecord, gap_interval, mover_disparity
 from fairscope.core._groups import OVERALL
-from fairscope.core._intervals import mover_difference, mover_ratio
 from fairscope.judge._estimates import GroupEstimates
-from fairscope.judge._records import DisparityRecord
 
 
 def _interval_method(est: GroupEstimates, kind: str) -> str:
@@ -32,11 +31,8 @@ def _disparity(
         np.asarray(r_hi, dtype=float),
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        if kind == "difference":
-            lower, upper = mover_difference(p, lo, hi, *refs)
-            return p - ref, lower, upper
-        lower, upper = mover_ratio(p, lo, hi, *refs)
-        return p / ref, lower, upper
+        lower, upper = mover_disparity(kind, p, lo, hi, *refs)
+        return (p - ref if kind == "difference" else p / ref), lower, upper
 
 
 def to_reference(est: GroupEstimates, kind: str, reference: str) -> list[DisparityRecord]:
@@ -83,23 +79,6 @@ def to_reference(est: GroupEstimates, kind: str, reference: str) -> list[Dispari
     ]
 
 
-def _fold_absolute(lower: float, upper: float) -> tuple[float, float]:
-    """Interval of ``|d|`` from an interval of ``d``."""
-    if lower >= 0:
-        return lower, upper
-    if upper <= 0:
-        return -upper, -lower
-    return 0.0, max(-lower, upper)
-
-
-def _fold_ratio(lower: float, upper: float) -> tuple[float, float]:
-    """Interval of ``min(r, 1 / r)`` from an interval of a ratio ``r`` (low / high)."""
-    if upper <= 1:
-        return lower, upper
-    inverse = 1 / upper if upper > 0 else 0.0
-    return min(lower, inverse), 1.0
-
-
 def between_groups(est: GroupEstimates, kind: str, eligible: np.ndarray) -> DisparityRecord:
     """The lowest eligible group against the highest: ``high - low`` or ``low / high``.
 
@@ -109,18 +88,16 @@ def between_groups(est: GroupEstimates, kind: str, eligible: np.ndarray) -> Disp
     """
     values = np.where(eligible, est.values, np.nan)
     high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
-    args = tuple(
-        np.asarray(a[i], dtype=float)
+    high_low = [
+        tuple(np.asarray(a[i], dtype=float) for a in (est.values, est.lower, est.upper))
         for i in (high, low)
-        for a in (est.values, est.lower, est.upper)
-    )
+    ]
     with np.errstate(divide="ignore", invalid="ignore"):
         if kind == "difference":
             estimate = float(est.values[high] - est.values[low])
-            lower, upper = _fold_absolute(*map(float, mover_difference(*args)))
         else:
             estimate = float(est.values[low] / est.values[high])
-            lower, upper = _fold_ratio(*map(float, mover_ratio(*args[3:], *args[:3])))
+        lower, upper = gap_interval(kind, high_low[0], high_low[1])
     method = _interval_method(est, kind)
     if method == "none":
         lower = upper = float("nan")

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fairscope.compute._disparities import qualifier_column
+from fairscope.compute._group_intervals import rate_interval
 from fairscope.core._counts import GroupCounts
 from fairscope.core._groups import OVERALL, group_label
-from fairscope.core._intervals import binomial_interval, kish_effective_n
 from fairscope.core._registry import Metric
-from fairscope.judge._records import qualifier_column
 
 #: Per-group tables with one column per metric (and ``<metric>_lower``/``_upper``).
 WIDE_TABLES = ("score_metrics", "regression_metrics", "multiclass_metrics", "selection_metrics")
@@ -89,12 +89,9 @@ def from_counts(
     method = ci_method if ci_method in _ANALYTIC else "wilson"
     if metric.is_proportion:
         squared = np.vstack([counts.squared_weights, counts.squared_weights.sum(axis=0)])
-        num, den = metric.numerator_denominator(cells)
-        _, den_sq = metric.numerator_denominator(squared)
-        n_eff = kish_effective_n(den, den_sq) if counts.has_weights else den
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(den > 0, num / den, np.nan)
-        lower, upper = binomial_interval(np.nan_to_num(value) * n_eff, n_eff, ci, method)
+        value, lower, upper, _ = rate_interval(
+            metric, cells, squared, has_weights=counts.has_weights, ci=ci, method=method
+        )
     else:
         value = metric.compute(cells, rows)
         lower = upper = np.full(len(value), np.nan)

@@ -1,7 +1,7 @@
 """Judging an audit: every rule on every feature set (and class) it applies to.
 
 :func:`apply_policy` reads what the audit produced: its typed disparity records
-(:mod:`fairscope.judge._records`), per-group estimates for comparisons its tables do
+(:func:`fairscope.compute._disparities.disparity_records`), per-group estimates for comparisons its tables do
 not hold (:mod:`fairscope.judge._estimates`, from the sufficient statistics or the
 task's tables), and its tests (:mod:`fairscope.judge._tests`). It never recomputes
 from rows and returns a new result; the one given is left as it was.
@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from fairscope.compute._disparities import DisparityRecord, disparity_records, qualifier_column
 from fairscope.compute._references import check_reference, resolve_reference
 from fairscope.core._counts import GroupCounts
 from fairscope.core._findings import Finding, Status
@@ -30,7 +31,6 @@ from fairscope.judge._compare import between_groups, to_reference
 from fairscope.judge._estimates import WIDE_TABLES, GroupEstimates, from_counts, from_tables
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
-from fairscope.judge._records import DisparityRecord, disparity_records, qualifier_column
 from fairscope.judge._schema import as_date
 from fairscope.judge._tests import TestBook
 from fairscope.judge._waivers import apply_waivers
@@ -54,7 +54,9 @@ class _Audit:
         self.min_size = int(meta.get("min_group_size", 30))
         self.tests = TestBook(result.tables)
         self.records: dict[RecordKey, list[DisparityRecord]] = {}
-        for rec in disparity_records(result.tables):
+        table = result.tables.get("disparities")
+        own = [] if table is None else disparity_records(table)
+        for rec in (r for r in own if not r.is_reference):
             key = (rec.feature, rec.metric, rec.kind, rec.reference, rec.class_label)
             self.records.setdefault(key, []).append(rec)
         self.groups = self._groups()

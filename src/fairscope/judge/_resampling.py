@@ -10,24 +10,22 @@ fixed across replicates, as in the audit's own tables.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-from fairscope.core._bootstrap import (
-    bca_interval,
-    bootstrap_counts,
-    jackknife_counts,
-    percentile_interval,
+from fairscope.compute._resampled_intervals import (
+    BOOTSTRAP_METHODS,
+    bootstrap_interval,
+    replicate_values,
 )
 from fairscope.core._counts import GroupCounts
 from fairscope.core._registry import Metric
 
 #: Interval names of the bootstrap methods, as the audit's tables write them.
-NAMES = {"bootstrap": "bootstrap-percentile", "bca": "bootstrap-bca"}
+NAMES = BOOTSTRAP_METHODS
 
 Statistic = Callable[[np.ndarray], np.ndarray]
 
@@ -71,29 +69,26 @@ def resampling(metadata: Mapping[str, Any]) -> Resampling | None:
     )
 
 
-def _values(metric: Metric, weighted: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The metric per group and overall (last), shape (..., n_groups + 1)."""
-    weighted = np.concatenate([weighted, weighted.sum(axis=-2, keepdims=True)], axis=-2)
-    rows = np.concatenate([rows, rows.sum(axis=-2, keepdims=True)], axis=-2)
-    return np.asarray(metric.compute(weighted, rows), dtype=float)
-
-
 def interval(
     counts: GroupCounts, metric: Metric, statistic: Statistic, settings: Resampling
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Bootstrap interval of ``statistic`` (of the metric per group and overall)."""
-    reps = bootstrap_counts(
-        counts, settings.n_boot, scheme=settings.scheme, random_state=settings.random_state
+    """Bootstrap interval of ``statistic`` (of the metric per group and overall, last).
+
+    Drawn by compute's :func:`~fairscope.compute._resampled_intervals.bootstrap_interval`,
+    the code that gives :class:`~fairscope.GroupMetrics` its bootstrap intervals.
+    """
+    reps = replicate_values(
+        counts,
+        [metric],
+        method=settings.method,
+        n_boot=settings.n_boot,
+        scheme=settings.scheme,
+        random_state=settings.random_state,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of tiny groups
-        replicates = statistic(_values(metric, reps.weighted, reps.rows))
-        if settings.method == "bca":
-            jw, jr, mult = jackknife_counts(counts)
-            estimate = statistic(_values(metric, counts.weighted, counts.rows))
-            jack = statistic(_values(metric, jw, jr))
-            return bca_interval(replicates, estimate, jack, mult, settings.ci)
-    return percentile_interval(replicates, settings.ci)
+    lower, upper = bootstrap_interval(
+        counts, [metric], lambda values: statistic(values[..., 0]), reps, ci=settings.ci
+    )
+    return np.asarray(lower), np.asarray(upper)
 
 
 def to_reference(kind: str, reference: int) -> Statistic:

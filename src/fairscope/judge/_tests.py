@@ -2,8 +2,8 @@
 
 A finding's ``p_value`` and ``p_value_adjusted`` are the ``"tests"`` table's for the same
 (feature set, metric, group, reference) when the audit made that test. When a rule
-compares against another reference, the test is made here with the same function
-(:func:`~fairscope.compute._significance.compare_proportions`: the two-proportion
+compares against another reference, the test is made by the same code as the table's
+(:func:`~fairscope.compute._significance.pairwise_tests`: the two-proportion
 z-test, or Fisher's exact test for small expected counts, on the rate's own
 denominator) and adjusted in the documented family: Holm over the groups of one metric
 in one feature set against that reference. The rows are added to the result's tests
@@ -16,13 +16,10 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from fairscope.compute._significance import adjust_p_values, compare_proportions
+from fairscope.compute._significance import TEST_COLUMNS, pairwise_tests
 from fairscope.core._counts import GroupCounts
-from fairscope.core._groups import OVERALL, group_label
-from fairscope.core._intervals import kish_effective_n
 from fairscope.core._registry import Metric
 
 #: Correction applied to the tests the judge adds (one family per metric, feature set
@@ -32,11 +29,8 @@ CORRECTION = "holm"
 PValues = tuple[float | None, float | None, str | None]
 TestKey = tuple[str, str, str, str]
 
-COLUMNS = (
-    "feature", "group", "metric", "reference", "test", "statistic", "dof", "p_value",
-    "p_value_adjusted", "correction", "value", "reference_value", "n", "n_reference",
-    "n_tested", "n_tested_reference",
-)  # fmt: skip
+#: Columns of the rows the judge adds to the tests table.
+COLUMNS = ("feature", "group", *TEST_COLUMNS)
 
 
 def _none_if_nan(value: Any) -> float | None:
@@ -70,92 +64,6 @@ def lookup(tables: Mapping[str, pd.DataFrame]) -> dict[TestKey, PValues]:
     return out
 
 
-def _populations(counts: GroupCounts, metric: Metric) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Successes, (effective) size and rows of each group's population for a rate."""
-    num, den = metric.numerator_denominator(counts.weighted)
-    _, den_rows = metric.numerator_denominator(counts.rows)
-    if not counts.has_weights:
-        return num, den, den_rows
-    _, den_sq = metric.numerator_denominator(counts.squared_weights)
-    n_eff = kish_effective_n(den, den_sq)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(den > 0, num / den, 0.0)
-    return share * n_eff, n_eff, den_rows
-
-
-def pairwise_tests(
-    counts: GroupCounts,
-    metric: Metric,
-    feature: str,
-    reference: str,
-    tested: Sequence[int] | None = None,
-) -> pd.DataFrame:
-    """Test groups against a reference on a rate; Holm over the tested groups.
-
-    Parameters
-    ----------
-    counts : GroupCounts
-        Confusion counts of the feature set.
-    metric : Metric
-        A proportion metric (others are not tested: an empty table).
-    feature : str
-        Feature-set label written in the ``feature`` column.
-    reference : str
-        Reference group label, or ``"<overall>"`` (each group against the rest).
-    tested : sequence of int, optional
-        Positions of the groups tested (and adjusted together); default all but the
-        reference.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows in the layout of the result's ``"tests"`` table.
-    """
-    if not metric.is_proportion:
-        return pd.DataFrame(columns=list(COLUMNS))
-    labels = [group_label(k, counts.features) for k in counts.groups]
-    x, n, rows = _populations(counts, metric)
-    sizes = counts.group_rows
-    if reference == OVERALL:
-        x_ref, n_ref, rows_ref, size_ref = (
-            x.sum() - x,
-            n.sum() - n,
-            rows.sum() - rows,
-            sizes.sum() - sizes,
-        )
-    else:
-        r = labels.index(reference)
-        x_ref, n_ref, rows_ref, size_ref = (np.full(len(labels), a[r]) for a in (x, n, rows, sizes))
-    keep = np.asarray(
-        [i for i in range(len(labels)) if labels[i] != reference] if tested is None else tested,
-        dtype=int,
-    )
-    test, statistic, p = compare_proportions(x[keep], n[keep], x_ref[keep], n_ref[keep])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value, reference_value = x / n, x_ref / n_ref
-    frame = pd.DataFrame(
-        {
-            "feature": feature,
-            "group": [labels[i] for i in keep],
-            "metric": metric.name,
-            "reference": reference,
-            "test": test,
-            "statistic": statistic,
-            "dof": np.where(test == "none", np.nan, 1.0),
-            "p_value": p,
-            "p_value_adjusted": adjust_p_values(p, CORRECTION),
-            "correction": CORRECTION,
-            "value": value[keep],
-            "reference_value": reference_value[keep],
-            "n": sizes[keep].astype(int),
-            "n_reference": np.asarray(size_ref)[keep].astype(int),
-            "n_tested": (n if counts.has_weights else rows)[keep].astype(float),
-            "n_tested_reference": (n_ref if counts.has_weights else rows_ref)[keep].astype(float),
-        }
-    )
-    return frame[list(COLUMNS)]
-
-
 class TestBook:
     """The tests of an audit, and the ones the judge adds to keep findings and table equal."""
 
@@ -176,7 +84,9 @@ class TestBook:
         if counts is None or not metric.is_proportion:
             return None, None, None
         feature, _, _, reference = key
-        frame = pairwise_tests(counts, metric, feature, reference, tested)
+        frame = pairwise_tests(
+            counts, metric, reference, feature=feature, tested=tested, correction=CORRECTION
+        )
         self.added.append(frame)
         for row in frame.to_dict("records"):
             new = (feature, metric.name, str(row["group"]), reference)

@@ -21,6 +21,25 @@ if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
 
 
+def group_and_class(f: Finding) -> str:
+    """The group of a finding, with the class of a multiclass audit's per-class finding.
+
+    Without the class a multiclass audit's findings would read as the same row
+    repeated once per class.
+
+    Examples
+    --------
+    >>> from fairscope.core._findings import Finding, Status
+    >>> f = Finding("r", "selection_rate", "ratio", "sex", "Female", Status.FAIL,
+    ...             class_label="B")
+    >>> group_and_class(f)
+    'Female [class B]'
+    """
+    if f.class_label is None:
+        return f.group
+    return f"{f.group} [class {f.class_label}]"
+
+
 _COLUMNS = (
     ("Status", False),
     ("Group", False),
@@ -39,7 +58,7 @@ def _finding_row(f: Finding, sizes: Sizes) -> list[dict[str, Any]]:
     interval = fmt_interval(f.lower, f.upper)
     return [
         status_cell(f.status.value),
-        cell(f.group, sub=f"{f.feature}; reference {f.reference or '—'}"),
+        cell(group_and_class(f), sub=f"{f.feature}; reference {f.reference or '—'}"),
         cell(
             f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
             cls="message",

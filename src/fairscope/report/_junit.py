@@ -1,7 +1,8 @@
 """JUnit XML of an audit's findings, for CI systems that display test results.
 
 One ``<testcase>`` per rule and group (``classname`` = ``fairscope.<rule id>``,
-``name`` = ``<feature>: <group>``). FAIL and ERROR findings carry a
+``name`` = ``<feature>: <group>``, with ``[class C]`` after the group for a
+multiclass audit's per-class finding). FAIL and ERROR findings carry a
 ``<failure>``/``<error>`` element with the finding's message; SKIPPED ones a
 ``<skipped>``; WARN, INCONCLUSIVE and WAIVED ones pass, unless listed in the
 result's ``fail_on``, and carry their status and message in ``<system-out>`` so
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairscope.core._atomic import write_text
 from fairscope.core._findings import Finding, Status
+from fairscope.report._findings import group_and_class
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -29,7 +31,7 @@ def _testcase(finding: Finding, failing: set[Status]) -> ET.Element:
         "testcase",
         {
             "classname": f"fairscope.{finding.rule_id}",
-            "name": f"{finding.feature}: {finding.group}",
+            "name": f"{finding.feature}: {group_and_class(finding)}",
             "time": "0",
         },
     )

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding, Status
+from fairscope.report._findings import group_and_class
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -46,7 +47,7 @@ def _row(f: Finding) -> str:
         f"{_ICON[f.status]} {f.status.value}",
         _cell(f.rule_id),
         _cell(f.feature),
-        _cell(f.group),
+        _cell(group_and_class(f)),
         _number(f.value),
         interval,
         limit,
@@ -111,7 +112,8 @@ def to_markdown(result: AuditResult, *, max_rows: int = 20) -> str:
         if bad:
             lines += ["", "**Worst findings**", ""]
             lines += [
-                f"- **{_cell(f.rule_id)}**, {_cell(f.group)}: {_cell(f.message)}" for f in bad
+                f"- **{_cell(f.rule_id)}**, {_cell(group_and_class(f))}: {_cell(f.message)}"
+                for f in bad
             ]
     expired = meta.get("expired_waivers") or []
     if expired:

@@ -414,15 +414,20 @@ class AuditResult:
 
     # -- views: each lives in the module named for it ------------------------------------
 
-    def summary(self) -> str:
+    def summary(self, limit: int = 10) -> str:
         """A few lines of plain text: verdict, counts per status, worst findings.
+
+        Parameters
+        ----------
+        limit : int, default 10
+            Most findings listed (worst first); the rest are counted.
 
         Returns
         -------
         str
-            What the CLI prints after an audit.
+            What the CLI prints after an audit (with ``limit=25``).
         """
-        return _text.summary(self)
+        return _text.summary(self, limit=limit)
 
     def to_junit(self, path: PathArg | None = None) -> str:
         """JUnit XML, one testcase per rule and group; written atomically to ``path``.
@@ -439,15 +444,23 @@ class AuditResult:
         """
         return _junit.to_junit(self, path)
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, path: PathArg | None = None) -> str:
         """Markdown for a pull-request comment: verdict, compact table, worst findings first.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            A file to write atomically (like :meth:`to_json`); its folder must exist.
 
         Returns
         -------
         str
             GitHub-flavoured Markdown; text from the data is escaped.
         """
-        return _markdown.to_markdown(self)
+        text = _markdown.to_markdown(self)
+        if path is not None:
+            write_text(path, text)
+        return text
 
     def to_html(self, path: PathArg | None = None, **options: Any) -> str:
         """The self-contained HTML transparency report; written atomically to ``path``.

@@ -11,6 +11,7 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
+from fairscope.report._findings import group_and_class
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -55,7 +56,7 @@ def findings_table(result: AuditResult, limit: int | None = None, width: int | N
             f.status.value,
             f.rule_id,
             f.feature,
-            f.group,
+            group_and_class(f),
             _value(f.value),
             _interval(f),
             _limit(f),

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
-from fairscope.audits._multiclass_audit import multiclass_audit
+from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
 from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._rows import (
@@ -306,6 +306,12 @@ def _run(
         result = engine_regression_audit(
             data, y_true, y_pred, sensitive_features, sample_weight, dropna, **options
         )
+        return result, engine
+    if task == "multiclass" and pushed_down:
+        result = engine_multiclass_audit(
+            data, y_true, y_pred, sensitive_features, sample_weight, dropna,
+            labels=labels, **options,
+        )  # fmt: skip
         return result, engine
     if task == "binary" and pushed_down:
         scored = engine_scored_audit(

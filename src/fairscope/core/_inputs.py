@@ -322,45 +322,12 @@ def binary_inputs(
 
     masks = {"y_true": _missing_mask(true), "y_pred": _missing_mask(pred)}
     if weight is not None:
-        if not (pd.api.types.is_numeric_dtype(weight) and not pd.api.types.is_bool_dtype(weight)):
-            raise ValueError(
-                f"sample_weight must be numeric; got dtype {weight.dtype}. Convert it to float."
-            )
-        w = _weights_array(weight)
-        finite = np.isfinite(w)
-        masks["sample_weight"] = None if finite.all() else ~finite
-        del finite
-        negative = int(np.count_nonzero(w < 0))
-        if negative:
-            raise ValueError(
-                f"sample_weight has {negative} negative value{'s' if negative != 1 else ''}; "
-                "weights must be >= 0."
-            )
-    bad = {k: int(m.sum()) for k, m in masks.items() if m is not None}
-    keep = None
-    dropped: dict[str, int] = {}
-    if bad:
-        parts = ", ".join(
-            f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
-            f"value{'s' if v != 1 else ''}"
-            for k, v in bad.items()
-        )
-        if not dropna:
-            raise ValueError(
-                f"{parts}; fix the data or pass dropna=True to drop those rows "
-                "(the dropped count is recorded on the result)."
-            )
-        any_bad = np.logical_or.reduce([m for m in masks.values() if m is not None])
-        keep = ~any_bad
-        dropped = {f"missing {k}": int(v) for k, v in bad.items()}
+        masks["sample_weight"] = _weight_mask(weight)
+    keep, dropped = _rows_to_keep(masks, dropna)
+    if keep is not None:
         true, pred, sens = true[keep], pred[keep], sens[keep]
         if weight is not None:
             weight = weight[keep]
-        if len(true) == 0:
-            raise ValueError(
-                f"every row has a missing y_true, y_pred or sample_weight ({parts}); "
-                "nothing is left to audit after dropna=True."
-            )
         masks = {"y_true": None, "y_pred": None}
 
     labels = set(_values_of(true, masks["y_true"])) | set(_values_of(pred, masks["y_pred"]))
@@ -390,3 +357,48 @@ def binary_inputs(
         dropped=dropped,
         n_dropped=0 if keep is None else int((~keep).sum()),
     )
+
+
+def _weight_mask(weight: pd.Series) -> np.ndarray | None:
+    """The rows whose weight is missing or not finite (None if none); negative weights raise."""
+    if not (pd.api.types.is_numeric_dtype(weight) and not pd.api.types.is_bool_dtype(weight)):
+        raise ValueError(
+            f"sample_weight must be numeric; got dtype {weight.dtype}. Convert it to float."
+        )
+    w = _weights_array(weight)
+    finite = np.isfinite(w)
+    mask = None if finite.all() else ~finite
+    del finite  # one row-sized boolean less at the peak
+    negative = int(np.count_nonzero(w < 0))
+    if negative:
+        raise ValueError(
+            f"sample_weight has {negative} negative value{'s' if negative != 1 else ''}; "
+            "weights must be >= 0."
+        )
+    return mask
+
+
+def _rows_to_keep(
+    masks: dict[str, np.ndarray | None], dropna: bool
+) -> tuple[np.ndarray | None, dict[str, int]]:
+    """Which rows to keep (None: all) and the dropped counts; raises unless ``dropna``."""
+    bad = {k: int(m.sum()) for k, m in masks.items() if m is not None}
+    if not bad:
+        return None, {}
+    parts = ", ".join(
+        f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
+        f"value{'s' if v != 1 else ''}"
+        for k, v in bad.items()
+    )
+    if not dropna:
+        raise ValueError(
+            f"{parts}; fix the data or pass dropna=True to drop those rows "
+            "(the dropped count is recorded on the result)."
+        )
+    keep = ~np.logical_or.reduce([m for m in masks.values() if m is not None])
+    if not keep.any():
+        raise ValueError(
+            f"every row has a missing y_true, y_pred or sample_weight ({parts}); "
+            "nothing is left to audit after dropna=True."
+        )
+    return keep, {f"missing {k}": int(v) for k, v in bad.items()}

@@ -16,18 +16,12 @@ import pandas as pd
 
 from fairscope.core._multiclass_counts import MulticlassCounts, class_labels
 from fairscope.core._statistics import sum_into
-from fairscope.engines._confusion import (
-    _reduce_weighted,
-    check_negative_weights,
-    check_weight_dtype,
-    drop_missing,
-)
+from fairscope.engines._passes import drop_missing, flagged_reduce, weight_mask, weight_terms
 from fairscope.engines._reduce import (
     ROWS,
     _key,
     encode_key_groups,
     prepare,
-    reduce_by_keys,
     require_column,
     require_features,
     sensitive_names,
@@ -80,22 +74,16 @@ def multiclass_counts(
     require_features(features, columns)
     true_col = require_column(y_true, "y_true", columns, data)
     pred_col = require_column(y_pred, "y_pred", columns, data)
-    keys = [*features, true_col, pred_col]
-    if sample_weight is None:
-        table = reduce_by_keys(frame, keys, {}, [])
-    else:
-        require_column(sample_weight, "sample_weight", columns, data)
-        check_weight_dtype(frame, sample_weight)
-        table = _reduce_weighted(frame, keys, sample_weight)
-    n_rows = int(table[ROWS].sum())
-    if n_rows == 0:
-        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
+    flags: dict[str, Any] = {}
+    sums: dict[str, Any] = {}
+    if sample_weight is not None:
+        _, flags, sums = weight_terms(frame, sample_weight, columns, data)
+    table, n_rows = flagged_reduce(frame, [*features, true_col, pred_col], flags, sums)
     k = len(features)
     yt, yp = _key(k), _key(k + 1)
     masks = {"y_true": table[yt].isna().to_numpy(), "y_pred": table[yp].isna().to_numpy()}
     if sample_weight is not None:
-        check_negative_weights(table)
-        masks["sample_weight"] = table["__bad"].astype(bool).to_numpy()
+        masks["sample_weight"] = weight_mask(table)
     table, dropped, n_dropped = drop_missing(table, masks, dropna, "y_true, y_pred or weight")
     true, pred = table[yt].reset_index(drop=True), table[yp].reset_index(drop=True)
     classes = class_labels(true, pred, labels)

@@ -19,15 +19,14 @@ import pandas as pd
 from fairscope.core._counts import GroupCounts, counts_from_cells
 from fairscope.core._moments import RegressionMoments
 from fairscope.core._score_statistics import ScoreStatistics, reduce_scores
-from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
 from fairscope.engines._moments import regression_moments
+from fairscope.engines._passes import drop_missing, flagged_reduce, weight_mask, weight_terms
 from fairscope.engines._reduce import (
     ROWS,
     _key,
     encode_key_groups,
     finite_float,
     prepare,
-    reduce_by_keys,
     require_column,
     require_features,
     sensitive_names,
@@ -167,28 +166,17 @@ def score_cells(
     flags: dict[str, Any] = {"__score": score, "__score_bad": score_bad}
     sums: dict[str, Any] = {}
     if sample_weight is not None:
-        require_column(sample_weight, "sample_weight", columns, data)
-        check_weight_dtype(frame, sample_weight)
-        w, w_bad = finite_float(sample_weight)
-        flags["__w_bad"] = w_bad
-        sums = {"__w": w, "__w2": w * w, "__neg": (w < 0).fill_null(False).cast(nw.Float64)}
+        _, w_flags, sums = weight_terms(frame, sample_weight, columns, data)
+        flags.update(w_flags)
     labels = [y_true] if y_pred is None else [y_true, y_pred]
-    table = reduce_by_keys(
-        frame.with_columns(**flags), [*features, *labels, *flags], sums, list(sums)
-    )
+    table, n_rows = flagged_reduce(frame, [*features, *labels], flags, sums)
     k = len(features)
-    table = table.rename(columns={_key(k + len(labels) + j): name for j, name in enumerate(flags)})
-    n_rows = int(table[ROWS].sum())
-    if n_rows == 0:
-        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
-    if sample_weight is not None:
-        check_negative_weights(table)
     masks = {"y_true": table[_key(k)].isna().to_numpy()}
     if y_pred is not None:
         masks["y_pred"] = table[_key(k + 1)].isna().to_numpy()
     masks["y_score"] = table["__score_bad"].astype(bool).to_numpy()
     if sample_weight is not None:
-        masks["sample_weight"] = table["__w_bad"].astype(bool).to_numpy()
+        masks["sample_weight"] = weight_mask(table)
     table, dropped, n_dropped = drop_missing(
         table, masks, dropna, "label, prediction, score or weight"
     )

@@ -301,18 +301,13 @@ def audit_model(
     y = _true_labels(y_true, y)
     check_fitted(model)
     task = check_task(task)
-    if isinstance(y, str):
-        if not isinstance(X, pd.DataFrame) or y not in X.columns:
-            raise ValueError(f"y={y!r} names a column, but it is not a column of X.")
-        target_name = y
-        y = X[target_name].reset_index(drop=True)
-        X = X.drop(columns=[target_name])
+    X, y = _target_from_X(X, y)
     check_aligned(X=X, y=y, sensitive_features=sensitive_features, sample_weight=sample_weight)
     model_input, sensitive, dropped = split_features(X, sensitive_features, drop_sensitive)
     _check_reference_early(reference, sensitive)
     check_model_inputs(model, model_input, dropped)
     n_rows = len(model_input)
-    y_true = pd.Series(np.asarray(y)) if not isinstance(y, pd.Series) else y.reset_index(drop=True)
+    y_true = y.reset_index(drop=True) if isinstance(y, pd.Series) else pd.Series(np.asarray(y))
     if len(y_true) != n_rows:
         raise ValueError(f"y has {len(y_true)} values but X has {n_rows} rows.")
     task = task or estimator_task(model)
@@ -320,9 +315,7 @@ def audit_model(
     classes = getattr(model, "classes_", None)
     if pos_label is None:
         pos_label = classes[1] if classes is not None and len(classes) == 2 else 1
-    score, source = (None, None)
-    if scores and task in (None, "binary"):
-        score, source = model_scores(model, model_input, pos_label)
+    score, source = _scores(model, model_input, pos_label, scores and task in (None, "binary"))
     if threshold is not None and score is None:
         raise ValueError(
             "threshold= binarizes the model's scores, but the model has neither predict_proba "
@@ -359,9 +352,23 @@ def audit_model(
         }
     )
     result.metadata["model"] = meta
-    if policy is not None:
-        result = apply_policy(result, policy)
-    return result
+    return result if policy is None else apply_policy(result, policy)
+
+
+def _scores(model: Any, model_input: Any, pos_label: Any, wanted: bool) -> tuple[Any, Any]:
+    """The model's scores of the positive class and their source, or ``(None, None)``."""
+    if not wanted:
+        return None, None
+    return model_scores(model, model_input, pos_label)
+
+
+def _target_from_X(X: Any, y: Any) -> tuple[Any, Any]:
+    """``X`` and ``y``; when ``y`` names a column of ``X``, that column leaves ``X``."""
+    if not isinstance(y, str):
+        return X, y
+    if not isinstance(X, pd.DataFrame) or y not in X.columns:
+        raise ValueError(f"y={y!r} names a column, but it is not a column of X.")
+    return X.drop(columns=[y]), X[y].reset_index(drop=True)
 
 
 def _check_reference_early(reference: Any, sensitive: Any) -> None:

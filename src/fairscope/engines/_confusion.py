@@ -13,18 +13,11 @@ from fairscope.engines._passes import (
     check_negative_weights,
     check_weight_dtype,
     drop_missing,
-    flagged_reduce,
-    weight_mask,
-    weight_terms,
+    label_table,
 )
 from fairscope.engines._reduce import (
     ROWS,
-    _key,
     encode_key_groups,
-    prepare,
-    require_column,
-    require_features,
-    sensitive_names,
 )
 
 __all__ = [
@@ -115,25 +108,11 @@ def confusion_counts(
     b          1  0.0  0.0  1.0  0.0
     <missing>  1  1.0  0.0  0.0  0.0
     """
-    frame, columns, engine = prepare(data)
-    features = sensitive_names(sensitive_features, data)
-    require_features(features, columns)
-    true_col = require_column(y_true, "y_true", columns, data)
-    pred_col = require_column(y_pred, "y_pred", columns, data)
-    flags: dict[str, Any] = {}
-    sums: dict[str, Any] = {}
-    if sample_weight is not None:
-        _, flags, sums = weight_terms(frame, sample_weight, columns, data)
-    table, n_rows = flagged_reduce(frame, [*features, true_col, pred_col], flags, sums)
-    k = len(features)
-    yt, yp = _key(k), _key(k + 1)
-    masks = {"y_true": table[yt].isna().to_numpy(), "y_pred": table[yp].isna().to_numpy()}
-    if sample_weight is not None:
-        masks["sample_weight"] = weight_mask(table)
-    table, dropped, n_dropped = drop_missing(
-        table, masks, dropna, "y_true, y_pred or sample_weight"
-    )
-
+    reduced = label_table(
+        data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna,
+        what="y_true, y_pred or sample_weight",
+    )  # fmt: skip
+    table, yt, yp = reduced.table, reduced.y_true, reduced.y_pred
     labels = set(pd.unique(table[yt])) | set(pd.unique(table[yp]))
     if len(labels) > 2:
         shown = sorted(map(str, labels))[:6]
@@ -152,7 +131,7 @@ def confusion_counts(
             "other class are undefined. Audit data that contains both classes."
         )
 
-    groups, missing = encode_key_groups(table, features)
+    groups, missing = encode_key_groups(table, reduced.features)
     weighted = None if sample_weight is None else table["__w"].to_numpy()
     squared = None if sample_weight is None else table["__w2"].to_numpy()
     counts = counts_from_cells(
@@ -161,9 +140,9 @@ def confusion_counts(
     return EngineCounts(
         counts=counts,
         pos_label=chosen,
-        n_rows=n_rows,
-        dropped=dropped,
-        n_dropped=n_dropped,
+        n_rows=reduced.n_rows,
+        dropped=reduced.dropped,
+        n_dropped=reduced.n_dropped,
         missing_sensitive=missing,
-        engine=engine,
+        engine=reduced.engine,
     )

@@ -9,18 +9,30 @@ errors for missing values are written here once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from fairscope.engines._reduce import ROWS, _key, finite_float, reduce_by_keys, require_column
+from fairscope.engines._reduce import (
+    ROWS,
+    _key,
+    finite_float,
+    prepare,
+    reduce_by_keys,
+    require_column,
+    require_features,
+    sensitive_names,
+)
 
 __all__ = [
+    "LabelTable",
     "check_negative_weights",
     "check_weight_dtype",
     "drop_missing",
     "flagged_reduce",
+    "label_table",
     "weight_mask",
     "weight_terms",
 ]
@@ -120,3 +132,55 @@ def flagged_reduce(
 def weight_mask(table: pd.DataFrame) -> np.ndarray:
     """The reduced rows whose weight is missing or not finite (flag of :func:`weight_terms`)."""
     return np.asarray(table["__w_bad"].astype(bool).to_numpy())
+
+
+@dataclass(frozen=True, eq=False)
+class LabelTable:
+    """Rows reduced to one entry per (groups, label, prediction), missing values handled.
+
+    ``table`` holds the sensitive features as ``__key0...``, the label and the
+    prediction in the columns named ``y_true`` and ``y_pred`` here, the rows
+    (:data:`ROWS`) and, with weights, ``__w`` and ``__w2``.
+    """
+
+    table: pd.DataFrame
+    features: list[str]
+    y_true: str
+    y_pred: str
+    n_rows: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    n_dropped: int = 0
+    engine: str = ""
+
+
+def label_table(
+    data: Any,
+    y_true: str,
+    y_pred: str,
+    sensitive_features: Any,
+    *,
+    sample_weight: str | None,
+    dropna: bool,
+    what: str,
+) -> LabelTable:
+    """One engine pass over (sensitive features, label, prediction): the classification reduce.
+
+    Missing labels, predictions or weights raise the pandas path's error (``what``
+    names them), or are dropped and counted with ``dropna=True``.
+    """
+    frame, columns, engine = prepare(data)
+    features = sensitive_names(sensitive_features, data)
+    require_features(features, columns)
+    true_col = require_column(y_true, "y_true", columns, data)
+    pred_col = require_column(y_pred, "y_pred", columns, data)
+    flags: dict[str, Any] = {}
+    sums: dict[str, Any] = {}
+    if sample_weight is not None:
+        _, flags, sums = weight_terms(frame, sample_weight, columns, data)
+    table, n_rows = flagged_reduce(frame, [*features, true_col, pred_col], flags, sums)
+    yt, yp = _key(len(features)), _key(len(features) + 1)
+    masks = {"y_true": table[yt].isna().to_numpy(), "y_pred": table[yp].isna().to_numpy()}
+    if sample_weight is not None:
+        masks["sample_weight"] = weight_mask(table)
+    table, dropped, n_dropped = drop_missing(table, masks, dropna, what)
+    return LabelTable(table, list(features), yt, yp, n_rows, dropped, n_dropped, engine)

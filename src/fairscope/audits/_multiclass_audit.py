@@ -61,15 +61,7 @@ def engine_multiclass_audit(
         data, y_true, y_pred, sensitive_features,
         sample_weight=sample_weight, dropna=dropna, labels=labels,
     )  # fmt: skip
-    reduced = Reduced(
-        n_rows=base.n_rows,
-        n_dropped=base.n_dropped,
-        dropped=dict(base.dropped),
-        weight=True if base.has_weights else None,
-        features=base.features,
-        missing=dict(base.missing_sensitive),
-        index=base.groups,
-    )
+    reduced = Reduced.of(base)
     return _multiclass_result(base, reduced, reduced, options)
 
 

@@ -51,6 +51,19 @@ class Reduced:
     missing: dict[str, int] = field(default_factory=dict)
     index: pd.Index | None = None
 
+    @classmethod
+    def of(cls, stats: Any) -> Reduced:
+        """What an engine recorded while reducing ``stats`` (any statistics with provenance)."""
+        return cls(
+            n_rows=stats.n_rows,
+            n_dropped=stats.n_dropped,
+            dropped=dict(stats.dropped),
+            weight=True if stats.has_weights else None,
+            features=stats.features,
+            missing=dict(stats.missing_sensitive),
+            index=stats.groups,
+        )
+
 
 def first_finite(data: Any, column: str) -> float:
     """One finite value of a numeric column (0 if none), read from the first rows only."""
@@ -85,16 +98,7 @@ def regression_statistics(
         data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna,
         shift=shift,
     )  # fmt: skip
-    reduced = Reduced(
-        n_rows=m.n_rows,
-        n_dropped=m.n_dropped,
-        dropped=dict(m.dropped),
-        weight=True if m.has_weights else None,
-        features=m.features,
-        missing=dict(m.missing_sensitive),
-        index=m.groups,
-    )
-    return m.centred(), reduced
+    return m.centred(), Reduced.of(m)
 
 
 #: Rows read first to tell a score with too many distinct values without a full pass.

@@ -321,24 +321,12 @@ def audit_model(
             "threshold= binarizes the model's scores, but the model has neither predict_proba "
             "nor decision_function for two classes; drop threshold=."
         )
-    result = _audit(
-        y_true,
-        None if threshold is not None else y_pred,
-        sensitive=sensitive,
-        y_score=score,
-        threshold=threshold,
-        task=task,
-        sample_weight=sample_weight,
-        pos_label=pos_label,
-        reference=reference,
-        ci=ci,
-        min_group_size=min_group_size,
-        fail_on=fail_on,
-        model=model,
-        options={
-            "ci_method": ci_method, "n_boot": n_boot, "random_state": random_state,
-            "bootstrap": bootstrap, "dropna": dropna, **options,
-        },
+    result = audit_predictions(
+        y_true, None if threshold is not None else y_pred, sensitive_features=sensitive,
+        y_score=score, threshold=threshold, task=task, sample_weight=sample_weight,
+        pos_label=pos_label, reference=reference, ci=ci, ci_method=ci_method, n_boot=n_boot,
+        random_state=random_state, bootstrap=bootstrap, min_group_size=min_group_size,
+        dropna=dropna, fail_on=fail_on, estimator=model, **options,
     )  # fmt: skip
     result.kind = "model"
     meta = model_metadata(model)
@@ -394,38 +382,3 @@ def _true_labels(y_true: Any, y: Any) -> Any:
     if y_true is None:
         raise TypeError("audit_model needs y_true (true labels or targets, or a column of X).")
     return y_true
-
-
-def _audit(
-    y_true: pd.Series,
-    y_pred: Any,
-    *,
-    sensitive: Any,
-    y_score: Any,
-    threshold: Any,
-    task: str | None,
-    sample_weight: Any,
-    pos_label: Any,
-    reference: Any,
-    ci: float,
-    min_group_size: int,
-    fail_on: Iterable[str],
-    model: Any,
-    options: dict[str, Any],
-) -> AuditResult:
-    return audit_predictions(
-        y_true,
-        y_pred,
-        sensitive_features=sensitive,
-        y_score=y_score,
-        threshold=threshold,
-        task=task,
-        sample_weight=sample_weight,
-        pos_label=pos_label,
-        reference=reference,
-        ci=ci,
-        min_group_size=min_group_size,
-        fail_on=fail_on,
-        estimator=model,
-        **options,
-    )

@@ -6,7 +6,7 @@ column), what was received and the fix. Inner code trusts what comes out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -402,3 +402,39 @@ def _rows_to_keep(
             "nothing is left to audit after dropna=True."
         )
     return keep, {f"missing {k}": int(v) for k, v in bad.items()}
+
+
+def finite_floats(
+    series: pd.Series, argument: str, *, wrong_dtype: Callable[[pd.Series], str], fix: str
+) -> np.ndarray:
+    """A numeric column as floats; text, booleans and missing or infinite values raise.
+
+    Parameters
+    ----------
+    series : pandas.Series
+    argument : str
+        The argument's name, for the error messages.
+    wrong_dtype : callable
+        The error message for a column that is not numeric (given the column).
+    fix : str
+        What the error for missing or infinite values advises.
+
+    Returns
+    -------
+    ndarray of float
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> finite_floats(pd.Series([1, 2]), "y", wrong_dtype=str, fix="fix them.").tolist()
+    [1.0, 2.0]
+    """
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        raise ValueError(wrong_dtype(series))
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    bad = int((~np.isfinite(values)).sum())
+    if bad:
+        raise ValueError(
+            f"{argument} has {bad} missing or infinite value{'s' if bad != 1 else ''}; {fix}"
+        )
+    return np.asarray(values)

@@ -331,22 +331,7 @@ def binary_inputs(
         masks = {"y_true": None, "y_pred": None}
 
     labels = set(_values_of(true, masks["y_true"])) | set(_values_of(pred, masks["y_pred"]))
-    if len(labels) > 2:
-        shown = sorted(map(str, labels))[:6]
-        raise ValueError(
-            f"y_true and y_pred together have {len(labels)} distinct values {shown}; a binary "
-            "audit needs two. Binarize them first (e.g. y_pred = score >= threshold), or use "
-            "task='multiclass' in fairscope.audit_predictions."
-        )
-    chosen = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
-    yt = _binarize(true, chosen)
-    yp = _binarize(pred, chosen)
-    if yt.all() or not yt.any():
-        only = "positive" if yt.all() else "negative"
-        raise ValueError(
-            f"y_true contains a single class (every row is {only}); rates conditional on the "
-            "other class are undefined. Audit data that contains both classes."
-        )
+    chosen, yt, yp = binarize_pair(labels, true, pred, pos_label)
     return BinaryInputs(
         y_true=yt,
         y_pred=yp,
@@ -438,3 +423,48 @@ def finite_floats(
             f"{argument} has {bad} missing or infinite value{'s' if bad != 1 else ''}; {fix}"
         )
     return np.asarray(values)
+
+
+def binarize_pair(
+    labels: set[Any], y_true: pd.Series, y_pred: pd.Series, pos_label: Any
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The positive label, and labels and predictions as booleans, with the binary audit's errors.
+
+    Parameters
+    ----------
+    labels : set
+        The distinct values of ``y_true`` and ``y_pred`` together.
+    y_true, y_pred : pandas.Series
+        Labels and predictions (one per row, or per engine cell).
+    pos_label : object
+        The positive label asked for (checked against ``labels``).
+
+    Returns
+    -------
+    pos_label, y_true, y_pred
+        The positive label chosen and the boolean arrays.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chosen, yt, yp = binarize_pair({0, 1}, pd.Series([1, 0]), pd.Series([1, 1]), 1)
+    >>> chosen, yt.tolist(), yp.tolist()
+    (1, [True, False], [True, True])
+    """
+    if len(labels) > 2:
+        shown = sorted(map(str, labels))[:6]
+        raise ValueError(
+            f"y_true and y_pred together have {len(labels)} distinct values {shown}; a binary "
+            "audit needs two. Binarize them first (e.g. y_pred = score >= threshold), or use "
+            "task='multiclass' in fairscope.audit_predictions."
+        )
+    chosen = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
+    yt = _binarize(y_true, chosen)
+    yp = _binarize(y_pred, chosen)
+    if yt.all() or not yt.any():
+        only = "positive" if yt.all() else "negative"
+        raise ValueError(
+            f"y_true contains a single class (every row is {only}); rates conditional on the "
+            "other class are undefined. Audit data that contains both classes."
+        )
+    return chosen, yt, yp

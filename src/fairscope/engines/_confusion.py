@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from fairscope.core._counts import GroupCounts, counts_from_cells
-from fairscope.core._inputs import _binarize, _choose_pos_label
+from fairscope.core._inputs import binarize_pair
 from fairscope.engines._passes import (
     check_negative_weights,
     check_weight_dtype,
@@ -114,23 +114,7 @@ def confusion_counts(
     )  # fmt: skip
     table, yt, yp = reduced.table, reduced.y_true, reduced.y_pred
     labels = set(pd.unique(table[yt])) | set(pd.unique(table[yp]))
-    if len(labels) > 2:
-        shown = sorted(map(str, labels))[:6]
-        raise ValueError(
-            f"y_true and y_pred together have {len(labels)} distinct values {shown}; a binary "
-            "audit needs two. Binarize them first (e.g. y_pred = score >= threshold), or use "
-            "task='multiclass' in fairscope.audit_predictions."
-        )
-    chosen = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
-    true_bin = _binarize(table[yt], chosen)
-    pred_bin = _binarize(table[yp], chosen)
-    if true_bin.all() or not true_bin.any():
-        only = "positive" if true_bin.all() else "negative"
-        raise ValueError(
-            f"y_true contains a single class (every row is {only}); rates conditional on the "
-            "other class are undefined. Audit data that contains both classes."
-        )
-
+    chosen, true_bin, pred_bin = binarize_pair(labels, table[yt], table[yp], pos_label)
     groups, missing = encode_key_groups(table, reduced.features)
     weighted = None if sample_weight is None else table["__w"].to_numpy()
     squared = None if sample_weight is None else table["__w2"].to_numpy()

@@ -76,11 +76,10 @@ class RegressionMoments(EngineProvenance):
         effective sample size.
     center : float, default 0
         Subtracted from targets and predictions before they were summed.
-    has_weights : bool
-    orders : dict
-        Declared order of categorical features, used by :meth:`combine`.
+    has_weights, orders
+        Whether weights were summed; declared order of categorical features.
     n_rows, dropped, n_dropped, missing_sensitive, engine
-        Provenance, as on :class:`fairscope.engines.EngineCounts` (set by engines).
+        Keyword-only provenance (see :class:`~fairscope.core._statistics.EngineProvenance`).
 
     Examples
     --------

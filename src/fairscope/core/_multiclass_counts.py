@@ -36,11 +36,10 @@ class MulticlassCounts(EngineProvenance):
     classes : list of str
         Class labels (rows = true class, columns = predicted class).
     weighted, rows, squared_weights : ndarray of shape (n_groups, K, K)
-    has_weights : bool
-    orders : dict
-        Declared order of categorical features, used by :meth:`combine`.
+    has_weights, orders
+        Whether weights were summed; declared order of categorical features.
     n_rows, dropped, n_dropped, missing_sensitive, engine
-        Provenance, as on :class:`fairscope.engines.EngineCounts` (set by engines).
+        Keyword-only provenance (see :class:`~fairscope.core._statistics.EngineProvenance`).
 
     Examples
     --------

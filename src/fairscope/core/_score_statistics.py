@@ -93,8 +93,11 @@ class ScoreStatistics(EngineProvenance):
         Rows whose score lies outside ``[lower, upper]``.
     lower, upper : float
         The outer edges (infinite unless bins were given as edges).
-    has_weights, orders, pos_label, n_rows, dropped, n_dropped, missing_sensitive, engine
-        Provenance, as on :class:`fairscope.engines.EngineCounts`.
+    has_weights, orders, pos_label
+        Whether weights were summed, declared order of categorical features, the label
+        counted as positive.
+    n_rows, dropped, n_dropped, missing_sensitive, engine
+        Keyword-only provenance (see :class:`~fairscope.core._statistics.EngineProvenance`).
     """
 
     features: tuple[str, ...]

@@ -147,6 +147,24 @@ def test_combining_engine_partitions_adds_their_provenance(rows, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_every_type_refuses_to_combine_other_features_the_same_way(rows, kind):
+    # one combine step for every type (GroupedStatistics): the same check and message
+    by_sex, by_race = reduce(kind, rows, ["sex"]), reduce(kind, rows, ["race"])
+    with pytest.raises(ValueError, match=r"cannot combine \w+ over features \('sex',\)"):
+        by_sex.combine(by_race)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_regroup_keeps_the_type_and_its_other_fields(rows, kind):
+    stats = reduce(kind, rows, ["sex", "race"])
+    marginal = stats.marginal("sex")
+    assert type(marginal) is type(stats)
+    assert marginal.features == ("sex",)
+    assert marginal.has_weights == stats.has_weights
+    assert int(marginal.group_rows.sum()) == int(stats.group_rows.sum())
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_marginal_equals_a_direct_reduction(rows, kind):
     stats = reduce(kind, rows, ["sex", "race"])
     assert_same(stats.marginal("race"), reduce(kind, rows, ["race"]), kind)

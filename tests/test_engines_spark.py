@@ -160,3 +160,16 @@ def test_spark_multiclass_counts_equal_the_numpy_reduction(spark, frame):
     assert list(actual.groups) == list(expected.groups)
     np.testing.assert_array_equal(actual.rows, expected.rows)
     np.testing.assert_allclose(actual.weighted, expected.weighted, rtol=1e-12)
+
+
+def test_spark_multiclass_audit_reduces_in_spark_and_equals_the_pandas_audit(spark, frame):
+    classes = frame.assign(y=frame["y"] + frame["pred"], p=frame["pred"] * 2)
+    options = {"sensitive_features": FEATURES, "sample_weight": "w"}
+    expected = audit_predictions("y", "p", data=classes, **options)
+    data = spark.createDataFrame(classes[[*FEATURES, "y", "p", "w"]].astype(object))
+    actual = audit_predictions("y", "p", data=data, **options)
+    assert actual.task == expected.task == "multiclass"
+    assert actual.metadata.pop("engine") == "pyspark"
+    for name, table in expected.tables.items():
+        pd.testing.assert_frame_equal(actual.tables[name], table, rtol=1e-12, atol=1e-12)
+    assert actual.metadata == expected.metadata

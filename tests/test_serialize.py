@@ -539,3 +539,33 @@ def test_the_typed_metadata_view_tolerates_values_of_another_shape():
     )
     assert meta.n_rows is None and meta.dropped == {"y": 3} and meta.ci is None
     assert meta.metrics == ("selection_rate",)
+
+
+def test_statistics_are_encoded_by_their_own_to_dict_and_decoded_by_from_dict():
+    # one serialization per type: the codec writes what GroupCounts.to_dict writes (the
+    # flat layout of saved audits), non-finite sums included, and reads it back bit for bit
+    from fairscope.core._counts import GroupCounts
+    from fairscope.result._codec import decode_statistics, encode_statistics, plain
+
+    groups = pd.MultiIndex.from_tuples([("a", "x"), ("b", "y")], names=["f", "s"])
+    weighted = np.array([[1.5, np.nan, np.inf, 0.1], [2.0, 3.0, 4.0, -np.inf]])
+    counts = GroupCounts(
+        ("f", "s"),
+        groups,
+        weighted=weighted,
+        rows=np.array([[1, 2, 3, 4], [5, 6, 7, 8]]),
+        squared_weights=weighted**2,
+        has_weights=True,
+    )
+    encoded = encode_statistics(counts)
+    assert encoded == {"type": "GroupCounts", **plain(counts.to_dict())}
+    assert list(encoded) == [
+        "type", "features", "groups", "weighted", "rows", "squared_weights", "has_weights",
+    ]  # fmt: skip
+    assert encoded["weighted"][0][1:3] == [None, "Infinity"]
+    back = decode_statistics(json.loads(json.dumps(encoded)))
+    assert list(back.groups) == list(groups) and back.features == ("f", "s")
+    np.testing.assert_array_equal(back.weighted, weighted)
+    np.testing.assert_array_equal(back.squared_weights, weighted**2)
+    assert back.rows.dtype == np.int64 and back.rows.tolist() == counts.rows.tolist()
+    assert back.has_weights

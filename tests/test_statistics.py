@@ -112,6 +112,58 @@ def test_two_partitions_combined_equal_all_rows(rows, kind):
     assert_same(combined, whole, kind)
 
 
+def engine_reduce(kind: str, frame: pd.DataFrame, features: list[str]):
+    from fairscope.engines import multiclass_counts, regression_moments, score_histograms
+
+    if kind == "score":
+        return score_histograms(frame, "y", "score", features, THRESHOLDS, dropna=True)
+    if kind == "moments":
+        return regression_moments(frame, "target", "estimate", features, dropna=True)
+    return multiclass_counts(frame, "cls", "pcls", features, dropna=True)
+
+
+@pytest.mark.parametrize("kind", ["score", "moments", "multiclass"])
+def test_combining_engine_partitions_adds_their_provenance(rows, kind):
+    # multiclass and score statistics used to keep only the first part's drops and
+    # missing-value counts: every type now adds the provenance of both parts
+    holed = rows.assign(
+        race=rows["race"].where(np.arange(N) % 7 != 0),
+        score=rows["score"].where(np.arange(N) % 11 != 0),
+        estimate=rows["estimate"].where(np.arange(N) % 11 != 0),
+        pcls=rows["pcls"].where(np.arange(N) % 11 != 0),
+    )
+    first, second = holed.iloc[:250], holed.iloc[250:]
+    whole = engine_reduce(kind, holed, ["sex", "race"])
+    combined = engine_reduce(kind, first, ["sex", "race"]).combine(
+        engine_reduce(kind, second, ["sex", "race"])
+    )
+    assert whole.n_dropped > 0 and whole.missing_sensitive["race"] > 0
+    assert combined.n_rows == whole.n_rows
+    assert combined.n_dropped == whole.n_dropped
+    assert combined.dropped == whole.dropped
+    assert combined.missing_sensitive == whole.missing_sensitive
+    # a marginal keeps the missing-value counts of the features it keeps only
+    assert combined.marginal("sex").missing_sensitive == {"sex": 0}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_type_refuses_to_combine_other_features_the_same_way(rows, kind):
+    # one combine step for every type (GroupedStatistics): the same check and message
+    by_sex, by_race = reduce(kind, rows, ["sex"]), reduce(kind, rows, ["race"])
+    with pytest.raises(ValueError, match=r"cannot combine \w+ over features \('sex',\)"):
+        by_sex.combine(by_race)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_regroup_keeps_the_type_and_its_other_fields(rows, kind):
+    stats = reduce(kind, rows, ["sex", "race"])
+    marginal = stats.marginal("sex")
+    assert type(marginal) is type(stats)
+    assert marginal.features == ("sex",)
+    assert marginal.has_weights == stats.has_weights
+    assert int(marginal.group_rows.sum()) == int(stats.group_rows.sum())
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_marginal_equals_a_direct_reduction(rows, kind):
     stats = reduce(kind, rows, ["sex", "race"])

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.audits._model import check_fitted
 from fairscope.core._intervals import wilson_interval
 
 #: Label of the rows that summarise a group over every counterfactual value.
@@ -77,27 +78,7 @@ def counterfactual_flip_test(
     >>> table.loc[table["counterfactual"] == "<any>", "change_rate"].tolist()
     [1.0, 1.0]
     """
-    from fairscope.audits._model import check_fitted
-
-    check_fitted(model)
-    if not isinstance(X, pd.DataFrame):
-        raise ValueError(
-            f"X must be a pandas DataFrame holding the column {sensitive_feature!r}; got "
-            f"{type(X).__name__}."
-        )
-    if sensitive_feature not in X.columns:
-        raise ValueError(
-            f"sensitive_feature={sensitive_feature!r} is not a column of X (columns: "
-            f"{list(X.columns)[:20]}); a flip test needs a model that takes it as input."
-        )
-    inputs = getattr(model, "feature_names_in_", None)
-    if inputs is not None and sensitive_feature not in set(map(str, inputs)):
-        raise ValueError(
-            f"the model does not use {sensitive_feature!r}: it was fitted on "
-            f"{[str(c) for c in inputs][:20]}. A flip test only applies to models that see the "
-            "sensitive feature; audit its group metrics (and proxies) instead."
-        )
-    _check_used(model, sensitive_feature)
+    _check_flip_inputs(model, X, sensitive_feature)
     column = X[sensitive_feature]
     observed = pd.unique(column.dropna())
     candidates = list(observed if values is None else values)
@@ -106,26 +87,13 @@ def counterfactual_flip_test(
             f"sensitive_feature {sensitive_feature!r} has {len(candidates)} value(s); a flip test "
             "needs at least two."
         )
-    base_pred = np.asarray(model.predict(X))
     base_score = _score(model, X, pos_label)
     original = column.to_numpy()
     rows = []
+    results = _flips(model, X, sensitive_feature, candidates, pos_label, base_score)
     any_changed = np.zeros(len(X), dtype=bool)
-    results = []
-    for value in candidates:
-        flip = ~pd.isna(original) & (original != value)
-        if not flip.any():
-            continue
-        X_cf = X.loc[flip].copy()
-        X_cf[sensitive_feature] = value
-        pred = np.asarray(model.predict(X_cf))
-        changed = np.zeros(len(X), dtype=bool)
-        changed[flip] = pred != base_pred[flip]
-        delta = np.full(len(X), np.nan)
-        if base_score is not None:
-            delta[flip] = _score(model, X_cf, pos_label) - base_score[flip]
+    for _, _, changed, _ in results:
         any_changed |= changed
-        results.append((value, flip, changed, delta))
     labels = pd.Series(original).astype(object).where(~pd.isna(original), "<missing>").astype(str)
     for group in sorted(pd.unique(labels), key=lambda v: (v == "<missing>", v)):
         in_group = (labels == group).to_numpy()
@@ -151,6 +119,57 @@ def counterfactual_flip_test(
     table.insert(6, "change_rate_lower", lower)
     table.insert(7, "change_rate_upper", upper)
     return table
+
+
+def _check_flip_inputs(model: Any, X: Any, sensitive_feature: str) -> None:
+    """A fitted model, a DataFrame ``X``, and a sensitive feature the model takes as input."""
+    check_fitted(model)
+    if not isinstance(X, pd.DataFrame):
+        raise ValueError(
+            f"X must be a pandas DataFrame holding the column {sensitive_feature!r}; got "
+            f"{type(X).__name__}."
+        )
+    if sensitive_feature not in X.columns:
+        raise ValueError(
+            f"sensitive_feature={sensitive_feature!r} is not a column of X (columns: "
+            f"{list(X.columns)[:20]}); a flip test needs a model that takes it as input."
+        )
+    inputs = getattr(model, "feature_names_in_", None)
+    if inputs is not None and sensitive_feature not in set(map(str, inputs)):
+        raise ValueError(
+            f"the model does not use {sensitive_feature!r}: it was fitted on "
+            f"{[str(c) for c in inputs][:20]}. A flip test only applies to models that see the "
+            "sensitive feature; audit its group metrics (and proxies) instead."
+        )
+    _check_used(model, sensitive_feature)
+
+
+def _flips(
+    model: Any,
+    X: pd.DataFrame,
+    feature: str,
+    candidates: list[Any],
+    pos_label: Any,
+    base_score: np.ndarray | None,
+) -> list[tuple[Any, np.ndarray, np.ndarray, np.ndarray]]:
+    """For each value: the rows flipped to it, whose prediction changed, and the score change."""
+    base_pred = np.asarray(model.predict(X))
+    original = X[feature].to_numpy()
+    results = []
+    for value in candidates:
+        flip = ~pd.isna(original) & (original != value)
+        if not flip.any():
+            continue
+        X_cf = X.loc[flip].copy()
+        X_cf[feature] = value
+        pred = np.asarray(model.predict(X_cf))
+        changed = np.zeros(len(X), dtype=bool)
+        changed[flip] = pred != base_pred[flip]
+        delta = np.full(len(X), np.nan)
+        if base_score is not None:
+            delta[flip] = _score(model, X_cf, pos_label) - base_score[flip]
+        results.append((value, flip, changed, delta))
+    return results
 
 
 def _check_used(model: Any, feature: str) -> None:

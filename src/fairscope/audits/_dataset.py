@@ -245,11 +245,7 @@ def audit_dataset(
     missing_sensitive = _group_warnings(audit, sens)
 
     population = validate_population(reference_population or {}, {s.label: s for s in sets})
-    table, tests, n_empty = representation(sets, population, len(data), min_group_size, ci)
-    audit.tables["representation"] = table
-    if population:
-        audit.tables["representation_tests"] = tests
-    _small_group_warning(audit, table)
+    n_empty = _representation_tables(audit, sets, population, len(data))
 
     excluded = {str(c) for c in sens.columns} | ({target} if target is not None else set())
     feature_names = _resolve_features(data, features, excluded, target)
@@ -290,6 +286,18 @@ def audit_dataset(
 
         result = apply_policy(result, policy)
     return result
+
+
+def _representation_tables(
+    audit: _Audit, sets: Any, population: Any, n_rows: int
+) -> dict[str, int]:
+    """Add the representation tables (and their warnings); empty combinations per intersection."""
+    table, tests, n_empty = representation(sets, population, n_rows, audit.min_group_size, audit.ci)
+    audit.tables["representation"] = table
+    if population:
+        audit.tables["representation_tests"] = tests
+    _small_group_warning(audit, table)
+    return n_empty
 
 
 # -- inputs --------------------------------------------------------------------------------

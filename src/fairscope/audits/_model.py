@@ -301,18 +301,13 @@ def audit_model(
     y = _true_labels(y_true, y)
     check_fitted(model)
     task = check_task(task)
-    if isinstance(y, str):
-        if not isinstance(X, pd.DataFrame) or y not in X.columns:
-            raise ValueError(f"y={y!r} names a column, but it is not a column of X.")
-        target_name = y
-        y = X[target_name].reset_index(drop=True)
-        X = X.drop(columns=[target_name])
+    X, y = _target_from_X(X, y)
     check_aligned(X=X, y=y, sensitive_features=sensitive_features, sample_weight=sample_weight)
     model_input, sensitive, dropped = split_features(X, sensitive_features, drop_sensitive)
     _check_reference_early(reference, sensitive)
     check_model_inputs(model, model_input, dropped)
     n_rows = len(model_input)
-    y_true = pd.Series(np.asarray(y)) if not isinstance(y, pd.Series) else y.reset_index(drop=True)
+    y_true = y.reset_index(drop=True) if isinstance(y, pd.Series) else pd.Series(np.asarray(y))
     if len(y_true) != n_rows:
         raise ValueError(f"y has {len(y_true)} values but X has {n_rows} rows.")
     task = task or estimator_task(model)
@@ -320,32 +315,18 @@ def audit_model(
     classes = getattr(model, "classes_", None)
     if pos_label is None:
         pos_label = classes[1] if classes is not None and len(classes) == 2 else 1
-    score, source = (None, None)
-    if scores and task in (None, "binary"):
-        score, source = model_scores(model, model_input, pos_label)
+    score, source = _scores(model, model_input, pos_label, scores and task in (None, "binary"))
     if threshold is not None and score is None:
         raise ValueError(
             "threshold= binarizes the model's scores, but the model has neither predict_proba "
             "nor decision_function for two classes; drop threshold=."
         )
-    result = _audit(
-        y_true,
-        None if threshold is not None else y_pred,
-        sensitive=sensitive,
-        y_score=score,
-        threshold=threshold,
-        task=task,
-        sample_weight=sample_weight,
-        pos_label=pos_label,
-        reference=reference,
-        ci=ci,
-        min_group_size=min_group_size,
-        fail_on=fail_on,
-        model=model,
-        options={
-            "ci_method": ci_method, "n_boot": n_boot, "random_state": random_state,
-            "bootstrap": bootstrap, "dropna": dropna, **options,
-        },
+    result = audit_predictions(
+        y_true, None if threshold is not None else y_pred, sensitive_features=sensitive,
+        y_score=score, threshold=threshold, task=task, sample_weight=sample_weight,
+        pos_label=pos_label, reference=reference, ci=ci, ci_method=ci_method, n_boot=n_boot,
+        random_state=random_state, bootstrap=bootstrap, min_group_size=min_group_size,
+        dropna=dropna, fail_on=fail_on, estimator=model, **options,
     )  # fmt: skip
     result.kind = "model"
     meta = model_metadata(model)
@@ -359,9 +340,23 @@ def audit_model(
         }
     )
     result.metadata["model"] = meta
-    if policy is not None:
-        result = apply_policy(result, policy)
-    return result
+    return result if policy is None else apply_policy(result, policy)
+
+
+def _scores(model: Any, model_input: Any, pos_label: Any, wanted: bool) -> tuple[Any, Any]:
+    """The model's scores of the positive class and their source, or ``(None, None)``."""
+    if not wanted:
+        return None, None
+    return model_scores(model, model_input, pos_label)
+
+
+def _target_from_X(X: Any, y: Any) -> tuple[Any, Any]:
+    """``X`` and ``y``; when ``y`` names a column of ``X``, that column leaves ``X``."""
+    if not isinstance(y, str):
+        return X, y
+    if not isinstance(X, pd.DataFrame) or y not in X.columns:
+        raise ValueError(f"y={y!r} names a column, but it is not a column of X.")
+    return X.drop(columns=[y]), X[y].reset_index(drop=True)
 
 
 def _check_reference_early(reference: Any, sensitive: Any) -> None:
@@ -387,38 +382,3 @@ def _true_labels(y_true: Any, y: Any) -> Any:
     if y_true is None:
         raise TypeError("audit_model needs y_true (true labels or targets, or a column of X).")
     return y_true
-
-
-def _audit(
-    y_true: pd.Series,
-    y_pred: Any,
-    *,
-    sensitive: Any,
-    y_score: Any,
-    threshold: Any,
-    task: str | None,
-    sample_weight: Any,
-    pos_label: Any,
-    reference: Any,
-    ci: float,
-    min_group_size: int,
-    fail_on: Iterable[str],
-    model: Any,
-    options: dict[str, Any],
-) -> AuditResult:
-    return audit_predictions(
-        y_true,
-        y_pred,
-        sensitive_features=sensitive,
-        y_score=y_score,
-        threshold=threshold,
-        task=task,
-        sample_weight=sample_weight,
-        pos_label=pos_label,
-        reference=reference,
-        ci=ci,
-        min_group_size=min_group_size,
-        fail_on=fail_on,
-        estimator=model,
-        **options,
-    )

@@ -26,22 +26,55 @@ from fairscope.compute._multiclass import (
     reduce_multiclass,
 )
 from fairscope.core._groups import encode_groups
+from fairscope.core._multiclass_counts import MulticlassCounts
+from fairscope.engines._multiclass import multiclass_counts
+from fairscope.engines._prediction_audits import Reduced
 from fairscope.result._audit_result import AuditResult
 
 
 def multiclass_audit(rows: Rows, *, labels: Any, **options: Any) -> AuditResult:
+    """The multiclass audit of resolved rows (the pandas and numpy path)."""
     if rows.y_pred is None:
         raise ValueError("a multiclass audit needs y_pred (the predicted classes).")
     encoded = encode_groups(rows.sensitive)
     base = reduce_multiclass(
         rows.y_true, rows.y_pred, encoded.codes, encoded.index, rows.weight, labels
     )
+    return _multiclass_result(base, rows, encoded, options)
+
+
+def engine_multiclass_audit(
+    data: Any,
+    y_true: Any,
+    y_pred: Any,
+    sensitive_features: Any,
+    sample_weight: Any,
+    dropna: bool,
+    *,
+    labels: Any,
+    **options: Any,
+) -> AuditResult:
+    """A multiclass audit of engine data: the engine returns the K x K cells per group only."""
+    if y_pred is None:
+        raise ValueError("a multiclass audit needs y_pred (the predicted classes).")
+    base = multiclass_counts(
+        data, y_true, y_pred, sensitive_features,
+        sample_weight=sample_weight, dropna=dropna, labels=labels,
+    )  # fmt: skip
+    reduced = Reduced.of(base)
+    return _multiclass_result(base, reduced, reduced, options)
+
+
+def _multiclass_result(
+    base: MulticlassCounts, rows: Any, encoded: Any, options: dict[str, Any]
+) -> AuditResult:
+    """The tables of every feature set from the K x K counts of the intersection groups."""
     if len(base.classes) < 2:
         raise ValueError(
             f"y_true and y_pred hold a single class {base.classes}; a classification audit "
             "needs at least two."
         )
-    sets = marginals(encoded.index)
+    sets = marginals(base.groups)
     parts: dict[str, list[pd.DataFrame]] = {
         k: []
         for k in (

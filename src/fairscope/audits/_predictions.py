@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
-from fairscope.audits._multiclass_audit import multiclass_audit
+from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
 from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._rows import (
@@ -189,16 +189,14 @@ def audit_predictions(
     if y_pred is None and y_score is None:
         raise ValueError("give y_pred (predictions), or y_score (scores) with threshold=.")
     score, score_given = merge_options(
-        score_options,
-        ScoreOptions,
+        score_options, ScoreOptions,
         {"exact": exact, "n_bins": n_bins, "thresholds": thresholds,
          "calibration_bins": calibration_bins},
     )  # fmt: skip
     regression, regression_given = merge_options(
-        regression_options,
-        RegressionOptions,
+        regression_options, RegressionOptions,
         {"selection_threshold": selection_threshold, "selection_quantile": selection_quantile},
-    )
+    )  # fmt: skip
     engine = None
     if data is not None and not isinstance(data, pd.DataFrame):
         # polars, Arrow, DuckDB, Spark or files: see fairscope.engines
@@ -207,12 +205,12 @@ def audit_predictions(
             sensitive_features=sensitive_features, sample_weight=sample_weight,
             estimator=estimator, selection=regression.selects,
         )  # fmt: skip
-    task = task or detect_task(
-        column(y_true, data, "y_true"),
-        None if y_pred is None else column(y_pred, data, "y_pred"),
-        has_score=y_score is not None,
-        estimator=estimator,
-    )
+    if task is None:
+        predicted = None if y_pred is None else column(y_pred, data, "y_pred")
+        task = detect_task(
+            column(y_true, data, "y_true"), predicted, has_score=y_score is not None,
+            estimator=estimator,
+        )  # fmt: skip
     _check_task_options(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
         score_given=score_given, regression_given=regression_given,
@@ -230,18 +228,25 @@ def audit_predictions(
         task, data, engine, inputs, dropna=dropna, threshold=threshold, pos_label=pos_label,
         metrics=metrics, labels=labels, score=score, regression=regression, options=options,
     )  # fmt: skip
+    _record_provenance(result, inputs, data, engine, random_state)
+    if policy is not None:
+        result = apply_policy(result, policy)
+    return result
+
+
+def _record_provenance(
+    result: AuditResult, inputs: dict[str, Any], data: Any, engine: str | None, random_state: Any
+) -> None:
+    """Record how the result was made: the inputs' fingerprints, the seed, the engine."""
     result.reproducibility = reproducibility(
         result.metadata,
-        {"y_true": y_true, "y_pred": y_pred, "y_score": y_score, "sample_weight": sample_weight},
-        sensitive_features,
+        {k: inputs[k] for k in ("y_true", "y_pred", "y_score", "sample_weight")},
+        inputs["sensitive_features"],
         data,
         random_seed=random_state if isinstance(random_state, int) else None,
     )
     if engine is not None:
         result.metadata["engine"] = engine
-    if policy is not None:
-        result = apply_policy(result, policy)
-    return result
 
 
 def _check_task_options(
@@ -306,6 +311,12 @@ def _run(
         result = engine_regression_audit(
             data, y_true, y_pred, sensitive_features, sample_weight, dropna, **options
         )
+        return result, engine
+    if task == "multiclass" and pushed_down:
+        result = engine_multiclass_audit(
+            data, y_true, y_pred, sensitive_features, sample_weight, dropna,
+            labels=labels, **options,
+        )  # fmt: skip
         return result, engine
     if task == "binary" and pushed_down:
         scored = engine_scored_audit(

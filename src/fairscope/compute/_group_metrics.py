@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from html import escape
 from typing import Any, Literal
@@ -11,20 +10,16 @@ import numpy as np
 import pandas as pd
 
 from fairscope.compute._group_intervals import GroupIntervals
+from fairscope.compute._positional import positional_keywords as _positional
 from fairscope.compute._references import check_reference, feature_set_label, resolve_reference
 from fairscope.compute._significance import group_tests
-from fairscope.core._bootstrap import (
-    check_bootstrap_args,
-)
+from fairscope.core._bootstrap import check_bootstrap_args
 from fairscope.core._counts import GroupCounts, reduce_confusion
-from fairscope.core._groups import OVERALL, encode_groups, find_stacklevel, group_label
+from fairscope.core._groups import OVERALL, encode_groups, group_label
 from fairscope.core._inputs import binary_inputs
 from fairscope.core._registry import resolve_metrics
-from fairscope.core._warnings import FairscopeDeprecationWarning
 from fairscope.engines import confusion_counts
 from fairscope.report._plots import plot_group_metrics
-
-#: Label used for the overall population in tidy tables.
 
 __all__ = ["OVERALL", "GroupMetrics", "ReferenceStrategy", "group_label"]
 
@@ -595,24 +590,3 @@ class GroupMetrics(GroupIntervals):
             '<div class="fairscope-groupmetrics">'
             f"<p><strong>fairscope GroupMetrics</strong>: {notes}</p>{body}{overall}</div>"
         )
-
-
-_KEYWORD_ONLY = ("metrics", "sample_weight", "pos_label", "data")
-
-
-def _positional(args: tuple[Any, ...], *defaults: Any) -> tuple[Any, ...]:
-    """Map deprecated positional arguments after ``sensitive_features`` to their keywords."""
-    if len(args) > len(_KEYWORD_ONLY):
-        raise TypeError(
-            f"GroupMetrics takes at most 3 positional arguments (y_true, y_pred, "
-            f"sensitive_features); got {3 + len(args)}."
-        )
-    names = _KEYWORD_ONLY[: len(args)]
-    warnings.warn(
-        f"passing {', '.join(names)} by position is deprecated; give "
-        + ", ".join(f"{n}=" for n in names)
-        + " by keyword.",
-        FairscopeDeprecationWarning,
-        stacklevel=find_stacklevel(),
-    )
-    return (*args, *defaults[len(args) :])

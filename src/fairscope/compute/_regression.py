@@ -36,6 +36,7 @@ from fairscope.compute._disparities import KINDS, block_frame, disparity_columns
 from fairscope.compute._references import feature_set_label, resolve_reference
 from fairscope.core._formulas import safe_divide
 from fairscope.core._groups import OVERALL
+from fairscope.core._inputs import finite_floats
 from fairscope.core._intervals import kish_effective_n
 from fairscope.core._moments import MOMENTS, RegressionMoments, reduce_moments
 from fairscope.core._registry import metrics_for
@@ -72,19 +73,15 @@ _WITH_INTERVAL = {
 
 def as_numeric(values: pd.Series, argument: str) -> np.ndarray:
     """A numeric column as float, with a clear error for text or non-finite values."""
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise ValueError(
-            f"{argument} must be numeric for a regression audit; got dtype {values.dtype}. "
+    return finite_floats(
+        values,
+        argument,
+        wrong_dtype=lambda v: (
+            f"{argument} must be numeric for a regression audit; got dtype {v.dtype}. "
             "Convert it, or pass task='binary' / 'multiclass' for labels."
-        )
-    out = values.to_numpy(dtype=float, na_value=np.nan)
-    bad = int((~np.isfinite(out)).sum())
-    if bad:
-        raise ValueError(
-            f"{argument} has {bad} missing or infinite value{'s' if bad != 1 else ''}; fix them "
-            "or pass dropna=True to drop those rows."
-        )
-    return out
+        ),
+        fix="fix them or pass dropna=True to drop those rows.",
+    )
 
 
 def reduce_regression(

@@ -52,6 +52,7 @@ from fairscope.core._formulas import (
     safe_divide,
 )
 from fairscope.core._groups import OVERALL
+from fairscope.core._inputs import finite_floats
 from fairscope.core._intervals import kish_effective_n, mover_difference, mover_ratio
 from fairscope.core._registry import metrics_for
 from fairscope.core._score_statistics import (
@@ -94,21 +95,16 @@ _W_POS, _W_NEG, _W2_POS, _W2_NEG, _ROWS = W_POS, W_NEG, W2_POS, W2_NEG, ROWS
 def _as_scores(y_score: Any, argument: str = "y_score") -> np.ndarray:
     """Scores as a float array, with a clear error for text, booleans or non-finite values."""
     series = y_score if isinstance(y_score, pd.Series) else pd.Series(np.asarray(y_score))
-    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        example = series.dropna().iloc[0] if series.notna().any() else None
-        raise ValueError(
+    return finite_floats(
+        series,
+        argument,
+        wrong_dtype=lambda v: (
             f"{argument} must be numeric scores (probabilities or decision values); got dtype "
-            f"{series.dtype} (e.g. {example!r}). Pass predicted probabilities, e.g. "
-            "model.predict_proba(X)[:, 1], or the decision_function."
-        )
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    bad = int((~np.isfinite(values)).sum())
-    if bad:
-        raise ValueError(
-            f"{argument} has {bad} missing or infinite value{'s' if bad != 1 else ''}; scores "
-            "must be finite. Fix them or pass dropna=True to drop those rows."
-        )
-    return values
+            f"{v.dtype} (e.g. {v.dropna().iloc[0] if v.notna().any() else None!r}). Pass "
+            "predicted probabilities, e.g. model.predict_proba(X)[:, 1], or the decision_function."
+        ),
+        fix="scores must be finite. Fix them or pass dropna=True to drop those rows.",
+    )
 
 
 def hanley_mcneil_se(auc: np.ndarray, n_pos: np.ndarray, n_neg: np.ndarray) -> np.ndarray:

@@ -8,17 +8,22 @@ it. Counts from partitions of the data add up (:meth:`GroupCounts.combine`).
 
 from __future__ import annotations
 
-import heapq
-from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from fairscope.core._bincount import CHUNK_ROWS, chunked_bincount
-from fairscope.core._groups import MISSING
+from fairscope.core._group_order import marginal_positions
 from fairscope.core._registry import CELLS
+from fairscope.core._statistics import (
+    GroupedStatistics,
+    as_array,
+    features_of,
+    groups_from_list,
+    groups_to_list,
+)
 
 __all__ = [
     "CHUNK_ROWS",
@@ -31,7 +36,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
-class GroupCounts:
+class GroupCounts(GroupedStatistics):
     """Confusion counts per group: the sufficient statistics of a binary audit.
 
     Attributes
@@ -71,6 +76,9 @@ class GroupCounts:
     squared_weights: np.ndarray
     has_weights: bool = False
     orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    PER_GROUP: ClassVar[tuple[str, ...]] = ("weighted", "rows", "squared_weights")
+    NOUN: ClassVar[str] = "counts"
 
     def __post_init__(self) -> None:
         shape = (len(self.groups), len(CELLS))
@@ -135,63 +143,13 @@ class GroupCounts:
         y  1  1.0  0.0  0.0  0.0
         z  1  0.0  0.0  1.0  0.0
         """
-        if self.features != other.features:
-            raise ValueError(
-                f"cannot combine counts over features {self.features} and {other.features}"
-            )
-        orders = {**other.orders, **self.orders}
-        union = self.groups.append(other.groups).unique()
-        union = _ordered(union, _level_ranks([self.groups, other.groups], self.features, orders))
-        out = {}
-        for name in ("weighted", "rows", "squared_weights"):
-            total = np.zeros((len(union), len(CELLS)), dtype=getattr(self, name).dtype)
-            for part in (self, other):
-                total[union.get_indexer(part.groups)] += getattr(part, name)
-            out[name] = total
-        return GroupCounts(
-            self.features,
-            union,
-            has_weights=self.has_weights or other.has_weights,
-            orders=orders,
-            **out,
-        )
-
-    def marginal(self, feature: str | list[str]) -> GroupCounts:
-        """Counts of one feature (or a subset of features) on its own, summed over the others.
-
-        The groups are in the order a direct audit of those features gives.
-        """
-        wanted = [feature] if isinstance(feature, str) else list(feature)
-        if wanted == list(self.features):
-            return self
-        order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
-        return self.regroup(position, order)
-
-    def regroup(self, position: np.ndarray, groups: pd.Index) -> GroupCounts:
-        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
-        features = _names(groups)
-        out = {}
-        for name in ("weighted", "rows", "squared_weights"):
-            arr = getattr(self, name)
-            total = np.zeros((len(groups), len(CELLS)), dtype=arr.dtype)
-            np.add.at(total, position, arr)
-            out[name] = total
-        return GroupCounts(
-            features,
-            groups,
-            has_weights=self.has_weights,
-            orders={f: o for f, o in self.orders.items() if f in features},
-            **out,
-        )
+        return replace(self, **self._summed_with(other), **self._provenance_with(other))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON: the layout saved audits use (see :meth:`from_dict`)."""
-        groups = self.groups
         return {
             "features": list(self.features),
-            "groups": [list(k) for k in groups]
-            if isinstance(groups, pd.MultiIndex)
-            else [str(k) for k in groups],
+            "groups": groups_to_list(self.groups),
             "weighted": self.weighted.tolist(),
             "rows": self.rows.tolist(),
             "squared_weights": self.squared_weights.tolist(),
@@ -202,144 +160,15 @@ class GroupCounts:
     def from_dict(cls, data: dict[str, Any]) -> GroupCounts:
         """The counts :meth:`to_dict` (or a saved audit) wrote."""
         features = tuple(data["features"])
-        n_groups = len(data["groups"])
-        if len(features) == 1:
-            groups = pd.Index(data["groups"], name=features[0], dtype=object)
-        else:
-            groups = pd.MultiIndex.from_tuples(
-                [tuple(g) for g in data["groups"]], names=list(features)
-            )
-
-        def array(key: str, dtype: str) -> np.ndarray:
-            values = np.array(
-                [[np.nan if v is None else float(v) for v in row] for row in data[key]],
-                dtype=float,
-            )
-            return values.reshape(n_groups, len(CELLS)).astype(dtype)
-
+        shape = (len(data["groups"]), len(CELLS))
         return cls(
             features,
-            groups,
-            weighted=array("weighted", "float64"),
-            rows=array("rows", "int64"),
-            squared_weights=array("squared_weights", "float64"),
+            groups_from_list(data["groups"], features),
+            weighted=as_array(data["weighted"], "float64").reshape(shape),
+            rows=as_array(data["rows"], "int64").reshape(shape),
+            squared_weights=as_array(data["squared_weights"], "float64").reshape(shape),
             has_weights=bool(data["has_weights"]),
         )
-
-
-def _names(groups: pd.Index) -> tuple[str, ...]:
-    names = groups.names if isinstance(groups, pd.MultiIndex) else [groups.name]
-    return tuple(str(n) for n in names)
-
-
-def marginal_positions(
-    groups: pd.Index,
-    features: tuple[str, ...],
-    wanted: list[str],
-    orders: dict[str, tuple[str, ...]] | None = None,
-) -> tuple[pd.Index, np.ndarray]:
-    """Groups of a subset of features and, for each group of ``groups``, its position there.
-
-    The order is the one a direct audit of ``wanted`` gives (each feature's own
-    order, as read from ``groups``), with levels in the order of ``wanted``.
-    Anything per group (counts, histograms, moments) summed with these
-    positions lines up with :meth:`GroupCounts.marginal`.
-    """
-    unknown = [f for f in wanted if f not in features]
-    if unknown:
-        raise ValueError(
-            f"{unknown[0]!r} is not a sensitive feature of this audit; choose from {list(features)}"
-        )
-    if len(set(wanted)) != len(wanted):
-        raise ValueError(f"feature names a sensitive feature twice: {wanted!r}")
-    ranks = _level_ranks([groups], features, orders or {})
-    ranks = [ranks[features.index(f)] for f in wanted]
-    keys = groups
-    if isinstance(groups, pd.MultiIndex):
-        dropped = [f for f in features if f not in wanted]
-        keys = groups.droplevel(dropped) if dropped else groups
-        if len(wanted) > 1:
-            keys = keys.reorder_levels(wanted)
-    codes, uniques = pd.factorize(keys, sort=False)
-    uniques = pd.Index(uniques) if len(wanted) == 1 else uniques
-    order = _ordered(uniques, ranks)
-    position = order.get_indexer(uniques)[codes]
-    if len(wanted) == 1:
-        order = pd.Index(list(order), name=wanted[0], dtype=object)
-    else:
-        order = order.set_names(wanted)
-    return order, position
-
-
-def _sort_key(label: str) -> tuple[int, float, str]:
-    """Order of labels whose relative order no table shows: numbers, text, missing."""
-    if label == MISSING:
-        return (2, 0.0, "")
-    try:
-        return (0, float(label), "")
-    except ValueError:
-        return (1, 0.0, label)
-
-
-def _tuples(index: pd.Index) -> list[tuple[Any, ...]]:
-    return [key if isinstance(key, tuple) else (key,) for key in index]
-
-
-def _level_ranks(
-    indexes: list[pd.Index], features: tuple[str, ...], orders: dict[str, tuple[str, ...]]
-) -> list[dict[str, int]]:
-    """Rank of each value of each feature, consistent with the order of every index.
-
-    A feature with a declared (categorical) order in ``orders`` follows it.
-    Otherwise: group tables are ordered lexicographically by the per-feature
-    order, so within a run of groups sharing the values of the earlier
-    features, the values of the next feature ascend. Those pairs are merged
-    with a topological sort; ties (and any contradiction) fall back to label
-    order. This runs over groups, never rows.
-    """
-    keyed = [_tuples(index) for index in indexes]
-    ranks = []
-    for level in range(indexes[0].nlevels):
-        values = {key[level] for keys in keyed for key in keys}
-        after: dict[str, set[str]] = {v: set() for v in values}
-        declared = [v for v in orders.get(features[level], ()) if v in values]
-        for a, b in pairwise(declared):
-            after[a].add(b)
-        for keys in keyed:
-            for first, second in pairwise(keys):
-                if first[:level] == second[:level] and first[level] != second[level]:
-                    after[first[level]].add(second[level])
-        ranks.append(_topological_ranks(values, after))
-    return ranks
-
-
-def _topological_ranks(values: set[str], after: dict[str, set[str]]) -> dict[str, int]:
-    before_count = dict.fromkeys(values, 0)
-    for successors in after.values():
-        for b in successors:
-            before_count[b] += 1
-    ready = [(_sort_key(v), v) for v in values if before_count[v] == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        _, value = heapq.heappop(ready)
-        order.append(value)
-        for b in after[value]:
-            before_count[b] -= 1
-            if before_count[b] == 0:
-                heapq.heappush(ready, (_sort_key(b), b))
-    if len(order) < len(values):  # the tables disagree: order by label
-        order = sorted(values, key=_sort_key)
-    return {v: i for i, v in enumerate(order)}
-
-
-def _ordered(index: pd.Index, ranks: list[dict[str, int]]) -> pd.Index:
-    """The groups of ``index`` sorted lexicographically by per-feature rank."""
-    keys = _tuples(index)
-    order = sorted(
-        range(len(keys)), key=lambda i: tuple(r[v] for r, v in zip(ranks, keys[i], strict=True))
-    )
-    return index[order]
 
 
 def reduce_confusion(
@@ -457,7 +286,7 @@ def counts_from_cells(
         summed = table(np.asarray(weighted, dtype=float))
         squared = table(np.asarray(squared_weights, dtype=float))
     return GroupCounts(
-        _names(groups),
+        features_of(groups),
         groups,
         weighted=summed,
         rows=counted,

@@ -6,7 +6,7 @@ column), what was received and the fix. Inner code trusts what comes out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -322,64 +322,16 @@ def binary_inputs(
 
     masks = {"y_true": _missing_mask(true), "y_pred": _missing_mask(pred)}
     if weight is not None:
-        if not (pd.api.types.is_numeric_dtype(weight) and not pd.api.types.is_bool_dtype(weight)):
-            raise ValueError(
-                f"sample_weight must be numeric; got dtype {weight.dtype}. Convert it to float."
-            )
-        w = _weights_array(weight)
-        finite = np.isfinite(w)
-        masks["sample_weight"] = None if finite.all() else ~finite
-        del finite
-        negative = int(np.count_nonzero(w < 0))
-        if negative:
-            raise ValueError(
-                f"sample_weight has {negative} negative value{'s' if negative != 1 else ''}; "
-                "weights must be >= 0."
-            )
-    bad = {k: int(m.sum()) for k, m in masks.items() if m is not None}
-    keep = None
-    dropped: dict[str, int] = {}
-    if bad:
-        parts = ", ".join(
-            f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
-            f"value{'s' if v != 1 else ''}"
-            for k, v in bad.items()
-        )
-        if not dropna:
-            raise ValueError(
-                f"{parts}; fix the data or pass dropna=True to drop those rows "
-                "(the dropped count is recorded on the result)."
-            )
-        any_bad = np.logical_or.reduce([m for m in masks.values() if m is not None])
-        keep = ~any_bad
-        dropped = {f"missing {k}": int(v) for k, v in bad.items()}
+        masks["sample_weight"] = _weight_mask(weight)
+    keep, dropped = _rows_to_keep(masks, dropna)
+    if keep is not None:
         true, pred, sens = true[keep], pred[keep], sens[keep]
         if weight is not None:
             weight = weight[keep]
-        if len(true) == 0:
-            raise ValueError(
-                f"every row has a missing y_true, y_pred or sample_weight ({parts}); "
-                "nothing is left to audit after dropna=True."
-            )
         masks = {"y_true": None, "y_pred": None}
 
     labels = set(_values_of(true, masks["y_true"])) | set(_values_of(pred, masks["y_pred"]))
-    if len(labels) > 2:
-        shown = sorted(map(str, labels))[:6]
-        raise ValueError(
-            f"y_true and y_pred together have {len(labels)} distinct values {shown}; a binary "
-            "audit needs two. Binarize them first (e.g. y_pred = score >= threshold), or use "
-            "task='multiclass' in fairscope.audit_predictions."
-        )
-    chosen = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
-    yt = _binarize(true, chosen)
-    yp = _binarize(pred, chosen)
-    if yt.all() or not yt.any():
-        only = "positive" if yt.all() else "negative"
-        raise ValueError(
-            f"y_true contains a single class (every row is {only}); rates conditional on the "
-            "other class are undefined. Audit data that contains both classes."
-        )
+    chosen, yt, yp = binarize_pair(labels, true, pred, pos_label)
     return BinaryInputs(
         y_true=yt,
         y_pred=yp,
@@ -390,3 +342,129 @@ def binary_inputs(
         dropped=dropped,
         n_dropped=0 if keep is None else int((~keep).sum()),
     )
+
+
+def _weight_mask(weight: pd.Series) -> np.ndarray | None:
+    """The rows whose weight is missing or not finite (None if none); negative weights raise."""
+    if not (pd.api.types.is_numeric_dtype(weight) and not pd.api.types.is_bool_dtype(weight)):
+        raise ValueError(
+            f"sample_weight must be numeric; got dtype {weight.dtype}. Convert it to float."
+        )
+    w = _weights_array(weight)
+    finite = np.isfinite(w)
+    mask = None if finite.all() else ~finite
+    del finite  # one row-sized boolean less at the peak
+    negative = int(np.count_nonzero(w < 0))
+    if negative:
+        raise ValueError(
+            f"sample_weight has {negative} negative value{'s' if negative != 1 else ''}; "
+            "weights must be >= 0."
+        )
+    return mask
+
+
+def _rows_to_keep(
+    masks: dict[str, np.ndarray | None], dropna: bool
+) -> tuple[np.ndarray | None, dict[str, int]]:
+    """Which rows to keep (None: all) and the dropped counts; raises unless ``dropna``."""
+    bad = {k: int(m.sum()) for k, m in masks.items() if m is not None}
+    if not bad:
+        return None, {}
+    parts = ", ".join(
+        f"{k} has {v} missing{' or non-finite' if k == 'sample_weight' else ''} "
+        f"value{'s' if v != 1 else ''}"
+        for k, v in bad.items()
+    )
+    if not dropna:
+        raise ValueError(
+            f"{parts}; fix the data or pass dropna=True to drop those rows "
+            "(the dropped count is recorded on the result)."
+        )
+    keep = ~np.logical_or.reduce([m for m in masks.values() if m is not None])
+    if not keep.any():
+        raise ValueError(
+            f"every row has a missing y_true, y_pred or sample_weight ({parts}); "
+            "nothing is left to audit after dropna=True."
+        )
+    return keep, {f"missing {k}": int(v) for k, v in bad.items()}
+
+
+def finite_floats(
+    series: pd.Series, argument: str, *, wrong_dtype: Callable[[pd.Series], str], fix: str
+) -> np.ndarray:
+    """A numeric column as floats; text, booleans and missing or infinite values raise.
+
+    Parameters
+    ----------
+    series : pandas.Series
+    argument : str
+        The argument's name, for the error messages.
+    wrong_dtype : callable
+        The error message for a column that is not numeric (given the column).
+    fix : str
+        What the error for missing or infinite values advises.
+
+    Returns
+    -------
+    ndarray of float
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> finite_floats(pd.Series([1, 2]), "y", wrong_dtype=str, fix="fix them.").tolist()
+    [1.0, 2.0]
+    """
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        raise ValueError(wrong_dtype(series))
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    bad = int((~np.isfinite(values)).sum())
+    if bad:
+        raise ValueError(
+            f"{argument} has {bad} missing or infinite value{'s' if bad != 1 else ''}; {fix}"
+        )
+    return np.asarray(values)
+
+
+def binarize_pair(
+    labels: set[Any], y_true: pd.Series, y_pred: pd.Series, pos_label: Any
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The positive label, and labels and predictions as booleans, with the binary audit's errors.
+
+    Parameters
+    ----------
+    labels : set
+        The distinct values of ``y_true`` and ``y_pred`` together.
+    y_true, y_pred : pandas.Series
+        Labels and predictions (one per row, or per engine cell).
+    pos_label : object
+        The positive label asked for (checked against ``labels``).
+
+    Returns
+    -------
+    pos_label, y_true, y_pred
+        The positive label chosen and the boolean arrays.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chosen, yt, yp = binarize_pair({0, 1}, pd.Series([1, 0]), pd.Series([1, 1]), 1)
+    >>> chosen, yt.tolist(), yp.tolist()
+    (1, [True, False], [True, True])
+    """
+    if len(labels) > 2:
+        shown = sorted(map(str, labels))[:6]
+        raise ValueError(
+            f"y_true and y_pred together have {len(labels)} distinct values {shown}; a binary "
+            "audit needs two. Binarize them first (e.g. y_pred = score >= threshold), or use "
+            "task='multiclass' in fairscope.audit_predictions."
+        )
+    chosen = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
+    yt = _binarize(y_true, chosen)
+    yp = _binarize(y_pred, chosen)
+    if yt.all() or not yt.any():
+        only = "positive" if yt.all() else "negative"
+        raise ValueError(
+            f"y_true contains a single class (every row is {only}); rates conditional on the "
+            "other class are undefined. Audit data that contains both classes."
+        )
+    return chosen, yt, yp

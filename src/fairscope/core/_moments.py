@@ -16,20 +16,18 @@ pooled mean target, as the regression tables use.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from fairscope.core._statistics import (
+    EngineProvenance,
     as_array,
     features_of,
     groups_from_list,
     groups_to_list,
-    marginal_positions,
     plain,
-    sum_into,
-    union_positions,
 )
 
 #: The moments, in column order of :attr:`RegressionMoments.sums`. ``residual =
@@ -60,7 +58,7 @@ MOMENTS = (
 
 
 @dataclass(frozen=True, eq=False)
-class RegressionMoments:
+class RegressionMoments(EngineProvenance):
     """Sums per group from which regression metrics are computed.
 
     Attributes
@@ -78,11 +76,10 @@ class RegressionMoments:
         effective sample size.
     center : float, default 0
         Subtracted from targets and predictions before they were summed.
-    has_weights : bool
-    orders : dict
-        Declared order of categorical features, used by :meth:`combine`.
+    has_weights, orders
+        Whether weights were summed; declared order of categorical features.
     n_rows, dropped, n_dropped, missing_sensitive, engine
-        Provenance, as on :class:`fairscope.engines.EngineCounts` (set by engines).
+        Keyword-only provenance (see :class:`~fairscope.core._statistics.EngineProvenance`).
 
     Examples
     --------
@@ -104,11 +101,9 @@ class RegressionMoments:
     center: float = 0.0
     has_weights: bool = False
     orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    n_rows: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    n_dropped: int = 0
-    missing_sensitive: dict[str, int] = field(default_factory=dict)
-    engine: str = ""
+
+    PER_GROUP: ClassVar[tuple[str, ...]] = ("sums", "rows", "squared_weights")
+    NOUN: ClassVar[str] = "moments"
 
     def __post_init__(self) -> None:
         if self.sums.shape != (len(self.groups), len(MOMENTS)):
@@ -169,30 +164,6 @@ class RegressionMoments:
         center = float(self.center + sy.sum() / total) if total > 0 else 0.0
         return self.recentred(center)
 
-    def regroup(self, position: np.ndarray, groups: pd.Index) -> RegressionMoments:
-        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
-        size = len(groups)
-        return replace(
-            self,
-            features=features_of(groups),
-            groups=groups,
-            sums=sum_into(position, size, self.sums),
-            rows=sum_into(position, size, self.rows),
-            squared_weights=sum_into(position, size, self.squared_weights),
-            orders={f: o for f, o in self.orders.items() if f in features_of(groups)},
-            missing_sensitive={
-                k: v for k, v in self.missing_sensitive.items() if k in features_of(groups)
-            },
-        )
-
-    def marginal(self, features: str | list[str]) -> RegressionMoments:
-        """Moments of one feature (or a subset) on its own, summed over the others."""
-        wanted = [features] if isinstance(features, str) else list(features)
-        if wanted == list(self.features):
-            return self
-        order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
-        return self.regroup(position, order)
-
     def combine(self, other: RegressionMoments) -> RegressionMoments:
         """Add the moments of another partition (centred on this one's centre).
 
@@ -205,39 +176,8 @@ class RegressionMoments:
         >>> float(a.combine(b).centred().column("sum_y")[0])
         0.0
         """
-        if self.features != other.features:
-            raise ValueError(
-                f"cannot combine moments over features {self.features} and {other.features}"
-            )
         other = other.recentred(self.center)
-        orders = {**other.orders, **self.orders}
-        union, (mine, theirs) = union_positions([self.groups, other.groups], self.features, orders)
-
-        def add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            total = np.zeros((len(union), *a.shape[1:]), dtype=np.result_type(a, b))
-            total[mine] += a
-            total[theirs] += b
-            return total
-
-        missing = dict(self.missing_sensitive)
-        for k, v in other.missing_sensitive.items():
-            missing[k] = missing.get(k, 0) + v
-        return replace(
-            self,
-            groups=union,
-            sums=add(self.sums, other.sums),
-            rows=add(self.rows, other.rows),
-            squared_weights=add(self.squared_weights, other.squared_weights),
-            has_weights=self.has_weights or other.has_weights,
-            orders=orders,
-            n_rows=self.n_rows + other.n_rows,
-            n_dropped=self.n_dropped + other.n_dropped,
-            dropped={
-                k: self.dropped.get(k, 0) + other.dropped.get(k, 0)
-                for k in {**self.dropped, **other.dropped}
-            },
-            missing_sensitive=missing,
-        )
+        return replace(self, **self._summed_with(other), **self._provenance_with(other))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON (see :meth:`from_dict`)."""

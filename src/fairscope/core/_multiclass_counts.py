@@ -10,26 +10,24 @@ class ``k`` gives a one-vs-rest binary table
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from fairscope.core._counts import GroupCounts
 from fairscope.core._statistics import (
+    EngineProvenance,
     as_array,
     features_of,
     groups_from_list,
     groups_to_list,
-    marginal_positions,
     plain,
-    sum_into,
-    union_positions,
 )
 
 
 @dataclass(frozen=True, eq=False)
-class MulticlassCounts:
+class MulticlassCounts(EngineProvenance):
     """Weighted and row K x K confusion counts per group.
 
     Attributes
@@ -38,11 +36,10 @@ class MulticlassCounts:
     classes : list of str
         Class labels (rows = true class, columns = predicted class).
     weighted, rows, squared_weights : ndarray of shape (n_groups, K, K)
-    has_weights : bool
-    orders : dict
-        Declared order of categorical features, used by :meth:`combine`.
+    has_weights, orders
+        Whether weights were summed; declared order of categorical features.
     n_rows, dropped, n_dropped, missing_sensitive, engine
-        Provenance, as on :class:`fairscope.engines.EngineCounts` (set by engines).
+        Keyword-only provenance (see :class:`~fairscope.core._statistics.EngineProvenance`).
 
     Examples
     --------
@@ -60,11 +57,9 @@ class MulticlassCounts:
     squared_weights: np.ndarray
     has_weights: bool = False
     orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    n_rows: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    n_dropped: int = 0
-    missing_sensitive: dict[str, int] = field(default_factory=dict)
-    engine: str = ""
+
+    PER_GROUP: ClassVar[tuple[str, ...]] = ("weighted", "rows", "squared_weights")
+    NOUN: ClassVar[str] = "counts"
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -96,51 +91,25 @@ class MulticlassCounts:
             orders=dict(self.orders),
         )
 
-    def regroup(self, position: np.ndarray, groups: pd.Index) -> MulticlassCounts:
-        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
-        kept = features_of(groups)
-        return replace(
-            self,
-            groups=groups,
-            weighted=sum_into(position, len(groups), self.weighted),
-            rows=sum_into(position, len(groups), self.rows),
-            squared_weights=sum_into(position, len(groups), self.squared_weights),
-            orders={f: o for f, o in self.orders.items() if f in kept},
-        )
-
-    def marginal(self, features: str | list[str]) -> MulticlassCounts:
-        """Counts of one feature (or a subset) on its own, summed over the others."""
-        wanted = [features] if isinstance(features, str) else list(features)
-        if wanted == list(self.features):
-            return self
-        order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
-        return self.regroup(position, order)
-
     def combine(self, other: MulticlassCounts) -> MulticlassCounts:
         """Add the counts of another partition; classes are matched by label."""
-        if self.features != other.features:
-            raise ValueError(
-                f"cannot combine counts over features {self.features} and {other.features}"
-            )
+        union, orders, (mine, theirs) = self._union_with(other)
         classes = list(self.classes) + [c for c in other.classes if c not in self.classes]
-        orders = {**other.orders, **self.orders}
-        union, (mine, theirs) = union_positions([self.groups, other.groups], self.features, orders)
         k = len(classes)
         summed: dict[str, Any] = {}
-        for name in ("weighted", "rows", "squared_weights"):
+        for name in self.PER_GROUP:
             total = np.zeros((len(union), k, k), dtype=getattr(self, name).dtype)
             for part, where in ((self, mine), (other, theirs)):
                 at = np.array([classes.index(c) for c in part.classes], dtype=np.intp)
                 total[np.ix_(where, at, at)] += getattr(part, name)
             summed[name] = total
-        return MulticlassCounts(
-            union,
-            classes,
-            has_weights=self.has_weights or other.has_weights,
+        return replace(
+            self,
+            groups=union,
+            classes=classes,
             orders=orders,
-            n_rows=self.n_rows + other.n_rows,
-            n_dropped=self.n_dropped + other.n_dropped,
             **summed,
+            **self._provenance_with(other),
         )
 
     def to_dict(self) -> dict[str, Any]:

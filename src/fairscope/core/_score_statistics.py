@@ -19,20 +19,18 @@ average precision equal scikit-learn's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from fairscope.core._statistics import (
+    EngineProvenance,
     as_array,
     features_of,
     groups_from_list,
     groups_to_list,
-    marginal_positions,
     plain,
-    sum_into,
-    union_positions,
 )
 
 #: Default maximum number of histogram bins per group and label.
@@ -54,7 +52,7 @@ W_POS, W_NEG, W2_POS, W2_NEG, BRIER, LOGLOSS, ROWS = range(len(SCORE_SUMS))
 
 
 @dataclass(frozen=True, eq=False)
-class ScoreStatistics:
+class ScoreStatistics(EngineProvenance):
     """Histograms of scores per group and true label, and the sums beside them.
 
     The one score-statistics type: the numpy path (:func:`reduce_scores`), the
@@ -95,8 +93,11 @@ class ScoreStatistics:
         Rows whose score lies outside ``[lower, upper]``.
     lower, upper : float
         The outer edges (infinite unless bins were given as edges).
-    has_weights, orders, pos_label, n_rows, dropped, n_dropped, missing_sensitive, engine
-        Provenance, as on :class:`fairscope.engines.EngineCounts`.
+    has_weights, orders, pos_label
+        Whether weights were summed, declared order of categorical features, the label
+        counted as positive.
+    n_rows, dropped, n_dropped, missing_sensitive, engine
+        Keyword-only provenance (see :class:`~fairscope.core._statistics.EngineProvenance`).
     """
 
     features: tuple[str, ...]
@@ -117,11 +118,17 @@ class ScoreStatistics:
     has_weights: bool = False
     orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pos_label: Any = 1
-    n_rows: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    n_dropped: int = 0
-    missing_sensitive: dict[str, int] = field(default_factory=dict)
-    engine: str = ""
+
+    #: The arrays with a group axis first, summed by regroup, combine and with_total.
+    PER_GROUP: ClassVar[tuple[str, ...]] = (
+        "weighted",
+        "rows",
+        "squared_weights",
+        "sums",
+        "calibration",
+        "outside_rows",
+    )
+    NOUN: ClassVar[str] = "histograms"
 
     def __post_init__(self) -> None:
         if self.outside_rows is None:
@@ -155,40 +162,14 @@ class ScoreStatistics:
 
     def with_total(self) -> ScoreStatistics:
         """These statistics with one more group holding the sums over all groups."""
-        arrays: dict[str, Any] = {name: _with_sum(getattr(self, name)) for name in _PER_GROUP}
+        arrays: dict[str, Any] = {name: _with_sum(getattr(self, name)) for name in self.PER_GROUP}
         return replace(
             self, features=("group",), groups=pd.RangeIndex(len(self.groups) + 1), **arrays
         )
 
-    def regroup(self, position: np.ndarray, groups: pd.Index) -> ScoreStatistics:
-        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
-        kept = features_of(groups)
-        arrays: dict[str, Any] = {
-            name: sum_into(position, len(groups), getattr(self, name)) for name in _PER_GROUP
-        }
-        return replace(
-            self,
-            features=kept,
-            groups=groups,
-            orders={f: o for f, o in self.orders.items() if f in kept},
-            missing_sensitive={k: v for k, v in self.missing_sensitive.items() if k in kept},
-            **arrays,
-        )
-
-    def marginal(self, features: str | list[str]) -> ScoreStatistics:
-        """Histograms of one feature (or a subset) on its own, summed over the others."""
-        wanted = [features] if isinstance(features, str) else list(features)
-        if wanted == list(self.features):
-            return self
-        order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
-        return self.regroup(position, order)
-
     def combine(self, other: ScoreStatistics) -> ScoreStatistics:
         """Add the histograms of another partition binned at the same cut points."""
-        if self.features != other.features:
-            raise ValueError(
-                f"cannot combine histograms over features {self.features} and {other.features}"
-            )
+        self._check_features(other)
         same_bins = (
             np.array_equal(self.cuts, other.cuts)
             and np.array_equal(self.calibration_edges, other.calibration_edges)
@@ -199,26 +180,13 @@ class ScoreStatistics:
                 "cannot combine score histograms with different bins; reduce every partition "
                 "with the same thresholds or bin edges."
             )
-        orders = {**other.orders, **self.orders}
-        union, (mine, theirs) = union_positions([self.groups, other.groups], self.features, orders)
-        summed: dict[str, Any] = {}
-        for name in _PER_GROUP:
-            a, b = getattr(self, name), getattr(other, name)
-            total = np.zeros((len(union), *a.shape[1:]), dtype=np.result_type(a, b))
-            total[mine] += a
-            total[theirs] += b
-            summed[name] = total
         return replace(
             self,
-            groups=union,
             single_valued=self.single_valued & other.single_valued,
             probabilities=self.probabilities and other.probabilities,
             exact=self.exact and other.exact,
-            has_weights=self.has_weights or other.has_weights,
-            orders=orders,
-            n_rows=self.n_rows + other.n_rows,
-            n_dropped=self.n_dropped + other.n_dropped,
-            **summed,
+            **self._summed_with(other),
+            **self._provenance_with(other),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -235,7 +203,7 @@ class ScoreStatistics:
             "upper": None if np.isinf(self.upper) else float(self.upper),
             "has_weights": bool(self.has_weights),
         }
-        for name in _PER_GROUP:
+        for name in self.PER_GROUP:
             out[name] = plain(getattr(self, name))
         return out
 
@@ -245,7 +213,7 @@ class ScoreStatistics:
         features = tuple(data["features"])
         arrays: dict[str, Any] = {
             name: as_array(data[name], "int64" if name in ("rows", "outside_rows") else "float64")
-            for name in _PER_GROUP
+            for name in cls.PER_GROUP
         }
         return cls(
             features,
@@ -315,10 +283,6 @@ class ScoreStatistics:
             upper=float(edges[-1]),
             **provenance,
         )
-
-
-#: The arrays with a group axis first, summed by regroup, combine and with_total.
-_PER_GROUP = ("weighted", "rows", "squared_weights", "sums", "calibration", "outside_rows")
 
 
 def _with_sum(arr: np.ndarray) -> np.ndarray:

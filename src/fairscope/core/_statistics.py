@@ -14,14 +14,17 @@ registry (:mod:`fairscope.core._registry`) is a formula over one of them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, Self, runtime_checkable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, cast, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from fairscope.core._counts import _level_ranks, _ordered, marginal_positions
+from fairscope.core._group_order import marginal_positions, ordered_union
 
 __all__ = [
+    "EngineProvenance",
+    "GroupedStatistics",
     "Statistics",
     "features_of",
     "groups_from_list",
@@ -74,6 +77,141 @@ class Statistics(Protocol):
         ...
 
 
+class GroupedStatistics:
+    """What every statistics type does the same way, written once.
+
+    A base for frozen dataclasses whose per-group arrays (named in
+    ``PER_GROUP``) have the group as their first axis. It gives them
+    :meth:`marginal` and :meth:`regroup`, and :meth:`combine` the shared steps
+    (:meth:`_check_features`, :meth:`_summed_with`, :meth:`_provenance_with`),
+    so each type holds only what differs: its arrays, and what else a
+    partition must agree on before two are added.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from fairscope.core._counts import reduce_confusion
+    >>> g = pd.MultiIndex.from_tuples([("a", "x"), ("b", "x")], names=["f", "s"])
+    >>> c = reduce_confusion([1, 0], [1, 1], np.array([0, 1]), g)
+    >>> c.marginal("s").rows.tolist()
+    [[0, 1, 0, 1]]
+    """
+
+    #: The arrays indexed by group (first axis), summed by regroup and combine.
+    PER_GROUP: ClassVar[tuple[str, ...]]
+    #: What the type holds, as error messages name it.
+    NOUN: ClassVar[str] = "statistics"
+
+    groups: pd.Index
+    orders: dict[str, tuple[str, ...]]
+
+    if TYPE_CHECKING:
+        # declared for type checkers only: a class attribute here would become the
+        # default of the subclasses' dataclass field of the same name
+        @property
+        def features(self) -> tuple[str, ...]:
+            """Sensitive feature names (the levels of ``groups``)."""
+
+    def marginal(self, features: str | list[str]) -> Self:
+        """The statistics of one feature (or a subset) on its own, summed over the others.
+
+        The groups are in the order a direct audit of those features gives.
+        """
+        wanted = [features] if isinstance(features, str) else list(features)
+        if wanted == list(self.features):
+            return self
+        order, position = marginal_positions(self.groups, self.features, wanted, self.orders)
+        return self.regroup(position, order)
+
+    def regroup(self, position: np.ndarray, groups: pd.Index) -> Self:
+        """Sum groups into coarser ones (``position[i]`` is the new group of group ``i``)."""
+        kept = features_of(groups)
+        changes: dict[str, Any] = {
+            name: sum_into(position, len(groups), getattr(self, name)) for name in self.PER_GROUP
+        }
+        changes["groups"] = groups
+        changes["orders"] = {f: o for f, o in self.orders.items() if f in kept}
+        values = vars(self)
+        if "features" in values:
+            changes["features"] = kept
+        if "missing_sensitive" in values:
+            missing: dict[str, int] = values["missing_sensitive"]
+            changes["missing_sensitive"] = {k: v for k, v in missing.items() if k in kept}
+        return cast(Self, replace(cast(Any, self), **changes))
+
+    def _check_features(self, other: GroupedStatistics) -> None:
+        if self.features != other.features:
+            raise ValueError(
+                f"cannot combine {self.NOUN} over features {self.features} and {other.features}"
+            )
+
+    def _union_with(
+        self, other: GroupedStatistics
+    ) -> tuple[pd.Index, dict[str, tuple[str, ...]], list[np.ndarray]]:
+        """The ordered union of both partitions' groups, the merged orders, where each goes."""
+        self._check_features(other)
+        orders = {**other.orders, **self.orders}
+        union, where = union_positions([self.groups, other.groups], self.features, orders)
+        return union, orders, where
+
+    def _summed_with(self, other: GroupedStatistics) -> dict[str, Any]:
+        """The fields of the sum of two partitions: groups, orders and every per-group array.
+
+        Each group's entries are added in partition order (``0 + self + other``),
+        so sums are the same whichever way the arrays are laid out.
+        """
+        union, orders, (mine, theirs) = self._union_with(other)
+        out: dict[str, Any] = {"groups": union, "orders": orders}
+        for name in self.PER_GROUP:
+            a, b = getattr(self, name), getattr(other, name)
+            total = np.zeros((len(union), *a.shape[1:]), dtype=np.result_type(a, b))
+            total[mine] += a
+            total[theirs] += b
+            out[name] = total
+        return out
+
+    def _provenance_with(self, other: GroupedStatistics) -> dict[str, Any]:
+        """Provenance of the sum of two partitions: rows, drops and missing values add up."""
+        # every type has has_weights; engines' provenance (n_rows...) only some
+        a, b = vars(self), vars(other)
+        out: dict[str, Any] = {"has_weights": bool(a["has_weights"] or b["has_weights"])}
+        if "n_rows" not in a:
+            return out
+        out["n_rows"] = a["n_rows"] + b["n_rows"]
+        out["n_dropped"] = a["n_dropped"] + b["n_dropped"]
+        for name in ("dropped", "missing_sensitive"):
+            mine, theirs = a[name], b[name]
+            out[name] = {k: mine.get(k, 0) + theirs.get(k, 0) for k in {**mine, **theirs}}
+        return out
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class EngineProvenance(GroupedStatistics):
+    """Statistics with the provenance of the pass that reduced them (set by engines).
+
+    Keyword-only fields, so each type's own fields keep their positions.
+
+    Attributes
+    ----------
+    n_rows : int
+        Rows read (before any were dropped).
+    dropped : dict of str to int
+        Rows dropped per reason (a missing label, prediction, score or weight).
+    n_dropped : int
+        Rows dropped in all.
+    missing_sensitive : dict of str to int
+        Rows in the ``"<missing>"`` group, per sensitive feature.
+    engine : str
+        The engine that reduced the rows (``""`` for the numpy path).
+    """
+
+    n_rows: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    n_dropped: int = 0
+    missing_sensitive: dict[str, int] = field(default_factory=dict)
+    engine: str = ""
+
+
 def sum_into(position: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
     """Sum the rows of ``values`` into ``size`` slots (exact for integers).
 
@@ -105,10 +243,7 @@ def union_positions(
     values consistent with every part (and any declared categorical order),
     values no part orders by label.
     """
-    union = parts[0]
-    for part in parts[1:]:
-        union = union.append(part)
-    union = _ordered(union.unique(), _level_ranks(list(parts), features, orders))
+    union = ordered_union(list(parts), features, orders)
     return union, [union.get_indexer(part) for part in parts]
 
 

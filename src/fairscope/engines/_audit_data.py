@@ -1,10 +1,10 @@
 """Preparing engine data for :func:`fairscope.audit_predictions`.
 
-Binary audits (of predictions, or of scores with few enough distinct values)
-and regression audits reduce inside the engine (one group-by). The task is
+Binary audits (of predictions, or of scores with few enough distinct values),
+multiclass audits and regression audits reduce inside the engine (one group-by). The task is
 detected from the distinct label values, which the engine returns (at most a
-thousand of them). Audits that need row-level values in Python (multiclass,
-regression selection thresholds, scores with more distinct values than bins)
+thousand of them). Audits that need row-level values in Python (regression
+selection thresholds, scores with more distinct values than bins)
 get only the audited columns collected into a pandas DataFrame, so every audit
 works whatever engine holds the data.
 """
@@ -65,8 +65,8 @@ def prepare_audit_data(
 
     Returns ``data`` unchanged for audits reduced in the engine (described as
     e.g. ``"duckdb"``): binary audits (with scores, the audit collects the rows
-    itself when there are too many distinct scores), and regression audits
-    without ``selection`` thresholds; else a pandas DataFrame of the audited
+    itself when there are too many distinct scores), multiclass audits, and
+    regression audits without ``selection`` thresholds; else a pandas DataFrame of the audited
     columns (described as ``"duckdb -> pandas"``).
     """
     _, columns, engine = prepare(data)
@@ -87,6 +87,9 @@ def prepare_audit_data(
         # scored audits reduce to cells of equal score when there are few enough scores
         return data, task, engine
     if task == "regression" and not selection and y_score is None and threshold is None:
+        return data, task, engine
+    if task == "multiclass" and y_score is None and threshold is None:
+        # K x K cells per group: reduced by the engine (fairscope.engines.multiclass_counts)
         return data, task, engine
     audited = [y_true, y_pred, y_score, sample_weight]
     return collect_audited(data, audited, sensitive_features), task, f"{engine} -> pandas"

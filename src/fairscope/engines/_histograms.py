@@ -13,14 +13,13 @@ import pandas as pd
 
 from fairscope.core._inputs import _binarize, _choose_pos_label
 from fairscope.core._score_statistics import ScoreStatistics
-from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
+from fairscope.engines._passes import drop_missing, flagged_reduce, weight_mask, weight_terms
 from fairscope.engines._reduce import (
     ROWS,
     _key,
     encode_key_groups,
     finite_float,
     prepare,
-    reduce_by_keys,
     require_column,
     require_features,
     sensitive_names,
@@ -110,10 +109,6 @@ def score_histograms(
     dtype = frame.collect_schema()[score_col]
     if not dtype.is_numeric() or dtype == nw.Boolean:
         raise ValueError(f"y_score must be numeric; got dtype {dtype}. Convert it to float.")
-    if sample_weight is not None:
-        require_column(sample_weight, "sample_weight", columns, data)
-        check_weight_dtype(frame, sample_weight)
-
     score, score_bad = finite_float(score_col)
     inner = [(score >= float(e)).fill_null(False).cast(nw.Int64) for e in edges[1:-1]]
     bin_expr = nw.sum_horizontal(*inner) if inner else nw.lit(0, nw.Int64)
@@ -121,27 +116,16 @@ def score_histograms(
     flags = {"__score_bad": score_bad, "__outside": outside, "__bin": bin_expr}
     sums: dict[str, Any] = {}
     if sample_weight is not None:
-        w, w_bad = finite_float(sample_weight)
-        flags["__w_bad"] = w_bad
-        sums = {"__w": w, "__w2": w * w, "__neg": (w < 0).fill_null(False).cast(nw.Float64)}
-    flagged = frame.with_columns(**flags)
-    keys = [*features, true_col, *flags]
-    table = reduce_by_keys(flagged, keys, sums, list(sums))
-    k = len(features)
-    names = {_key(k + 1 + j): name for j, name in enumerate(flags)}
-    table = table.rename(columns=names)
-    yt = _key(k)
-    n_rows = int(table[ROWS].sum())
-    if n_rows == 0:
-        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
-    if sample_weight is not None:
-        check_negative_weights(table)
+        _, w_flags, sums = weight_terms(frame, sample_weight, columns, data)
+        flags.update(w_flags)
+    table, n_rows = flagged_reduce(frame, [*features, true_col], flags, sums)
+    yt = _key(len(features))
     masks = {
         "y_true": table[yt].isna().to_numpy(),
         "y_score": table["__score_bad"].astype(bool).to_numpy(),
     }
     if sample_weight is not None:
-        masks["sample_weight"] = table["__w_bad"].astype(bool).to_numpy()
+        masks["sample_weight"] = weight_mask(table)
     table, dropped, n_dropped = drop_missing(table, masks, dropna, "y_true, y_score or weight")
     labels = set(pd.unique(table[yt]))
     if len(labels) > 2:
@@ -152,26 +136,10 @@ def score_histograms(
         )
     chosen = _choose_pos_label(labels, pos_label, "values of y_true")
     label = _binarize(table[yt], chosen).astype(np.int64)
-
     groups, missing = encode_key_groups(table, features)
-    n_groups, n_bins = len(groups.index), len(edges) - 1
-    is_out = table["__outside"].astype(bool).to_numpy()
-    rows_per = table[ROWS].to_numpy()
-    outside_rows = np.zeros((n_groups, 2), dtype=np.int64)
-    np.add.at(outside_rows, (groups.codes[is_out], label[is_out]), rows_per[is_out])
-    inside = ~is_out
-    cell = (groups.codes[inside], label[inside], table["__bin"].to_numpy()[inside].astype(np.int64))
-
-    def fill(values: np.ndarray) -> np.ndarray:
-        out = np.zeros((n_groups, 2, n_bins), dtype=values.dtype)
-        np.add.at(out, cell, values[inside])
-        return out
-
-    rows = fill(rows_per)
-    if sample_weight is None:
-        weighted, squared = rows.astype(float), rows.astype(float)
-    else:
-        weighted, squared = fill(table["__w"].to_numpy()), fill(table["__w2"].to_numpy())
+    weighted, rows, squared, outside_rows = _histograms(
+        table, groups.codes, len(groups.index), label, len(edges) - 1, sample_weight is not None
+    )
     return ScoreStatistics.from_histograms(
         groups.index,
         edges,
@@ -187,3 +155,30 @@ def score_histograms(
         missing_sensitive=missing,
         engine=engine,
     )
+
+
+def _histograms(
+    table: pd.DataFrame,
+    codes: np.ndarray,
+    n_groups: int,
+    label: np.ndarray,
+    n_bins: int,
+    weighted: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Weights, rows and squared weights per (group, label, bin), and rows outside the edges."""
+    is_out = table["__outside"].astype(bool).to_numpy()
+    rows_per = table[ROWS].to_numpy()
+    outside_rows = np.zeros((n_groups, 2), dtype=np.int64)
+    np.add.at(outside_rows, (codes[is_out], label[is_out]), rows_per[is_out])
+    inside = ~is_out
+    cell = (codes[inside], label[inside], table["__bin"].to_numpy()[inside].astype(np.int64))
+
+    def fill(values: np.ndarray) -> np.ndarray:
+        out = np.zeros((n_groups, 2, n_bins), dtype=values.dtype)
+        np.add.at(out, cell, values[inside])
+        return out
+
+    rows = fill(rows_per)
+    if not weighted:
+        return rows.astype(float), rows, rows.astype(float), outside_rows
+    return fill(table["__w"].to_numpy()), rows, fill(table["__w2"].to_numpy()), outside_rows

@@ -13,14 +13,12 @@ from typing import Any
 
 from fairscope.core._moments import MOMENTS, RegressionMoments
 from fairscope.core._statistics import sum_into
-from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
+from fairscope.engines._passes import drop_missing, flagged_reduce, weight_mask, weight_terms
 from fairscope.engines._reduce import (
     ROWS,
-    _key,
     encode_key_groups,
     finite_float,
     prepare,
-    reduce_by_keys,
     require_column,
     require_features,
     sensitive_names,
@@ -97,28 +95,18 @@ def regression_moments(
     if sample_weight is None:
         sums = {f"__{m}": v for m, v in zip(MOMENTS, values, strict=True)}
     else:
-        require_column(sample_weight, "sample_weight", columns, data)
-        check_weight_dtype(frame, sample_weight)
-        w, w_bad = finite_float(sample_weight)
-        flags["__w_bad"] = w_bad
+        w, w_flags, w_sums = weight_terms(frame, sample_weight, columns, data)
+        flags.update(w_flags)
+        # the weight itself is the moment "n"; only its square and sign are added
         sums = {f"__{m}": w * v for m, v in zip(MOMENTS, values, strict=True)}
-        sums["__w2"] = w * w
-        sums["__neg"] = (w < 0).fill_null(False).cast(nw.Float64)
-    flagged = frame.with_columns(**flags)
-    table = reduce_by_keys(flagged, [*features, *flags], sums, list(sums))
-    k = len(features)
-    table = table.rename(columns={_key(k + j): name for j, name in enumerate(flags)})
-    n_rows = int(table[ROWS].sum())
-    if n_rows == 0:
-        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
-    if sample_weight is not None:
-        check_negative_weights(table)
+        sums.update({name: w_sums[name] for name in ("__w2", "__neg")})
+    table, n_rows = flagged_reduce(frame, features, flags, sums)
     masks = {
         "y_true": table["__y_bad"].astype(bool).to_numpy(),
         "y_pred": table["__yhat_bad"].astype(bool).to_numpy(),
     }
     if sample_weight is not None:
-        masks["sample_weight"] = table["__w_bad"].astype(bool).to_numpy()
+        masks["sample_weight"] = weight_mask(table)
     table, dropped, n_dropped = drop_missing(table, masks, dropna, "y_true, y_pred or weight")
     groups, missing = encode_key_groups(table, features)
     n_groups = len(groups.index)

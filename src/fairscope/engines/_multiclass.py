@@ -8,7 +8,6 @@ the numpy path's class ordering then lays the small table out as K x K cells.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -16,21 +15,10 @@ import pandas as pd
 
 from fairscope.core._multiclass_counts import MulticlassCounts, class_labels
 from fairscope.core._statistics import sum_into
-from fairscope.engines._confusion import (
-    _reduce_weighted,
-    check_negative_weights,
-    check_weight_dtype,
-    drop_missing,
-)
+from fairscope.engines._passes import label_table
 from fairscope.engines._reduce import (
     ROWS,
-    _key,
     encode_key_groups,
-    prepare,
-    reduce_by_keys,
-    require_column,
-    require_features,
-    sensitive_names,
 )
 
 __all__ = ["multiclass_counts"]
@@ -75,32 +63,15 @@ def multiclass_counts(
     >>> m.classes, m.rows[0].tolist()
     (['a', 'b', 'c'], [[1, 0, 0], [0, 0, 1], [0, 0, 0]])
     """
-    frame, columns, engine = prepare(data)
-    features = sensitive_names(sensitive_features, data)
-    require_features(features, columns)
-    true_col = require_column(y_true, "y_true", columns, data)
-    pred_col = require_column(y_pred, "y_pred", columns, data)
-    keys = [*features, true_col, pred_col]
-    if sample_weight is None:
-        table = reduce_by_keys(frame, keys, {}, [])
-    else:
-        require_column(sample_weight, "sample_weight", columns, data)
-        check_weight_dtype(frame, sample_weight)
-        table = _reduce_weighted(frame, keys, sample_weight)
-    n_rows = int(table[ROWS].sum())
-    if n_rows == 0:
-        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
-    k = len(features)
-    yt, yp = _key(k), _key(k + 1)
-    masks = {"y_true": table[yt].isna().to_numpy(), "y_pred": table[yp].isna().to_numpy()}
-    if sample_weight is not None:
-        check_negative_weights(table)
-        masks["sample_weight"] = table["__bad"].astype(bool).to_numpy()
-    table, dropped, n_dropped = drop_missing(table, masks, dropna, "y_true, y_pred or weight")
+    reduced = label_table(
+        data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna,
+        what="y_true, y_pred or weight",
+    )  # fmt: skip
+    table, yt, yp = reduced.table, reduced.y_true, reduced.y_pred
     true, pred = table[yt].reset_index(drop=True), table[yp].reset_index(drop=True)
     classes = class_labels(true, pred, labels)
     index = pd.Index(classes)
-    groups, missing = encode_key_groups(table, features)
+    groups, missing = encode_key_groups(table, reduced.features)
     n_classes = len(classes)
     cell = (groups.codes.astype(np.int64) * n_classes + index.get_indexer(true)) * n_classes
     cell += index.get_indexer(pred)
@@ -113,19 +84,16 @@ def multiclass_counts(
     else:
         weighted = sum_into(cell, size, table["__w"].to_numpy()).reshape(shape)
         squared = sum_into(cell, size, table["__w2"].to_numpy()).reshape(shape)
-    counts = MulticlassCounts(
+    return MulticlassCounts(
         groups.index,
         [str(c) for c in classes],
         weighted,
         rows,
         squared,
         sample_weight is not None,
-    )
-    return replace(
-        counts,
-        n_rows=n_rows,
-        dropped=dropped,
-        n_dropped=n_dropped,
+        n_rows=reduced.n_rows,
+        dropped=reduced.dropped,
+        n_dropped=reduced.n_dropped,
         missing_sensitive=missing,
-        engine=engine,
+        engine=reduced.engine,
     )

@@ -19,15 +19,14 @@ import pandas as pd
 from fairscope.core._counts import GroupCounts, counts_from_cells
 from fairscope.core._moments import RegressionMoments
 from fairscope.core._score_statistics import ScoreStatistics, reduce_scores
-from fairscope.engines._confusion import check_negative_weights, check_weight_dtype, drop_missing
 from fairscope.engines._moments import regression_moments
+from fairscope.engines._passes import drop_missing, flagged_reduce, weight_mask, weight_terms
 from fairscope.engines._reduce import (
     ROWS,
     _key,
     encode_key_groups,
     finite_float,
     prepare,
-    reduce_by_keys,
     require_column,
     require_features,
     sensitive_names,
@@ -51,6 +50,19 @@ class Reduced:
     features: tuple[str, ...]
     missing: dict[str, int] = field(default_factory=dict)
     index: pd.Index | None = None
+
+    @classmethod
+    def of(cls, stats: Any) -> Reduced:
+        """What an engine recorded while reducing ``stats`` (any statistics with provenance)."""
+        return cls(
+            n_rows=stats.n_rows,
+            n_dropped=stats.n_dropped,
+            dropped=dict(stats.dropped),
+            weight=True if stats.has_weights else None,
+            features=stats.features,
+            missing=dict(stats.missing_sensitive),
+            index=stats.groups,
+        )
 
 
 def first_finite(data: Any, column: str) -> float:
@@ -86,16 +98,7 @@ def regression_statistics(
         data, y_true, y_pred, sensitive_features, sample_weight=sample_weight, dropna=dropna,
         shift=shift,
     )  # fmt: skip
-    reduced = Reduced(
-        n_rows=m.n_rows,
-        n_dropped=m.n_dropped,
-        dropped=dict(m.dropped),
-        weight=True if m.has_weights else None,
-        features=m.features,
-        missing=dict(m.missing_sensitive),
-        index=m.groups,
-    )
-    return m.centred(), reduced
+    return m.centred(), Reduced.of(m)
 
 
 #: Rows read first to tell a score with too many distinct values without a full pass.
@@ -167,28 +170,17 @@ def score_cells(
     flags: dict[str, Any] = {"__score": score, "__score_bad": score_bad}
     sums: dict[str, Any] = {}
     if sample_weight is not None:
-        require_column(sample_weight, "sample_weight", columns, data)
-        check_weight_dtype(frame, sample_weight)
-        w, w_bad = finite_float(sample_weight)
-        flags["__w_bad"] = w_bad
-        sums = {"__w": w, "__w2": w * w, "__neg": (w < 0).fill_null(False).cast(nw.Float64)}
+        _, w_flags, sums = weight_terms(frame, sample_weight, columns, data)
+        flags.update(w_flags)
     labels = [y_true] if y_pred is None else [y_true, y_pred]
-    table = reduce_by_keys(
-        frame.with_columns(**flags), [*features, *labels, *flags], sums, list(sums)
-    )
+    table, n_rows = flagged_reduce(frame, [*features, *labels], flags, sums)
     k = len(features)
-    table = table.rename(columns={_key(k + len(labels) + j): name for j, name in enumerate(flags)})
-    n_rows = int(table[ROWS].sum())
-    if n_rows == 0:
-        raise ValueError("the inputs are empty (0 rows); an audit needs at least one row.")
-    if sample_weight is not None:
-        check_negative_weights(table)
     masks = {"y_true": table[_key(k)].isna().to_numpy()}
     if y_pred is not None:
         masks["y_pred"] = table[_key(k + 1)].isna().to_numpy()
     masks["y_score"] = table["__score_bad"].astype(bool).to_numpy()
     if sample_weight is not None:
-        masks["sample_weight"] = table["__w_bad"].astype(bool).to_numpy()
+        masks["sample_weight"] = weight_mask(table)
     table, dropped, n_dropped = drop_missing(
         table, masks, dropna, "label, prediction, score or weight"
     )

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.engines._confusion import check_negative_weights, check_weight_dtype
+from fairscope.engines._passes import check_negative_weights, check_weight_dtype
 from fairscope.engines._reduce import (
     ROWS,
     _key,

@@ -153,54 +153,28 @@ def decode_table(table: dict[str, Any]) -> pd.DataFrame:
 
 
 def encode_statistics(stats: Any) -> dict[str, Any]:
-    """Sufficient statistics as counts: a GroupCounts, or any fairscope type with ``to_dict``."""
-    if isinstance(stats, GroupCounts):
-        groups = stats.groups
-        return {
-            "type": "GroupCounts",
-            "features": list(stats.features),
-            "groups": [list(k) for k in groups]
-            if isinstance(groups, pd.MultiIndex)
-            else [str(k) for k in groups],
-            "weighted": plain(stats.weighted),
-            "rows": plain(stats.rows),
-            "squared_weights": plain(stats.squared_weights),
-            "has_weights": bool(stats.has_weights),
-        }
+    """Sufficient statistics as counts, written by the type's own ``to_dict``.
+
+    A :class:`GroupCounts` keeps the flat layout saved audits have always used
+    (``{"type": "GroupCounts", "features": ..., ...}``); every other fairscope
+    statistics type is stored as ``{"type": "module:qualname", "data": ...}``.
+    """
     to_dict = getattr(stats, "to_dict", None)
-    if callable(to_dict) and type(stats).__module__.startswith("fairscope."):
-        return {
-            "type": f"{type(stats).__module__}:{type(stats).__qualname__}",
-            "data": plain(to_dict()),
-        }
-    raise TypeError(f"cannot serialize statistics of type {type(stats).__name__}")
+    if not callable(to_dict) or not type(stats).__module__.startswith("fairscope."):
+        raise TypeError(f"cannot serialize statistics of type {type(stats).__name__}")
+    if isinstance(stats, GroupCounts):
+        return {"type": "GroupCounts", **plain(to_dict())}
+    return {
+        "type": f"{type(stats).__module__}:{type(stats).__qualname__}",
+        "data": plain(to_dict()),
+    }
 
 
 def decode_statistics(data: dict[str, Any]) -> Any:
     """Inverse of :func:`encode_statistics`; only fairscope types are loaded."""
     kind = data["type"]
     if kind == "GroupCounts":
-        features = tuple(data["features"])
-        n_groups = len(data["groups"])
-        if len(features) == 1:
-            groups = pd.Index(data["groups"], name=features[0], dtype=object)
-        else:
-            groups = pd.MultiIndex.from_tuples(
-                [tuple(g) for g in data["groups"]], names=list(features)
-            )
-
-        def array(key: str, dtype: str) -> np.ndarray:
-            values = np.array([[as_float(v) for v in row] for row in data[key]], dtype=float)
-            return values.reshape(n_groups, 4).astype(dtype)
-
-        return GroupCounts(
-            features,
-            groups,
-            weighted=array("weighted", "float64"),
-            rows=array("rows", "int64"),
-            squared_weights=array("squared_weights", "float64"),
-            has_weights=bool(data["has_weights"]),
-        )
+        return GroupCounts.from_dict(data)
     module, _, qualname = kind.partition(":")
     if not module.startswith("fairscope."):
         raise ValueError(f"statistics type {kind!r} is not a fairscope type; refusing to load it.")

@@ -78,6 +78,18 @@ def test_group_metrics_largest_never_picks_the_missing_group():
     assert set(gm.reference_groups("largest").values()) == {"Caucasian"}
 
 
+def test_best_never_picks_the_missing_group_even_with_the_highest_rate():
+    y = [0, 1] * 60
+    pred = [1] * 40 + [0] * 20 + [1] * 30 + [0] * 30
+    race = [None] * 40 + ["Caucasian"] * 40 + ["Hispanic"] * 40
+    gm = GroupMetrics(y, pred, {"race": race}, metrics=["selection_rate"])
+    assert gm.by_group["selection_rate"].idxmax() == MISSING  # 40 of 40 selected
+    assert gm.reference_groups("best") == {"selection_rate": "Caucasian"}
+    result = fairscope.audit_predictions(y, pred, sensitive_features={"race": race},
+                                         policy="four-fifths")  # fmt: skip
+    assert {f.reference for f in result.findings} == {"Caucasian"}
+
+
 def test_largest_is_the_missing_group_when_it_is_the_only_one():
     gm = GroupMetrics([1, 0, 1], [1, 1, 0], {"race": [None, None, None]})
     assert set(gm.reference_groups("largest").values()) == {MISSING}

@@ -4,7 +4,8 @@ A reference is given as
 
 - a strategy: ``"largest"`` (the group with the most weight, never the missing-value
   group unless it is the only one), ``"best"`` (per metric, the most favourable value
-  among groups of at least ``min_group_size`` rows) or ``"overall"`` (all rows);
+  among groups of at least ``min_group_size`` rows, again not the missing-value group
+  while a real group has a value) or ``"overall"`` (all rows);
 - a group label (``"Caucasian"``, or ``"race=Black & sex=Female"`` / a tuple of values
   for an intersection), used by every feature set that has that group;
 - a dict from feature-set label (``"race"``, ``"race & sex"``) to either of the above.
@@ -253,6 +254,7 @@ def resolve_reference(
             direction,
             rows if rows is not None else sizes,
             min_group_size,
+            labels,
         )
         if picked is not None:
             return str(labels[picked])
@@ -267,11 +269,19 @@ def _largest(labels: Sequence[str], sizes: np.ndarray) -> int:
     return int(np.argmax(masked))
 
 
-def _best(values: np.ndarray, direction: str, rows: Any, min_group_size: int) -> int | None:
+def _best(
+    values: np.ndarray, direction: str, rows: Any, min_group_size: int, labels: Sequence[str]
+) -> int | None:
+    """The most favourable group: among known groups of ``min_group_size`` rows if any has
+    a value, then among large groups, then known ones, then all (as for ``"largest"``, the
+    missing-value group is a reference only when no real group can be)."""
     values = values.copy()
-    eligible = np.asarray(rows, dtype=float) >= min_group_size
-    if eligible.any() and not np.isnan(values[eligible]).all():
-        values[~eligible] = np.nan
+    known = np.array([MISSING not in str(lab) for lab in labels], dtype=bool)
+    large = np.asarray(rows, dtype=float) >= min_group_size
+    for keep in (known & large, large, known):
+        if keep.any() and not np.isnan(values[keep]).all():
+            values[~keep] = np.nan
+            break
     if np.isnan(values).all():
         return None
     if direction == "lower":

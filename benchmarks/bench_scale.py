@@ -84,9 +84,7 @@ def peak_rss_mib() -> float:
 def audit_only(folder: str) -> None:
     """Run in a fresh process so the peak RSS is the audit's alone."""
     import fairscope
-    from fairscope.audits._predictions import (
-        audit_predictions,  # warm the imports (scipy) before timing
-    )
+    from fairscope import audit_predictions
     from fairscope.engines import confusion_counts
 
     files = os.path.join(folder, "*.parquet")

@@ -30,7 +30,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import fairscope
-from fairscope.audits._comparison import plot_tradeoff
+from fairscope import plot_tradeoff
 from fairscope.datasets import make_credit_scoring
 
 

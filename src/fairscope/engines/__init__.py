@@ -48,6 +48,8 @@ _EXPORTS = {
     "to_narwhals": "fairscope.engines._sources",
     "is_engine_data": "fairscope.engines._sources",
     "ENGINES": "fairscope.engines._sources",
+    "DUCKDB_CONFIG": "fairscope.engines._sources",
+    "duckdb_connection": "fairscope.engines._sources",
     "read_table": "fairscope.engines._files",
 }
 

@@ -647,7 +647,28 @@ def get_metric(name: str) -> Metric:
 
 
 def resolve_metrics(metrics: str | Iterable[str] | None) -> list[Metric]:
-    """Resolve a metric name, a list of names, or None (the default set) to metrics."""
+    """Resolve a metric name, a list of names, or None (the default set) to metrics.
+
+    Parameters
+    ----------
+    metrics : str, iterable of str, or None
+        Names or aliases; None gives :data:`DEFAULT_METRICS`.
+
+    Returns
+    -------
+    list of Metric
+        In the order given, without duplicates.
+
+    Raises
+    ------
+    ValueError
+        If a name is unknown or the list is empty.
+
+    Examples
+    --------
+    >>> [m.name for m in resolve_metrics(["fpr", "tpr", "fpr"])]
+    ['false_positive_rate', 'true_positive_rate']
+    """
     if metrics is None:
         metrics = DEFAULT_METRICS
     if isinstance(metrics, str | Metric):
@@ -664,6 +685,12 @@ def resolve_metrics(metrics: str | Iterable[str] | None) -> list[Metric]:
 
 def metrics_table() -> pd.DataFrame:
     """Return the registry as a DataFrame (one row per metric), for docs and the CLI.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by canonical name, with label, aliases, formula, direction, definition,
+        reference, task and the statistics each metric reads.
 
     Examples
     --------

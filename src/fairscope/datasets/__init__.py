@@ -120,6 +120,11 @@ def cache_dir() -> Path:
     """Folder where downloaded data sets are kept: ``$XDG_CACHE_HOME/fairscope``.
 
     ``~/.cache/fairscope`` when ``XDG_CACHE_HOME`` is not set.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (not created here).
     """
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "fairscope"

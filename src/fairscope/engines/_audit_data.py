@@ -23,7 +23,22 @@ DISTINCT_LIMIT = 1001
 
 
 def distinct_values(data: Any, column: str, limit: int = DISTINCT_LIMIT) -> pd.Series:
-    """Up to ``limit`` distinct values of a column (nulls left out), computed by the engine."""
+    """Up to ``limit`` distinct values of a column (nulls left out), computed by the engine.
+
+    Parameters
+    ----------
+    data : engine data
+        polars, Arrow, DuckDB, Spark data, or Parquet/CSV paths.
+    column : str
+        The column.
+    limit : int
+        At most this many values are returned.
+
+    Returns
+    -------
+    pandas.Series
+        The distinct values, in the engine's order.
+    """
     import narwhals as nw
 
     frame, columns, _ = prepare(data)
@@ -35,7 +50,20 @@ def distinct_values(data: Any, column: str, limit: int = DISTINCT_LIMIT) -> pd.S
 
 
 def collect_columns(data: Any, names: list[str]) -> pd.DataFrame:
-    """The named columns of engine data, collected into a pandas DataFrame."""
+    """The named columns of engine data, collected into a pandas DataFrame.
+
+    Parameters
+    ----------
+    data : engine data
+        polars, Arrow, DuckDB, Spark data, or Parquet/CSV paths.
+    names : list of str
+        Columns to collect (duplicates are collected once).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Only those columns, with every row.
+    """
     import narwhals as nw
 
     frame, columns, _ = prepare(data)

@@ -94,7 +94,12 @@ DUCKDB_CONFIG: dict[str, Any] = {"memory_limit": "512MB", "preserve_insertion_or
 
 
 def duckdb_connection() -> Any:
-    """A new in-memory DuckDB connection with :data:`DUCKDB_CONFIG`."""
+    """A new in-memory DuckDB connection with :data:`DUCKDB_CONFIG`.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+    """
     import duckdb
 
     return duckdb.connect(config=dict(DUCKDB_CONFIG))
@@ -123,6 +128,15 @@ def duckdb_relation(files: list[str], connection: Any = None) -> Any:
 
 def to_narwhals(data: Any) -> Any:
     """Wrap ``data`` in a narwhals DataFrame or LazyFrame; paths become DuckDB scans.
+
+    Parameters
+    ----------
+    data : object
+        pandas, polars, pyarrow, a DuckDB relation, a Spark DataFrame, or Parquet/CSV paths.
+
+    Returns
+    -------
+    narwhals.DataFrame or narwhals.LazyFrame
 
     Raises
     ------
@@ -204,7 +218,23 @@ def open_table(
 
 
 def is_engine_data(data: Any) -> bool:
-    """Whether ``data`` is for an engine: set, and not a pandas DataFrame (the in-memory path)."""
+    """Whether ``data`` is for an engine: set, and not a pandas DataFrame (the in-memory path).
+
+    Parameters
+    ----------
+    data : object
+        What a user passed as ``data=``.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_engine_data(pd.DataFrame()), is_engine_data("scores/*.parquet")
+    (False, True)
+    """
     return data is not None and not isinstance(data, pd.DataFrame)
 
 
@@ -218,6 +248,19 @@ def choose_engine(
     ``"auto"`` picks DuckDB for globs, folders, lists of files and Parquet/CSV
     files above 256 MiB in total (streamed out of core), pandas otherwise
     (including TSV and JSON Lines, which only pandas reads here).
+
+    Parameters
+    ----------
+    path : path-like or sequence of path-likes
+        A file, a folder, a glob or a list of files.
+    engine : {"auto", "pandas", "duckdb", "spark"}, default "auto"
+        A name other than ``"auto"`` is checked and returned.
+    fmt : str, optional
+        The file format when the name does not tell it.
+
+    Returns
+    -------
+    str
 
     Examples
     --------

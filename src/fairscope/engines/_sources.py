@@ -88,9 +88,11 @@ def _file_format(files: list[str]) -> str:
 
 #: Settings of the DuckDB connection fairscope opens for files. An audit reduces the rows
 #: to a few cells per group, so it needs little memory; capping DuckDB's buffer pool
-#: (default: 80% of RAM) keeps the scan's peak memory from growing with the rows, and row
-#: order is irrelevant to sums. Pass your own ``connection=`` to choose others.
-DUCKDB_CONFIG: dict[str, Any] = {"memory_limit": "512MB", "preserve_insertion_order": False}
+#: (default: 80% of RAM) keeps the scan's peak memory from growing with the rows. Row order
+#: is kept (DuckDB's default): columns collected for a data-set audit must come back in file
+#: order, so a seeded subsample picks the same rows as the pandas path. Pass your own
+#: ``connection=`` to choose other settings.
+DUCKDB_CONFIG: dict[str, Any] = {"memory_limit": "512MB"}
 
 
 def duckdb_connection() -> Any:

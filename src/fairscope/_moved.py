@@ -16,6 +16,8 @@ import types
 import warnings
 from typing import Any
 
+from fairscope.core._warnings import FairscopeDeprecationWarning
+
 #: old module -> (new module, what to use instead)
 MOVED: dict[str, tuple[str, str]] = {
     "fairscope.audit": ("fairscope.audits._predictions", "fairscope.audit_predictions"),
@@ -66,15 +68,9 @@ class _Loader(importlib.abc.Loader):
         warnings.warn(
             f"{module.__name__} moved in fairscope 0.2; use {instead} (the module is now "
             f"{target}, a private path).",
-            _deprecation(),
+            FairscopeDeprecationWarning,
             stacklevel=3,
         )
-
-
-def _deprecation() -> type[Warning]:
-    from fairscope.core._warnings import FairscopeDeprecationWarning
-
-    return FairscopeDeprecationWarning
 
 
 class _Finder(importlib.abc.MetaPathFinder):

@@ -97,9 +97,7 @@ class BaselineComparison:
 def _load(result: Any) -> AuditResult:
     if isinstance(result, AuditResult):
         return result
-    from fairscope.result._serialize import from_json
-
-    return from_json(result)
+    return AuditResult.from_json(result)
 
 
 def _finding_worse(base: Finding, new: Finding) -> float:

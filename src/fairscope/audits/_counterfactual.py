@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.audits._model import check_fitted
+from fairscope.audits._model import check_fitted, model_scores
 from fairscope.core._intervals import wilson_interval
 
 #: Label of the rows that summarise a group over every counterfactual value.
@@ -223,8 +223,6 @@ def _score(model: Any, X: pd.DataFrame, pos_label: Any) -> np.ndarray | None:
 
     if is_regressor(model):
         return np.asarray(model.predict(X), dtype=float)
-    from fairscope.audits._model import model_scores
-
     classes = getattr(model, "classes_", None)
     if pos_label is None:
         pos_label = classes[1] if classes is not None and len(classes) == 2 else 1

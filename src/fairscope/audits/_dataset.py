@@ -71,6 +71,7 @@ from fairscope.core._feature_columns import EncodedColumn, encode_column
 from fairscope.core._groups import MISSING
 from fairscope.core._inputs import check_aligned, column, sensitive_frame
 from fairscope.engines._audit_data import dataset_columns
+from fairscope.judge import apply_policy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility as provenance
 
@@ -281,9 +282,6 @@ def audit_dataset(
         statistics=audit.statistics,
     )
     if policy is not None:
-        # looked up when called, so that a test can stand in for the judge
-        from fairscope.judge._policy import apply_policy
-
         result = apply_policy(result, policy)
     return result
 

@@ -83,7 +83,7 @@ def test_base_rate_test_is_pearson_chi_square_against_the_reference(adult_result
     ]
     expected = stats.chi2_contingency(table, correction=False)[1]
     assert female["p_value"] == pytest.approx(expected, rel=1e-10)
-    assert female["test"] == "chi-square"
+    assert female["test"] == "z-test"  # the pooled z-test: Pearson's chi-square of the 2x2 table
 
 
 def test_adult_overall_base_rate_over_train_and_test_is_the_published_23_93_percent(adult_dir):

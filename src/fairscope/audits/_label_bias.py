@@ -20,9 +20,8 @@ import pandas as pd
 from scipy import stats
 
 from fairscope.audits._dataset_groups import FeatureSet
-from fairscope.compute._group_comparisons import compare_means, compare_proportions
 from fairscope.compute._reweighing import cell_weights
-from fairscope.compute._significance import adjust_p_values
+from fairscope.compute._significance import adjust_p_values, mean_comparisons, rate_comparisons
 from fairscope.core._groups import OVERALL
 from fairscope.core._intervals import wilson_interval
 
@@ -201,7 +200,7 @@ def _mean_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -
         mean = sums / n
         centred = (y - mean[codes]) ** 2
         var = np.bincount(codes, weights=centred, minlength=g) / (n - 1)
-    compared = compare_means(n, mean, var, fs.ref, ci, min_group_size)
+    compared = mean_comparisons(n, mean, var, fs.ref, ci, min_group_size)
     frame = comparison_frame(fs, n, compared, min_group_size)
     frame.insert(2, "statistic", "mean")
     overall_mean = float(y.mean())
@@ -223,7 +222,7 @@ def _rate_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -
     for k, cls in enumerate(target.classes):
         hits = target.is_positive if target.kind == "binary" else target.class_codes == k
         x = np.bincount(fs.codes[hits], minlength=g).astype(float)
-        compared = compare_proportions(x, n, fs.ref, ci, min_group_size)
+        compared = rate_comparisons(x, n, fs.ref, ci, min_group_size)
         frame = comparison_frame(fs, n, compared, min_group_size)
         frame.insert(2, "class", str(cls))
         frame.insert(3, "statistic", "base_rate")

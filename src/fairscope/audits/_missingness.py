@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.audits._dataset_groups import FeatureSet
-from fairscope.compute._group_comparisons import compare_proportions
-from fairscope.compute._significance import adjust_p_values
+from fairscope.compute._significance import adjust_p_values, rate_comparisons
 from fairscope.core._groups import OVERALL
 from fairscope.core._intervals import wilson_interval
 
@@ -62,7 +61,7 @@ def _with_overall(
 ) -> dict[str, np.ndarray]:
     """Comparisons with the reference, each column followed by its overall rate (flattened)."""
     n = np.broadcast_to(fs.sizes.astype(float), x.shape)
-    compared = compare_proportions(x, n, fs.ref, ci, min_group_size)
+    compared = rate_comparisons(x, n, fs.ref, ci, min_group_size)
     lo, hi = wilson_interval(x.sum(axis=1), n.sum(axis=1), ci)
     overall = {"value": x.sum(axis=1) / n.sum(axis=1), "lower": lo, "upper": hi}
     block = {}

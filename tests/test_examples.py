@@ -26,7 +26,7 @@ def available(module: str) -> bool:
 
 
 HAS_REPORT = available("fairscope.report._html")
-HAS_POLICY = available("fairscope.judge._policy")
+HAS_POLICY = available("fairscope.judge")
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ import pytest
 
 import fairscope
 from fairscope.compute._group_metrics import GroupMetrics
-from fairscope.judge._policy import (
+from fairscope.judge import (
     Policy,
     PolicyError,
     Rule,

@@ -432,7 +432,7 @@ def policy_with_waivers() -> dict:
 
 
 def test_report_rebuilt_from_saved_json_is_identical():
-    from fairscope.judge._policy import apply_policy
+    from fairscope.judge import apply_policy
 
     result = small_audit()
     result = apply_policy(result, policy_with_waivers(), today="2026-01-01")
@@ -442,7 +442,7 @@ def test_report_rebuilt_from_saved_json_is_identical():
 
 
 def test_policy_findings_waivers_and_expiry_are_reported():
-    from fairscope.judge._policy import apply_policy
+    from fairscope.judge import apply_policy
 
     result = small_audit()
     result = apply_policy(result, policy_with_waivers(), today="2026-01-01")
@@ -508,7 +508,7 @@ def test_suppression_is_by_group_size_not_by_the_rows_of_a_table_cell():
 
 def test_cli_report_renders_the_same_file_as_the_python_api(tmp_path):
     from fairscope.cli._main import main
-    from fairscope.judge._policy import apply_policy
+    from fairscope.judge import apply_policy
 
     result = small_audit(metrics=("selection_rate",))
     result = apply_policy(result, "four-fifths", today="2026-01-01")

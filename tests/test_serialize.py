@@ -14,7 +14,7 @@ import pytest
 
 import fairscope
 from fairscope.audits._baseline import compare_baseline
-from fairscope.judge._policy import apply_policy
+from fairscope.judge import apply_policy
 from fairscope.result._audit_result import AuditResult, Finding, Status
 from fairscope.result._provenance import column_digest
 from fairscope.result._serialize import decode_table, encode_table, from_json, schema, to_json

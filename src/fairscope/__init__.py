@@ -45,9 +45,9 @@ _EXPORTS: dict[str, str] = {
     "audit_model": "fairscope.audits._model",
     "audit_dataset": "fairscope.audits._dataset",
     "reweighing_weights": "fairscope.compute._reweighing",
-    "Policy": "fairscope.judge._policy",
-    "load_policy": "fairscope.judge._policy",
-    "apply_policy": "fairscope.judge._policy",
+    "Policy": "fairscope.judge",
+    "load_policy": "fairscope.judge",
+    "apply_policy": "fairscope.judge",
     "compare": "fairscope.audits._comparison",
     "compare_baseline": "fairscope.audits._baseline",
     "counterfactual_flip_test": "fairscope.audits._counterfactual",
@@ -96,7 +96,7 @@ if TYPE_CHECKING:  # pragma: no cover
         ReferenceWarning,
         StatisticsWarning,
     )
-    from fairscope.judge._policy import Policy, apply_policy, load_policy
+    from fairscope.judge import Policy, apply_policy, load_policy
     from fairscope.result._audit_result import AuditResult
     from fairscope.result._metadata import AuditMetadata
     from fairscope.result._tables import TableSpec

@@ -156,7 +156,7 @@ def audit_dataset(
         and a chi-square goodness-of-fit test (rows with a missing value are
         left out of the comparison).
     policy : str, dict or Policy, optional
-        Policy judged by :func:`fairscope.judge._policy.apply_policy`. For a binary
+        Policy judged by :func:`fairscope.apply_policy`. For a binary
         target, ``result.statistics`` holds label-only counts (the label
         stands in for the prediction), so only rules on the selection rate /
         base rate (e.g. demographic parity of the labels) are meaningful for a

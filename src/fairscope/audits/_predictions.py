@@ -24,7 +24,6 @@ from fairscope.audits._rows import (
 )
 from fairscope.audits._scored_audit import engine_scored_audit, scored_binary_audit
 from fairscope.compute._references import feature_set_label
-from fairscope.compute._thresholds import decision_threshold
 from fairscope.core._inputs import column
 from fairscope.core._tasks import check_task, detect_task
 from fairscope.engines._audit_data import collect_audited, prepare_audit_data
@@ -32,15 +31,11 @@ from fairscope.judge import apply_policy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility
 
-# the CLI's former import; the public name is fairscope.compute.decision_threshold
-_decision_threshold = decision_threshold
-
 __all__ = [
     "RegressionOptions",
     "ScoreOptions",
     "audit_predictions",
     "binary_tables",
-    "decision_threshold",
     "environment",
     "feature_set_label",
     "feature_sets",

@@ -6,5 +6,6 @@ parser, exit codes and error printing in ``_main``.
 """
 
 from fairscope.cli._main import build_parser, main, read_table
+from fairscope.cli._shell import InputError
 
-__all__ = ["build_parser", "main", "read_table"]
+__all__ = ["InputError", "build_parser", "main", "read_table"]

@@ -28,20 +28,10 @@ from collections.abc import Sequence
 
 from fairscope import __version__
 from fairscope.cli import _audit, _compare, _dataset, _demo, _metrics, _policies, _report
-from fairscope.cli._shell import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
-    InputError,
-    Progress,
-)
+from fairscope.cli._shell import EXIT_USAGE, Progress
 from fairscope.cli._shell import read_file as read_table
 
 __all__ = [
-    "EXIT_FAILED",
-    "EXIT_OK",
-    "EXIT_USAGE",
-    "InputError",
     "build_parser",
     "main",
     "read_table",

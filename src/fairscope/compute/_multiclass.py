@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.compute._group_metrics import GroupMetrics
-from fairscope.core._multiclass_counts import MulticlassCounts, class_labels, reduce_multiclass
+from fairscope.core._multiclass_counts import MulticlassCounts, reduce_multiclass
 from fairscope.core._registry import CLASS_METRICS, get_metric
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "MACRO",
     "MulticlassCounts",
     "class_frames",
-    "class_labels",
     "confusion_frame",
     "criteria_frame",
     "metrics_frame",

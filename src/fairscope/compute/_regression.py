@@ -38,11 +38,10 @@ from fairscope.core._formulas import safe_divide
 from fairscope.core._groups import OVERALL
 from fairscope.core._inputs import finite_floats
 from fairscope.core._intervals import kish_effective_n
-from fairscope.core._moments import MOMENTS, RegressionMoments, reduce_moments
+from fairscope.core._moments import RegressionMoments, reduce_moments
 from fairscope.core._registry import metrics_for
 
 __all__ = [
-    "MOMENTS",
     "REGRESSION_METRICS",
     "RegressionMoments",
     "as_numeric",

@@ -58,8 +58,6 @@ import pandas as pd
 from scipy import stats
 
 from fairscope.compute._proportion_tests import (
-    CORRECTIONS,
-    MIN_EXPECTED,
     adjust_p_values,
     check_correction,
     chi_square_homogeneity,
@@ -83,9 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ALL_GROUPS",
-    "CORRECTIONS",
     "FAMILY",
-    "MIN_EXPECTED",
     "TEST_COLUMNS",
     "adjust_p_values",
     "chi_square_homogeneity",

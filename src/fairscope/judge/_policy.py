@@ -1,7 +1,8 @@
-"""Former home of the judge, kept importable: the names now live in the modules below.
+"""The names of 0.1's ``fairscope.policy`` module, for that deprecated path only.
 
-Import from :mod:`fairscope.judge` instead; this re-export stays until the other
-modules have moved.
+``import fairscope.policy`` is served from here (see :mod:`fairscope._moved`), with the
+rule vocabulary constants 0.1 exposed there. Code of this package imports from
+:mod:`fairscope.judge` and its modules.
 """
 
 from fairscope.judge._judging import apply_policy, judge_rule, judged, rule_status

@@ -153,7 +153,7 @@ def reproducibility(
     Versions and timestamp (:func:`environment`), input digests
     (:func:`input_digests`), row counts and dropped rows from the audit's
     metadata, the random seed (None when nothing random was drawn) and a
-    ``policy`` slot that :func:`fairscope.judge._policy.apply_policy` fills.
+    ``policy`` slot that :func:`fairscope.apply_policy` fills.
 
     Examples
     --------

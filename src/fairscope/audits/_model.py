@@ -65,21 +65,49 @@ def split_features(
                 "sensitive_features must name columns of X (e.g. sensitive_features='sex')."
             )
         return X, sensitive_features, []
+    sensitive = sensitive_columns(
+        X,
+        names,
+        reads=f"sensitive_features={names!r} names columns",
+        instead="Pass the sensitive features as arrays instead.",
+        if_missing="Pass its values separately (sensitive_features=array) if the model does "
+        "not see it.",
+    )
+    model_input = X.drop(columns=names) if drop_sensitive else X
+    return model_input, sensitive, names
+
+
+def sensitive_columns(
+    X: Any, names: list[str], *, reads: str, instead: str, if_missing: str
+) -> pd.DataFrame:
+    """The sensitive feature columns ``names`` of the DataFrame ``X``, on a fresh index.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The model input; anything else is refused.
+    names : list of str
+        Columns to take.
+    reads, instead, if_missing : str
+        Words of the errors: why ``X`` must be a DataFrame, what to do otherwise, and
+        what to do when a column is absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
-            f"sensitive_features={names!r} names columns, so X must be a pandas DataFrame with "
-            f"those columns; got {type(X).__name__}. Pass the sensitive features as arrays instead."
+            f"{reads}, so X must be a pandas DataFrame with those columns; got "
+            f"{type(X).__name__}. {instead}"
         )
     missing = [n for n in names if n not in X.columns]
     if missing:
         raise ValueError(
             f"sensitive feature {missing[0]!r} is not a column of X; columns are "
-            f"{list(X.columns)[:20]}{' ...' if X.shape[1] > 20 else ''}. Pass its values "
-            "separately (sensitive_features=array) if the model does not see it."
+            f"{list(X.columns)[:20]}{' ...' if X.shape[1] > 20 else ''}. {if_missing}"
         )
-    sensitive = X[names].reset_index(drop=True)
-    model_input = X.drop(columns=names) if drop_sensitive else X
-    return model_input, sensitive, names
+    return X[names].reset_index(drop=True)
 
 
 def _column_names(sensitive_features: Any) -> list[str] | None:

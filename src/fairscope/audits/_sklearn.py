@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.audits._model import model_metadata, model_scores, split_features
+from fairscope.audits._model import (
+    model_metadata,
+    model_scores,
+    sensitive_columns,
+    split_features,
+)
 from fairscope.audits._predictions import audit_predictions
 from fairscope.compute import _fairness as fairness
 from fairscope.compute._group_metrics import GroupMetrics
@@ -66,20 +71,15 @@ class FairnessScorer:
             if isinstance(self.sensitive_feature, str)
             else list(self.sensitive_feature)
         )
-        if not isinstance(X, pd.DataFrame):
-            raise ValueError(
-                f"the fairness scorer reads the sensitive feature {self.sensitive_feature!r} "
-                f"from a column of X, so X must be a pandas DataFrame; got {type(X).__name__}."
-            )
-        missing = [n for n in names if n not in X.columns]
-        if missing:
-            raise ValueError(
-                f"sensitive feature {missing[0]!r} is not a column of X (columns: "
-                f"{list(X.columns)[:20]}); keep it in X and drop it inside the model's "
-                "preprocessing if the model must not see it."
-            )
+        sensitive = sensitive_columns(
+            X,
+            names,
+            reads="the fairness scorer reads the sensitive features from columns of X",
+            instead="Keep them in X as columns.",
+            if_missing="Keep it in X and drop it inside the model's preprocessing if the model "
+            "must not see it.",
+        )
         y_pred = estimator.predict(X)
-        sensitive = X[names].reset_index(drop=True)
         value = self._compute(np.asarray(y), np.asarray(y_pred), sensitive, sample_weight)
         return float(value) if self.greater_is_better else -float(value)
 

@@ -261,8 +261,13 @@ def resolve_reference(
     return str(labels[_largest(labels, sizes)])
 
 
+def _known(labels: Sequence[str]) -> np.ndarray:
+    """Which groups are real: not the missing-value group nor an intersection with it."""
+    return np.array([MISSING not in str(lab) for lab in labels], dtype=bool)
+
+
 def _largest(labels: Sequence[str], sizes: np.ndarray) -> int:
-    known = np.array([MISSING not in str(lab) for lab in labels], dtype=bool)
+    known = _known(labels)
     if not known.any():
         known[:] = True
     masked = np.where(known, sizes, -np.inf)
@@ -276,7 +281,7 @@ def _best(
     a value, then among large groups, then known ones, then all (as for ``"largest"``, the
     missing-value group is a reference only when no real group can be)."""
     values = values.copy()
-    known = np.array([MISSING not in str(lab) for lab in labels], dtype=bool)
+    known = _known(labels)
     large = np.asarray(rows, dtype=float) >= min_group_size
     for keep in (known & large, large, known):
         if keep.any() and not np.isnan(values[keep]).all():

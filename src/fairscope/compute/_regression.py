@@ -42,7 +42,6 @@ from fairscope.core._moments import RegressionMoments, reduce_moments
 from fairscope.core._registry import metrics_for
 
 __all__ = [
-    "REGRESSION_METRICS",
     "RegressionMoments",
     "as_numeric",
     "reduce_regression",
@@ -58,9 +57,6 @@ def _directions() -> dict[str, str]:
     return {m.name: "zero" if m.ideal == 0 else m.direction for m in metrics_for("moments")}
 
 
-#: Regression metrics of the group table (from the registry), with their favourable
-#: direction; ``"zero"`` for a metric whose ideal value is 0 (the mean error).
-REGRESSION_METRICS: dict[str, str] = _directions()
 #: Metric -> (moment summed, moment of its square): the means that get intervals.
 _WITH_INTERVAL = {
     "mean_prediction": ("sum_yhat", "sum_yhat2"),

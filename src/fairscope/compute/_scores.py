@@ -218,9 +218,6 @@ def threshold_sweep_frame(
     )
 
 
-_SCORE_DISPARITY_METRICS = tuple(m.name for m in metrics_for("score"))
-
-
 def score_disparities(metrics: pd.DataFrame, reference: str) -> pd.DataFrame:
     """Differences and ratios of the score metrics to the reference group.
 

@@ -2,7 +2,8 @@
 
 :func:`make_credit_scoring` simulates applicants, their repayment and a credit
 model whose unfairness is controlled by one number. It needs no files and is
-what ``fairscope demo``, the quickstart and the docs use.
+what ``fairscope demo``, the quickstart and the docs use. :func:`make_hiring`
+simulates an automated hiring tool with unknown categories, for regulated audits.
 
 :func:`load_compas` and :func:`load_adult` read the official files of two
 public fairness benchmarks from a folder you name, or from
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.core._atomic import write_bytes
+from fairscope.datasets._hiring import make_hiring
 from fairscope.datasets._synthetic import (
     AGE_GROUPS,
     AGE_SHARES,
@@ -56,6 +58,7 @@ __all__ = [
     "load_adult",
     "load_compas",
     "make_credit_scoring",
+    "make_hiring",
 ]
 
 

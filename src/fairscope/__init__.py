@@ -61,6 +61,10 @@ _EXPORTS: dict[str, str] = {
     "PolicyWarning": "fairscope.core._warnings",
     "FairscopeDeprecationWarning": "fairscope.core._warnings",
     "read_table": "fairscope.engines._files",
+    "audit_ll144": "fairscope.audits._regulatory",
+    "audit_ugesp": "fairscope.audits._regulatory",
+    "history": "fairscope.audits._history",
+    "AuditHistory": "fairscope.result._history",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
 
@@ -73,6 +77,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from fairscope.audits._model import audit_model
     from fairscope.audits._options import RegressionOptions, ScoreOptions
     from fairscope.audits._predictions import audit_predictions
+    from fairscope.audits._regulatory import audit_ll144, audit_ugesp
+    from fairscope.audits._history import history
+    from fairscope.result._history import AuditHistory
     from fairscope.compute._fairness import (
         demographic_parity_difference,
         demographic_parity_ratio,

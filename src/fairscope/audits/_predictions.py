@@ -16,6 +16,7 @@ import pandas as pd
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
 from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
 from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
+from fairscope.audits._regulatory import add_regulatory_tables
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._rows import (
     environment,
@@ -225,7 +226,8 @@ def audit_predictions(
     )  # fmt: skip
     _record_provenance(result, inputs, data, engine, random_state)
     if policy is not None:
-        result = apply_policy(result, policy)
+        # the presets nyc-ll144 and eeoc-ugesp also add the tables their rules define
+        result = add_regulatory_tables(apply_policy(result, policy))
     return result
 
 

@@ -373,8 +373,11 @@ def _ugesp_feature(counts: pd.DataFrame, unknown: set[str]) -> pd.DataFrame:
             [n * pooled, n * (1 - pooled), n_top * pooled, n_top * (1 - pooled)]
         )
     small = expected < MIN_EXPECTED
+    is_top = np.arange(len(n)) == top
+    # the comparison group is not tested against itself
+    z, p_z, p_fisher = (np.where(is_top, np.nan, a) for a in (z, p_z, p_fisher))
     out["z"], out["z_p_value"], out["fisher_p_value"] = z, p_z, p_fisher
-    out["test_used"] = np.where(small, "fisher", "z > 2 SD")
+    out["test_used"] = np.where(is_top, "none", np.where(small, "fisher", "z > 2 SD"))
     significant = np.where(small, p_fisher < ALPHA, np.abs(z) > TWO_SD)
     out["statistically_significant"] = significant & (rates < top_rate)
     out["shortfall"] = [shortfall(xi, ni, top_rate) for xi, ni in zip(x, n, strict=True)]

@@ -206,7 +206,7 @@ def audit_ugesp(
     >>> audit = fairscope.audit_ugesp(selected=[1] * 6 + [0] * 4 + [1] * 3 + [0] * 7,
     ...                               sensitive_features={"sex": ["m"] * 10 + ["f"] * 10})
     >>> audit.tables["ugesp_adverse_impact"]["shortfall"].tolist()
-    [0, 2]
+    [2, 0]
     """
     unknown = {v.lower() for v in unknown_values}
     features = {

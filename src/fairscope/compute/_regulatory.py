@@ -415,7 +415,9 @@ def _conclusion(row: pd.Series, is_top: bool) -> tuple[str, str]:
         if moves
         else "moving one or two selections would not change the four-fifths conclusion"
     )
-    head = f"{group} is selected at {rate:.1%}, {ratio:.2f} times the rate of {row['highest_group']}"
+    head = (
+        f"{group} is selected at {rate:.1%}, {ratio:.2f} times the rate of {row['highest_group']}"
+    )
     if row["below_four_fifths"]:
         lack = int(row["shortfall"])
         lacking = f"{lack} more selection{'s' if lack != 1 else ''} would reach four fifths"

@@ -113,4 +113,10 @@ def make_hiring(
     )
 
 
-__all__ = ["FEMALE_SHARE", "HIRING_PENALTY", "RACE_SHARES_HIRING", "SELECTION_CUTOFF", "make_hiring"]
+__all__ = [
+    "FEMALE_SHARE",
+    "HIRING_PENALTY",
+    "RACE_SHARES_HIRING",
+    "SELECTION_CUTOFF",
+    "make_hiring",
+]

@@ -74,12 +74,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from fairscope.audits._comparison import compare, plot_tradeoff
     from fairscope.audits._counterfactual import counterfactual_flip_test
     from fairscope.audits._dataset import audit_dataset
+    from fairscope.audits._history import history
     from fairscope.audits._model import audit_model
     from fairscope.audits._options import RegressionOptions, ScoreOptions
     from fairscope.audits._predictions import audit_predictions
     from fairscope.audits._regulatory import audit_ll144, audit_ugesp
-    from fairscope.audits._history import history
-    from fairscope.result._history import AuditHistory
     from fairscope.compute._fairness import (
         demographic_parity_difference,
         demographic_parity_ratio,
@@ -105,6 +104,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from fairscope.judge import Policy, apply_policy, load_policy
     from fairscope.result._audit_result import AuditResult
+    from fairscope.result._history import AuditHistory
     from fairscope.result._metadata import AuditMetadata
     from fairscope.result._tables import TableSpec
 

@@ -16,8 +16,8 @@ import pandas as pd
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
 from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
 from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
-from fairscope.audits._regulatory import add_regulatory_tables
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
+from fairscope.audits._regulatory import add_regulatory_tables
 from fairscope.audits._rows import (
     environment,
     feature_sets,

@@ -148,10 +148,8 @@ def _ll144_feature(
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(n > 0, x / n, np.nan)
     lower, upper = wilson_interval(x, n, ci)
-    if excluded.all():
-        top = None
-    else:
-        top = int(np.flatnonzero(~excluded)[np.nanargmax(rates[~excluded])])
+    included = np.flatnonzero(~excluded)
+    top = int(included[np.nanargmax(rates[included])]) if len(included) else None
     out = pd.DataFrame(
         {
             "feature": counts["feature"].to_numpy(),

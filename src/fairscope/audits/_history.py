@@ -25,6 +25,7 @@ table, never dropped.
 
 from __future__ import annotations
 
+import itertools
 import os
 import warnings
 from collections.abc import Iterable, Sequence
@@ -283,7 +284,7 @@ def _changes(
     if "status" in frame:
         keep.append("status")
     parts = []
-    for before_label, after_label in zip(order, order[1:], strict=False):
+    for before_label, after_label in itertools.pairwise(order):
         before = frame.loc[frame["label"] == before_label, keep]
         after = frame.loc[frame["label"] == after_label, keep]
         pair = before.merge(after, on=[*key, "item", "scale"], suffixes=("_before", "_after"))

@@ -353,7 +353,10 @@ def _differences(
     order: list[str],
 ) -> pd.DataFrame:
     """Everything the audits do not share: policies, rules, feature sets, groups, items."""
-    policies, rules, feature_sets, groups = {}, {}, {}, {}
+    policies: dict[str, set[str]] = {}
+    rules: dict[str, set[str]] = {}
+    feature_sets: dict[str, set[str]] = {}
+    groups: dict[str, set[str]] = {}
     definitions: dict[str, dict[str, str]] = {}
     for label, result in loaded:
         policy = result.policy or {}

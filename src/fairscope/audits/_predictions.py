@@ -111,7 +111,9 @@ def audit_predictions(
         :func:`fairscope.core._tasks.detect_task`); a clear error when ambiguous.
     policy : str, dict or Policy, optional
         A policy (preset name, file path or object) whose rules judge the
-        disparities; adds findings to the result.
+        disparities; adds findings to the result. The presets ``"nyc-ll144"``
+        and ``"eeoc-ugesp"`` also add the tables ``"ll144_impact_ratios"`` and
+        ``"ugesp_adverse_impact"`` (see :func:`fairscope.audit_ll144`).
     data : pandas.DataFrame or engine data, optional
         Engine data (polars, Arrow, DuckDB, Spark, Parquet/CSV paths): binary
         audits (with scores: when at most ``n_bins`` distinct scores) and
@@ -226,7 +228,6 @@ def audit_predictions(
     )  # fmt: skip
     _record_provenance(result, inputs, data, engine, random_state)
     if policy is not None:
-        # the presets nyc-ll144 and eeoc-ugesp also add the tables their rules define
         result = add_regulatory_tables(apply_policy(result, policy))
     return result
 

@@ -134,7 +134,7 @@ def audit_ll144(
     )
     if not features:
         raise ValueError("give sex= and/or race= (column names of data, or arrays).")
-    options = {
+    options: dict[str, Any] = {
         "min_share": min_share, "exclude_small": exclude_small,
         "justification": exclusion_justification, "ci": ci,
     }  # fmt: skip

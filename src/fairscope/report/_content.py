@@ -24,6 +24,7 @@ from fairscope.report._formatting import (
 )
 from fairscope.report._metric_sections import metric_sections
 from fairscope.report._privacy import Sizes, generic_table
+from fairscope.report._regulatory import REGULATORY_TABLES, regulatory_sections
 from fairscope.report._table_sections import DATASET_PLOTTERS, SCORE_PLOTTERS, table_sections
 from fairscope.report._verdict import at_a_glance, interval_method, summary, verdict
 from fairscope.report._wording import (
@@ -325,6 +326,7 @@ _RESERVED_IDS = (
     "metrics",
     "data",
     "scores",
+    "regulatory",
 )
 
 
@@ -352,6 +354,7 @@ def _appendix(
 ) -> list[dict[str, Any]]:
     """Every table no section shows, as a plain table."""
     shown = {name for name, spec in result.table_specs.items() if spec.section in TITLED}
+    shown |= set(REGULATORY_TABLES)  # shown by their own section
     if sections:
         shown |= {"intervals", "disparities", "group_metrics"}
         if "intervals" not in result.tables:
@@ -401,6 +404,7 @@ def build_report(
         "metric_sections": sections,
         "dataset_sections": dataset,
         "score_sections": scores,
+        "regulatory_sections": regulatory_sections(result, sizes, used),
         "findings": findings_tables(result, sizes, used) if result.findings else None,
         "methodology": methodology(result, [s["metric"] for s in sections]),
         "considerations": considerations(result, model_card),

@@ -276,3 +276,26 @@ def test_cli_audit_with_the_ll144_preset(tmp_path, credit):
     main(argv)
     result = fairscope.AuditResult.from_json(out)
     assert set(result.tables["ll144_impact_ratios"]["category"]) >= {"Black", "White"}
+
+
+def test_report_shows_the_regulatory_section_in_the_published_layout(applicants):
+    audit = fairscope.audit_ll144(
+        applicants, selected="selected", exclusion_justification="one applicant",
+        data_source="ATS <export>",
+    )  # fmt: skip
+    html = fairscope.AuditResult.from_json(audit.to_json()).to_html()
+    assert "Regulatory tables" in html and "number of applicants" in html
+    assert "Source of the data: ATS &lt;export&gt;" in html
+    assert "Individuals of unknown category, excluded from the impact ratios: sex: 5" in html
+    assert "not legal advice" in html
+    assert "Table “ll144_impact_ratios”" not in html  # not repeated in the appendix
+
+
+def test_report_explains_the_ugesp_criteria_in_plain_words():
+    audit = fairscope.audit_ugesp(
+        selected=[1] * 60 + [0] * 40 + [1] * 40 + [0] * 60,
+        sensitive_features={"sex": ["men"] * 100 + ["women"] * 100},
+    )
+    html = audit.to_html()
+    assert "Practical significance: the shortfall" in html
+    assert "8 more selections would reach four fifths" in html

@@ -100,7 +100,7 @@ def _scale(values: list[float]) -> tuple[float, float]:
 
 def trend_chart(points: pd.DataFrame, labels: list[str], title: str, limit: float | None) -> str:
     """An SVG line chart: one line per group across the audits, intervals, limit, statuses."""
-    width, height, left, right, top, bottom = 640, 300, 56, 170, 28, 44
+    width, height, left, right, top, bottom = 760, 300, 56, 250, 28, 44
     values = [*points["value"], *points["lower"].dropna(), *points["upper"].dropna()]
     low, high = _scale([float(v) for v in values] + ([limit] if limit is not None else []))
     span_x = max(len(labels) - 1, 1)
@@ -125,7 +125,7 @@ def trend_chart(points: pd.DataFrame, labels: list[str], title: str, limit: floa
     for position, label in enumerate(labels):
         parts.append(
             f"<text x='{x(position):.1f}' y='{height - bottom + 16}' font-size='11' "
-            f"text-anchor='middle'>{html.escape(_plain(label))[:24]}</text>"
+            f"text-anchor='middle'>{html.escape(_plain(label)[:24])}</text>"
         )
     if limit is not None and low <= limit <= high:
         parts.append(
@@ -138,7 +138,7 @@ def trend_chart(points: pd.DataFrame, labels: list[str], title: str, limit: floa
         parts.append(
             f"<rect x='{width - right + 10}' y='{legend_y - 8}' width='10' height='10' "
             f"fill='{LINE_COLOURS[index % len(LINE_COLOURS)]}'/><text x='{width - right + 24}' "
-            f"y='{legend_y + 1}' font-size='11'>{html.escape(_plain(group))[:26]}</text>"
+            f"y='{legend_y + 1}' font-size='11'>{html.escape(_plain(group)[:38])}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -41,6 +41,21 @@ _LL144_INTRO = {
         ("n_scored_above_median", "scoring_rate"),
     ),
 }
+#: Headings in the words of published summaries (the saved tables keep their column names).
+_HEADINGS = {
+    "n": "number of applicants",
+    "n_selected": "number selected",
+    "n_scored_above_median": "number scored above the median",
+    "selection_rate": "selection rate",
+    "scoring_rate": "scoring rate",
+    "impact_ratio": "impact ratio",
+    "impact_ratio_lower": "impact ratio, interval low",
+    "impact_ratio_upper": "impact ratio, interval high",
+    "exclusion_reason": "reason",
+    "fisher_p_value": "Fisher p",
+    "test_used": "test used",
+    "flip_flop_moves": "flip-flop (moves)",
+}
 _UGESP_WORDS = (
     "Four fifths: a group selected at less than 80% of the rate of the highest-rate group is "
     "evidence of adverse impact (29 CFR 1607.4(D)).",
@@ -113,7 +128,9 @@ def _ll144_facts(facts: dict[str, Any], frame: pd.DataFrame) -> list[str]:
         lines.append(f"Not supplied: {', '.join(missing)}.")
     unknown = frame[frame["category"] == "Unknown"]
     if len(unknown):
-        counts = ", ".join(f"{f}: {int(n):,}" for f, n in zip(unknown["feature"], unknown["n"], strict=True))
+        counts = ", ".join(
+            f"{f}: {int(n):,}" for f, n in zip(unknown["feature"], unknown["n"], strict=True)
+        )
         lines.append(f"Individuals of unknown category, excluded from the impact ratios: {counts}.")
     small = frame[frame["excluded"].astype(bool) & (frame["category"] != "Unknown")]
     if len(small):
@@ -134,14 +151,15 @@ def _section(
     used: set[str],
 ) -> dict[str, Any]:
     shown = frame[[c for c in columns if c in frame.columns]]
-    renamed = "category" in shown.columns
-    if renamed:  # the suppression of small groups reads a "group" column
+    # the suppression of small groups reads "group" and "n": the headings change afterwards
+    if "category" in shown.columns:
         shown = shown.rename(columns={"category": "group"})
+        headings = {**_HEADINGS, "group": "category"}
+    else:
+        headings = _HEADINGS
     table = generic_table(shown, f"{title} (table “{name}”)", sizes, slug(f"t-{name}", used))
-    if renamed:
-        for column in table["columns"]:
-            if column["label"] == "group":
-                column["label"] = "category"
+    for column in table["columns"]:
+        column["label"] = headings.get(column["label"], column["label"])
     return {"id": slug(name, used), "name": name, "title": title, "paragraphs": paragraphs,
             "table": table}  # fmt: skip
 

@@ -171,7 +171,7 @@ def test_cli_history_writes_the_trend_report_and_the_json(saved, tmp_path, capsy
     argv = [*map(str, saved), "--html", str(html), "--json", str(out)]
     assert main(["history", *argv]) == 0
     printed = capsys.readouterr().out
-    assert "significant change release-2 -> release-3" in printed
+    assert "release-2 -> release-3: four-fifths: race = Black" in printed
     assert html.read_text().startswith("<!DOCTYPE html>")
     assert json.loads(out.read_text())["metadata"]["labels"] == [
         "release-1",
@@ -180,3 +180,13 @@ def test_cli_history_writes_the_trend_report_and_the_json(saved, tmp_path, capsy
     ]
     assert main(["history", *map(str, saved), "--fail-on-significant"]) == 1
     assert main(["history", *map(str, saved), "--label", "x"]) == 2
+
+
+def test_files_of_the_same_name_are_labelled_by_their_folder(saved, tmp_path):
+    paths = []
+    for i, source in enumerate(saved[:2]):
+        folder = tmp_path / f"v{i + 1}"
+        folder.mkdir()
+        (folder / "audit.json").write_text(source.read_text())
+        paths.append(folder / "audit.json")
+    assert fairscope.history(paths).labels == ["v1/audit", "v2/audit"]

@@ -67,7 +67,8 @@ def history(
     labels : sequence of str, optional
         One label per audit (e.g. release names); the audits are then kept in
         the order given. Without labels they are ordered by their timestamps
-        and labelled by file name (or ``"audit 1"``...).
+        and labelled by file name (with its folder when names repeat, as in
+        ``release-1/audit.json``), or ``"audit 1"``... for objects.
     alpha : float, default 0.05
         Level at which an adjusted p-value marks a change as significant.
     correction : {"holm", "fdr_bh", "bonferroni", None}, default "holm"
@@ -146,6 +147,13 @@ def _load(
             if not path.is_file():
                 raise FileNotFoundError(f"audit file {os.fspath(audit)!r} does not exist.")
             items.append((path.stem, AuditResult.from_json(path)))
+    stems = [label for label, _ in items]
+    if len(set(stems)) < len(stems):
+        # release-1/audit.json, release-2/audit.json: the folder tells them apart
+        items = [
+            (f"{Path(a).parent.name}/{label}" if not isinstance(a, AuditResult) else label, r)
+            for a, (label, r) in zip(audits, items, strict=True)
+        ]
     if labels is not None:
         named = [(str(label), result) for label, (_, result) in zip(labels, items, strict=True)]
     else:

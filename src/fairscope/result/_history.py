@@ -83,27 +83,41 @@ class AuditHistory:
             return changes.iloc[0:0]
         return changes[changes["status_changed"].fillna(False).astype(bool)].reset_index(drop=True)
 
-    def summary(self) -> str:
+    def summary(self, limit: int = 10) -> str:
         """A few lines for a terminal: the audits, significant changes, status changes.
+
+        Parameters
+        ----------
+        limit : int, default 10
+            Most lines per list (the most significant changes first); the rest are counted.
 
         Returns
         -------
         str
         """
         lines = [f"history of {len(self.labels)} audits: {' -> '.join(self.labels)}"]
-        for _, row in self.significant_changes.iterrows():
+        significant = self.significant_changes
+        if len(significant):
+            significant = significant.sort_values("p_value_adjusted", kind="stable")
+        lines.append(f"{len(significant)} significant changes between consecutive audits:")
+        for _, row in significant.head(limit).iterrows():
             lines.append(
-                f"  significant change {row['from']} -> {row['to']}: {row['item']} "
+                f"  {row['from']} -> {row['to']}: {row['item']} "
                 f"{row['before']:.3f} -> {row['after']:.3f} (p adj. {row['p_value_adjusted']:.2g})"
             )
-        for _, row in self.status_changes.iterrows():
+        if len(significant) > limit:
+            lines.append(f"  ... and {len(significant) - limit} more (see the changes table)")
+        status = self.status_changes
+        lines.append(f"{len(status)} status changes:")
+        for _, row in status.head(limit).iterrows():
             lines.append(
-                f"  status {row['from']} -> {row['to']}: {row['item']} "
+                f"  {row['from']} -> {row['to']}: {row['item']} "
                 f"{row['status_before']} -> {row['status_after']}"
             )
+        if len(status) > limit:
+            lines.append(f"  ... and {len(status) - limit} more (see the changes table)")
         differences = self.tables.get("differences", pd.DataFrame())
-        if len(differences):
-            lines.append(f"  {len(differences)} items not shared by every audit (see differences)")
+        lines.append(f"{len(differences)} items not shared by every audit (see differences)")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

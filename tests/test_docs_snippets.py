@@ -207,6 +207,21 @@ PAGES: dict[str, tuple[str, str]] = {
     "docs/model-auditing.md": (PIPELINE, ""),
     "docs/engines.md": (ENGINE_FILES, ""),
     "docs/warnings.md": ("", ""),
+    "docs/regulatory.md": (
+        "",
+        """
+        race = table[table["feature"] == "race/ethnicity"].set_index("category")
+        assert round(race.loc["Black or African American", "impact_ratio"], 3) == 0.609
+        assert audit.metadata["ll144"]["unknown"]["sex & race/ethnicity"] == 486
+        assert round(female["impact_ratio_lower"], 3) == 0.719
+        assert int(rows.set_index("group").loc["Hispanic or Latino", "shortfall"]) == 46
+        assert bool(black["significant"].iloc[1]) and not bool(black["significant"].iloc[0])
+        assert audit.metadata["ll144"]["median_score"] == 47.485
+        assert [round(female[c], 3) for c in ("impact_ratio", "impact_ratio_upper")] == [
+            0.799, 0.888,
+        ]
+        """,
+    ),
 }
 
 
@@ -232,6 +247,11 @@ QUOTED: dict[str, list[str]] = {
         "`workclass` is missing for 7.8% of women and 4.6% of men (ratio 1.70 [1.56, 1.86])",
         "`relationship` explains 43% of the entropy of sex and all features together predict "
         "sex with AUC 0.93",
+    ],
+    "docs/regulatory.md": [
+        "(486 here)",
+        "(the median of all 5,000 scores is 47.485)",
+        "0.799 0.719 0.888",
     ],
     "docs/policies.md": [
         "Selection rate of Caucasian (0.348, n=2,454) is 0.592 times that of African-American "

@@ -299,3 +299,23 @@ def test_report_explains_the_ugesp_criteria_in_plain_words():
     html = audit.to_html()
     assert "Practical significance: the shortfall" in html
     assert "8 more selections would reach four fifths" in html
+
+
+def test_cli_ll144_and_ugesp_commands_record_the_facts(tmp_path, applicants, capsys):
+    path = tmp_path / "applicants.csv"
+    applicants.to_csv(path, index=False)
+    out = tmp_path / "ll144.json"
+    argv = ["ll144", str(path), "--selected", "selected", "--score", "score",
+            "--exclusion-justification", "one applicant", "--audit-date", "2026-02-01",
+            "--data-type", "test", "--distribution-date", "2025-12-01", "--json", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    facts = fairscope.AuditResult.from_json(out).metadata["ll144"]
+    assert (facts["audit_date"], facts["data_type"], facts["distribution_date"]) == (
+        "2026-02-01",
+        "test",
+        "2025-12-01",
+    )
+    assert facts["data_source"] == str(path)
+    printed = capsys.readouterr().out
+    assert "Black or African American" in printed and "n_scored_above_median" in printed
+    assert main(["ugesp", str(path), "--selected", "selected", "--sensitive", "race", "-q"]) == 0

@@ -27,7 +27,17 @@ import warnings
 from collections.abc import Sequence
 
 from fairscope import __version__
-from fairscope.cli import _audit, _compare, _dataset, _demo, _history, _metrics, _policies, _report
+from fairscope.cli import (
+    _audit,
+    _compare,
+    _dataset,
+    _demo,
+    _history,
+    _metrics,
+    _policies,
+    _regulatory,
+    _report,
+)
 from fairscope.cli._shell import EXIT_USAGE, Progress
 from fairscope.cli._shell import read_file as read_table
 
@@ -38,7 +48,9 @@ __all__ = [
 ]
 
 #: The commands, in the order ``fairscope --help`` lists them.
-COMMANDS = (_audit, _dataset, _report, _compare, _history, _metrics, _policies, _demo)
+COMMANDS = (
+    _audit, _dataset, _report, _compare, _history, _regulatory, _metrics, _policies, _demo,
+)  # fmt: skip
 
 #: Library keywords whose hints should name the command-line flag instead.
 _FLAG_OF = {

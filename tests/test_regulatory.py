@@ -319,3 +319,22 @@ def test_cli_ll144_and_ugesp_commands_record_the_facts(tmp_path, applicants, cap
     printed = capsys.readouterr().out
     assert "Black or African American" in printed and "n_scored_above_median" in printed
     assert main(["ugesp", str(path), "--selected", "selected", "--sensitive", "race", "-q"]) == 0
+
+
+def test_the_ll144_example_runs_end_to_end(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(repo / "src"), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(
+        [sys.executable, str(repo / "examples" / "ll144_hiring.py"), "--n", "3000",
+         "--output", str(tmp_path / "ll144.html")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "impact ratio" in done.stdout and "Black or African American" in done.stdout
+    assert "adverse impact indicated" in done.stdout
+    assert (tmp_path / "ll144.html").stat().st_size > 0

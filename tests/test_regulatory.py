@@ -338,3 +338,19 @@ def test_the_ll144_example_runs_end_to_end(tmp_path):
     assert "impact ratio" in done.stdout and "Black or African American" in done.stdout
     assert "adverse impact indicated" in done.stdout
     assert (tmp_path / "ll144.html").stat().st_size > 0
+
+
+def test_weighted_audits_use_weighted_sizes_and_say_the_tests_assume_counts(credit):
+    from fairscope.core._warnings import StatisticsWarning
+
+    weights = np.full(len(credit), 1.5)
+    with pytest.warns(StatisticsWarning, match="weighted"):
+        result = fairscope.audit_predictions(
+            "repaid", "approved", sensitive_features="race", data=credit,
+            policy="eeoc-ugesp", sample_weight=weights,
+        )  # fmt: skip
+    table = result.tables["ugesp_adverse_impact"]
+    assert (table["n_selected"] <= table["n"]).all()
+    assert (
+        table.loc[table["group"] == "Black", "n"].iloc[0] == 1.5 * (credit["race"] == "Black").sum()
+    )

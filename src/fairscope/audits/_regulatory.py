@@ -11,6 +11,7 @@ confusion counts (a selection is a positive prediction).
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from fairscope.compute._regulatory import (
 )
 from fairscope.core._groups import MISSING
 from fairscope.core._inputs import column
+from fairscope.core._warnings import StatisticsWarning
 from fairscope.result._audit_result import AuditResult
 
 #: Values read as an unknown category (compared without case), besides missing values.
@@ -245,12 +247,25 @@ def add_regulatory_tables(result: AuditResult) -> AuditResult:
     if name not in REGULATORY_PRESETS or "counts" not in result.tables:
         return result
     counts = result.tables["counts"]
+    selected = counts["fp"] + counts["tp"]
+    total = counts["tn"] + counts["fp"] + counts["fn"] + counts["tp"]
+    if result.metadata.get("weighted"):
+        warnings.warn(
+            f"the {name} tables of a weighted audit treat the weighted sums as counts of "
+            "people (rates and ratios are the weighted ones; the tests and the shortfall "
+            "assume counts).",
+            StatisticsWarning,
+            stacklevel=3,
+        )
+    elif (selected == selected.round()).all():
+        selected = selected.astype(np.int64)
     frame = pd.DataFrame(
         {
             "feature": counts["feature"].astype(str),
             "category": counts["group"].astype(str),
-            "n": counts["n"],
-            "n_selected": counts["fp"] + counts["tp"],
+            # the sum of the cells: the weighted size in a weighted audit, else the row count
+            "n": counts["n"] if not result.metadata.get("weighted") else total,
+            "n_selected": selected,
         }
     )
     tables = dict(result.tables)

@@ -354,3 +354,10 @@ def test_weighted_audits_use_weighted_sizes_and_say_the_tests_assume_counts(cred
     assert (
         table.loc[table["group"] == "Black", "n"].iloc[0] == 1.5 * (credit["race"] == "Black").sum()
     )
+
+
+def test_ugesp_without_any_selection_is_not_assessed():
+    counts = pd.DataFrame({"feature": "sex", "group": ["m", "f"], "n": [10, 10], "n_selected": 0})
+    table = ugesp_table(counts)
+    assert (table["conclusion"] == "not assessed").all()
+    assert "no rate to compare" in table["explanation"].iloc[0]

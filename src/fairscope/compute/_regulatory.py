@@ -352,9 +352,13 @@ def _ugesp_feature(counts: pd.DataFrame, unknown: set[str]) -> pd.DataFrame:
         rates = np.where(n > 0, x / n, np.nan)
     out = counts[["feature", "group", "n", "n_selected"]].copy()
     out["selection_rate"] = rates
-    if top is None:
+    if top is None or x[top] <= 0:
         out["conclusion"] = "not assessed"
-        out["explanation"] = "No group with applicants and a known category to compare with."
+        out["explanation"] = (
+            "No group with applicants and a known category to compare with."
+            if top is None
+            else "No group has a selection: there is no rate to compare with."
+        )
         return out
     x_top, n_top, top_rate = x[top], n[top], rates[top]
     out["highest_group"] = counts["group"].iloc[top]

@@ -36,6 +36,7 @@ import pandas as pd
 
 from fairscope.compute._proportion_tests import (
     MIN_EXPECTED,
+    compare_proportions,
     fisher_exact_test,
     two_proportion_z_test,
 )
@@ -109,8 +110,10 @@ def ll144_table(
     pandas.DataFrame
         One row per feature and category: ``n``, the count, the rate,
         ``impact_ratio`` (NaN where excluded), ``share``, ``is_most_selected``,
-        ``excluded``, ``exclusion_reason`` and the interval columns
-        ``<rate>_lower``/``_upper`` and ``impact_ratio_lower``/``_upper``.
+        ``excluded``, ``exclusion_reason``, the interval columns
+        ``<rate>_lower``/``_upper`` and ``impact_ratio_lower``/``_upper``, and
+        ``test``/``p_value``: the two-proportion z test (Fisher's exact test for
+        small counts) against the most selected category, unadjusted.
 
     Examples
     --------
@@ -177,6 +180,13 @@ def _ll144_feature(
     ]
     out[f"{rate_col}_lower"], out[f"{rate_col}_upper"] = lower, upper
     out["impact_ratio_lower"], out["impact_ratio_upper"] = ratio_lower, ratio_upper
+    out["test"], out["p_value"] = "none", np.nan
+    if top is not None:
+        # the audit's test of two proportions (z, or Fisher for small counts) against the
+        # most selected category: beside the legal values, never instead of them
+        compared = ~excluded & (np.arange(len(n)) != top)
+        test, _, p = compare_proportions(x[compared], n[compared], x[top], n[top])
+        out.loc[compared, "test"], out.loc[compared, "p_value"] = test, p
     if (small & exclude_small).any() and not justification:
         names = ", ".join(map(str, out.loc[small, "category"]))
         warnings.warn(

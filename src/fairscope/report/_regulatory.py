@@ -52,6 +52,7 @@ _HEADINGS = {
     "impact_ratio_lower": "impact ratio, interval low",
     "impact_ratio_upper": "impact ratio, interval high",
     "exclusion_reason": "reason",
+    "p_value": "p-value against the most selected",
     "fisher_p_value": "Fisher p",
     "test_used": "test used",
     "flip_flop_moves": "flip-flop (moves)",
@@ -97,7 +98,8 @@ def regulatory_sections(result: AuditResult, sizes: Sizes, used: set[str]) -> li
             continue
         paragraphs = [intro, *_ll144_facts(facts, frame), NOT_LEGAL_ADVICE]
         columns = ["feature", "category", "n", count, rate, "impact_ratio", "excluded",
-                   "exclusion_reason", "impact_ratio_lower", "impact_ratio_upper"]  # fmt: skip
+                   "exclusion_reason", "impact_ratio_lower", "impact_ratio_upper", "test",
+                   "p_value"]  # fmt: skip
         out.append(_section(name, title, paragraphs, frame, columns, sizes, used))
     frame = result.tables.get("ugesp_adverse_impact")
     if frame is not None:

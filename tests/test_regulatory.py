@@ -368,7 +368,7 @@ def test_ll144_tests_sit_beside_the_ratios(applicants):
         applicants, selected="selected", exclusion_justification="x"
     ).tables["ll144_impact_ratios"]
     female = _row(table, "sex", "Female")
-    chi2, p, _, _ = stats.chi2_contingency([[13, 38], [20, 24]], correction=False)
+    _, p, _, _ = stats.chi2_contingency([[13, 38], [20, 24]], correction=False)
     assert female["test"] == "z-test" and female["p_value"] == pytest.approx(p)
     assert np.isnan(_row(table, "sex", "Male")["p_value"])  # the most selected category
     assert np.isnan(_row(table, "race/ethnicity", "Asian")["p_value"])  # excluded

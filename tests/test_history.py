@@ -190,3 +190,20 @@ def test_files_of_the_same_name_are_labelled_by_their_folder(saved, tmp_path):
         (folder / "audit.json").write_text(source.read_text())
         paths.append(folder / "audit.json")
     assert fairscope.history(paths).labels == ["v1/audit", "v2/audit"]
+
+
+def test_history_of_three_credit_demo_releases_flags_the_jump(tmp_path, capsys):
+    # the credit demo, as a release pipeline would run it: bias 0, 0.1, then 1
+    paths = []
+    for seed, bias in enumerate(("0.0", "0.1", "1.0"), start=1):
+        out = tmp_path / f"release-{seed}"
+        argv = ["demo", "--n", "3000", "--bias", bias, "--seed", str(seed), "--output", str(out)]
+        assert main(argv) == 0
+        paths.append(out / "audit.json")
+    capsys.readouterr()
+    assert main(["history", *map(str, paths), "--json", str(tmp_path / "trend.json")]) == 0
+    printed = capsys.readouterr().out
+    assert "history of 3 audits: release-1/audit -> release-2/audit -> release-3/audit" in printed
+    trend = fairscope.AuditHistory.from_dict(json.loads((tmp_path / "trend.json").read_text()))
+    flagged = trend.significant_changes.query("source == 'finding' and group == 'Black'")
+    assert flagged[["from", "to"]].values.tolist() == [["release-2/audit", "release-3/audit"]]

@@ -139,8 +139,9 @@ def test_trend_report_is_self_contained_and_escapes_labels(saved):
 def test_history_json_round_trip(trend, tmp_path):
     path = tmp_path / "trend.json"
     trend.to_json(path)
-    again = fairscope.AuditHistory.from_dict(json.loads(path.read_text()))
+    again = fairscope.AuditHistory.from_json(path)
     assert again.labels == trend.labels
+    assert fairscope.AuditHistory.from_json(trend.to_json()).labels == trend.labels
     pd.testing.assert_frame_equal(
         again.significant_changes[["item", "from", "to"]],
         trend.significant_changes[["item", "from", "to"]],

@@ -154,6 +154,24 @@ class AuditHistory:
         }
         return cls(tables=tables, metadata=dict(data.get("metadata", {})))
 
+    @classmethod
+    def from_json(cls, source: str | os.PathLike[str]) -> AuditHistory:
+        """Read a history saved by :meth:`to_json` (a path, or the JSON text).
+
+        Parameters
+        ----------
+        source : str or path-like
+
+        Returns
+        -------
+        AuditHistory
+        """
+        text = os.fspath(source)
+        if not text.lstrip().startswith("{"):
+            with open(text, encoding="utf-8") as handle:
+                text = handle.read()
+        return cls.from_dict(json.loads(text))
+
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """The history as JSON, written atomically to ``path`` when given.
 

@@ -211,3 +211,26 @@ def test_history_of_three_credit_demo_releases_flags_the_jump(tmp_path, capsys, 
     trend = fairscope.AuditHistory.from_dict(json.loads((tmp_path / "trend.json").read_text()))
     flagged = trend.significant_changes.query("source == 'finding' and group == 'Black'")
     assert flagged[["from", "to"]].values.tolist() == [["release-2/audit", "release-3/audit"]]
+
+
+def test_per_class_findings_are_followed_by_class_and_nothing_aligned_is_an_empty_table():
+    rng = np.random.default_rng(0)
+    policy = {"name": "mc", "rules": [{"id": "tpr", "metric": "true_positive_rate",
+                                       "comparison": "difference", "fail": 0.2,
+                                       "reference": "a"}]}  # fmt: skip
+    audits = []
+    for _ in range(2):
+        y, p = rng.integers(0, 3, 600), rng.integers(0, 3, 600)
+        group = rng.choice(["a", "b"], 600)
+        audits.append(fairscope.audit_predictions(y, p, sensitive_features=group, policy=policy))
+    trend = fairscope.history(audits, labels=["x", "y"])
+    findings = trend.tables["changes"].query("source == 'finding'")
+    assert sorted(findings["item"]) == [f"tpr: sensitive_feature = b (class {c})" for c in "012"]
+    empty = fairscope.history(
+        [_audit(0.1, seed=1, policy="four-fifths"), _audit(0.1, seed=2, features=("sex",))],
+        labels=["race only", "sex only"],
+        metrics=["accuracy"],
+    )
+    assert empty.tables["changes"].empty and "significant" in empty.tables["changes"]
+    assert "0 significant changes" in empty.summary()
+    assert "What the audits do not share" in empty.to_html()

@@ -41,8 +41,12 @@ from fairscope.core._warnings import InputWarning
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._history import AuditHistory
 
-FINDING_KEY = ("rule_id", "metric", "comparison", "feature", "group")
+FINDING_KEY = ("rule_id", "metric", "class_label", "comparison", "feature", "group")
 DISPARITY_KEY = ("metric", "kind", "feature", "group", "reference")
+#: The columns every ``changes`` table has (findings add their statuses and references).
+CHANGE_COLUMNS = ("source", "item", "feature", "group", "metric", "from", "to", "before",
+                  "after", "change", "z", "p_value", "p_value_adjusted", "significant",
+                  "se_from")  # fmt: skip
 CHANGE_TEST = (
     "z = (after - before) / sqrt(se_before^2 + se_after^2), se from each saved interval "
     "((upper - lower) / (2 z), log scale for ratios), or from the counts for selection rates "
@@ -113,6 +117,8 @@ def history(
     if len(changes):
         changes["p_value_adjusted"] = adjust_p_values(changes["p_value"], correction)
         changes["significant"] = changes["p_value_adjusted"] < alpha
+    else:  # nothing aligned: an empty table that still has its columns
+        changes = pd.DataFrame(columns=list(CHANGE_COLUMNS))
     tables = {
         "audits": _audits_table(loaded),
         "changes": changes,
@@ -211,13 +217,14 @@ def _findings(loaded: list[tuple[str, AuditResult]]) -> pd.DataFrame:
         frame.insert(1, "position", position)
         frame["ci"] = float(result.metadata.get("ci", 0.95))
         frame["scale"] = np.where(frame["comparison"].str.startswith("ratio"), "log", "linear")
-        frame["item"] = (
-            frame["rule_id"]
-            + ": "
-            + frame["feature"].astype(str)
-            + " = "
-            + frame["group"].astype(str)
+        # a per-class finding of a multiclass audit names its class
+        of_class = frame["class_label"].map(
+            lambda c: "" if c is None or c != c else f" (class {c})"
         )
+        frame["item"] = (
+            frame["rule_id"] + ": " + frame["feature"].astype(str) + " = "
+            + frame["group"].astype(str) + of_class
+        )  # fmt: skip
         parts.append(frame)
     if not parts:
         return pd.DataFrame(columns=["label", "position", *FINDING_KEY, "item"])
@@ -289,8 +296,8 @@ def _changes(
     scaled, se, method = _standard_errors(frame)
     frame = frame.assign(_scaled=scaled, _se=se, _method=method)
     keep = [*key, "item", "value", "lower", "upper", "_scaled", "_se", "_method", "scale"]
-    if "status" in frame:
-        keep.append("status")
+    # a finding's reference may move between audits (the largest or best group): show both
+    keep += [c for c in ("status", "reference") if c in frame and c not in key]
     parts = []
     for before_label, after_label in itertools.pairwise(order):
         before = frame.loc[frame["label"] == before_label, keep]

@@ -234,3 +234,14 @@ def test_per_class_findings_are_followed_by_class_and_nothing_aligned_is_an_empt
     assert empty.tables["changes"].empty and "significant" in empty.tables["changes"]
     assert "0 significant changes" in empty.summary()
     assert "What the audits do not share" in empty.to_html()
+
+
+def test_audits_without_a_policy_chart_their_headline_ratios():
+    plain = []
+    for seed, bias in ((1, 0.0), (2, 1.0)):
+        data = make_credit_scoring(n=2_000, bias=bias, random_state=seed)
+        plain.append(
+            fairscope.audit_predictions("repaid", "approved", sensitive_features="race", data=data)
+        )
+    html = fairscope.history(plain, labels=["a", "b"]).to_html()
+    assert "the charts follow the headline ratios" in html and "<svg" in html

@@ -178,39 +178,64 @@ def _series(rows: pd.DataFrame, colour: str, x: Any, y: Any) -> str:
     return "".join(out)
 
 
-def _charts(history: AuditHistory) -> list[str]:
-    findings = history.tables.get("findings", pd.DataFrame())
-    if findings.empty:
-        return ["<p class='note'>The audits have no findings (no policy was applied).</p>"]
-    changes = history.tables.get("changes", pd.DataFrame())
+def _flag_significant(frame: pd.DataFrame, changes: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Numeric values, and whether the change into each point was significant."""
     flagged: set[tuple[str, str]] = set()
     if len(changes):
-        hits = changes[(changes["source"] == "finding") & changes["significant"].astype(bool)]
+        hits = changes[(changes["source"] == source) & changes["significant"].astype(bool)]
         flagged = set(zip(hits["item"], hits["to"], strict=True))
-    findings = findings.assign(
+    return frame.assign(
         significant=[
             (item, label) in flagged
-            for item, label in zip(findings["item"], findings["label"], strict=True)
+            for item, label in zip(frame["item"], frame["label"], strict=True)
         ],
-        lower=pd.to_numeric(findings["lower"], errors="coerce"),
-        upper=pd.to_numeric(findings["upper"], errors="coerce"),
-        value=pd.to_numeric(findings["value"], errors="coerce"),
+        lower=pd.to_numeric(frame["lower"], errors="coerce"),
+        upper=pd.to_numeric(frame["upper"], errors="coerce"),
+        value=pd.to_numeric(frame["value"], errors="coerce"),
     )
+
+
+def _figure(
+    rows: pd.DataFrame, labels: list[str], title: str, limit: float | None, how: str
+) -> str:
+    caption = (
+        f"{esc(title)}. Dots: each audit's value{how}; bars: intervals; ring: the change from "
+        "the previous audit is significant."
+    )
+    return (
+        f"<figure>{trend_chart(rows, labels, title, limit)}"
+        f"<figcaption>{caption}</figcaption></figure>"
+    )
+
+
+def _charts(history: AuditHistory) -> list[str]:
+    """A chart per rule and feature set; without findings, per headline ratio and feature set."""
+    findings = history.tables.get("findings", pd.DataFrame())
+    changes = history.tables.get("changes", pd.DataFrame())
     out = []
+    if findings.empty:
+        disparities = history.tables.get("disparities", pd.DataFrame())
+        if disparities.empty:
+            return ["<p class='note'>The audits have no findings and no headline disparities.</p>"]
+        ratios = _flag_significant(
+            disparities[disparities["kind"] == "ratio"], changes, "disparity"
+        )
+        out.append(
+            "<p class='note'>No policy was applied: the charts follow the headline ratios.</p>"
+        )
+        for (metric, feature), rows in ratios.groupby(["metric", "feature"], sort=False):
+            title = f"{metric} ratio to the reference, {feature}"
+            out.append(_figure(rows, history.labels, title, None, ""))
+        return out
+    findings = _flag_significant(findings, changes, "finding")
     for (rule_id, feature), rows in findings.groupby(["rule_id", "feature"], sort=False):
         limits = pd.to_numeric(rows["threshold"], errors="coerce").dropna().unique()
         limit = float(limits[0]) if len(limits) == 1 else None
         title = (
             f"Rule {rule_id}, {feature}: {rows['comparison'].iloc[0]} of {rows['metric'].iloc[0]}"
         )
-        caption = (
-            f"{esc(title)}. Dots: each audit's value, coloured by status; bars: intervals; "
-            "dashed line: the rule's limit; ring: change from the previous audit significant."
-        )
-        out.append(
-            f"<figure>{trend_chart(rows, history.labels, title, limit)}"
-            f"<figcaption>{caption}</figcaption></figure>"
-        )
+        how = ", coloured by status; dashed line: the rule's limit"
+        out.append(_figure(rows, history.labels, title, limit, how))
     return out
 
 

@@ -37,7 +37,11 @@ STATUS_COLOURS = {
     "WAIVED": "#0969da",
     "ERROR": "#000000",
 }
-LINE_COLOURS = ("#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#57606a")
+# twelve colours that stay apart (a chart of sex x race groups has ten lines)
+LINE_COLOURS = (
+    "#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e",
+    "#57606a", "#0a7b83", "#e16f24", "#6639ba", "#4d2d00", "#7d8590",
+)  # fmt: skip
 _CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 2rem;color:#1f2328}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:13px}
@@ -50,6 +54,8 @@ _SHOWN_CHANGE_COLUMNS = (
     "source", "item", "from", "to", "before", "after", "change", "z", "p_value_adjusted",
     "se_from", "status_before", "status_after",
 )  # fmt: skip
+_AUDIT_COLUMNS = ("label", "timestamp", "policy", "n_rows", "passed", "fail", "inconclusive",
+                  "warn", "pass", "skipped", "waived", "error")  # fmt: skip
 _MAX_ROWS = 500
 
 
@@ -269,7 +275,7 @@ def render(history: AuditHistory, *, title: str | None = None) -> str:
     body = [
         f"<h1>{esc(heading)}</h1>",
         "<section id='summary'><h2>Summary</h2>", summary,
-        table(tables.get("audits", pd.DataFrame())), "</section>",
+        table(tables.get("audits", pd.DataFrame()), _AUDIT_COLUMNS), "</section>",
         "<section id='trends'><h2>Trend per rule</h2>", *_charts(history), "</section>",
         "<section id='significant'><h2>Significant changes</h2>",
         table(significant, _SHOWN_CHANGE_COLUMNS), "</section>",

@@ -8,6 +8,7 @@ to it, and hands the rows to the audit of the task: binary
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
 from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
 from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
+from fairscope.audits._outcome import refuse_outcome, resolve_outcome
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._rows import (
     environment,
@@ -23,11 +25,14 @@ from fairscope.audits._rows import (
     resolve_rows,
 )
 from fairscope.audits._scored_audit import engine_scored_audit, scored_binary_audit
-from fairscope.compute._references import feature_set_label
+from fairscope.compute._references import choice_for, feature_set_label, is_strategy
+from fairscope.core._groups import find_stacklevel
 from fairscope.core._inputs import column
 from fairscope.core._tasks import check_task, detect_task
+from fairscope.core._warnings import ReferenceWarning
 from fairscope.engines._audit_data import collect_audited, prepare_audit_data
-from fairscope.judge import apply_policy
+from fairscope.judge import apply_policy, load_policy
+from fairscope.judge._rule_references import policy_references, policy_strategy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility
 
@@ -55,6 +60,8 @@ def audit_predictions(
     data: Any = None,
     sample_weight: Any = None,
     pos_label: Any = 1,
+    favorable_label: Any = None,
+    outcome: str | None = None,
     labels: Any = None,
     metrics: str | Iterable[str] | None = None,
     reference: Any = "largest",
@@ -120,6 +127,17 @@ def audit_predictions(
     sample_weight : array-like or str, optional
     pos_label : default 1
         Positive label of a binary audit.
+    favorable_label : optional
+        The label that is good news for the person (binary audits). When it is not
+        ``pos_label``, the positive label is adverse, as with ``outcome="adverse"``.
+    outcome : {"favorable", "adverse"}, optional
+        Whether the positive label is good news (approved) or a harm (flagged high
+        risk, will default). With ``"adverse"``, rate rules of a policy are judged on
+        the favourable outcome (the share *not* predicted positive; the true negative
+        rate for equal opportunity), so the groups flagged most are the ones a
+        four-fifths rule protects. Recorded in ``metadata["outcome"]``. When neither
+        is given and the positive label or a label column is named like a harm
+        (``"two_year_recid"``, ``"default"``, ``"fraud"``), an InputWarning says so.
     labels : list, optional
         Class order of a multiclass audit (default: sorted values); refused for
         other tasks.
@@ -206,6 +224,12 @@ def audit_predictions(
             column(y_true, data, "y_true"), predicted, has_score=y_score is not None,
             estimator=estimator,
         )  # fmt: skip
+    refuse_outcome(task, outcome, favorable_label)
+    direction = (
+        resolve_outcome(outcome, favorable_label, pos_label, names=(y_true, y_pred))
+        if task == "binary"
+        else {}
+    )
     _check_task_options(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
         score_given=score_given, regression_given=regression_given,
@@ -219,14 +243,52 @@ def audit_predictions(
         "y_true": y_true, "y_pred": y_pred, "y_score": y_score,
         "sensitive_features": sensitive_features, "sample_weight": sample_weight,
     }  # fmt: skip
-    result, engine = _run(
-        task, data, engine, inputs, dropna=dropna, threshold=threshold, pos_label=pos_label,
-        metrics=metrics, labels=labels, score=score, regression=regression, options=options,
-    )  # fmt: skip
-    _record_provenance(result, inputs, data, engine, random_state)
+    run_kw = {
+        "dropna": dropna, "threshold": threshold, "pos_label": pos_label, "metrics": metrics,
+        "labels": labels, "score": score, "regression": regression,
+    }  # fmt: skip
+    result, used = _run(task, data, engine, inputs, options=options, **run_kw)
+    result.metadata.update(direction)
+    if policy is not None:
+        policy = load_policy(policy)
+        wanted = _policy_reference(result, policy, reference)
+        if wanted is not None:  # one reference per feature set: the policy's
+            result, used = _run(
+                task, data, engine, inputs, options={**options, "reference": wanted}, **run_kw
+            )
+            result.metadata.update(direction)
+    _record_provenance(result, inputs, data, used, random_state)
     if policy is not None:
         result = apply_policy(result, policy)
     return result
+
+
+def _policy_reference(result: AuditResult, policy: Any, reference: Any) -> dict[str, str] | None:
+    """The audit's reference made the policy's, or None when the tables already use it.
+
+    A reference the user chose that the policy overrides is named in a ReferenceWarning.
+    """
+    wanted = policy_references(result, policy)
+    current = result.references
+    changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+    if not changed:
+        return None
+    sets = list(result.metadata.get("feature_sets", current))
+    given = {label: choice_for(reference, label) for label in sets}
+    overridden = {
+        k: given[k] for k in changed if k in given and given[k] != "largest" and not (
+            is_strategy(given[k]) and given[k] == policy_strategy(policy, k))
+    }  # fmt: skip
+    if overridden:
+        listing = "; ".join(f"{k}: {v!r} -> {changed[k]!r}" for k, v in overridden.items())
+        warnings.warn(
+            f"policy {policy.name!r} compares with its own reference groups, so every table, "
+            f"finding and chart of this audit uses them instead of the reference given "
+            f"({listing}). Change the policy's rule reference to compare with another group.",
+            ReferenceWarning,
+            stacklevel=find_stacklevel(),
+        )
+    return {**given, **wanted}
 
 
 def _record_provenance(

@@ -1,0 +1,113 @@
+"""Audit semantics a reviewer can trust (issue 14): outcome direction, one reference,
+nothing passing silently, undefined disparities, vocabulary."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairscope
+from fairscope import InputWarning
+
+
+@pytest.fixture(scope="module")
+def compas(compas_csv) -> pd.DataFrame:
+    df = pd.read_csv(compas_csv)
+    df["high_risk"] = df["score_text"].isin(["Medium", "High"]).astype(int)
+    return df
+
+
+EQUAL_OPPORTUNITY_TO_CAUCASIAN = {
+    "name": "eo",
+    "rules": [
+        {"id": "eo", "metric": "true_positive_rate", "comparison": "difference",
+         "reference": "Caucasian", "fail": 0.1},
+    ],
+}  # fmt: skip
+
+
+def _by_group(result, rule="four-fifths", feature="race"):
+    return {f.group: f for f in result.findings if f.rule_id == rule and f.feature == feature}
+
+
+# -- 1. outcome direction ------------------------------------------------------------------
+
+
+def test_adverse_outcome_fails_the_group_flagged_most(compas):
+    result = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+        policy="four-fifths", outcome="adverse",
+    )  # fmt: skip
+    found = _by_group(result)
+    assert result.metadata["outcome"] == "adverse"
+    assert found["African-American"].status == "FAIL"
+    assert found["Caucasian"].status != "FAIL"
+    # judged on the share NOT flagged: (TN + FN) / N from ProPublica's table
+    assert found["African-American"].group_value == pytest.approx((990 + 532) / 3696)
+    assert "adverse outcome more often" in found["African-American"].message
+
+
+def test_favorable_label_is_the_same_as_outcome_adverse(compas):
+    kwargs = {"sensitive_features": ["race"], "data": compas, "policy": "four-fifths"}
+    by_label = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", favorable_label=0, **kwargs
+    )
+    by_outcome = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", outcome="adverse", **kwargs
+    )
+    assert [f.status for f in by_label.findings] == [f.status for f in by_outcome.findings]
+    assert by_label.metadata["favorable_label"] == "0"
+
+
+def test_positive_outcome_by_default_fails_the_group_flagged_least(compas):
+    with pytest.warns(InputWarning, match="looks like a harm"):
+        result = fairscope.audit_predictions(
+            "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+            policy="four-fifths",
+        )  # fmt: skip
+    assert _by_group(result)["Caucasian"].status == "FAIL"
+
+
+def test_adverse_name_warning_is_silenced_by_an_explicit_outcome(compas):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputWarning)
+        fairscope.audit_predictions(
+            "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+            outcome="favorable",
+        )  # fmt: skip
+
+
+def test_adverse_equal_opportunity_compares_true_negative_rates(compas):
+    result = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+        policy=EQUAL_OPPORTUNITY_TO_CAUCASIAN, outcome="adverse",
+    )  # fmt: skip
+    aa = next(f for f in result.findings if f.group == "African-American")
+    assert aa.metric == "true_negative_rate"
+    assert aa.group_value == pytest.approx(990 / (990 + 805))
+
+
+def test_outcome_contradicting_favorable_label_is_an_error():
+    with pytest.raises(ValueError, match="contradicts"):
+        fairscope.audit_predictions(
+            [0, 1] * 10, [0, 1] * 10, sensitive_features=["a", "b"] * 10,
+            outcome="favorable", favorable_label=0,
+        )  # fmt: skip
+
+
+def test_unknown_outcome_is_an_error():
+    with pytest.raises(ValueError, match="outcome='bad'"):
+        fairscope.audit_predictions(
+            [0, 1] * 10, [0, 1] * 10, sensitive_features=["a", "b"] * 10, outcome="bad"
+        )
+
+
+def test_outcome_on_a_regression_audit_is_refused():
+    with pytest.raises(ValueError, match="apply to binary audits"):
+        fairscope.audit_predictions(
+            [0.5, 1.5] * 10, [0.4, 1.2] * 10, sensitive_features=["a", "b"] * 10,
+            outcome="adverse",
+        )  # fmt: skip

@@ -111,3 +111,34 @@ def test_outcome_on_a_regression_audit_is_refused():
             [0.5, 1.5] * 10, [0.4, 1.2] * 10, sensitive_features=["a", "b"] * 10,
             outcome="adverse",
         )  # fmt: skip
+
+
+# -- 2. one reference per feature set --------------------------------------------------------
+
+
+def test_demo_report_shows_one_reference_per_feature_set(tmp_path, capsys):
+    import html
+    import json
+    import re
+
+    from fairscope.cli import main
+
+    assert main(["demo", "--output", str(tmp_path), "--n", "3000"]) in (0, 1)
+    out = capsys.readouterr().out
+    audit = json.loads((tmp_path / "audit.json").read_text())
+    references = fairscope.AuditResult.from_dict(audit).references
+    assert set(references) == {"sex", "race", "sex & race"}
+    page = html.unescape((tmp_path / "report.html").read_text())
+    # every metric table names its reference in the caption and marks it in its rows
+    for feature, reference in references.items():
+        captions = set(re.findall(rf" by {re.escape(feature)}, compared with the reference "
+                                  r"group ([^<]+)<", page))  # fmt: skip
+        assert captions == {reference}, (feature, captions)
+    marked = set(re.findall(r'<th scope="row">([^<]+) \(reference\)</th>', page))
+    assert marked == set(references.values())
+    # findings (HTML, JSON, Markdown, CLI) compare with the same group
+    for finding in audit["findings"]:
+        assert finding["reference"] == references[finding["feature"]]
+    markdown = (tmp_path / "summary.md").read_text()
+    assert "| reference |" in markdown and "Reference groups: " in markdown
+    assert "Reference groups: sex: " + references["sex"] in out

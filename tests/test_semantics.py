@@ -142,3 +142,48 @@ def test_demo_report_shows_one_reference_per_feature_set(tmp_path, capsys):
     markdown = (tmp_path / "summary.md").read_text()
     assert "| reference |" in markdown and "Reference groups: " in markdown
     assert "Reference groups: sex: " + references["sex"] in out
+
+
+# -- 4. undefined disparities ------------------------------------------------------------------
+
+_PREDICTIONS = np.r_[np.ones(100), np.zeros(100), np.ones(80), np.zeros(120)].astype(int)
+_GROUPS = np.repeat(["a", "b"], 200)
+_FNR_RATIO = {
+    "name": "fnr",
+    "rules": [{"id": "fnr", "metric": "false_negative_rate", "comparison": "ratio", "fail": 0.8}],
+}
+
+
+def test_undefined_disparity_is_not_judged_and_says_why():
+    # a perfect classifier: FNR is 0 in both groups of 200 rows, their ratio is 0/0
+    result = fairscope.audit_predictions(
+        _PREDICTIONS, _PREDICTIONS, sensitive_features=_GROUPS, policy=_FNR_RATIO
+    )
+    (finding,) = result.findings
+    assert finding.status == "SKIPPED"
+    assert "0/0" in finding.message and "is 0 for both b and a" in finding.message
+    assert "TN + FP + FN + TP" not in finding.message
+    assert result.passed
+
+
+def test_single_class_y_true_is_audited_with_a_warning():
+    y_true = np.ones(400, dtype=int)
+    with pytest.warns(InputWarning, match="single class"):
+        result = fairscope.audit_predictions(
+            y_true, _PREDICTIONS, sensitive_features=_GROUPS, policy="four-fifths"
+        )
+    rates = result.tables["group_metrics"].set_index("group")
+    assert rates.loc["a", "selection_rate"] == pytest.approx(0.5)
+    assert np.isnan(rates.loc["a", "false_positive_rate"])
+    (finding,) = result.findings
+    assert finding.value == pytest.approx(0.4 / 0.5)
+
+
+def test_regression_selection_with_no_positive_target_is_audited():
+    target = np.random.default_rng(0).normal(size=400)
+    with pytest.warns(InputWarning, match="single class"):
+        result = fairscope.audit_predictions(
+            target - 100, target, sensitive_features=_GROUPS, selection_quantile=0.9
+        )
+    selection = result.tables["selection_metrics"]
+    assert selection["selection_rate"].notna().all()

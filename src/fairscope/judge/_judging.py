@@ -34,6 +34,7 @@ from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
 from fairscope.judge._outcome import favourable_view, with_adverse_rates
 from fairscope.judge._schema import as_date
 from fairscope.judge._tests import TestBook
+from fairscope.judge._undefined import undefined_reason
 from fairscope.judge._waivers import apply_waivers
 from fairscope.result._audit_result import AuditResult
 
@@ -240,8 +241,8 @@ def _finding(
             Status.SKIPPED,
             say.skipped(rule, dataclasses.replace(j, n_reference=n_reference)),
         )
-    elif j.value is None:
-        status, message = Status.ERROR, say.undefined(rule, metric, j)
+    elif j.value is None:  # 0/0: not judged, with the true reason
+        status, message = Status.SKIPPED, undefined_reason(rule, metric, j)
     else:
         status = rule_status(rule, value, lower, upper)
         message = say.verdict(rule, metric, status, j)

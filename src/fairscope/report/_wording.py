@@ -52,7 +52,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "holds. More data is needed; it is not a pass.",
     ),
     ("WARN", "Beyond the warning threshold but not the failing one."),
-    ("SKIPPED", "The group is smaller than the minimum group size, so no verdict is given."),
+    (
+        "SKIPPED",
+        "Not judged: the group is smaller than the minimum group size, or the disparity "
+        "is undefined (0/0, e.g. two rates of 0); the finding says which.",
+    ),
     (
         "WAIVED",
         "A failure covered by an approved, unexpired waiver (justification, owner, expiry).",

@@ -187,3 +187,55 @@ def test_regression_selection_with_no_positive_target_is_audited():
         )
     selection = result.tables["selection_metrics"]
     assert selection["selection_rate"].notna().all()
+
+
+# -- 3. nothing passes silently -------------------------------------------------------------
+
+
+def test_all_missing_sensitive_feature_is_an_error():
+    frame = pd.DataFrame({"y": [0, 1] * 50, "p": [1, 1, 0, 0] * 25, "race": [np.nan] * 100})
+    with pytest.raises(ValueError, match="'race' is missing .* in every one of the 100"):
+        fairscope.audit_predictions(
+            "y", "p", sensitive_features=["race"], data=frame, policy="four-fifths"
+        )
+
+
+def test_labels_and_predictions_without_a_common_value_are_an_error():
+    y_true = [0, 1, 0, 1, 1, 0] * 10
+    y_pred = ["Low", "Medium", "High"] * 20
+    with pytest.raises(ValueError, match="no value in common"):
+        fairscope.audit_predictions(y_true, y_pred, sensitive_features=["a", "b"] * 30)
+
+
+def test_a_stray_prediction_does_not_switch_to_multiclass_silently():
+    y_true = np.array([0, 1] * 30)
+    y_pred = y_true.copy()
+    y_pred[0] = 2
+    with pytest.raises(ValueError, match=r"y_pred holds 2 \(1 row\)"):
+        fairscope.audit_predictions(y_true, y_pred, sensitive_features=["a", "b"] * 30)
+    # said explicitly, it is a multiclass audit
+    result = fairscope.audit_predictions(
+        y_true, y_pred, sensitive_features=["a", "b"] * 30, task="multiclass"
+    )
+    assert result.task == "multiclass"
+
+
+def test_waiver_for_an_unknown_group_warns_naming_it():
+    from fairscope import PolicyWarning
+
+    policy = {
+        "name": "ff",
+        "rules": [
+            {"id": "ff", "metric": "selection_rate", "comparison": "ratio", "fail": 0.8,
+             "reference": "best", "direction": "lower"},
+        ],
+        "waivers": [
+            {"rule": "ff", "group": "Caucasain", "justification": "typo", "owner": "me",
+             "expires": "2099-01-01"},
+        ],
+    }  # fmt: skip
+    with pytest.warns(PolicyWarning, match="group 'Caucasain', which is not a group"):
+        fairscope.audit_predictions(
+            [0, 1] * 50, [1, 1, 0, 0] * 25, sensitive_features=["a"] * 50 + ["b"] * 50,
+            policy=policy,
+        )  # fmt: skip

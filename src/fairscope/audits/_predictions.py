@@ -25,6 +25,7 @@ from fairscope.audits._rows import (
     resolve_rows,
 )
 from fairscope.audits._scored_audit import engine_scored_audit, scored_binary_audit
+from fairscope.audits._silent import check_label_vocabularies, refuse_all_missing
 from fairscope.compute._references import choice_for, feature_set_label, is_strategy
 from fairscope.core._groups import find_stacklevel
 from fairscope.core._inputs import column
@@ -220,10 +221,11 @@ def audit_predictions(
         )  # fmt: skip
     if task is None:
         predicted = None if y_pred is None else column(y_pred, data, "y_pred")
+        labels_true = column(y_true, data, "y_true")
         task = detect_task(
-            column(y_true, data, "y_true"), predicted, has_score=y_score is not None,
-            estimator=estimator,
-        )  # fmt: skip
+            labels_true, predicted, has_score=y_score is not None, estimator=estimator
+        )
+        check_label_vocabularies(labels_true, predicted, task)
     refuse_outcome(task, outcome, favorable_label)
     direction = (
         resolve_outcome(outcome, favorable_label, pos_label, names=(y_true, y_pred))
@@ -248,6 +250,7 @@ def audit_predictions(
         "labels": labels, "score": score, "regression": regression,
     }  # fmt: skip
     result, used = _run(task, data, engine, inputs, options=options, **run_kw)
+    refuse_all_missing(result.metadata)
     result.metadata.update(direction)
     if policy is not None:
         policy = load_policy(policy)

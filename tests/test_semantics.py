@@ -194,7 +194,7 @@ def test_regression_selection_with_no_positive_target_is_audited():
 
 def test_all_missing_sensitive_feature_is_an_error():
     frame = pd.DataFrame({"y": [0, 1] * 50, "p": [1, 1, 0, 0] * 25, "race": [np.nan] * 100})
-    with pytest.raises(ValueError, match="'race' is missing .* in every one of the 100"):
+    with pytest.raises(ValueError, match=r"'race' is missing .* in every one of the 100"):
         fairscope.audit_predictions(
             "y", "p", sensitive_features=["race"], data=frame, policy="four-fifths"
         )

@@ -239,3 +239,48 @@ def test_waiver_for_an_unknown_group_warns_naming_it():
             [0, 1] * 50, [1, 1, 0, 0] * 25, sensitive_features=["a"] * 50 + ["b"] * 50,
             policy=policy,
         )  # fmt: skip
+
+
+def _saved(tmp_path, name, sensitive, policy="four-fifths", favoured=0.5):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"y": rng.integers(0, 2, 600), "race": rng.choice(["a", "b"], 600),
+         "sex": rng.choice(["f", "m"], 600)}
+    )  # fmt: skip
+    frame["p"] = (rng.random(600) < np.where(frame["race"] == "a", favoured, 0.5)).astype(int)
+    result = fairscope.audit_predictions(
+        "y", "p", sensitive_features=sensitive, data=frame, policy=policy, outcome="favorable"
+    )
+    path = tmp_path / f"{name}.json"
+    result.to_json(path)
+    return str(path)
+
+
+def test_compare_fails_listing_vanished_checks_unless_allowed(tmp_path, capsys):
+    from fairscope.cli import main
+
+    base = _saved(tmp_path, "base", ["race", "sex"])
+    new = _saved(tmp_path, "new", ["sex"])
+    assert main(["compare", base, new]) == 1
+    out = capsys.readouterr().out
+    assert "vanished" in out and "four-fifths / race / " in out
+    assert main(["compare", base, new, "--allow-missing"]) == 0
+
+
+def test_compare_fails_when_nothing_is_comparable(tmp_path, capsys):
+    from fairscope.cli import main
+
+    base = _saved(tmp_path, "base", ["race"])
+    new = _saved(tmp_path, "new", ["sex"])
+    assert main(["compare", base, new]) == 1
+    assert "nothing is comparable" in capsys.readouterr().out
+
+
+def test_compare_flags_a_changed_policy_hash(tmp_path, capsys):
+    from fairscope.cli import main
+
+    base = _saved(tmp_path, "base", ["race"], policy="four-fifths")
+    new = _saved(tmp_path, "new", ["race"], policy="demographic-parity")
+    assert main(["compare", base, new, "--allow-missing"]) == 1
+    assert "the policy changed" in capsys.readouterr().out
+    assert main(["compare", base, new, "--allow-missing", "--allow-policy-change"]) == 0

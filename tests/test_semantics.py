@@ -284,3 +284,73 @@ def test_compare_flags_a_changed_policy_hash(tmp_path, capsys):
     assert main(["compare", base, new, "--allow-missing"]) == 1
     assert "the policy changed" in capsys.readouterr().out
     assert main(["compare", base, new, "--allow-missing", "--allow-policy-change"]) == 0
+
+
+# -- CLI: outcome, per-feature references, options that take effect ---------------------------
+
+
+@pytest.fixture(scope="module")
+def compas_file(compas, tmp_path_factory):
+    path = tmp_path_factory.mktemp("compas") / "predictions.csv"
+    compas[["two_year_recid", "high_risk", "race", "sex"]].to_csv(path, index=False)
+    return str(path)
+
+
+def _audit_cli(path, *extra):
+    return ["audit", path, "--y-true", "two_year_recid", "--y-pred", "high_risk",
+            "--sensitive", "race", "--sensitive", "sex", *extra]  # fmt: skip
+
+
+def test_cli_adverse_fails_african_american_defendants(compas_file, tmp_path, capsys):
+    from fairscope.cli import main
+
+    out_json = tmp_path / "audit.json"
+    code = main(_audit_cli(compas_file, "--policy", "four-fifths", "--adverse",
+                           "--json", str(out_json)))  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "a prediction of '1' is the adverse outcome" in out
+    result = fairscope.AuditResult.from_json(out_json)
+    failed = {f.group for f in result.findings if f.status == "FAIL" and f.feature == "race"}
+    assert failed == {"African-American"}
+
+
+def test_cli_per_feature_references(compas_file, tmp_path, capsys):
+    from fairscope.cli import main
+
+    out_json = tmp_path / "audit.json"
+    args = ["--reference", "race=Caucasian", "--reference", "sex=Male", "--json", str(out_json)]
+    assert main(_audit_cli(compas_file, *args)) == 0
+    references = fairscope.AuditResult.from_json(out_json).references
+    assert references["race"] == "Caucasian" and references["sex"] == "Male"
+    # a bare --reference still works, and an unknown group is an error listing the groups
+    assert main(_audit_cli(compas_file, "--reference", "Caucasian", "--json", str(out_json))) == 0
+    assert main(_audit_cli(compas_file, "--reference", "race=Caucasain")) == 2
+    assert "'Caucasian'" in capsys.readouterr().err
+
+
+def test_cli_min_group_size_takes_effect_on_presets(compas_file, tmp_path, capsys):
+    from fairscope.cli import main
+
+    out_json = tmp_path / "audit.json"
+    main(_audit_cli(compas_file, "--policy", "four-fifths", "--adverse",
+                    "--min-group-size", "10", "--json", str(out_json)))  # fmt: skip
+    result = fairscope.AuditResult.from_json(out_json)
+    native = next(f for f in result.findings if f.group == "Native American")
+    assert native.status != "SKIPPED"  # 18 rows: judged once the minimum is 10
+    assert all(rule["min_group_size"] == 10 for rule in result.policy["rules"])
+
+
+def test_dataset_accepts_pos_label(tmp_path, capsys):
+    from fairscope.cli import main
+
+    path = tmp_path / "train.csv"
+    pd.DataFrame({"repaid": ["yes", "no"] * 50, "sex": ["f"] * 50 + ["m"] * 50}).to_csv(
+        path, index=False
+    )
+    code = main(["dataset", str(path), "--target", "repaid", "--sensitive", "sex",
+                 "--pos-label", "yes", "--json", str(tmp_path / "d.json")])  # fmt: skip
+    assert code == 0
+    import json
+
+    assert json.loads((tmp_path / "d.json").read_text())["metadata"]["pos_label"] == "yes"

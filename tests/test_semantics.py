@@ -354,3 +354,46 @@ def test_dataset_accepts_pos_label(tmp_path, capsys):
     import json
 
     assert json.loads((tmp_path / "d.json").read_text())["metadata"]["pos_label"] == "yes"
+
+
+# -- 5. vocabulary ----------------------------------------------------------------------------
+
+
+def test_predicted_positive_share_is_aequitas_ppr(compas):
+    from fairscope.metrics import get_metric
+
+    metric = get_metric("ppr")
+    assert metric.name == "predicted_positive_share"
+    assert "sum over groups" in metric.formula_text
+    result = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+        metrics=["selection_rate", "ppr"], outcome="adverse",
+    )  # fmt: skip
+    table = result.tables["group_metrics"].set_index("group")
+    # by hand: each group's flagged rows over all flagged rows (ProPublica's FP + TP for
+    # African-American defendants); the groups' shares add up to 1
+    flagged = compas.groupby("race")["high_risk"].sum()
+    expected = flagged / flagged.sum()
+    assert table.loc["African-American", "predicted_positive_share"] == pytest.approx(
+        (805 + 1369) / compas["high_risk"].sum()
+    )
+    for group, share in expected.items():
+        assert table.loc[group, "predicted_positive_share"] == pytest.approx(share)
+    assert table["predicted_positive_share"].sum() == pytest.approx(1.0)
+
+
+def test_counts_table_has_pp_pn_and_an_overall_row(compas):
+    result = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", sensitive_features=["race"], data=compas, outcome="adverse"
+    )
+    counts = result.tables["counts"].set_index("group")
+    aa = counts.loc["African-American"]
+    assert (aa["pp"], aa["pn"]) == (805 + 1369, 990 + 532)
+    overall = counts.loc["<overall>"]
+    assert overall["n"] == 7214
+    assert (overall["tn"], overall["fp"], overall["fn"], overall["tp"]) == (
+        compas.eval("two_year_recid == 0 and high_risk == 0").sum(),
+        compas.eval("two_year_recid == 0 and high_risk == 1").sum(),
+        compas.eval("two_year_recid == 1 and high_risk == 0").sum(),
+        compas.eval("two_year_recid == 1 and high_risk == 1").sum(),
+    )

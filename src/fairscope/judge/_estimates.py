@@ -93,7 +93,11 @@ def from_counts(
             metric, cells, squared, has_weights=counts.has_weights, ci=ci, method=method
         )
     else:
-        value = metric.compute(cells, rows)
+        # groups and overall apart: a share across groups reads the group axis
+        value = np.append(
+            metric.compute(counts.weighted, counts.rows),
+            metric.compute(counts.overall_weighted, counts.overall_rows),
+        )
         lower = upper = np.full(len(value), np.nan)
         method = "none"
     labels = tuple(group_label(k, counts.features) for k in counts.groups)

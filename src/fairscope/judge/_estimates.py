@@ -85,7 +85,6 @@ def from_counts(
     [1.0, 1.0]
     """
     cells = np.vstack([counts.weighted, counts.overall_weighted])
-    rows = np.vstack([counts.rows, counts.overall_rows])
     method = ci_method if ci_method in _ANALYTIC else "wilson"
     if metric.is_proportion:
         squared = np.vstack([counts.squared_weights, counts.squared_weights.sum(axis=0)])

@@ -397,3 +397,59 @@ def test_counts_table_has_pp_pn_and_an_overall_row(compas):
         compas.eval("two_year_recid == 1 and high_risk == 0").sum(),
         compas.eval("two_year_recid == 1 and high_risk == 1").sum(),
     )
+
+
+def test_policy_favorable_key_sets_the_outcome(compas):
+    policy = {
+        "name": "ff-adverse",
+        "favorable": 0,
+        "rules": [{"id": "ff", "metric": "selection_rate", "comparison": "ratio",
+                   "reference": "best", "direction": "lower", "fail": 0.8,
+                   "min_group_size": 30}],
+    }  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputWarning)  # the policy said it: no name warning
+        result = fairscope.audit_predictions(
+            "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+            policy=policy,
+        )  # fmt: skip
+    assert result.metadata["outcome"] == "adverse"
+    assert _by_group(result, rule="ff")["African-American"].status == "FAIL"
+    assert result.policy["favorable"] == "0"
+
+
+def test_audit_model_takes_the_outcome_direction():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=400), "g": np.repeat(["a", "b"], 200)})
+    y = (X["x"] + (X["g"] == "b") > 0.5).astype(int)
+    model = LogisticRegression().fit(X[["x"]], y)
+    result = fairscope.audit_model(
+        model, X, y, sensitive_features="g", drop_sensitive=True, outcome="adverse",
+        policy="four-fifths",
+    )  # fmt: skip
+    assert result.metadata["outcome"] == "adverse"
+    assert all("favourable outcome" in f.message for f in result.findings if f.status != "SKIPPED")
+
+
+def test_fairness_scorer_judges_rates_on_the_favourable_outcome():
+    from sklearn.dummy import DummyClassifier
+
+    from fairscope.sklearn import make_fairness_scorer
+
+    X = pd.DataFrame({"sex": ["F"] * 4 + ["M"] * 4, "x": range(8)})
+    y_pred = np.array([1, 1, 1, 0, 1, 0, 0, 0])
+
+    class Fixed(DummyClassifier):
+        def predict(self, X):
+            return y_pred[: len(X)]
+
+    model = Fixed().fit(X, [0, 1] * 4)
+    adverse = make_fairness_scorer(
+        "selection_rate", "sex", kind="ratio", greater_is_better=True, outcome="adverse"
+    )
+    # not flagged: F 1/4, M 3/4; ratio of the favourable-outcome rates 1/3
+    assert adverse(model, X, [0, 1] * 4) == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="keeps its meaning"):
+        make_fairness_scorer("false_positive_rate", "sex", outcome="adverse")

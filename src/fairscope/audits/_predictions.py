@@ -227,6 +227,10 @@ def audit_predictions(
         )
         check_label_vocabularies(labels_true, predicted, task)
     refuse_outcome(task, outcome, favorable_label)
+    if policy is not None:
+        policy = load_policy(policy)  # its `favorable` key says which outcome is good news
+        if outcome is None and favorable_label is None and policy.favorable is not None:
+            favorable_label = policy.favorable
     direction = (
         resolve_outcome(outcome, favorable_label, pos_label, names=(y_true, y_pred))
         if task == "binary"
@@ -253,7 +257,6 @@ def audit_predictions(
     refuse_all_missing(result.metadata)
     result.metadata.update(direction)
     if policy is not None:
-        policy = load_policy(policy)
         wanted = _policy_reference(result, policy, reference)
         if wanted is not None:  # one reference per feature set: the policy's
             result, used = _run(

@@ -31,7 +31,7 @@ from fairscope.judge._compare import between_groups, to_reference
 from fairscope.judge._estimates import WIDE_TABLES, GroupEstimates, from_counts, from_tables
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
-from fairscope.judge._outcome import favourable_view, with_adverse_rates
+from fairscope.judge._outcome import favourable_view, with_adverse_rates, with_policy_outcome
 from fairscope.judge._schema import as_date
 from fairscope.judge._tests import TestBook
 from fairscope.judge._undefined import undefined_reason
@@ -520,6 +520,7 @@ def apply_policy(
     """
     policy = load_policy(policy)
     day = _dt.datetime.now(_dt.UTC).date() if today is None else as_date(today)
+    result = with_policy_outcome(result, policy)  # the policy's favourable label, if any
     audit = _Audit(result)
     findings: list[Finding] = []
     for rule in policy.rules:

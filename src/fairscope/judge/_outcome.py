@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from fairscope.core._findings import Finding
+from fairscope.core._groups import find_stacklevel
 from fairscope.core._registry import Metric, get_metric
+from fairscope.core._warnings import PolicyWarning
+from fairscope.judge._model import Policy
+from fairscope.result._audit_result import AuditResult
 
 #: Cells of the favourable-outcome rate that replaces the selection rate.
 _NOT_SELECTED: tuple[tuple[str, ...], tuple[str, ...]] = (("tn", "fn"), ("tn", "fp", "fn", "tp"))
@@ -114,3 +119,46 @@ def with_adverse_rates(finding: Finding, meta: Mapping[str, Any]) -> Finding:
         f"the adverse outcome {more} often."
     )
     return dataclasses.replace(finding, message=finding.message + note)
+
+
+def with_policy_outcome(result: AuditResult, policy: Policy) -> AuditResult:
+    """The result with the outcome direction of the policy's ``favorable`` key, if any.
+
+    A policy that names its favourable label decides which outcome is harmful, as
+    ``favorable_label=`` does for an audit; an audit given another direction
+    explicitly is judged by the policy's, with a :class:`~fairscope.PolicyWarning`.
+
+    Parameters
+    ----------
+    result : AuditResult
+        A binary audit (other tasks are returned as they are).
+    policy : Policy
+        The loaded policy.
+
+    Returns
+    -------
+    AuditResult
+        A new result whose metadata records the policy's direction, or ``result``.
+    """
+    if policy.favorable is None or result.task != "binary":
+        return result
+    meta = result.metadata
+    positive = meta.get("pos_label")
+    outcome = "favorable" if str(policy.favorable) == str(positive) else "adverse"
+    if meta.get("outcome_given") and meta.get("outcome") != outcome:
+        warnings.warn(
+            f"policy {policy.name!r} says the favourable label is {policy.favorable!r}, so a "
+            f"prediction of {positive!r} is {outcome}; the audit was run as "
+            f"{meta.get('outcome')!r}. The policy's direction is used.",
+            PolicyWarning,
+            stacklevel=find_stacklevel(),
+        )
+    return dataclasses.replace(
+        result,
+        metadata={
+            **meta,
+            "outcome": outcome,
+            "favorable_label": str(policy.favorable),
+            "outcome_given": True,
+        },
+    )

@@ -18,7 +18,7 @@ from fairscope.core._registry import get_metric
 from fairscope.judge._judging import _Audit
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Rule, same_feature_set
-from fairscope.judge._outcome import favourable_view
+from fairscope.judge._outcome import favourable_view, with_policy_outcome
 from fairscope.result._audit_result import AuditResult
 
 
@@ -82,7 +82,7 @@ def policy_references(result: AuditResult, policy: Any) -> dict[str, str]:
     if result.task != "binary":
         return {}
     policy = load_policy(policy)
-    audit = _Audit(result)
+    audit = _Audit(with_policy_outcome(result, policy))
     out: dict[str, str] = {}
     for feature_set in audit.groups:
         for rule in policy.rules:

@@ -309,7 +309,7 @@ def test_cli_adverse_fails_african_american_defendants(compas_file, tmp_path, ca
                            "--json", str(out_json)))  # fmt: skip
     out = capsys.readouterr().out
     assert code == 1
-    assert "a prediction of '1' is the adverse outcome" in out
+    assert "a prediction of high_risk = 1 is the adverse outcome" in out
     result = fairscope.AuditResult.from_json(out_json)
     failed = {f.group for f in result.findings if f.status == "FAIL" and f.feature == "race"}
     assert failed == {"African-American"}

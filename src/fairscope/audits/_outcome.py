@@ -78,6 +78,7 @@ def resolve_outcome(
     pos_label: Any,
     *,
     names: tuple[Any, ...] = (),
+    prediction: str | None = None,
 ) -> dict[str, Any]:
     """The audit's outcome direction, as recorded in its metadata.
 
@@ -93,12 +94,14 @@ def resolve_outcome(
     names : tuple
         Column names to read for a harm-like name when no direction is given
         (``y_true``, ``y_pred`` when they are names).
+    prediction : str, optional
+        The prediction column's name, for the wording (``"high_risk = 1"``).
 
     Returns
     -------
     dict
-        ``{"outcome": "favorable" | "adverse", "outcome_given": bool}`` plus
-        ``"favorable_label"`` when one was given.
+        ``{"outcome": "favorable" | "adverse", "outcome_given": bool,
+        "positive_prediction": str}`` plus ``"favorable_label"`` when one was given.
 
     Raises
     ------
@@ -129,7 +132,11 @@ def resolve_outcome(
     chosen = outcome or from_label
     if chosen is None:
         _warn_if_adverse_name(pos_label, names)
-    out: dict[str, Any] = {"outcome": chosen or "favorable", "outcome_given": chosen is not None}
+    out: dict[str, Any] = {
+        "outcome": chosen or "favorable",
+        "outcome_given": chosen is not None,
+        "positive_prediction": f"{prediction} = {pos_label!r}" if prediction else repr(pos_label),
+    }
     if favorable_label is not None:
         out["favorable_label"] = str(favorable_label)
     return out

@@ -199,9 +199,7 @@ def audit_predictions(
     >>> scored.tables["score_metrics"][["group", "roc_auc"]].round(3).values.tolist()
     [['a', 1.0], ['b', 1.0], ['<overall>', 0.889]]
     """
-    task = check_task(task)
-    if y_pred is None and y_score is None:
-        raise ValueError("give y_pred (predictions), or y_score (scores) with threshold=.")
+    task = _checked_task(task, y_pred, y_score)
     score, score_given = merge_options(
         score_options, ScoreOptions,
         {"exact": exact, "n_bins": n_bins, "thresholds": thresholds,
@@ -219,22 +217,9 @@ def audit_predictions(
             sensitive_features=sensitive_features, sample_weight=sample_weight,
             estimator=estimator, selection=regression.selects,
         )  # fmt: skip
-    if task is None:
-        predicted = None if y_pred is None else column(y_pred, data, "y_pred")
-        labels_true = column(y_true, data, "y_true")
-        task = detect_task(
-            labels_true, predicted, has_score=y_score is not None, estimator=estimator
-        )
-        check_label_vocabularies(labels_true, predicted, task)
-    refuse_outcome(task, outcome, favorable_label)
-    if policy is not None:
-        policy = load_policy(policy)  # its `favorable` key says which outcome is good news
-        if outcome is None and favorable_label is None and policy.favorable is not None:
-            favorable_label = policy.favorable
-    direction = (
-        resolve_outcome(outcome, favorable_label, pos_label, names=(y_true, y_pred))
-        if task == "binary"
-        else {}
+    task = task or _detected_task(y_true, y_pred, data, y_score is not None, estimator)
+    policy, direction = _direction(
+        task, policy, outcome, favorable_label, pos_label, (y_true, y_pred)
     )
     _check_task_options(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
@@ -253,20 +238,75 @@ def audit_predictions(
         "dropna": dropna, "threshold": threshold, "pos_label": pos_label, "metrics": metrics,
         "labels": labels, "score": score, "regression": regression,
     }  # fmt: skip
+    result, used = _run_once_per_reference(
+        task, data, engine, inputs, options, run_kw, policy, direction
+    )
+    _record_provenance(result, inputs, data, used, random_state)
+    return result if policy is None else apply_policy(result, policy)
+
+
+def _checked_task(task: Any, y_pred: Any, y_score: Any) -> str | None:
+    """The ``task=`` argument validated, once predictions or scores are known to be given."""
+    if y_pred is None and y_score is None:
+        raise ValueError("give y_pred (predictions), or y_score (scores) with threshold=.")
+    return check_task(task)
+
+
+def _detected_task(y_true: Any, y_pred: Any, data: Any, has_score: bool, estimator: Any) -> str:
+    """The task the labels and predictions call for, their vocabularies checked."""
+    predicted = None if y_pred is None else column(y_pred, data, "y_pred")
+    labels_true = column(y_true, data, "y_true")
+    task = detect_task(labels_true, predicted, has_score=has_score, estimator=estimator)
+    check_label_vocabularies(labels_true, predicted, task)
+    return task
+
+
+def _direction(
+    task: str, policy: Any, outcome: Any, favorable_label: Any, pos_label: Any, names: tuple
+) -> tuple[Any, dict[str, Any]]:
+    """The loaded policy and the outcome direction recorded in the metadata.
+
+    A policy's ``favorable`` key stands for ``favorable_label=`` when neither
+    ``outcome=`` nor ``favorable_label=`` is given.
+    """
+    refuse_outcome(task, outcome, favorable_label)
+    if policy is not None:
+        policy = load_policy(policy)
+        if outcome is None and favorable_label is None and policy.favorable is not None:
+            favorable_label = policy.favorable
+    if task != "binary":
+        return policy, {}
+    prediction = names[1] if isinstance(names[1], str) else None
+    direction = resolve_outcome(
+        outcome, favorable_label, pos_label, names=names, prediction=prediction
+    )
+    return policy, direction
+
+
+def _run_once_per_reference(
+    task: str,
+    data: Any,
+    engine: str | None,
+    inputs: dict[str, Any],
+    options: dict[str, Any],
+    run_kw: dict[str, Any],
+    policy: Any,
+    direction: dict[str, Any],
+) -> tuple[AuditResult, str | None]:
+    """The audit's tables, against the policy's reference of each feature set when it
+    differs from the one asked for (the audit then runs a second time)."""
     result, used = _run(task, data, engine, inputs, options=options, **run_kw)
     refuse_all_missing(result.metadata)
     result.metadata.update(direction)
-    if policy is not None:
-        wanted = _policy_reference(result, policy, reference)
-        if wanted is not None:  # one reference per feature set: the policy's
-            result, used = _run(
-                task, data, engine, inputs, options={**options, "reference": wanted}, **run_kw
-            )
-            result.metadata.update(direction)
-    _record_provenance(result, inputs, data, used, random_state)
-    if policy is not None:
-        result = apply_policy(result, policy)
-    return result
+    if policy is None:
+        return result, used
+    wanted = _policy_reference(result, policy, options["reference"])
+    if wanted is not None:  # one reference per feature set: the policy's
+        result, used = _run(
+            task, data, engine, inputs, options={**options, "reference": wanted}, **run_kw
+        )
+        result.metadata.update(direction)
+    return result, used
 
 
 def _policy_reference(result: AuditResult, policy: Any, reference: Any) -> dict[str, str] | None:

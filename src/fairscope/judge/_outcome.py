@@ -30,6 +30,12 @@ _NOT_SELECTED: tuple[tuple[str, ...], tuple[str, ...]] = (("tn", "fn"), ("tn", "
 FAVOURABLE_RULES: tuple[str, ...] = ("selection_rate", "true_positive_rate")
 
 
+def _positive(meta: Mapping[str, Any]) -> str:
+    """The positive prediction in words: ``high_risk = 1``, or the label's repr."""
+    found = meta.get("positive_prediction")
+    return str(found) if found else repr(meta.get("pos_label", "1"))
+
+
 def is_adverse(meta: Mapping[str, Any]) -> bool:
     """Whether the audit's positive label is the adverse outcome.
 
@@ -77,12 +83,12 @@ def favourable_view(metric: Metric, meta: Mapping[str, Any]) -> Metric | None:
     if metric.name == "true_positive_rate":
         # among rows whose true label is the favourable one, the share predicted favourable
         return get_metric("true_negative_rate")
-    positive = meta.get("pos_label", "positive")
+    positive = _positive(meta)
     numerator, denominator = _NOT_SELECTED
     return dataclasses.replace(
         metric,
-        label=f"Rate of the favourable outcome (not predicted {positive!r})",
-        definition=f"Share of the group not predicted {positive!r} (the adverse outcome).",
+        label=f"Rate of the favourable outcome (not predicted {positive})",
+        definition=f"Share of the group not predicted {positive} (the adverse outcome).",
         formula_text="(TN + FN) / N",
         numerator=numerator,
         denominator=denominator,
@@ -111,10 +117,10 @@ def with_adverse_rates(finding: Finding, meta: Mapping[str, Any]) -> Finding:
     group, reference = finding.group_value, finding.reference_value
     if group is None or reference is None or math.isnan(group) or math.isnan(reference):
         return finding
-    positive = meta.get("pos_label", "positive")
+    positive = _positive(meta)
     more = "more" if 1 - group > 1 - reference else "less"
     note = (
-        f" Predicted {positive!r} (the adverse outcome): {finding.group} "
+        f" Predicted {positive} (the adverse outcome): {finding.group} "
         f"{1 - group:.3g}, {finding.reference} {1 - reference:.3g}; {finding.group} gets "
         f"the adverse outcome {more} often."
     )

@@ -115,15 +115,15 @@ def outcome_sentence(meta: Mapping[str, Any]) -> str | None:
     outcome = meta.get("outcome")
     if outcome is None:
         return None
-    positive = meta.get("pos_label", "1")
+    positive = meta.get("positive_prediction") or repr(meta.get("pos_label", "1"))
     if outcome == "adverse":
         return (
-            f"Outcome: a prediction of {positive!r} is the adverse outcome (a harm for the "
+            f"Outcome: a prediction of {positive} is the adverse outcome (a harm for the "
             f"person); rate rules are judged on the favourable outcome, not being predicted "
-            f"{positive!r}."
+            f"{positive}."
         )
     given = "" if meta.get("outcome_given", True) else " (assumed: pass outcome='adverse' if not)"
-    return f"Outcome: a prediction of {positive!r} is the favourable outcome{given}."
+    return f"Outcome: a prediction of {positive} is the favourable outcome{given}."
 
 
 def reference_sentence(references: Mapping[str, str]) -> str | None:

@@ -3,6 +3,7 @@ nothing passing silently, undefined disparities, vocabulary."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -453,3 +454,37 @@ def test_fairness_scorer_judges_rates_on_the_favourable_outcome():
     assert adverse(model, X, [0, 1] * 4) == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match="keeps its meaning"):
         make_fairness_scorer("false_positive_rate", "sex", outcome="adverse")
+
+
+def _text_of(page: str) -> str:
+    import html
+    import re
+
+    page = re.sub(r"<(script|svg|style).*?</\1>", "", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_compas_report_says_african_american_defendants_are_flagged_more_and_fails_them(compas):
+    result = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+        policy="four-fifths", outcome="adverse",
+    )  # fmt: skip
+    text = _text_of(result.to_html())
+    assert "a prediction of high_risk = 1 is the adverse outcome" in text
+    assert "African-American gets the adverse outcome more often" in text
+    assert re.search(r"FAIL African-American race; reference Other", text)
+    found = _by_group(result)
+    assert found["African-American"].status == "FAIL" and found["Caucasian"].status != "FAIL"
+    markdown = result.to_markdown()
+    assert "| ❌ FAIL | four-fifths | race | African-American | Other |" in markdown
+
+
+def test_notebook_view_names_the_outcome_and_the_reference(compas):
+    result = fairscope.audit_predictions(
+        "two_year_recid", "high_risk", sensitive_features=["race"], data=compas,
+        policy="four-fifths", outcome="adverse",
+    )  # fmt: skip
+    text = _text_of(result._repr_html_())
+    assert "Reference groups: race: Other." in text
+    assert "race Other (reference)" in text
+    assert "is the adverse outcome" in text

@@ -72,7 +72,7 @@ def findings_table(result: AuditResult, limit: int | None = None, width: int | N
     for column, floor in ((2, 10), (3, 16), (4, 12), (1, 12)):
         spare = width - sum(widths) - 2 * (len(widths) - 1)
         if spare < 0:
-            widths[column] = max(floor, widths[column] + spare)
+            widths[column] = max(min(floor, widths[column]), widths[column] + spare)
     lines = []
     for row in [header, *rows]:
         cells = [

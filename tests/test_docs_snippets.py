@@ -199,9 +199,11 @@ PAGES: dict[str, tuple[str, str]] = {
         """
         assert result.passed is False
         assert (
-            "Selection rate of Caucasian (0.348, n=2,454) is 0.592 times that of "
-            "African-American (0.588) (95% CI of the ratio 0.557 to 0.628): outside the limit "
-            "(a ratio of at least 0.8) over its whole interval."
+            "Rate of the favourable outcome (not predicted high_risk = 1) of African-American "
+            "(0.412, n=3,696) is 0.521 times that of Other (0.79) (95% CI of the ratio 0.49 to "
+            "0.558): outside the limit (a ratio of at least 0.8) over its whole interval. "
+            "Predicted high_risk = 1 (the adverse outcome): African-American 0.588, Other 0.21; "
+            "African-American gets the adverse outcome more often."
         ) in set(result.findings_frame()["message"])
         """,
     ),
@@ -243,8 +245,8 @@ QUOTED: dict[str, list[str]] = {
         "sex with AUC 0.93",
     ],
     "docs/policies.md": [
-        "Selection rate of Caucasian (0.348, n=2,454) is 0.592 times that of African-American "
-        "(0.588) (95% CI of the ratio 0.557 to 0.628)"
+        "Predicted high_risk = 1 (the adverse outcome): African-American 0.588, Other 0.21; "
+        "African-American gets the adverse outcome more often."
     ],
 }
 

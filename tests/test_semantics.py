@@ -488,3 +488,22 @@ def test_notebook_view_names_the_outcome_and_the_reference(compas):
     assert "Reference groups: race: Other." in text
     assert "race Other (reference)" in text
     assert "is the adverse outcome" in text
+
+
+def test_dataset_audit_judges_the_favourable_label_of_a_policy():
+    frame = pd.DataFrame(
+        {"default": [1] * 30 + [0] * 70 + [1] * 60 + [0] * 40, "g": ["a"] * 100 + ["b"] * 100}
+    )
+    policy = {
+        "name": "dp",
+        "favorable": 0,  # not defaulting is the good news
+        "rules": [{"id": "dp", "metric": "selection_rate", "comparison": "ratio",
+                   "reference": "best", "direction": "lower", "fail": 0.8}],
+    }  # fmt: skip
+    result = fairscope.audit_dataset(
+        frame, target="default", sensitive_features="g", proxies=False, policy=policy
+    )
+    (finding,) = result.findings
+    # b does not default at 0.4, a at 0.7: b fails (0.4 / 0.7 = 0.571), by hand
+    assert (finding.group, finding.status) == ("b", "FAIL")
+    assert finding.value == pytest.approx(0.4 / 0.7)

@@ -137,7 +137,8 @@ def with_policy_outcome(result: AuditResult, policy: Policy) -> AuditResult:
     Parameters
     ----------
     result : AuditResult
-        A binary audit (other tasks are returned as they are).
+        A binary audit, or a dataset audit of a binary target (others are returned as
+        they are).
     policy : Policy
         The loaded policy.
 
@@ -146,10 +147,10 @@ def with_policy_outcome(result: AuditResult, policy: Policy) -> AuditResult:
     AuditResult
         A new result whose metadata records the policy's direction, or ``result``.
     """
-    if policy.favorable is None or result.task != "binary":
-        return result
+    positive = result.metadata.get("pos_label")
+    if policy.favorable is None or result.task not in ("binary", "dataset") or positive is None:
+        return result  # a dataset audit: the rates of its binary target
     meta = result.metadata
-    positive = meta.get("pos_label")
     outcome = "favorable" if str(policy.favorable) == str(positive) else "adverse"
     if meta.get("outcome_given") and meta.get("outcome") != outcome:
         warnings.warn(

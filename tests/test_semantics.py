@@ -507,3 +507,19 @@ def test_dataset_audit_judges_the_favourable_label_of_a_policy():
     # b does not default at 0.4, a at 0.7: b fails (0.4 / 0.7 = 0.571), by hand
     assert (finding.group, finding.status) == ("b", "FAIL")
     assert finding.value == pytest.approx(0.4 / 0.7)
+
+
+def test_judging_a_saved_result_with_another_reference_warns_naming_both():
+    from fairscope import ReferenceWarning
+
+    groups = ["a"] * 40 + ["b"] * 60
+    result = fairscope.audit_predictions([1, 0] * 50, [1, 0] * 25 + [0, 0] * 25,
+                                         sensitive_features=groups)  # fmt: skip
+    assert result.references == {"sensitive_feature": "b"}  # the largest group
+    with pytest.warns(ReferenceWarning, match="tables 'b', findings 'a'"):
+        fairscope.apply_policy(result, "four-fifths")  # compares with the best group, a
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReferenceWarning)
+        judged = fairscope.audit_predictions([1, 0] * 50, [1, 0] * 25 + [0, 0] * 25,
+                                             sensitive_features=groups, policy="four-fifths")  # fmt: skip
+    assert judged.references == {"sensitive_feature": "a"}

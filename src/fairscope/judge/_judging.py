@@ -32,6 +32,7 @@ from fairscope.judge._estimates import WIDE_TABLES, GroupEstimates, from_counts,
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
 from fairscope.judge._outcome import favourable_view, with_adverse_rates, with_policy_outcome
+from fairscope.judge._reference_check import warn_if_references_differ
 from fairscope.judge._schema import as_date
 from fairscope.judge._tests import TestBook
 from fairscope.judge._undefined import undefined_reason
@@ -526,6 +527,7 @@ def apply_policy(
     for rule in policy.rules:
         findings.extend(judge_rule(audit, rule))
     findings, expired = apply_waivers(findings, policy.waivers, day)
+    warn_if_references_differ(result, findings)
     tables: dict[str, pd.DataFrame] = dict(result.tables)
     tests = audit.tests.table(result.tables)
     if tests is not None:

@@ -5,7 +5,13 @@ prediction of reoffending) with who reoffended within two years, and found that
 Black defendants who did not reoffend were labelled high risk almost twice as
 often as white ones (false positive rate 44.8% vs 23.5%), while white defendants
 who did reoffend were more often labelled low risk (false negative rate 47.7%
-vs 28.0%). This script reproduces those numbers exactly, then writes the report.
+vs 28.0%). This script reproduces those numbers exactly, then judges the scores with
+the four-fifths rule and writes the report.
+
+A "high risk" prediction is the adverse outcome for the defendant, so the audit says so
+(``outcome="adverse"``): the four-fifths rule then compares the rates of *not* being
+flagged, and it fails the group flagged most often (African-American defendants), not
+the groups flagged least.
 
 Usage::
 
@@ -35,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", help="folder with the COMPAS file (or the file)")
     parser.add_argument("--output", default="compas-report.html", help="HTML report path")
-    parser.add_argument("--policy", default="equalized-odds", help="policy preset or file")
+    parser.add_argument("--policy", default="four-fifths", help="policy preset or file")
     parser.add_argument("--no-report", action="store_true", help="skip the HTML report")
     parser.add_argument("--no-policy", action="store_true", help="audit without a policy")
     args = parser.parse_args(argv)
@@ -46,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         y_pred="high_risk",  # score_text is "Medium" or "High"
         sensitive_features=["race", "sex", "age_cat"],
         data=df,
-        reference={"race": "Caucasian"},  # ProPublica compared with white defendants
+        outcome="adverse",  # being flagged high risk is a harm for the defendant
         policy=None if args.no_policy else args.policy,
     )
 
@@ -68,23 +74,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{fpr:>9.4f}{fnr:>9.4f}  {'matches' if same else f'DIFFERS: {published}'}"
         )
 
-    disparities = result.tables["disparities"]
-    fpr_ratio = disparities[
-        (disparities["feature"] == "race")
-        & (disparities["group"] == "African-American")
-        & (disparities["metric"] == "false_positive_rate")
-        & (disparities["kind"] == "ratio")
-    ].iloc[0]
+    # ProPublica compared with white defendants
+    fpr = rates["false_positive_rate"]
     print(
-        f"\nFalse positive rate of African-American defendants is {fpr_ratio['estimate']:.2f} "
-        f"times that of the reference group {fpr_ratio['reference']} "
-        f"(95% interval {fpr_ratio['lower']:.2f} to {fpr_ratio['upper']:.2f})."
+        f"\nFalse positive rate of African-American defendants is "
+        f"{fpr['African-American'] / fpr['Caucasian']:.2f} times that of Caucasian defendants."
     )
     if result.findings:
         print(
             f"\nPolicy {args.policy!r}: {'passed' if result.passed else 'failed'}",
             result.status_counts,
         )
+        for finding in result.findings:
+            if finding.feature == "race" and finding.status == "FAIL":
+                print(f"  FAIL {finding.group}: {finding.message}")
     if not args.no_report:
         result.to_html(args.output)
         print(f"\nHTML report written to {args.output}")

@@ -19,7 +19,7 @@ and ``--data`` can name any path Spark reads (HDFS, S3, ...)::
         --py-files fairscope.zip examples/spark_audit.py \\
         --data 's3a://bucket/predictions/date=2024-*/' --out /tmp/report.html
 
-``fairscope`` (``pip install 'fairscope[spark]'``) is needed on the driver only:
+``fairscope`` (``pip install 'fairscope-audit[spark]'``) is needed on the driver only:
 the executors run Spark's own aggregation, no Python UDF.
 """
 

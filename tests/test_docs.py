@@ -85,7 +85,9 @@ def test_every_nav_page_is_written_generated_or_pending():
 
 
 def test_site_builds_with_strict_checks(tmp_path):
-    pytest.importorskip("mkdocs", reason="mkdocs is not installed (pip install fairscope[docs])")
+    pytest.importorskip(
+        "mkdocs", reason="mkdocs is not installed (pip install fairscope-audit[docs])"
+    )
     site = tmp_path / "site"
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],

@@ -105,7 +105,16 @@ os.symlink(os.path.join(os.environ["FAIRSCOPE_DATA_DIR"], "adult", "adult.data")
 
 # page -> (prelude, checks run after the page's blocks)
 PAGES: dict[str, tuple[str, str]] = {
-    "README.md": ("", ""),
+    "README.md": (
+        "",
+        # "African-American 0.588, Other 0.21; African-American gets the adverse outcome"
+        """
+        found = {f.group: f for f in audit.findings}
+        assert found["African-American"].status == "FAIL", found
+        assert found["Caucasian"].status != "FAIL", found
+        assert "African-American 0.588, Other 0.21" in found["African-American"].message
+        """,
+    ),
     "docs/getting-started.md": (
         "",
         # "about 88% of white applicants and 65% of Black applicants are approved"
@@ -127,13 +136,13 @@ PAGES: dict[str, tuple[str, str]] = {
     ),
     "docs/index.md": (
         "",
-        # "0.74 times that of white applicants (95% interval 0.71 to 0.77, 1,333 applicants)";
-        # the four-fifths rule: "0.73 (0.70 to 0.77)" against Asian applicants (0.89)
+        # "0.73 times that of Asian applicants (95% interval 0.70 to 0.77, 1,333 applicants)",
+        # in the table and the four-fifths finding alike (one reference, the policy's)
         """
         d = result.tables["disparities"].set_index(["feature", "group", "metric", "kind"])
         row = d.loc[("race", "Black", "selection_rate", "ratio")]
-        assert row["reference"] == "White" and row["n"] == 1333
-        assert [round(row[c], 2) for c in ("estimate", "lower", "upper")] == [0.74, 0.71, 0.77]
+        assert row["reference"] == "Asian" and row["n"] == 1333
+        assert [round(row[c], 2) for c in ("estimate", "lower", "upper")] == [0.73, 0.70, 0.77]
         f = result.findings_frame().iloc[0]
         assert (f["group"], f["reference"], f["status"]) == ("Black", "Asian", "FAIL")
         assert [round(f[c], 2) for c in ("value", "lower", "upper")] == [0.73, 0.70, 0.77]
@@ -190,9 +199,11 @@ PAGES: dict[str, tuple[str, str]] = {
         """
         assert result.passed is False
         assert (
-            "Selection rate of Caucasian (0.348, n=2,454) is 0.592 times that of "
-            "African-American (0.588) (95% CI of the ratio 0.557 to 0.628): outside the limit "
-            "(a ratio of at least 0.8) over its whole interval."
+            "Rate of the favourable outcome (not predicted high_risk = 1) of African-American "
+            "(0.412, n=3,696) is 0.521 times that of Other (0.79) (95% CI of the ratio 0.49 to "
+            "0.558): outside the limit (a ratio of at least 0.8) over its whole interval. "
+            "Predicted high_risk = 1 (the adverse outcome): African-American 0.588, Other 0.21; "
+            "African-American gets the adverse outcome more often."
         ) in set(result.findings_frame()["message"])
         """,
     ),
@@ -232,8 +243,8 @@ QUOTED: dict[str, list[str]] = {
     ],
     "docs/guides/notebook.md": ["a 95% interval of about 0.35 to 0.65"],
     "docs/index.md": [
-        "0.74 times that of white applicants (95% interval 0.71 to 0.77, 1,333 applicants",
-        "(Asian applicants, 0.89): for Black applicants the ratio is 0.73 (0.70 to 0.77)",
+        "(Asian applicants, 0.89), and so does every table",
+        "0.73 times that of Asian applicants (95% interval 0.70 to 0.77, 1,333 applicants",
     ],
     "docs/datasets.md": [
         "a Black/White approval ratio of about 0.90). The ratio falls to about 0.74 at "
@@ -254,14 +265,15 @@ QUOTED: dict[str, list[str]] = {
         "0.799 0.719 0.888",
     ],
     "docs/policies.md": [
-        "Selection rate of Caucasian (0.348, n=2,454) is 0.592 times that of African-American "
-        "(0.588) (95% CI of the ratio 0.557 to 0.628)"
+        "Predicted high_risk = 1 (the adverse outcome): African-American 0.588, Other 0.21; "
+        "African-American gets the adverse outcome more often."
     ],
 }
 
 
 # pages that read COMPAS or Adult (skipped when the data folder is absent)
 NEEDS_DATA = {
+    "README.md",
     "docs/datasets.md",
     "docs/dataset-auditing.md",
     "docs/policies.md",

@@ -199,7 +199,6 @@ def pandas_error(**kwargs) -> str:
             lambda d: d.assign(w=d["w"].where(d.index != 3)),
             {"sample_weight": "w"},
         ),
-        ("single class", lambda d: d.assign(y=1), {}),
         ("unknown column", lambda d: d, {"y_true": "label"}),
         ("unknown feature", lambda d: d, {"sensitive_features": ["race", "gender"]}),
     ],
@@ -210,6 +209,20 @@ def test_bad_input_raises_the_pandas_path_error(frame, case, change, kwargs):
     message = pandas_error(data=bad, **args)
     with pytest.raises(ValueError, match=re.escape(message)):
         GroupMetrics(data=pl.from_pandas(bad), **args)
+
+
+def test_single_class_y_true_warns_like_pandas(frame):
+    # a single class is audited with an InputWarning (issue 14), in every engine alike
+    from fairscope import InputWarning
+
+    bad = frame.assign(y=1)
+    args = {"y_true": "y", "y_pred": "pred", "sensitive_features": FEATURES}
+    with pytest.warns(InputWarning, match="single class") as expected_warnings:
+        expected = GroupMetrics(data=bad, **args)
+    with pytest.warns(InputWarning, match="single class") as actual_warnings:
+        actual = GroupMetrics(data=pl.from_pandas(bad), **args)
+    assert str(actual_warnings[0].message) == str(expected_warnings[0].message)
+    assert_same_counts(expected.statistics, actual.statistics)
 
 
 def test_dropna_drops_and_counts_the_same_rows_as_pandas(frame):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairscope import GroupMetrics
+from fairscope import GroupMetrics, InputWarning
 from fairscope.core._inputs import binary_inputs, sensitive_frame
 
 Y_TRUE = [1, 0, 1, 0, 1, 0]
@@ -208,9 +208,10 @@ def test_empty_input():
 
 @pytest.mark.parametrize(("value", "word"), [(1, "positive"), (0, "negative")])
 def test_single_class_in_y_true(value, word):
-    with pytest.raises(
-        ValueError,
-        match=re.escape(f"y_true contains a single class (every row is {word}); rates conditional"),
+    # accepted with a warning: the selection rate does not need both classes (issue 14)
+    with pytest.warns(
+        InputWarning,
+        match=re.escape(f"y_true contains a single class (every row is {word}): the selection"),
     ):
         audit([value] * 6)
 

@@ -6,12 +6,17 @@ worse by more than a tolerance: findings are matched by rule, feature set and
 group (their judged value moves toward violating the limit); without a policy,
 rows of the ``disparities`` tables are matched by feature set, group, metric and
 kind (a difference grows in absolute value, a ratio moves away from 1).
+
+Nothing passes silently: a check of the baseline that the new audit lacks (a feature
+set dropped, a group gone), a check that cannot be compared (undefined on one side),
+an empty comparison and a changed policy (its hash) each fail the comparison, unless
+accepted with ``allow_missing=True`` / ``allow_policy_change=True``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -48,12 +53,44 @@ class BaselineComparison:
     tolerance : float
     only_in_base, only_in_new : list of str
         Disparities that could not be matched (e.g. a group that disappeared).
+    incomparable : list of str
+        Checks in both audits whose value is undefined in one of them.
+    policy_hashes : tuple of (str or None, str or None)
+        The policy hash of the baseline and of the new audit.
+    allow_missing, allow_policy_change : bool
+        Whether vanished or incomparable checks, and a changed policy, are accepted.
     """
 
     table: pd.DataFrame
     tolerance: float
     only_in_base: list[str]
     only_in_new: list[str]
+    incomparable: list[str] = field(default_factory=list)
+    policy_hashes: tuple[str | None, str | None] = (None, None)
+    allow_missing: bool = False
+    allow_policy_change: bool = False
+
+    @property
+    def policy_changed(self) -> bool:
+        """Whether the two audits were judged by different policies (by hash)."""
+        base, new = self.policy_hashes
+        return base != new
+
+    @property
+    def problems(self) -> list[str]:
+        """Why the comparison cannot pass besides regressions (empty when none)."""
+        out = []
+        if not self.allow_missing:
+            if self.only_in_base:
+                out.append(f"{len(self.only_in_base)} checks of the baseline vanished")
+            if self.incomparable:
+                out.append(f"{len(self.incomparable)} checks are undefined in one audit")
+            if self.table.empty:
+                out.append("nothing is comparable (0 checks in common)")
+        if self.policy_changed and not self.allow_policy_change:
+            base, new = (h[:12] if h else "none" for h in self.policy_hashes)
+            out.append(f"the policy changed (sha256 {base} -> {new})")
+        return out
 
     @property
     def regressions(self) -> pd.DataFrame:
@@ -63,8 +100,9 @@ class BaselineComparison:
 
     @property
     def passed(self) -> bool:
-        """True when no disparity got worse by more than the tolerance."""
-        return not bool(self.table["regressed"].any())
+        """True when no disparity got worse by more than the tolerance, and every check of
+        the baseline was compared under the same policy (see :attr:`problems`)."""
+        return not bool(self.table["regressed"].any()) and not self.problems
 
     def summary(self, limit: int = 10) -> str:
         """Plain-text verdict and the worst regressions."""
@@ -74,16 +112,28 @@ class BaselineComparison:
             f"{len(self.table)} disparities got worse by more than {self.tolerance:g}"
         )
         lines = [head]
+        lines += [f"  FAILED: {p}" for p in self.problems]
         for row in reg.head(limit).itertuples(index=False):
             what = row.rule_id if row.source == "finding" else row.metric
             lines.append(
                 f"  {what} [{row.feature}] {row.group}: {row.base:.3g} -> {row.new:.3g} "
                 f"(worse by {row.worse_by:.3g})"
             )
-        if self.only_in_base:
-            lines.append(f"  only in the baseline: {', '.join(self.only_in_base[:5])}")
-        if self.only_in_new:
-            lines.append(f"  only in the new audit: {', '.join(self.only_in_new[:5])}")
+        hint = "" if self.allow_missing else " (pass --allow-missing to accept)"
+        for title, keys in (
+            (f"vanished (only in the baseline){hint}", self.only_in_base),
+            (f"incomparable (undefined in one audit){hint}", self.incomparable),
+            ("only in the new audit", self.only_in_new),
+        ):
+            if keys:
+                more = f", ... ({len(keys)} in all)" if len(keys) > 20 else ""
+                lines.append(f"  {title}: {', '.join(keys[:20])}{more}")
+        if self.policy_changed:
+            accepted = " (accepted)" if self.allow_policy_change else ""
+            lines.append(
+                f"  policy changed{accepted}: the findings were judged by different rules; "
+                "pass --allow-policy-change to compare them anyway"
+            )
         return "\n".join(lines)
 
     def to_json(self, path: Any = None) -> str:
@@ -107,14 +157,18 @@ def _finding_worse(base: Finding, new: Finding) -> float:
     return new.value - base.value
 
 
-def _compare_findings(base: AuditResult, new: AuditResult) -> tuple[list[dict], list, list]:
+def _compare_findings(base: AuditResult, new: AuditResult) -> tuple[list[dict], list, list, list]:
     key = lambda f: (f.rule_id, f.feature, f.group)  # noqa: E731
     base_map = {key(f): f for f in base.findings}
     new_map = {key(f): f for f in new.findings}
     rows = []
+    incomparable = []
     for k, nf in new_map.items():
         bf = base_map.get(k)
-        if bf is None or math.isnan(bf.value) or math.isnan(nf.value):
+        if bf is None:
+            continue
+        if math.isnan(bf.value) or math.isnan(nf.value):
+            incomparable.append(" / ".join(k))
             continue
         rows.append(
             {
@@ -132,7 +186,7 @@ def _compare_findings(base: AuditResult, new: AuditResult) -> tuple[list[dict], 
         )
     only_base = [" / ".join(k) for k in base_map if k not in new_map]
     only_new = [" / ".join(k) for k in new_map if k not in base_map]
-    return rows, only_base, only_new
+    return rows, only_base, only_new, incomparable
 
 
 def _magnitude(kind: str, value: float) -> float:
@@ -144,9 +198,11 @@ def _magnitude(kind: str, value: float) -> float:
     return 1 - min(value, 1 / value)
 
 
-def _compare_disparities(base: AuditResult, new: AuditResult) -> tuple[list[dict], list, list]:
+def _compare_disparities(
+    base: AuditResult, new: AuditResult
+) -> tuple[list[dict], list, list, list]:
     if "disparities" not in base.tables or "disparities" not in new.tables:
-        return [], [], []
+        return [], [], [], []
     cols = ["feature", "group", "metric", "kind"]
     min_size = int(new.metadata.get("min_group_size", 30))
 
@@ -156,9 +212,11 @@ def _compare_disparities(base: AuditResult, new: AuditResult) -> tuple[list[dict
 
     b, n = usable(base.tables["disparities"]), usable(new.tables["disparities"])
     rows = []
+    incomparable = []
     for k in n.index.intersection(b.index):
         bv, nv = float(b.loc[k, "estimate"]), float(n.loc[k, "estimate"])
         if math.isnan(bv) or math.isnan(nv):
+            incomparable.append(" / ".join(map(str, k)))
             continue
         kind = k[3]
         rows.append(
@@ -177,10 +235,17 @@ def _compare_disparities(base: AuditResult, new: AuditResult) -> tuple[list[dict
         )
     only_base = [" / ".join(map(str, k)) for k in b.index.difference(n.index)]
     only_new = [" / ".join(map(str, k)) for k in n.index.difference(b.index)]
-    return rows, only_base, only_new
+    return rows, only_base, only_new, incomparable
 
 
-def compare_baseline(base: Any, new: Any, *, tolerance: float = 0.0) -> BaselineComparison:
+def compare_baseline(
+    base: Any,
+    new: Any,
+    *,
+    tolerance: float = 0.0,
+    allow_missing: bool = False,
+    allow_policy_change: bool = False,
+) -> BaselineComparison:
     """Compare a new audit with a baseline audit and flag fairness regressions.
 
     Parameters
@@ -191,6 +256,12 @@ def compare_baseline(base: Any, new: Any, *, tolerance: float = 0.0) -> Baseline
         How much worse a disparity may get before it counts as a regression:
         in the judged value's units for findings (a ratio or a difference),
         and for the disparities table in ``|difference|`` or ``1 - ratio``.
+    allow_missing : bool, default False
+        Accept checks of the baseline that the new audit lacks or that are undefined
+        in one of them (and an empty comparison); otherwise they fail it.
+    allow_policy_change : bool, default False
+        Accept audits judged by different policies (their hashes differ); otherwise
+        that fails the comparison.
 
     Returns
     -------
@@ -212,10 +283,25 @@ def compare_baseline(base: Any, new: Any, *, tolerance: float = 0.0) -> Baseline
         raise ValueError(f"tolerance must be a number >= 0; got {tolerance!r}.")
     base_result, new_result = _load(base), _load(new)
     if base_result.findings and new_result.findings:
-        rows, only_base, only_new = _compare_findings(base_result, new_result)
+        rows, only_base, only_new, incomparable = _compare_findings(base_result, new_result)
     else:
-        rows, only_base, only_new = _compare_disparities(base_result, new_result)
+        rows, only_base, only_new, incomparable = _compare_disparities(base_result, new_result)
     table = pd.DataFrame(rows, columns=[c for c in _COLUMNS if c != "regressed"])
     table["regressed"] = table["worse_by"] > tolerance
     table = table[_COLUMNS]
-    return BaselineComparison(table, float(tolerance), only_base, only_new)
+    return BaselineComparison(
+        table,
+        float(tolerance),
+        only_base,
+        only_new,
+        incomparable=incomparable,
+        policy_hashes=(_policy_hash(base_result), _policy_hash(new_result)),
+        allow_missing=bool(allow_missing),
+        allow_policy_change=bool(allow_policy_change),
+    )
+
+
+def _policy_hash(result: AuditResult) -> str | None:
+    policy = (result.reproducibility or {}).get("policy") or {}
+    found = policy.get("hash") if isinstance(policy, dict) else None
+    return None if found is None else str(found)

@@ -12,7 +12,7 @@ from fairscope.compute._group_metrics import GroupMetrics
 from fairscope.compute._references import choice_for, is_strategy
 from fairscope.compute._significance import FAMILY, with_group_column
 from fairscope.core._counts import GroupCounts
-from fairscope.core._groups import group_label
+from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._registry import DEFAULT_METRICS
 from fairscope.result._audit_result import AuditResult
 
@@ -53,9 +53,7 @@ def binary_tables(
         by_group.index = names
         by_group.insert(0, "n", gm.group_sizes.to_numpy())
         group_metrics.append(by_group.rename_axis("group").reset_index().assign(feature=label))
-        frame = gm.counts
-        frame.index = names
-        counts.append(frame.rename_axis("group").reset_index().assign(feature=label))
+        counts.append(counts_table(gm, label))
         intervals.append(with_group_columns(gm.confidence_intervals(), label, gm))
         ref = choices[label]
         for kind in KINDS:
@@ -71,6 +69,35 @@ def binary_tables(
         "disparities": _tidy(disparities),
         "tests": _tidy(tests),
     }, references
+
+
+def counts_table(gm: GroupMetrics, label: str) -> pd.DataFrame:
+    """Confusion counts of each group with predicted positives and negatives, and overall.
+
+    ``pp = FP + TP`` and ``pn = TN + FN`` (Aequitas' counts), weighted with sample
+    weights; the last row, ``<overall>``, holds the counts of all rows of the feature set.
+
+    Parameters
+    ----------
+    gm : GroupMetrics
+        The metrics of one feature set.
+    label : str
+        The feature-set label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``n``, (``weight``), ``tn``, ``fp``, ``fn``, ``tp``, ``pp``,
+        ``pn`` (and the unweighted ``rows_*`` with weights), then ``feature``.
+    """
+    frame = gm.counts
+    frame.index = gm.group_labels
+    overall = frame.sum(axis=0, numeric_only=True).to_frame(OVERALL).T
+    frame = pd.concat([frame, overall])
+    frame.insert(frame.columns.get_loc("tp") + 1, "pp", frame["fp"] + frame["tp"])
+    frame.insert(frame.columns.get_loc("pp") + 1, "pn", frame["tn"] + frame["fn"])
+    frame["n"] = frame["n"].astype("int64")
+    return frame.rename_axis("group").reset_index().assign(feature=label)
 
 
 def _tidy(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -242,6 +242,8 @@ def audit_model(
     task: str | None = None,
     sample_weight: Any = None,
     pos_label: Any = None,
+    favorable_label: Any = None,
+    outcome: str | None = None,
     scores: bool = True,
     reference: Any = "largest",
     ci: float = 0.95,
@@ -288,6 +290,11 @@ def audit_model(
     pos_label : optional
         Positive class of a binary classifier; default ``model.classes_[1]``
         (scikit-learn's convention), or 1.
+    favorable_label, outcome : optional
+        Which outcome is good news for the person, as in
+        :func:`fairscope.audit_predictions`: ``outcome="adverse"`` when the positive
+        class is a harm (a default, a fraud flag), so rate rules are judged on the
+        favourable outcome.
     scores : bool, default True
         Compute score-based metrics when the model has scores.
     reference, ci, ci_method, n_boot, random_state, bootstrap, min_group_size, dropna, fail_on
@@ -352,7 +359,8 @@ def audit_model(
     result = audit_predictions(
         y_true, None if threshold is not None else y_pred, sensitive_features=sensitive,
         y_score=score, threshold=threshold, task=task, sample_weight=sample_weight,
-        pos_label=pos_label, reference=reference, ci=ci, ci_method=ci_method, n_boot=n_boot,
+        pos_label=pos_label, favorable_label=favorable_label, outcome=outcome,
+        reference=reference, ci=ci, ci_method=ci_method, n_boot=n_boot,
         random_state=random_state, bootstrap=bootstrap, min_group_size=min_group_size,
         dropna=dropna, fail_on=fail_on, estimator=model, **options,
     )  # fmt: skip

@@ -8,6 +8,7 @@ to it, and hands the rows to the audit of the task: binary
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
 from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
 from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
+from fairscope.audits._outcome import refuse_outcome, resolve_outcome
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._regulatory import add_regulatory_tables
 from fairscope.audits._rows import (
@@ -24,11 +26,15 @@ from fairscope.audits._rows import (
     resolve_rows,
 )
 from fairscope.audits._scored_audit import engine_scored_audit, scored_binary_audit
-from fairscope.compute._references import feature_set_label
+from fairscope.audits._silent import check_label_vocabularies, refuse_all_missing
+from fairscope.compute._references import choice_for, feature_set_label, is_strategy
+from fairscope.core._groups import find_stacklevel
 from fairscope.core._inputs import column
 from fairscope.core._tasks import check_task, detect_task
+from fairscope.core._warnings import ReferenceWarning
 from fairscope.engines._audit_data import collect_audited, prepare_audit_data
-from fairscope.judge import apply_policy
+from fairscope.judge import apply_policy, load_policy
+from fairscope.judge._rule_references import policy_references, policy_strategy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility
 
@@ -56,6 +62,8 @@ def audit_predictions(
     data: Any = None,
     sample_weight: Any = None,
     pos_label: Any = 1,
+    favorable_label: Any = None,
+    outcome: str | None = None,
     labels: Any = None,
     metrics: str | Iterable[str] | None = None,
     reference: Any = "largest",
@@ -123,6 +131,17 @@ def audit_predictions(
     sample_weight : array-like or str, optional
     pos_label : default 1
         Positive label of a binary audit.
+    favorable_label : optional
+        The label that is good news for the person (binary audits). When it is not
+        ``pos_label``, the positive label is adverse, as with ``outcome="adverse"``.
+    outcome : {"favorable", "adverse"}, optional
+        Whether the positive label is good news (approved) or a harm (flagged high
+        risk, will default). With ``"adverse"``, rate rules of a policy are judged on
+        the favourable outcome (the share *not* predicted positive; the true negative
+        rate for equal opportunity), so the groups flagged most are the ones a
+        four-fifths rule protects. Recorded in ``metadata["outcome"]``. When neither
+        is given and the positive label or a label column is named like a harm
+        (``"two_year_recid"``, ``"default"``, ``"fraud"``), an InputWarning says so.
     labels : list, optional
         Class order of a multiclass audit (default: sorted values); refused for
         other tasks.
@@ -183,9 +202,7 @@ def audit_predictions(
     >>> scored.tables["score_metrics"][["group", "roc_auc"]].round(3).values.tolist()
     [['a', 1.0], ['b', 1.0], ['<overall>', 0.889]]
     """
-    task = check_task(task)
-    if y_pred is None and y_score is None:
-        raise ValueError("give y_pred (predictions), or y_score (scores) with threshold=.")
+    task = _checked_task(task, y_pred, y_score)
     score, score_given = merge_options(
         score_options, ScoreOptions,
         {"exact": exact, "n_bins": n_bins, "thresholds": thresholds,
@@ -203,12 +220,10 @@ def audit_predictions(
             sensitive_features=sensitive_features, sample_weight=sample_weight,
             estimator=estimator, selection=regression.selects,
         )  # fmt: skip
-    if task is None:
-        predicted = None if y_pred is None else column(y_pred, data, "y_pred")
-        task = detect_task(
-            column(y_true, data, "y_true"), predicted, has_score=y_score is not None,
-            estimator=estimator,
-        )  # fmt: skip
+    task = task or _detected_task(y_true, y_pred, data, y_score is not None, estimator)
+    policy, direction = _direction(
+        task, policy, outcome, favorable_label, pos_label, (y_true, y_pred)
+    )
     _check_task_options(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
         score_given=score_given, regression_given=regression_given,
@@ -222,14 +237,107 @@ def audit_predictions(
         "y_true": y_true, "y_pred": y_pred, "y_score": y_score,
         "sensitive_features": sensitive_features, "sample_weight": sample_weight,
     }  # fmt: skip
-    result, engine = _run(
-        task, data, engine, inputs, dropna=dropna, threshold=threshold, pos_label=pos_label,
-        metrics=metrics, labels=labels, score=score, regression=regression, options=options,
-    )  # fmt: skip
-    _record_provenance(result, inputs, data, engine, random_state)
+    run_kw = {
+        "dropna": dropna, "threshold": threshold, "pos_label": pos_label, "metrics": metrics,
+        "labels": labels, "score": score, "regression": regression,
+    }  # fmt: skip
+    result, used = _run_once_per_reference(
+        task, data, engine, inputs, options, run_kw, policy, direction
+    )
+    _record_provenance(result, inputs, data, used, random_state)
+    return result if policy is None else add_regulatory_tables(apply_policy(result, policy))
+
+
+def _checked_task(task: Any, y_pred: Any, y_score: Any) -> str | None:
+    """The ``task=`` argument validated, once predictions or scores are known to be given."""
+    if y_pred is None and y_score is None:
+        raise ValueError("give y_pred (predictions), or y_score (scores) with threshold=.")
+    return check_task(task)
+
+
+def _detected_task(y_true: Any, y_pred: Any, data: Any, has_score: bool, estimator: Any) -> str:
+    """The task the labels and predictions call for, their vocabularies checked."""
+    predicted = None if y_pred is None else column(y_pred, data, "y_pred")
+    labels_true = column(y_true, data, "y_true")
+    task = detect_task(labels_true, predicted, has_score=has_score, estimator=estimator)
+    check_label_vocabularies(labels_true, predicted, task)
+    return task
+
+
+def _direction(
+    task: str, policy: Any, outcome: Any, favorable_label: Any, pos_label: Any, names: tuple
+) -> tuple[Any, dict[str, Any]]:
+    """The loaded policy and the outcome direction recorded in the metadata.
+
+    A policy's ``favorable`` key stands for ``favorable_label=`` when neither
+    ``outcome=`` nor ``favorable_label=`` is given.
+    """
+    refuse_outcome(task, outcome, favorable_label)
     if policy is not None:
-        result = add_regulatory_tables(apply_policy(result, policy))
-    return result
+        policy = load_policy(policy)
+        if outcome is None and favorable_label is None and policy.favorable is not None:
+            favorable_label = policy.favorable
+    if task != "binary":
+        return policy, {}
+    prediction = names[1] if isinstance(names[1], str) else None
+    direction = resolve_outcome(
+        outcome, favorable_label, pos_label, names=names, prediction=prediction
+    )
+    return policy, direction
+
+
+def _run_once_per_reference(
+    task: str,
+    data: Any,
+    engine: str | None,
+    inputs: dict[str, Any],
+    options: dict[str, Any],
+    run_kw: dict[str, Any],
+    policy: Any,
+    direction: dict[str, Any],
+) -> tuple[AuditResult, str | None]:
+    """The audit's tables, against the policy's reference of each feature set when it
+    differs from the one asked for (the audit then runs a second time)."""
+    result, used = _run(task, data, engine, inputs, options=options, **run_kw)
+    refuse_all_missing(result.metadata)
+    result.metadata.update(direction)
+    if policy is None:
+        return result, used
+    wanted = _policy_reference(result, policy, options["reference"])
+    if wanted is not None:  # one reference per feature set: the policy's
+        result, used = _run(
+            task, data, engine, inputs, options={**options, "reference": wanted}, **run_kw
+        )
+        result.metadata.update(direction)
+    return result, used
+
+
+def _policy_reference(result: AuditResult, policy: Any, reference: Any) -> dict[str, str] | None:
+    """The audit's reference made the policy's, or None when the tables already use it.
+
+    A reference the user chose that the policy overrides is named in a ReferenceWarning.
+    """
+    wanted = policy_references(result, policy)
+    current = result.references
+    changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+    if not changed:
+        return None
+    sets = list(result.metadata.get("feature_sets", current))
+    given = {label: choice_for(reference, label) for label in sets}
+    overridden = {
+        k: given[k] for k in changed if k in given and given[k] != "largest" and not (
+            is_strategy(given[k]) and given[k] == policy_strategy(policy, k))
+    }  # fmt: skip
+    if overridden:
+        listing = "; ".join(f"{k}: {v!r} -> {changed[k]!r}" for k, v in overridden.items())
+        warnings.warn(
+            f"policy {policy.name!r} compares with its own reference groups, so every table, "
+            f"finding and chart of this audit uses them instead of the reference given "
+            f"({listing}). Change the policy's rule reference to compare with another group.",
+            ReferenceWarning,
+            stacklevel=find_stacklevel(),
+        )
+    return {**given, **wanted}
 
 
 def _record_provenance(

@@ -34,7 +34,7 @@ from fairscope.compute._scores import (
 from fairscope.compute._significance import FAMILY
 from fairscope.compute._thresholds import decision_threshold
 from fairscope.core._groups import encode_groups
-from fairscope.core._inputs import _binarize, _choose_pos_label
+from fairscope.core._inputs import _binarize, _choose_pos_label, warn_single_class
 from fairscope.core._registry import DEFAULT_METRICS
 from fairscope.engines import _prediction_audits as pa
 from fairscope.result._audit_result import AuditResult
@@ -265,12 +265,7 @@ def _cell_labels(cells: Any, use_score: bool, threshold: Any, pos_label: Any) ->
         pred_bin = _binarize(cells.y_pred, pos)
         source = "y_pred"
     true_bin = np.asarray(true_bin, dtype=bool)
-    if true_bin.all() or not true_bin.any():
-        only = "positive" if true_bin.all() else "negative"
-        raise ValueError(
-            f"y_true contains a single class (every row is {only}); rates conditional on the "
-            "other class are undefined. Audit data that contains both classes."
-        )
+    warn_single_class(true_bin)
     return threshold, pos, gm_pos, true_bin, pred_bin, source
 
 

@@ -20,6 +20,7 @@ from fairscope.audits._model import (
     sensitive_columns,
     split_features,
 )
+from fairscope.audits._outcome import resolve_outcome
 from fairscope.audits._predictions import audit_predictions
 from fairscope.compute import _fairness as fairness
 from fairscope.compute._group_metrics import GroupMetrics
@@ -90,6 +91,44 @@ class FairnessScorer:
         )
 
 
+#: Metrics and criteria that an adverse positive label turns to the favourable outcome.
+_RATE_CRITERIA = ("selection_rate", "true_positive_rate", "demographic_parity", "equal_opportunity")
+
+
+class _Positive:
+    """The label a scorer counts as positive: the favourable one when the positive is adverse.
+
+    Counting the favourable label as positive turns the selection rate into the rate of
+    the favourable outcome and the true positive rate into the true negative rate, as the
+    judge does (:mod:`fairscope.judge._outcome`).
+    """
+
+    def __init__(self, metric: str, pos_label: Any, favorable_label: Any, outcome: Any) -> None:
+        self.pos_label = pos_label
+        self.flip = resolve_outcome(outcome, favorable_label, pos_label)["outcome"] == "adverse"
+        self.favorable_label = favorable_label
+        name = metric if metric in CRITERIA else get_metric(metric).name
+        if self.flip and not name.startswith(_RATE_CRITERIA):
+            raise ValueError(
+                f"outcome='adverse' changes rate criteria only (selection rate, demographic "
+                f"parity, true positive rate, equal opportunity); {metric!r} keeps its meaning. "
+                "Drop outcome=/favorable_label=."
+            )
+
+    def __call__(self, y_true: np.ndarray, y_pred: np.ndarray) -> Any:
+        if not self.flip:
+            return self.pos_label
+        if self.favorable_label is not None:
+            return self.favorable_label
+        others = [v for v in pd.unique(np.concatenate([y_true, y_pred])) if v != self.pos_label]
+        if len(others) != 1:
+            raise ValueError(
+                f"outcome='adverse' needs two labels to find the favourable one; y_true and "
+                f"y_pred hold {len(others) + 1}. Give favorable_label=."
+            )
+        return others[0]
+
+
 def make_fairness_scorer(
     metric: str,
     sensitive_feature: str | list[str],
@@ -98,6 +137,8 @@ def make_fairness_scorer(
     kind: str = "difference",
     method: str = "between_groups",
     pos_label: Any = 1,
+    favorable_label: Any = None,
+    outcome: str | None = None,
 ) -> FairnessScorer:
     """A scorer for ``cross_val_score``, ``cross_validate`` and ``GridSearchCV``.
 
@@ -117,6 +158,12 @@ def make_fairness_scorer(
         ``MetricFrame.difference`` / ``ratio``).
     method : {"between_groups", "to_overall"}, default "between_groups"
     pos_label : default 1
+    favorable_label, outcome : optional
+        As in :func:`fairscope.audit_predictions`: when the positive label is adverse
+        (``outcome="adverse"``, or a ``favorable_label`` other than ``pos_label``), the
+        rate criteria (selection rate, demographic parity, true positive rate, equal
+        opportunity) are computed on the favourable outcome, as a policy judges them.
+        Refused for other metrics, whose meaning does not change.
 
     Returns
     -------
@@ -139,6 +186,7 @@ def make_fairness_scorer(
         raise ValueError(f"method={method!r} is unknown; choose 'between_groups' or 'to_overall'.")
     if not isinstance(metric, str):
         raise TypeError(f"metric must be a name (str); got {type(metric).__name__}.")
+    positive = _Positive(metric, pos_label, favorable_label, outcome)
     if metric in CRITERIA:
         criterion = getattr(fairness, metric)
 
@@ -149,7 +197,7 @@ def make_fairness_scorer(
                 sensitive_features=sensitive,
                 method=method,
                 sample_weight=sample_weight,
-                pos_label=pos_label,
+                pos_label=positive(y_true, y_pred),
             )
 
         name = metric
@@ -171,7 +219,7 @@ def make_fairness_scorer(
                 sensitive,
                 metrics=[registered.name],
                 sample_weight=sample_weight,
-                pos_label=pos_label,
+                pos_label=positive(y_true, y_pred),
             )
             values = gm.difference(method) if kind == "difference" else gm.ratio(method)
             return values[registered.name]

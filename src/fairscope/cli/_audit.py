@@ -17,6 +17,12 @@ import numpy as np
 import pandas as pd
 
 import fairscope
+from fairscope.cli._audit_flags import (
+    add_meaning_flags,
+    outcome_arguments,
+    reference_argument,
+    with_min_group_size,
+)
 from fairscope.cli._shell import (
     InputError,
     Progress,
@@ -67,18 +73,7 @@ def add_parser(sub: Any) -> None:
         metavar="STATUS",
         help="also fail on warn and/or inconclusive findings (fail always fails)",
     )
-    audit.add_argument(
-        "--reference",
-        default="largest",
-        help="reference group or strategy largest|best|overall (default largest)",
-    )
-    audit.add_argument(
-        "--min-group-size",
-        type=int,
-        default=30,
-        metavar="N",
-        help="groups smaller than N are SKIPPED (default 30)",
-    )
+    add_meaning_flags(audit)
     audit.add_argument(
         "--dropna",
         action="store_true",
@@ -97,6 +92,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     fail_on = fail_on_statuses(args.fail_on)
     # a bad policy fails before the data are read
     policy = fairscope.load_policy(args.policy) if args.policy else None
+    policy = with_min_group_size(policy, args.min_group_size)
     engine = engine_for(args)
     if engine == "pandas":
         data, pos_label = _read_with_pandas(args, progress)
@@ -115,11 +111,12 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         data=data,
         sample_weight=args.sample_weight,
         pos_label=pos_label,
-        reference=args.reference,
-        min_group_size=args.min_group_size,
+        reference=reference_argument(args.reference, args.sensitive),
+        min_group_size=30 if args.min_group_size is None else args.min_group_size,
         dropna=args.dropna,
         fail_on=fail_on,
         policy=policy,
+        **outcome_arguments(args, pos_label),
     )
     result.metadata["input_file"] = str(args.path)
     if engine != "pandas":

@@ -20,16 +20,33 @@ def add_parser(sub: Any) -> None:
     compare.add_argument(
         "--tolerance", type=float, default=0.0, metavar="X", help="allowed worsening (default 0)"
     )
+    compare.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="accept checks of the baseline that vanished or cannot be compared "
+        "(default: they fail the comparison, listed)",
+    )
+    compare.add_argument(
+        "--allow-policy-change",
+        action="store_true",
+        help="accept audits judged by different policies (default: a changed hash fails)",
+    )
     compare.add_argument("--json", metavar="F", help="write the comparison table as JSON")
     compare.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
-    """Print the comparison; exit code 0 when nothing got worse, else 1."""
+    """Print the comparison; exit code 0 when nothing got worse and nothing vanished, else 1."""
     for name in (args.base, args.new):
         if not Path(name).is_file():
             raise InputError(f"audit file {name!r} does not exist.")
-    comparison = fairscope.compare_baseline(args.base, args.new, tolerance=args.tolerance)
+    comparison = fairscope.compare_baseline(
+        args.base,
+        args.new,
+        tolerance=args.tolerance,
+        allow_missing=args.allow_missing,
+        allow_policy_change=args.allow_policy_change,
+    )
     print(comparison.summary())
     if args.json:
         comparison.to_json(args.json)

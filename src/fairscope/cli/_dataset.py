@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 import fairscope
+from fairscope.cli._audit_flags import with_min_group_size
 from fairscope.cli._shell import (
     Progress,
     add_outputs,
@@ -48,9 +49,9 @@ def add_parser(sub: Any) -> None:
     dataset.add_argument(
         "--min-group-size",
         type=int,
-        default=30,
         metavar="N",
-        help="groups smaller than N are marked small and not tested (default 30)",
+        help="groups smaller than N are marked small and not tested (default 30); also "
+        "replaces the minimum group size of every policy rule, presets included",
     )
     dataset.add_argument(
         "--random-state",
@@ -73,6 +74,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     """Audit the data set; exit code 0 passed, 1 the policy failed."""
     fail_on = fail_on_statuses(args.fail_on)
     policy = fairscope.load_policy(args.policy) if args.policy else None
+    policy = with_min_group_size(policy, args.min_group_size)
     progress(f"reading {args.path}")
     # without --feature every column is audited (proxies, missingness, shift)
     columns = [args.target, *args.sensitive, *args.feature] if args.feature else None
@@ -96,7 +98,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         policy=policy,
         reference=args.reference,
         pos_label=pos_label,
-        min_group_size=args.min_group_size,
+        min_group_size=30 if args.min_group_size is None else args.min_group_size,
         random_state=args.random_state,
         fail_on=fail_on,
     )

@@ -56,6 +56,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         y_score="score",
         sensitive_features=["sex", "race"],
         data=data,
+        outcome="favorable",  # an approval is good news for the applicant
         policy=args.policy,
     )
     result.metadata["input_file"] = (

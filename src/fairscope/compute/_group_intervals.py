@@ -129,7 +129,10 @@ class GroupIntervals:
         squared = np.vstack([c.squared_weights, c.squared_weights.sum(axis=0)])
         if metric.is_proportion:
             return self._rate_interval(metric, cells, squared)
-        values = metric.compute(cells, np.vstack([c.rows, c.overall_rows]))
+        # groups and overall apart: a share across groups reads the group axis
+        values = np.append(
+            metric.compute(c.weighted, c.rows), metric.compute(c.overall_weighted, c.overall_rows)
+        )
         nan = np.full(len(values), np.nan)
         return values, nan, nan, self._effective_rows()
 

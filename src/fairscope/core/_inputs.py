@@ -6,6 +6,7 @@ column), what was received and the fix. Inner code trusts what comes out.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from fairscope.core._counts import chunked_bincount
+from fairscope.core._groups import find_stacklevel
+from fairscope.core._warnings import InputWarning
 
 
 @dataclass(frozen=True, eq=False)
@@ -461,10 +464,37 @@ def binarize_pair(
     chosen = _choose_pos_label(labels, pos_label, "values of y_true and y_pred")
     yt = _binarize(y_true, chosen)
     yp = _binarize(y_pred, chosen)
-    if yt.all() or not yt.any():
-        only = "positive" if yt.all() else "negative"
-        raise ValueError(
-            f"y_true contains a single class (every row is {only}); rates conditional on the "
-            "other class are undefined. Audit data that contains both classes."
-        )
+    warn_single_class(yt)
     return chosen, yt, yp
+
+
+def warn_single_class(y_true: np.ndarray) -> None:
+    """Warn when every true label is the same class: the audit goes on without its rates.
+
+    The selection rate does not read the labels, and every peer accepts such data; the
+    rates conditional on the missing class are undefined (NaN) and a rule on them is
+    not judged.
+
+    Parameters
+    ----------
+    y_true : ndarray of bool
+        The binarized true labels.
+
+    Returns
+    -------
+    None
+    """
+    if len(y_true) and (y_true.all() or not y_true.any()):
+        only = "positive" if y_true.all() else "negative"
+        rates = (
+            "false positive and true negative rates"
+            if y_true.all()
+            else "true positive and false negative rates"
+        )
+        warnings.warn(
+            f"y_true contains a single class (every row is {only}): the selection rate and "
+            f"the rates that do not need the other class are audited, but the {rates} are "
+            "undefined (NaN) and rules on them are not judged.",
+            InputWarning,
+            stacklevel=find_stacklevel(),
+        )

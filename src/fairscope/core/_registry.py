@@ -42,6 +42,7 @@ from fairscope.core._formulas import (  # noqa: F401 - TN, FP, FN, TP re-exporte
     safe_divide,
     treatment_equality,
 )
+from fairscope.core._shares import predicted_positive_share
 
 #: Order of the confusion cells on the last axis of a counts array.
 CELLS: tuple[str, ...] = ("tn", "fp", "fn", "tp")
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 _FAIRLEARN = (
     "Weerts et al., Fairlearn: Assessing and Improving Fairness of AI Systems, JMLR 24 (2023)"
 )
+_SALEIRO = "P. Saleiro et al., Aequitas: A Bias and Fairness Audit Toolkit, arXiv:1811.05577"
 _FAWCETT = "T. Fawcett, An introduction to ROC analysis, Pattern Recognition Letters 27 (2006)"
 _VERMA = "S. Verma and J. Rubin, Fairness Definitions Explained, FairWare 2018"
 _BRODERSEN = (
@@ -227,6 +229,19 @@ _METRICS: tuple[Metric, ...] = (
         "Share of the group that the model predicts positive (is selected).",
         _FAIRLEARN,
         ("sr", "positive_rate", "demographic_parity"),
+    ),
+    Metric(
+        name="predicted_positive_share",
+        label="Predicted positive share",
+        definition=(
+            "Share of all predicted positives that fall in the group (Aequitas' ppr); "
+            "the groups' shares add up to 1."
+        ),
+        formula_text="(FP + TP) / sum over groups of (FP + TP)",
+        direction="neutral",
+        reference=_SALEIRO,
+        aliases=("ppr",),
+        formula=predicted_positive_share,
     ),
     _proportion(
         "base_rate",

@@ -85,7 +85,6 @@ def from_counts(
     [1.0, 1.0]
     """
     cells = np.vstack([counts.weighted, counts.overall_weighted])
-    rows = np.vstack([counts.rows, counts.overall_rows])
     method = ci_method if ci_method in _ANALYTIC else "wilson"
     if metric.is_proportion:
         squared = np.vstack([counts.squared_weights, counts.squared_weights.sum(axis=0)])
@@ -93,7 +92,11 @@ def from_counts(
             metric, cells, squared, has_weights=counts.has_weights, ci=ci, method=method
         )
     else:
-        value = metric.compute(cells, rows)
+        # groups and overall apart: a share across groups reads the group axis
+        value = np.append(
+            metric.compute(counts.weighted, counts.rows),
+            metric.compute(counts.overall_weighted, counts.overall_rows),
+        )
         lower = upper = np.full(len(value), np.nan)
         method = "none"
     labels = tuple(group_label(k, counts.features) for k in counts.groups)

@@ -31,8 +31,11 @@ from fairscope.judge._compare import between_groups, to_reference
 from fairscope.judge._estimates import WIDE_TABLES, GroupEstimates, from_counts, from_tables
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
+from fairscope.judge._outcome import favourable_view, with_adverse_rates, with_policy_outcome
+from fairscope.judge._reference_check import warn_if_references_differ
 from fairscope.judge._schema import as_date
 from fairscope.judge._tests import TestBook
+from fairscope.judge._undefined import undefined_reason
 from fairscope.judge._waivers import apply_waivers
 from fairscope.result._audit_result import AuditResult
 
@@ -239,8 +242,8 @@ def _finding(
             Status.SKIPPED,
             say.skipped(rule, dataclasses.replace(j, n_reference=n_reference)),
         )
-    elif j.value is None:
-        status, message = Status.ERROR, say.undefined(rule, metric, j)
+    elif j.value is None:  # 0/0: not judged, with the true reason
+        status, message = Status.SKIPPED, undefined_reason(rule, metric, j)
     else:
         status = rule_status(rule, value, lower, upper)
         message = say.verdict(rule, metric, status, j)
@@ -311,9 +314,9 @@ def _per_group(
         except ValueError as exc:  # the reference names no group of this feature set
             return [_error(rule, est.feature, "<all>", f"rule {rule.id}: {exc}")]
     key = (est.feature, metric.name, rule.comparison, reference, est.class_label)
-    records = audit.table_records(key) or _resampled(
-        audit, est, to_reference(est, rule.comparison, reference)
-    )
+    # a favourable-outcome view of a rate is not in the audit's tables: computed here
+    own = audit.table_records(key) if metric is get_metric(metric.name) else []
+    records = own or _resampled(audit, est, to_reference(est, rule.comparison, reference))
     if rule.method == "to_reference":
         records = [audit.tested(rec, est) for rec in records]
     return [
@@ -433,7 +436,10 @@ def _unavailable(audit: _Audit, rule: Rule, metric: Metric, where: str) -> str:
 
 def judge_rule(audit: _Audit, rule: Rule) -> list[Finding]:
     """The findings of one rule on every feature set (and class) it applies to."""
-    metric = get_metric(rule.metric)
+    # an adverse positive label: rate rules are judged on the favourable outcome
+    metric = favourable_view(get_metric(rule.metric), audit.result.metadata) or get_metric(
+        rule.metric
+    )
     min_size = rule.min_group_size if rule.min_group_size is not None else audit.min_size
     if not audit.groups:
         return [_error(rule, "<all>", "<all>", _unavailable(audit, rule, metric, ""))]
@@ -465,6 +471,8 @@ def judge_rule(audit: _Audit, rule: Rule) -> list[Finding]:
     if missing and not findings:
         # the audit did not compute the metric at all: one finding says so
         return [_error(rule, "<all>", "<all>", _unavailable(audit, rule, metric, ""))]
+    if metric.name == "selection_rate" and metric is not get_metric(metric.name):
+        findings = [with_adverse_rates(f, audit.result.metadata) for f in findings]
     return findings + missing
 
 
@@ -513,11 +521,13 @@ def apply_policy(
     """
     policy = load_policy(policy)
     day = _dt.datetime.now(_dt.UTC).date() if today is None else as_date(today)
+    result = with_policy_outcome(result, policy)  # the policy's favourable label, if any
     audit = _Audit(result)
     findings: list[Finding] = []
     for rule in policy.rules:
         findings.extend(judge_rule(audit, rule))
     findings, expired = apply_waivers(findings, policy.waivers, day)
+    warn_if_references_differ(result, findings)
     tables: dict[str, pd.DataFrame] = dict(result.tables)
     tests = audit.tests.table(result.tables)
     if tests is not None:

@@ -221,7 +221,10 @@ class Waiver:
 class Policy:
     """A named, versioned set of rules and waivers.
 
-    Build one in Python, or load it with :func:`~fairscope.judge.load_policy` from a
+    ``favorable`` names the label that is good news for the person (key ``favorable``
+    of a policy file): when it is not the audit's positive label, rate rules are judged
+    on the favourable outcome. Build one in Python, or load it with
+    :func:`~fairscope.judge.load_policy` from a
     file, a dict or a preset name.
 
     Examples
@@ -240,6 +243,7 @@ class Policy:
     version: str = "1"
     description: str = ""
     source: str | None = field(default=None, compare=False)
+    favorable: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", tuple(self.rules))
@@ -252,6 +256,8 @@ class Policy:
         out: dict[str, Any] = {"name": self.name, "version": self.version}
         if self.description:
             out["description"] = self.description
+        if self.favorable is not None:
+            out["favorable"] = self.favorable
         out["rules"] = [r.to_dict() for r in self.rules]
         if self.waivers:
             out["waivers"] = [w.to_dict() for w in self.waivers]

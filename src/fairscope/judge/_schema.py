@@ -38,7 +38,9 @@ RULE_KEYS = frozenset(
     }
 )
 WAIVER_KEYS = frozenset({"rule", "feature", "group", "justification", "owner", "expires"})
-POLICY_KEYS = frozenset({"name", "version", "description", "rules", "waivers", "$schema"})
+POLICY_KEYS = frozenset(
+    {"name", "version", "description", "favorable", "rules", "waivers", "$schema"}
+)
 
 #: Metrics whose values are not confined to [0, 1], so difference limits above 1 make sense.
 _UNBOUNDED = frozenset({"treatment_equality", "count", "log_loss"})
@@ -108,6 +110,11 @@ def validate(data: Any, loc: _Locator) -> None:
         raise loc.error(("version",), "must be a string such as '1.0'.")
     if "description" in data and not isinstance(data["description"], str):
         raise loc.error(("description",), "must be a string.")
+    favorable = data.get("favorable")
+    if favorable is not None and not isinstance(favorable, str | int | float | bool):
+        raise loc.error(
+            ("favorable",), "must be the label that is good news for the person, e.g. 0 or 'Low'."
+        )
     rules = data["rules"]
     if not isinstance(rules, list) or not rules:
         raise loc.error(("rules",), "must be a non-empty list of rules.")

@@ -2,17 +2,22 @@
 
 An active waiver turns a FAIL, WARN or INCONCLUSIVE finding into WAIVED and keeps the
 finding visible with the waiver's owner and justification; an expired waiver no longer
-applies, is noted on the finding it would have covered and listed in the result.
+applies, is noted on the finding it would have covered and listed in the result. A
+waiver that covers no finding (a group, rule or feature set the audit does not have, a
+typo) is a :class:`~fairscope.PolicyWarning` naming it, never ignored silently.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fairscope.core._findings import Finding, Status
+from fairscope.core._groups import find_stacklevel
+from fairscope.core._warnings import PolicyWarning
 from fairscope.judge._model import Waiver
 
 #: Statuses an active waiver accepts; PASS, SKIPPED and ERROR are never waived.
@@ -36,6 +41,34 @@ def _waived(finding: Finding, waiver: Waiver, today: _dt.date) -> Finding:
     return dataclasses.replace(
         finding, status=Status.WAIVED, waiver=record, message=finding.message + note
     )
+
+
+def _warn_unmatched(waiver: Waiver, findings: Sequence[Finding]) -> None:
+    """A waiver that covers no finding names a rule, group or feature set the audit lacks."""
+    own = [f for f in findings if f.rule_id == waiver.rule]
+    if not own:
+        rules = sorted({f.rule_id for f in findings})
+        what = f"rule {waiver.rule!r}, which no finding has (rules: {_listing(rules)})"
+    elif waiver.group != "*" and waiver.group not in {f.group for f in own}:
+        groups = sorted({f.group for f in own})
+        what = (
+            f"group {waiver.group!r}, which is not a group of this audit for rule "
+            f"{waiver.rule!r} (groups: {_listing(groups)})"
+        )
+    else:
+        features = sorted({f.feature for f in own})
+        what = f"feature set {waiver.feature!r} (feature sets: {_listing(features)})"
+    warnings.warn(
+        f"a waiver (owner {waiver.owner}) names {what}, so it waives nothing. Fix the "
+        "waiver's rule, group or feature, or remove it.",
+        PolicyWarning,
+        stacklevel=find_stacklevel(),
+    )
+
+
+def _listing(values: Sequence[str], limit: int = 10) -> str:
+    more = f", ... ({len(values)} in all)" if len(values) > limit else ""
+    return ", ".join(repr(v) for v in values[:limit]) + more
 
 
 def apply_waivers(
@@ -77,6 +110,9 @@ def apply_waivers(
             continue
         used.add(match)
         out.append(_waived(finding, waivers[match], today))
+    for i, waiver in enumerate(waivers):
+        if i not in used:
+            _warn_unmatched(waiver, findings)
     expired = [
         {**waiver.to_dict(), "state": "expired", "matched": i in used}
         for i, waiver in enumerate(waivers)

@@ -31,6 +31,7 @@ from fairscope.report._wording import (
     CARD_FIELDS,
     GLOSSARY,
     LIMITATIONS,
+    outcome_sentence,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,9 +145,15 @@ def _policy_terms(result: AuditResult) -> Terms:
 def _setting_terms(result: AuditResult, meta: dict[str, Any]) -> Terms:
     """Metrics, favourable label, minimum size, weights, intervals and the waiver date."""
     terms: Terms = [("Fails on", ", ".join(result.fail_on))]
+    outcome = outcome_sentence(meta)
+    if outcome is not None:  # which outcome is the harm, in words (adverse or favourable)
+        terms.append(("Outcome", outcome.removeprefix("Outcome: ")))
+        for key in ("outcome", "outcome_given", "favorable_label", "positive_prediction"):
+            meta.pop(key, None)
+    positive = "Positive (favourable) label" if outcome is None else "Positive label"
     for key, term in (
         ("metrics", "Metrics"),
-        ("pos_label", "Positive (favourable) label"),
+        ("pos_label", positive),
         ("min_group_size", "Minimum group size for a verdict"),
         ("weighted", "Sample weights"),
     ):

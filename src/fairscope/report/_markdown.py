@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding, Status
 from fairscope.report._findings import group_and_class
+from fairscope.report._wording import outcome_sentence, reference_sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -48,6 +49,7 @@ def _row(f: Finding) -> str:
         _cell(f.rule_id),
         _cell(f.feature),
         _cell(group_and_class(f)),
+        _cell(f.reference or "–"),
         _number(f.value),
         interval,
         limit,
@@ -88,13 +90,16 @@ def to_markdown(result: AuditResult, *, max_rows: int = 20) -> str:
             f"features: {_cell(', '.join(meta.get('sensitive_features', [])))}; fails on: "
             f"{', '.join(result.fail_on)}."
         )
+    for line in (outcome_sentence(meta), reference_sentence(result.references)):
+        if line:
+            lines.append(_cell(line))
     if result.findings:
         counts = " · ".join(
             f"{_ICON[Status(s)]} {n} {s}" for s, n in result.status_counts.items() if n
         )
         lines += [counts, ""]
-        header = "| status | rule | feature | group | value | interval | limit | n |"
-        rule = "|---|---|---|---|---:|---|---|---:|"
+        header = "| status | rule | feature | group | reference | value | interval | limit | n |"
+        rule = "|---|---|---|---|---|---:|---|---|---:|"
         findings = sorted(result.findings, key=lambda f: SEVERITY[f.status])
         lines += [header, rule, *(_row(f) for f in findings[:max_rows])]
         if len(findings) > max_rows:

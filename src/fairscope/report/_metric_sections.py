@@ -190,7 +190,8 @@ def metric_table(
         return None
     return {
         "id": table_id,
-        "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}",
+        "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}"
+        + ("" if reference is None else f", compared with the reference group {reference}"),
         "columns": _columns(result, metric),
         "rows": body,
         "note": "",

@@ -15,6 +15,7 @@ from fairscope.report._formatting import fmt_interval, fmt_number, metric_label
 from fairscope.report._metric_sections import metric_names
 from fairscope.report._plot_data import metric_classes, metric_rows
 from fairscope.report._verdict import describe_finding, verdict
+from fairscope.report._wording import outcome_sentence, reference_sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -75,6 +76,9 @@ def repr_html(result: AuditResult) -> str:
         + (f'<div class="fs-note">{_e(counts)}</div>' if counts else "")
         + "</div>"
     )
+    for line in (outcome_sentence(result.metadata), reference_sentence(result.references)):
+        if line:  # which outcome is the harm, and the one reference of each feature set
+            parts.append(f'<p class="fs-note">{_e(line)}</p>')
     worst = [f for f in result.worst_findings(5) if f.status.value != "PASS"]
     if worst:
         rows = "".join(
@@ -151,6 +155,8 @@ def _main_table(result: AuditResult) -> str:
             for m in metrics
         )
         label = "overall" if g == "<overall>" else g
+        if result.references.get(f) == g:
+            label += " (reference)"
         rows_html.append(f"<tr><th>{_e(f)}</th><th>{_e(label)}</th>{row}</tr>")
     more = (
         f'<p class="fs-note">{len(keys) - MAX_ROWS} more rows in result.tables.</p>'

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # The titles and descriptions of tables are declared with the tables, in
 # fairscope/result/_tables.py, and read through AuditResult.table_specs.
 
@@ -12,7 +15,17 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "The rows sharing one value of a sensitive feature, or one combination of values "
         "of several (an intersection, e.g. “race=Black & sex=Female”).",
     ),
-    ("Reference group", "The group every other group is compared with (by default the largest)."),
+    (
+        "Reference group",
+        "The group every other group of a feature set is compared with: the policy's "
+        "when there is one, else the one given (by default the largest). One per feature "
+        "set, named in every table and finding.",
+    ),
+    (
+        "Adverse outcome",
+        "A prediction that is bad news for the person (e.g. flagged high risk). When the "
+        "positive label is adverse, rate rules compare the rates of the favourable outcome.",
+    ),
     (
         "Disparity",
         "A group’s metric compared with the reference: a ratio (1 means equal) or a "
@@ -39,7 +52,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "holds. More data is needed; it is not a pass.",
     ),
     ("WARN", "Beyond the warning threshold but not the failing one."),
-    ("SKIPPED", "The group is smaller than the minimum group size, so no verdict is given."),
+    (
+        "SKIPPED",
+        "Not judged: the group is smaller than the minimum group size, or the disparity "
+        "is undefined (0/0, e.g. two rates of 0); the finding says which.",
+    ),
     (
         "WAIVED",
         "A failure covered by an approved, unexpired waiver (justification, owner, expiry).",
@@ -76,3 +93,56 @@ CARD_FIELDS: tuple[tuple[str, str], ...] = (
     ("limitations", "Known limitations"),
     ("tradeoffs", "Trade-offs"),
 )
+
+
+def outcome_sentence(meta: Mapping[str, Any]) -> str | None:
+    """Which outcome the audit treats as harmful, in one sentence (None when not recorded).
+
+    Parameters
+    ----------
+    meta : mapping
+        ``AuditResult.metadata`` (``outcome``, ``pos_label``).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> outcome_sentence({"outcome": "adverse", "pos_label": "1"})
+    "Outcome: a prediction of '1' is the adverse outcome (a harm for the person); rate rules are judged on the favourable outcome, not being predicted '1'."
+    """
+    outcome = meta.get("outcome")
+    if outcome is None:
+        return None
+    positive = meta.get("positive_prediction") or repr(meta.get("pos_label", "1"))
+    if outcome == "adverse":
+        return (
+            f"Outcome: a prediction of {positive} is the adverse outcome (a harm for the "
+            f"person); rate rules are judged on the favourable outcome, not being predicted "
+            f"{positive}."
+        )
+    given = "" if meta.get("outcome_given", True) else " (assumed: pass outcome='adverse' if not)"
+    return f"Outcome: a prediction of {positive} is the favourable outcome{given}."
+
+
+def reference_sentence(references: Mapping[str, str]) -> str | None:
+    """The reference group of each feature set, in one sentence (None without any).
+
+    Parameters
+    ----------
+    references : mapping of str to str
+        ``AuditResult.references``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> reference_sentence({"race": "White", "sex": "male"})
+    'Reference groups: race: White; sex: male.'
+    """
+    if not references:
+        return None
+    return "Reference groups: " + "; ".join(f"{k}: {v}" for k, v in references.items()) + "."

@@ -91,8 +91,11 @@ _SPECS: tuple[TableSpec, ...] = (
         "counts",
         "Confusion counts per group",
         "The sufficient statistics of a binary audit: true negatives, false positives, "
-        "false negatives and true positives of each group (weighted sums with weights).",
+        "false negatives and true positives of each group (weighted sums with weights), "
+        "predicted positives (pp = FP + TP) and negatives (pn = TN + FN), and a last row "
+        "<overall> with the counts of every row.",
         (*_GROUP, "n", "tn", "fp", "fn", "tp"),
+        ("pp", "pn", "weight", "rows_tn", "rows_fp", "rows_fn", "rows_tp"),
         section="appendix",
     ),
     TableSpec(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
 from fairscope.report._findings import group_and_class
+from fairscope.report._wording import outcome_sentence, reference_sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -50,13 +51,14 @@ def findings_table(result: AuditResult, limit: int | None = None, width: int | N
     findings = sorted(result.findings, key=lambda f: SEVERITY[f.status])
     if limit is not None:
         findings = findings[:limit]
-    header = ("status", "rule", "feature", "group", "value", "interval", "limit", "n")
+    header = ("status", "rule", "feature", "group", "reference", "value", "interval", "limit", "n")
     rows = [
         (
             f.status.value,
             f.rule_id,
             f.feature,
             group_and_class(f),
+            f.reference or "-",
             _value(f.value),
             _interval(f),
             _limit(f),
@@ -67,14 +69,14 @@ def findings_table(result: AuditResult, limit: int | None = None, width: int | N
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     # long labels (intersections) are cut so a row fits a terminal: the feature set first
     # (it repeats on every row), then the group
-    for column, floor in ((2, 10), (3, 16), (1, 12)):
+    for column, floor in ((2, 10), (3, 16), (4, 12), (1, 12)):
         spare = width - sum(widths) - 2 * (len(widths) - 1)
         if spare < 0:
-            widths[column] = max(floor, widths[column] + spare)
+            widths[column] = max(min(floor, widths[column]), widths[column] + spare)
     lines = []
     for row in [header, *rows]:
         cells = [
-            (c if len(c) <= w else c[: w - 1] + "…").ljust(w) if i < 4 else c.rjust(w)
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w) if i < 5 else c.rjust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
@@ -103,6 +105,9 @@ def summary(result: AuditResult, limit: int = 10) -> str:
             f"{meta['n_rows']:,} rows ({dropped:,} dropped); sensitive features: "
             f"{', '.join(meta.get('sensitive_features', []))}"
         )
+    for line in (outcome_sentence(meta), reference_sentence(result.references)):
+        if line:
+            lines.append(line)
     if result.findings:
         counts = ", ".join(f"{n} {s}" for s, n in result.status_counts.items() if n)
         lines.append(f"findings: {counts}; fail on: {', '.join(result.fail_on)}")

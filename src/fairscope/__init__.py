@@ -61,8 +61,10 @@ _EXPORTS: dict[str, str] = {
     "PolicyWarning": "fairscope.core._warnings",
     "FairscopeDeprecationWarning": "fairscope.core._warnings",
     "read_table": "fairscope.engines._files",
+    "make_derived_metric": "fairscope.compute._derived_metrics",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
+_SUBMODULES |= {"inequality", "individual", "dataset_metrics"}  # issue 16: the peers' measures
 
 __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
@@ -73,6 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from fairscope.audits._model import audit_model
     from fairscope.audits._options import RegressionOptions, ScoreOptions
     from fairscope.audits._predictions import audit_predictions
+    from fairscope.compute._derived_metrics import make_derived_metric
     from fairscope.compute._fairness import (
         demographic_parity_difference,
         demographic_parity_ratio,

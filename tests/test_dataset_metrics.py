@@ -1,0 +1,111 @@
+"""Dataset bias measures: AIF360 itself (pinned values) and hand computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fairscope.dataset_metrics import (
+    class_imbalance,
+    conditional_demographic_disparity,
+    kl_divergence,
+    smoothed_empirical_differential_fairness,
+)
+
+
+def _random(seed: int = 16, n: int = 400):
+    rng = np.random.default_rng(seed)
+    y_true, _ = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    race = rng.choice([0, 1, 2], n, p=[0.5, 0.3, 0.2])
+    sex = rng.integers(0, 2, n)
+    rng.normal(size=(n, 3))  # X of the oracle script, drawn to keep the stream aligned
+    weight = rng.random(n) * 2
+    return y_true, race, sex, weight
+
+
+# Oracle values: aif360 0.6.1, aif360.sklearn.metrics.{class_imbalance, kl_divergence,
+# smoothed_edf} on _random(16), computed in a separate venv (y_true indexed by race, sex).
+def test_class_imbalance_equals_aif360():
+    y, _, sex, w = _random()
+    assert class_imbalance(y, sensitive_features=sex, privileged_groups=1) == pytest.approx(
+        -0.03, abs=1e-15
+    )
+    ours = class_imbalance(y, sensitive_features=sex, privileged_groups=1, sample_weight=w)
+    assert ours == pytest.approx(-0.021356501622993594, rel=1e-12)
+
+
+def test_kl_divergence_equals_aif360():
+    y, _, sex, w = _random()
+    ours = kl_divergence(y, sensitive_features=sex, privileged_groups=1)
+    assert ours == pytest.approx(0.00013516386646731868, rel=1e-10)
+    ours = kl_divergence(y, sensitive_features=sex, privileged_groups=0, sample_weight=w)
+    assert ours == pytest.approx(0.0001492778930585626, rel=1e-10)
+
+
+def test_smoothed_edf_equals_aif360():
+    y, race, sex, w = _random()
+    ours = smoothed_empirical_differential_fairness(
+        y, sensitive_features={"race": race, "sex": sex}
+    )
+    assert ours == pytest.approx(0.2204708618286655, rel=1e-12)
+    ours = smoothed_empirical_differential_fairness(
+        y, sensitive_features=race, concentration=2.0, sample_weight=w
+    )
+    assert ours == pytest.approx(0.19137495890153966, rel=1e-12)
+
+
+def test_class_imbalance_with_a_union_of_privileged_values_by_hand():
+    # privileged {a, c}: 3 rows; other: 2 rows -> (2 - 3) / 5
+    groups = ["a", "b", "c", "a", "b"]
+    assert class_imbalance(sensitive_features=groups, privileged_groups=["a", "c"]) == -0.2
+
+
+def test_kl_divergence_by_hand_and_infinite_when_support_differs():
+    assert kl_divergence(
+        [1, 1, 0, 1, 0, 0], sensitive_features=[1, 1, 1, 0, 0, 0]
+    ) == pytest.approx(np.log(2) / 3)
+    assert kl_divergence([1, 0, 0, 0], sensitive_features=[1, 1, 0, 0]) == np.inf
+
+
+def test_conditional_demographic_disparity_by_hand():
+    # Wachter et al. / SageMaker Clarify: stratum x DD_a = 1/2 - 1/2 = 0, stratum y
+    # DD_a = 2/2 - 0/2 = 1; CDD_a = (4 * 0 + 4 * 1) / 8
+    cdd = conditional_demographic_disparity(
+        [0, 1, 0, 1, 0, 0, 1, 1], sensitive_features=list("aabbaabb"), strata=list("xxxxyyyy")
+    )
+    assert cdd.to_dict() == {"a": 0.5, "b": -0.5}
+
+
+def test_conditional_demographic_disparity_weights_strata_by_size():
+    # women apply mostly to the harder department; within the easy one their shares of
+    # rejections and admissions match (DD 0), so only the hard department counts
+    dept = ["hard"] * 10 + ["easy"] * 10
+    sex = ["f"] * 8 + ["m"] * 2 + ["f"] * 2 + ["m"] * 8
+    admitted = [1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0]
+    weighted = conditional_demographic_disparity(admitted, sensitive_features=sex, strata=dept)
+    # hard: f rejected 6/7, admitted 2/3 -> DD 0.190; easy: f rejected 1/5, admitted 1/5 -> 0
+    expected_f = (10 * (6 / 7 - 2 / 3) + 10 * (1 / 5 - 1 / 5)) / 20
+    assert weighted["f"] == pytest.approx(expected_f)
+    assert weighted.sum() == pytest.approx(0.0)
+
+
+def test_smoothed_edf_by_hand_and_unsmoothed_limit():
+    # rates (1 + .5) / 3 = .5 and .5 / 3: epsilon = max(ln 3, ln(5/6 / .5)) = ln 3
+    eps = smoothed_empirical_differential_fairness([1, 0, 0, 0], sensitive_features=list("aabb"))
+    assert eps == pytest.approx(np.log(3))
+    raw = smoothed_empirical_differential_fairness(
+        [1, 0, 1, 1, 0, 0], sensitive_features=list("aaabbb"), concentration=0.0
+    )
+    assert raw == pytest.approx(max(np.log((2 / 3) / (1 / 3)), np.log((2 / 3) / (1 / 3))))
+
+
+def test_unknown_privileged_group_names_the_groups():
+    with pytest.raises(ValueError, match=r"groups are \['a', 'b'\]"):
+        class_imbalance(sensitive_features=["a", "b"], privileged_groups="z")
+
+
+def test_series_inputs_are_accepted():
+    y = pd.Series([1, 0, 1, 0])
+    sex = pd.Series(["m", "f", "m", "f"], name="sex")
+    assert kl_divergence(y, sensitive_features=sex, privileged_groups="m") == np.inf

@@ -62,6 +62,9 @@ _EXPORTS: dict[str, str] = {
     "FairscopeDeprecationWarning": "fairscope.core._warnings",
     "read_table": "fairscope.engines._files",
     "make_derived_metric": "fairscope.compute._derived_metrics",
+    "disparate_impact_ratio": "fairscope.compute._two_groups",
+    "statistical_parity_difference": "fairscope.compute._two_groups",
+    "average_odds_difference": "fairscope.compute._two_groups",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
 _SUBMODULES |= {"inequality", "individual", "dataset_metrics"}  # issue 16: the peers' measures
@@ -87,6 +90,11 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from fairscope.compute._group_metrics import GroupMetrics
     from fairscope.compute._reweighing import reweighing_weights
+    from fairscope.compute._two_groups import (
+        average_odds_difference,
+        disparate_impact_ratio,
+        statistical_parity_difference,
+    )
     from fairscope.core._counts import GroupCounts
     from fairscope.core._findings import Finding, Status
     from fairscope.core._registry import get_metric

@@ -12,11 +12,26 @@ Examples
 True
 """
 
+from fairscope.compute._derived_metrics import make_derived_metric
+from fairscope.compute._group_summaries import jain_index, parity_loss
+from fairscope.compute._two_groups import (
+    average_odds_difference,
+    cohens_d,
+    correlation_difference,
+    disparate_impact_at_quantile,
+    disparate_impact_ratio,
+    statistical_parity_auc,
+    statistical_parity_difference,
+    z_score_difference,
+    z_test_difference,
+    z_test_ratio,
+)
 from fairscope.core._registry import (
     CELLS,
     DEFAULT_METRICS,
     REGISTRY,
     Metric,
+    fbeta_metric,
     get_metric,
     metrics_table,
     resolve_metrics,
@@ -30,4 +45,21 @@ __all__ = [
     "get_metric",
     "metrics_table",
     "resolve_metrics",
+]
+# issue 16: the peers' measures under their names
+__all__ += [
+    "average_odds_difference",
+    "cohens_d",
+    "correlation_difference",
+    "disparate_impact_at_quantile",
+    "disparate_impact_ratio",
+    "fbeta_metric",
+    "jain_index",
+    "make_derived_metric",
+    "parity_loss",
+    "statistical_parity_auc",
+    "statistical_parity_difference",
+    "z_score_difference",
+    "z_test_difference",
+    "z_test_ratio",
 ]

@@ -1,0 +1,221 @@
+"""The peers' measures under their names: holisticai's and dalex's published values,
+AIF360 and holisticai themselves (pinned), sklearn, and hand computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import fbeta_score
+
+import fairscope
+from fairscope import GroupMetrics
+from fairscope.metrics import (
+    average_odds_difference,
+    cohens_d,
+    correlation_difference,
+    disparate_impact_at_quantile,
+    disparate_impact_ratio,
+    fbeta_metric,
+    get_metric,
+    jain_index,
+    parity_loss,
+    statistical_parity_auc,
+    statistical_parity_difference,
+    z_score_difference,
+    z_test_difference,
+    z_test_ratio,
+)
+
+# holisticai tests/data/small_test_classification.csv and small_test_regression.csv
+# (rows 1-4 are group_a, rows 5-10 group_b). holisticai's values are group_a versus group_b;
+# ours are unprivileged versus privileged, so group_b is the privileged group.
+GROUPS = np.array(["a"] * 4 + ["b"] * 6)
+CLS_PRED = np.array([1, 1, 1, 0, 1, 1, 0, 0, 0, 0])
+REG_PRED = np.array([0.9, 0.7, 0.3, 0.2, 0.8, 1.0, 0.8, 0.2, 0.1, 0.2])
+REG_TRUE = np.array([0.8, 0.9, 0.2, 0.1, 0.7, 0.9, 0.9, 0.3, 0.2, 0.1])
+B = {"sensitive_features": GROUPS, "privileged_groups": "b"}
+
+
+# -- holisticai's published values: tests/bias/metrics/test_bias_classification.py ----------
+
+
+def test_holisticai_classification_published_values():
+    # test_statistical_parity: 5/12; test_disparate_impact: 9/4; test_cohen_d: 0.9109750373485539;
+    # test_z_test_diff: 1.290994449; test_z_test_ratio: 1.256287689
+    assert statistical_parity_difference(CLS_PRED, CLS_PRED, **B) == pytest.approx(5 / 12)
+    assert disparate_impact_ratio(CLS_PRED, CLS_PRED, **B) == pytest.approx(9 / 4)
+    assert cohens_d(CLS_PRED, **B) == pytest.approx(0.9109750373485539, rel=1e-12)
+    assert z_test_difference(CLS_PRED, **B) == pytest.approx(1.290994449, rel=1e-9)
+    assert z_test_ratio(CLS_PRED, **B) == pytest.approx(1.256287689, rel=1e-9)
+
+
+# -- holisticai's published values: tests/bias/metrics/test_bias_regression.py -----------------
+
+
+@pytest.mark.parametrize(("q", "expected"), [(0.5, 1.0), (0.8, 1.5), (0.9, 0.0)])
+def test_holisticai_disparate_impact_at_quantiles(q, expected):
+    # test_disparate_impact_regression50 / 80 / 90
+    assert disparate_impact_at_quantile(REG_PRED, q=q, **B) == pytest.approx(expected)
+
+
+def test_holisticai_zscore_diff_published_values():
+    # test_zscore_diff: 0.025042098285188583; test_zscore_diffQ80: 40 zero rows appended
+    # (in neither group in holisticai; here a third group, pooled with the unprivileged rows)
+    # and q=0.8 give the same value: the cut at the 0.8 quantile leaves the zeros out
+    assert z_score_difference(REG_PRED, **B) == pytest.approx(0.025042098285188583, rel=1e-12)
+    groups = np.concatenate([GROUPS, ["none"] * 40])
+    preds = np.concatenate([REG_PRED, np.zeros(40)])
+    ours = z_score_difference(preds, sensitive_features=groups, privileged_groups="b", q=0.8)
+    assert ours == pytest.approx(0.025042098285188583, rel=1e-12)
+
+
+def test_holisticai_correlation_diff_published_value():
+    # test_correlation_diff: -0.022 to 3 significant digits
+    ours = correlation_difference(REG_TRUE, REG_PRED, **B)
+    assert ours == pytest.approx(-0.022, abs=5e-4)
+
+
+def test_holisticai_statistical_parity_auc_published_values():
+    # test_statistical_parity_auc: both orders give 0.24753333333333336
+    groups = np.array(["a"] * 100 + ["b"] * 100)
+    line = np.linspace(0, 1, 100)
+    for preds in (np.concatenate([2 * line, line]), np.concatenate([line, 2 * line])):
+        ours = statistical_parity_auc(preds, sensitive_features=groups, privileged_groups="b")
+        assert ours == pytest.approx(0.24753333333333336, rel=1e-12)
+
+
+def test_holisticai_jain_index_docstring_value():
+    # holisticai.bias.metrics.jain_index docstring: y_true 1..5, y_pred 1,2,3,4,4 -> 0.2
+    assert jain_index([1, 2, 3, 4, 5], [1, 2, 3, 4, 4]) == pytest.approx(0.2)
+    assert jain_index([1, 2], [1, 2]) == 1.0
+
+
+# -- holisticai 1.0.14 itself on random data (values computed in a separate venv) -----------
+
+
+def _holistic_random():
+    rng = np.random.default_rng(161)
+    n = 300
+    a = rng.integers(0, 2, n)
+    binary = rng.integers(0, 2, n)
+    scores = rng.normal(size=n) + 0.3 * a
+    target = scores + rng.normal(size=n)
+    return np.where(a == 1, "a", "b"), binary, scores, target
+
+
+def test_equal_to_holisticai_on_random_data():
+    groups, binary, scores, target = _holistic_random()
+    kw = {"sensitive_features": groups, "privileged_groups": "b"}
+    assert cohens_d(binary, **kw) == pytest.approx(-0.2694099747099417, rel=1e-12)
+    assert z_test_difference(binary, **kw) == pytest.approx(-2.312224342013797, rel=1e-12)
+    assert z_test_ratio(binary, **kw) == pytest.approx(-2.323508704975492, rel=1e-12)
+    assert z_score_difference(scores, **kw) == pytest.approx(0.2306447908786542, rel=1e-12)
+    assert z_score_difference(scores, q=0.8, **kw) == pytest.approx(0.636975494681445, rel=1e-12)
+    assert statistical_parity_auc(scores, **kw) == pytest.approx(0.05408388520971302, rel=1e-12)
+    assert disparate_impact_at_quantile(scores, q=0.8, **kw) == pytest.approx(
+        1.480132450331126, rel=1e-12
+    )
+    assert disparate_impact_at_quantile(scores, q=0.9, **kw) == pytest.approx(
+        2.7135761589403975, rel=1e-12
+    )
+    assert correlation_difference(target, scores, **kw) == pytest.approx(
+        0.020218937068954834, rel=1e-10
+    )
+    assert correlation_difference(target, scores, q=0.5, **kw) == pytest.approx(
+        0.1433845654198973, rel=1e-10
+    )
+    assert jain_index(scores, target) == pytest.approx(0.6565670531344554, rel=1e-12)
+
+
+# -- AIF360 0.6.1 itself (aif360.sklearn.metrics, priv_group=1) on random data ---------------
+
+
+def _aif_random():
+    rng = np.random.default_rng(16)
+    n = 400
+    y_true, y_pred = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    race = rng.choice([0, 1, 2], n, p=[0.5, 0.3, 0.2])
+    sex = rng.integers(0, 2, n)
+    rng.normal(size=(n, 3))
+    return y_true, y_pred, race, sex, rng.random(n) * 2
+
+
+def test_aif360_named_functions_equal_aif360_with_weights():
+    y_true, y_pred, _, sex, w = _aif_random()
+    kw = {"sensitive_features": sex, "privileged_groups": 1, "sample_weight": w}
+    assert disparate_impact_ratio(y_true, y_pred, **kw) == pytest.approx(
+        1.006581539135154, rel=1e-12
+    )
+    assert statistical_parity_difference(y_true, y_pred, **kw) == pytest.approx(
+        0.003310306234122762, rel=1e-10
+    )
+    assert average_odds_difference(y_true, y_pred, **kw) == pytest.approx(
+        0.0034856371782838458, rel=1e-10
+    )
+
+
+def test_privileged_groups_as_a_union_pools_every_other_row():
+    # aif360 on a 0/1 attribute "race in {0, 2}": our privileged_groups=[0, 2] on race itself
+    y_true, y_pred, race, _, _ = _aif_random()
+    kw = {"sensitive_features": race, "privileged_groups": [0, 2]}
+    assert disparate_impact_ratio(y_true, y_pred, **kw) == pytest.approx(
+        1.1164179104477614, rel=1e-12
+    )
+    assert statistical_parity_difference(y_true, y_pred, **kw) == pytest.approx(
+        0.05672727272727279, rel=1e-10
+    )
+    assert average_odds_difference(y_true, y_pred, **kw) == pytest.approx(
+        0.047112307981873186, rel=1e-10
+    )
+
+
+def test_aif360_named_functions_are_top_level_exports():
+    assert fairscope.disparate_impact_ratio is disparate_impact_ratio
+
+
+# -- dalex parity loss, by hand --------------------------------------------------------------
+
+
+def test_parity_loss_sums_absolute_log_ratios_to_the_reference():
+    y_true = [1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0]
+    y_pred = [1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0]
+    groups = list("aaaabbbbcccc")
+    # TPR: a 2/2, b 1/2, c 1/2 -> |ln 1| + 2 |ln 0.5|
+    loss = parity_loss(y_true, y_pred, sensitive_features=groups, reference="a")
+    assert loss == pytest.approx(2 * np.log(2))
+    sr = parity_loss(
+        y_true, y_pred, sensitive_features=groups, metric="selection_rate", reference="a"
+    )
+    # selection rate: a 3/4, b 1/4, c 1/4 -> 2 ln 3
+    assert sr == pytest.approx(2 * np.log(3))
+
+
+# -- registry entries ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("beta", [0.5, 2.0, 3.0])
+def test_f_beta_equals_sklearn_per_group_with_weights(beta):
+    rng = np.random.default_rng(3)
+    y_true, y_pred = rng.integers(0, 2, 500), rng.integers(0, 2, 500)
+    groups, w = rng.choice(["x", "y"], 500), rng.random(500)
+    metric = get_metric("f0.5") if beta == 0.5 else fbeta_metric(beta)
+    gm = GroupMetrics(y_true, y_pred, groups, metrics=[metric], sample_weight=w)
+    for g in ("x", "y"):
+        expected = fbeta_score(
+            y_true[groups == g], y_pred[groups == g], beta=beta, sample_weight=w[groups == g]
+        )
+        assert gm.by_group.loc[g, metric.name] == pytest.approx(expected, rel=1e-12)
+
+
+def test_regression_registry_entries_from_moments():
+    import pandas as pd
+
+    from fairscope.core._moments import reduce_moments
+
+    _, _, scores, target = _holistic_random()
+    codes = np.zeros(len(scores), dtype=int)
+    moments = reduce_moments(target, scores, codes, pd.Index(["all"], name="g"))
+    jain = get_metric("jain_index").compute(moments)
+    corr = get_metric("correlation").compute(moments)
+    assert jain[0] == pytest.approx(0.6565670531344554, rel=1e-10)  # holisticai, as above
+    assert corr[0] == pytest.approx(np.corrcoef(scores, target)[0, 1], rel=1e-10)

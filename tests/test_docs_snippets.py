@@ -207,6 +207,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "docs/model-auditing.md": (PIPELINE, ""),
     "docs/engines.md": (ENGINE_FILES, ""),
     "docs/warnings.md": ("", ""),
+    "docs/coming-from.md": (
+        "",
+        "assert abs(generalized_entropy_index(y_true, y_pred, alpha=2) - 0.2) < 1e-12\n"
+        "assert list(within.difference().index) == ['north', 'south']\n",
+    ),
 }
 
 

@@ -109,3 +109,52 @@ def test_series_inputs_are_accepted():
     y = pd.Series([1, 0, 1, 0])
     sex = pd.Series(["m", "f", "m", "f"], name="sex")
     assert kl_divergence(y, sensitive_features=sex, privileged_groups="m") == np.inf
+
+
+# -- the dataset_metrics table of audit_dataset ------------------------------------------------
+
+
+def test_audit_dataset_table_equals_the_functions_with_weights_and_strata():
+    import fairscope
+
+    rng = np.random.default_rng(5)
+    n = 600
+    df = pd.DataFrame(
+        {
+            "sex": rng.choice(["f", "m"], n),
+            "race": rng.choice(["x", "y", "z"], n),
+            "y": rng.integers(0, 2, n),
+            "dept": rng.choice(["a", "b", "c"], n),
+            "w": rng.random(n) * 2,
+            "x": rng.normal(size=n),
+        }
+    )
+    result = fairscope.audit_dataset(
+        df,
+        target="y",
+        sensitive_features=["sex", "race"],
+        sample_weight="w",
+        strata="dept",
+        proxies=False,
+    )
+    table = result.tables["dataset_metrics"].set_index(["feature", "group", "metric"])["value"]
+    assert "w" not in result.metadata["features"] and "dept" not in result.metadata["features"]
+    for group in ("x", "y", "z"):
+        kw = {"sensitive_features": df.race, "privileged_groups": group, "sample_weight": df.w}
+        assert table["race", group, "class_imbalance"] == pytest.approx(class_imbalance(**kw))
+        assert table["race", group, "kl_divergence"] == pytest.approx(kl_divergence(df.y, **kw))
+    cdd = conditional_demographic_disparity(
+        df.y, sensitive_features=df.race, strata=df.dept, sample_weight=df.w
+    )
+    for group in ("x", "y", "z"):
+        assert table["race", group, "conditional_demographic_disparity"] == pytest.approx(
+            cdd[group]
+        )
+    intersections = {"sex": df.sex, "race": df.race}
+    assert table["sex & race", "<all groups>", "smoothed_empirical_differential_fairness"] == (
+        pytest.approx(
+            smoothed_empirical_differential_fairness(
+                df.y, sensitive_features=intersections, sample_weight=df.w
+            )
+        )
+    )

@@ -54,7 +54,7 @@ from fairscope.audits._dataset_groups import (
     parent_groups,
 )
 from fairscope.audits._dataset_options import check_options
-from fairscope.audits._dataset_peers import dataset_metrics_table, dataset_weights, strata_codes
+from fairscope.audits._dataset_peers import add_dataset_metrics
 from fairscope.audits._feature_shift import SMD_THRESHOLD, TVD_THRESHOLD, feature_shift
 from fairscope.audits._label_bias import MAX_CLASSES_NUMERIC, Target, base_rates, decode_target
 from fairscope.audits._label_bias import reweighing as reweighing_table
@@ -244,7 +244,6 @@ def audit_dataset(
         # polars, Arrow, DuckDB, Spark or files: only the audited columns leave the engine
         data, engine = dataset_columns(data, target, sensitive_features, features)
     check_options(data, min_group_size, proxy_sample, proxy_cv, ci)
-    weights = dataset_weights(data, sample_weight)
     if target is None and (pos_label is not None or target_type is not None):
         raise ValueError(
             "pos_label and target_type describe the target; give target= (a column of data) "
@@ -264,11 +263,7 @@ def audit_dataset(
     feature_names = _resolve_features(data, features, excluded, target)
     _encode_features(audit, feature_names)
     _label_tables(audit, target_series, target, target_type, pos_label)
-    audit.tables["dataset_metrics"] = dataset_metrics_table(
-        sets, audit.target, weights, strata_codes(data, strata)
-    )
-    if weights is not None:
-        audit.warnings.append("sample_weight weights dataset_metrics; other tables count rows.")
+    add_dataset_metrics(audit, sample_weight, strata)
     if reweigh:
         _check_reweighable(audit.target)  # before the proxies, the costly part
     _column_tables(audit, proxies, int(proxy_sample), int(proxy_cv), random_state)

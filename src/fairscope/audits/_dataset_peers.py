@@ -19,7 +19,13 @@ import pandas as pd
 from fairscope.core._groups import encode_groups
 from fairscope.core._inputs import column, sensitive_frame
 
-__all__ = ["ALL_GROUPS", "dataset_metrics_table", "dataset_weights", "strata_codes"]
+__all__ = [
+    "ALL_GROUPS",
+    "add_dataset_metrics",
+    "dataset_metrics_table",
+    "dataset_weights",
+    "strata_codes",
+]
 
 ALL_GROUPS = "<all groups>"
 _COLUMNS = ["feature", "group", "metric", "value", "n", "weight"]
@@ -185,3 +191,29 @@ def dataset_metrics_table(
         if strata is not None:
             rows += _cdd_rows(fs, known, positive, strata, w, n_known)
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def add_dataset_metrics(audit: Any, sample_weight: Any, strata: Any) -> None:
+    """Add the ``dataset_metrics`` table to a dataset audit, and say what the weights weight.
+
+    Parameters
+    ----------
+    audit : fairscope.audits._dataset._Audit
+        The audit being built (its data, feature sets, decoded target, tables, warnings).
+    sample_weight, strata : optional
+        The arguments of :func:`fairscope.audit_dataset`.
+
+    Returns
+    -------
+    None
+    """
+    weights = dataset_weights(audit.data, sample_weight)
+    codes = strata_codes(audit.data, strata)
+    audit.tables["dataset_metrics"] = dataset_metrics_table(
+        audit.sets, audit.target, weights, codes
+    )
+    if weights is not None:
+        audit.warnings.append(
+            "sample_weight weights the dataset_metrics table only; representation, base "
+            "rates, missingness, proxies and feature shift count rows."
+        )

@@ -219,3 +219,37 @@ def test_regression_registry_entries_from_moments():
     corr = get_metric("correlation").compute(moments)
     assert jain[0] == pytest.approx(0.6565670531344554, rel=1e-10)  # holisticai, as above
     assert corr[0] == pytest.approx(np.corrcoef(scores, target)[0, 1], rel=1e-10)
+
+
+# -- generalized (score-weighted) confusion counts ----------------------------------------------
+
+
+def test_generalized_counts_equal_aif360s_published_values():
+    # AIF360 tests/test_classification_metric.py, test_generalized_binary_confusion_matrix:
+    # labels 0 and 1 favourable, 2 unfavourable; `round(gtp, 2) == 5.31` and `gfp == 1.09`
+    from fairscope.metrics import generalized_confusion_rates
+
+    labels = np.array([1, 0, 0, 1, 0, 0, 2, 0, 0, 2])
+    scores = [0.8, 0.6, 0.7, 0.8, 0.36, 0.82, 0.79, 0.42, 0.81, 0.3]
+    table = generalized_confusion_rates(labels != 2, scores, pos_label=True)
+    assert table.loc["<overall>", "gtp"] == pytest.approx(5.31)
+    assert table.loc["<overall>", "gfp"] == pytest.approx(1.09)
+
+
+def test_generalized_rates_equal_aif360_with_weights_and_per_group_by_hand():
+    # aif360 0.6.1 aif360.sklearn.metrics.generalized_fpr / generalized_fnr on this data
+    from fairscope.metrics import generalized_confusion_rates
+
+    rng = np.random.default_rng(162)
+    y, s, w = rng.integers(0, 2, 300), rng.random(300), rng.random(300)
+    plain = generalized_confusion_rates(y, s).loc["<overall>"]
+    weighted = generalized_confusion_rates(y, s, sample_weight=w).loc["<overall>"]
+    assert plain["gfpr"] == pytest.approx(0.4976643916582673, rel=1e-12)
+    assert plain["gfnr"] == pytest.approx(0.4986809756663574, rel=1e-12)
+    assert weighted["gfpr"] == pytest.approx(0.479682516341347, rel=1e-12)
+    assert weighted["gfnr"] == pytest.approx(0.5006342851373377, rel=1e-12)
+    groups = generalized_confusion_rates([1, 0, 1, 0], [0.9, 0.2, 0.5, 0.4],
+                                         sensitive_features=["a", "a", "b", "b"])  # fmt: skip
+    assert groups.loc["a", "gtpr"] == pytest.approx(0.9)
+    assert groups.loc["b", "gfpr"] == pytest.approx(0.4)
+    assert groups.loc["b", "gtnr"] == pytest.approx(0.6)

@@ -13,6 +13,7 @@ True
 """
 
 from fairscope.compute._derived_metrics import make_derived_metric
+from fairscope.compute._generalized_rates import generalized_confusion_rates
 from fairscope.compute._group_summaries import jain_index, parity_loss
 from fairscope.compute._two_groups import (
     average_odds_difference,
@@ -54,6 +55,7 @@ __all__ += [
     "disparate_impact_at_quantile",
     "disparate_impact_ratio",
     "fbeta_metric",
+    "generalized_confusion_rates",
     "jain_index",
     "make_derived_metric",
     "parity_loss",

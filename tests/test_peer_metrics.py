@@ -253,3 +253,38 @@ def test_generalized_rates_equal_aif360_with_weights_and_per_group_by_hand():
     assert groups.loc["a", "gtpr"] == pytest.approx(0.9)
     assert groups.loc["b", "gfpr"] == pytest.approx(0.4)
     assert groups.loc["b", "gtnr"] == pytest.approx(0.6)
+
+
+# -- dalex 1.8.0 itself -------------------------------------------------------------------------
+
+
+def _dalex_data():
+    rng = np.random.default_rng(163)
+    y_true, y_pred, groups = [], [], []
+    for name, k in {"a": 50, "b": 25, "c": 100}.items():
+        for label in (1, 0):
+            y_true += [label] * k
+            y_pred += list(rng.integers(0, 2, k))
+            groups += [name] * k
+    return np.array(y_true), np.array(y_pred), np.array(groups)
+
+
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [
+        ("tpr", 0.0800427076735365),
+        ("fnr", 0.0800427076735365),
+        ("tnr", 0.5278543241794451),
+        ("fpr", 0.4112047533981291),
+        ("accuracy", 0.24561640716626845),
+        ("selection_rate", 0.21789586494543378),
+    ],
+)
+def test_parity_loss_equals_dalex(metric, expected):
+    # dalex 1.8.0 fairness utils (SubgroupConfusionMatrixMetrics, calculate_parity_loss) with
+    # privileged "a" and cutoff 0.5, on _dalex_data(). dalex rounds each metric to 3 decimals
+    # before the ratios; the group sizes (50, 25, 100 positives and negatives) make these
+    # metrics exact at 3 decimals, so the rounding does not change them here.
+    y_true, y_pred, groups = _dalex_data()
+    ours = parity_loss(y_true, y_pred, sensitive_features=groups, metric=metric, reference="a")
+    assert ours == pytest.approx(expected, rel=1e-12)

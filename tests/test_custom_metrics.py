@@ -268,3 +268,26 @@ def test_make_derived_metric_hand_computed():
     assert f([1, 1, 1, 1], [1, 0, 1, 1], sensitive_features=["a", "a", "b", "b"]) == 0.5
     with pytest.raises(ValueError, match="transform"):
         make_derived_metric(recall_score, transform="mean")
+
+
+def test_a_row_level_group_metrics_pickles_and_copies():
+    import copy
+    import pickle
+
+    d = _data(14, n=200)
+    gm = GroupMetrics(
+        d["y_true"], d["y_pred"], d["sex"], metrics={"f1": f1_score}, control_features=d["site"]
+    )
+    for clone in (pickle.loads(pickle.dumps(gm)), copy.deepcopy(gm)):
+        assert isinstance(clone, GroupMetrics)
+        _assert_frames_equal(clone.difference(), gm.difference())
+
+
+def test_column_names_of_a_dataframe_work_with_callables():
+    d = _data(15, n=200)
+    frame = pd.DataFrame({"y": d["y_true"], "p": d["y_pred"], "sex": d["sex"], "w": d["w"]})
+    gm = GroupMetrics("y", "p", "sex", data=frame, metrics={"f1": f1_score}, sample_weight="w")
+    alone = GroupMetrics(
+        d["y_true"], d["y_pred"], d["sex"], metrics={"f1": f1_score}, sample_weight=d["w"]
+    )
+    _assert_frames_equal(gm.by_group, alone.by_group)

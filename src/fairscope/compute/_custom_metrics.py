@@ -12,7 +12,6 @@ rows, summaries within strata, a note that it took the slower path).
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +26,7 @@ from fairscope.compute._row_metrics import (
     row_values,
     split_params,
 )
-from fairscope.compute._row_views import RowLevelViews
+from fairscope.compute._row_views import RowLevelViews, with_row_views
 from fairscope.core._counts import reduce_confusion
 from fairscope.core._groups import encode_groups
 from fairscope.core._inputs import binary_inputs, column, sensitive_frame
@@ -185,7 +184,7 @@ def init_row_level(gm: Any, args: Mapping[str, Any]) -> None:
         # the views differ only in this path; swapping the class keeps GroupMetrics' own
         # code free of row-level branches, and the instance an instance of GroupMetrics
         base: Any = type(gm)
-        gm.__class__ = _with_row_views(base)
+        gm.__class__ = with_row_views(base)
     if controls is not None:
         gm._init_strata(inputs.sensitive[list(controls.columns)])
 
@@ -206,15 +205,3 @@ def _fill(gm: Any, args: Mapping[str, Any], metrics: list[Metric], rows: Rows, c
     gm._overall = pd.Series(values[-1], index=[m.name for m in metrics], dtype=float)
     gm._rows = rows
     gm._row_args = {k: v for k, v in args.items() if k in _ARGUMENTS}
-
-
-@functools.cache
-def _with_row_views(base: Any) -> type:
-    """``base`` (GroupMetrics) with the row-level views; instances stay ``isinstance`` of it."""
-    namespace = {
-        "__module__": base.__module__,
-        "__qualname__": base.__qualname__,
-        "__doc__": base.__doc__,
-        "_plain_class": base,
-    }
-    return type(base.__name__, (RowLevelViews, base), namespace)

@@ -10,6 +10,7 @@ one row per stratum, and ``group_min``, ``group_max``, ``difference`` and
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from fairscope.compute._row_metrics import (
 from fairscope.core._groups import encode_groups
 from fairscope.core._registry import Metric
 
-__all__ = ["RowLevelViews"]
+__all__ = ["RowLevelViews", "with_row_views"]
 
 _METHODS = ("between_groups", "to_overall")
 
@@ -230,6 +231,10 @@ class RowLevelViews:
         args["sample_params"] = {k: v for k, v in self._rows.params.items() if v} or {}
         return self._plain_class(**args)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the class is made at run time: pickle the plain class and the state instead
+        return (_restore, (self._plain_class, self.__dict__))
+
     def __repr__(self) -> str:
         note = f"\n({self.row_level_note})" if self.row_level else ""
         return super().__repr__() + note
@@ -244,3 +249,33 @@ class RowLevelViews:
 def _check_method(method: str) -> None:
     if method not in _METHODS:
         raise ValueError(f"method={method!r} is unknown; choose one of {list(_METHODS)}.")
+
+
+@functools.cache
+def with_row_views(base: Any) -> type:
+    """``base`` (GroupMetrics) with the row-level views; instances stay ``isinstance`` of it.
+
+    Parameters
+    ----------
+    base : type
+        The GroupMetrics class.
+
+    Returns
+    -------
+    type
+    """
+    namespace = {
+        "__module__": base.__module__,
+        "__qualname__": base.__qualname__,
+        "__doc__": base.__doc__,
+        "_plain_class": base,
+    }
+    return type(base.__name__, (RowLevelViews, base), namespace)
+
+
+def _restore(base: Any, state: dict[str, Any]) -> Any:
+    """Rebuild a pickled row-level GroupMetrics."""
+    instance = base.__new__(base)
+    instance.__dict__.update(state)
+    instance.__class__ = with_row_views(base)
+    return instance

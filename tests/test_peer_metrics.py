@@ -288,3 +288,26 @@ def test_parity_loss_equals_dalex(metric, expected):
     y_true, y_pred, groups = _dalex_data()
     ours = parity_loss(y_true, y_pred, sensitive_features=groups, metric=metric, reference="a")
     assert ours == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_comparison_asked_for_as_a_metric_points_to_its_function():
+    with pytest.raises(ValueError, match=r"fairscope\.metrics\.cohens_d"):
+        get_metric("cohens_d")
+    with pytest.raises(ValueError, match=r"fairscope\.inequality\.theil_index"):
+        GroupMetrics([1, 0], [1, 0], ["a", "b"], metrics=["theil_index"])
+
+
+def test_regression_audits_report_jain_index_and_correlation_per_group():
+    rng = np.random.default_rng(8)
+    y = rng.normal(size=200)
+    p = y + rng.normal(size=200)
+    groups = rng.choice(["a", "b"], 200)
+    result = fairscope.audit_predictions(y_true=y, y_pred=p, sensitive_features=groups,
+                                         task="regression")  # fmt: skip
+    table = result.tables["regression_metrics"].set_index("group")
+    for g in ("a", "b"):
+        mask = groups == g
+        assert table.loc[g, "jain_index"] == pytest.approx(jain_index(y[mask], p[mask]))
+        assert table.loc[g, "prediction_target_correlation"] == pytest.approx(
+            np.corrcoef(y[mask], p[mask])[0, 1]
+        )

@@ -638,6 +638,27 @@ _PEER_METRICS: tuple[Metric, ...] = (
     ),
 )
 _METRICS = _METRICS + _PEER_METRICS
+
+#: The peers' comparisons between groups (not per-group metrics), where they live.
+PEER_COMPARISONS: dict[str, str] = {
+    name: f"fairscope.metrics.{name}"
+    for name in (
+        "cohens_d",
+        "z_score_difference",
+        "z_test_difference",
+        "z_test_ratio",
+        "statistical_parity_auc",
+        "disparate_impact_at_quantile",
+        "correlation_difference",
+        "parity_loss",
+        "disparate_impact_ratio",
+        "statistical_parity_difference",
+        "average_odds_difference",
+    )
+}
+PEER_COMPARISONS["generalized_entropy_index"] = "fairscope.inequality.generalized_entropy_index"
+PEER_COMPARISONS["theil_index"] = "fairscope.inequality.theil_index"
+PEER_COMPARISONS["consistency"] = "fairscope.individual.consistency_score"
 # -- end of issue 16 block
 
 #: Metrics by canonical name, in declaration order.
@@ -721,6 +742,11 @@ def get_metric(name: str) -> Metric:
 
         close = difflib.get_close_matches(key, list(_LOOKUP), n=3)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        if key in PEER_COMPARISONS:
+            hint = (
+                f" {name!r} compares groups, it is not a per-group metric: call "
+                f"{PEER_COMPARISONS[key]}(...)."
+            )
         raise ValueError(
             f"unknown metric {name!r}.{hint} Known metrics: {', '.join(REGISTRY)} "
             "(run `fairscope metrics` or see fairscope.core._registry.REGISTRY for aliases)."

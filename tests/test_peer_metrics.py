@@ -311,3 +311,21 @@ def test_regression_audits_report_jain_index_and_correlation_per_group():
         assert table.loc[g, "prediction_target_correlation"] == pytest.approx(
             np.corrcoef(y[mask], p[mask])[0, 1]
         )
+
+
+def test_per_group_cutoffs_give_dalexs_confusion_counts():
+    # dalex 1.8.0 SubgroupConfusionMatrix(y, scores, groups, {"f": 0.4, "m": 0.6}): (tp, fp, tn, fn)
+    from fairscope.metrics import predict_with_group_cutoffs
+
+    rng = np.random.default_rng(164)
+    y = rng.integers(0, 2, 200)
+    scores = np.round(rng.random(200), 3)
+    groups = rng.choice(["f", "m"], 200)
+    predictions = predict_with_group_cutoffs(
+        scores, sensitive_features=groups, cutoffs={"f": 0.4, "m": 0.6}
+    )
+    counts = GroupMetrics(y, predictions, groups).counts
+    assert counts.loc["f", ["tp", "fp", "tn", "fn"]].tolist() == [31, 28, 24, 20]
+    assert counts.loc["m", ["tp", "fp", "tn", "fn"]].tolist() == [13, 20, 36, 28]
+    with pytest.raises(ValueError, match="not groups"):
+        predict_with_group_cutoffs(scores, sensitive_features=groups, cutoffs={"x": 0.5})

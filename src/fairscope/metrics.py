@@ -14,6 +14,7 @@ True
 
 from fairscope.compute._derived_metrics import make_derived_metric
 from fairscope.compute._generalized_rates import generalized_confusion_rates
+from fairscope.compute._group_cutoffs import predict_with_group_cutoffs
 from fairscope.compute._group_summaries import jain_index, parity_loss
 from fairscope.compute._two_groups import (
     average_odds_difference,
@@ -59,6 +60,7 @@ __all__ += [
     "jain_index",
     "make_derived_metric",
     "parity_loss",
+    "predict_with_group_cutoffs",
     "statistical_parity_auc",
     "statistical_parity_difference",
     "z_score_difference",

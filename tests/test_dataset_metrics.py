@@ -158,3 +158,29 @@ def test_audit_dataset_table_equals_the_functions_with_weights_and_strata():
             )
         )
     )
+
+
+def test_many_groups_and_strata_do_not_overflow_the_codes():
+    rng = np.random.default_rng(10)
+    y = rng.integers(0, 2, 3000)
+    groups, strata = rng.integers(0, 100, 3000), rng.integers(0, 60, 3000)
+    cdd = conditional_demographic_disparity(y, sensitive_features=groups, strata=strata)
+    assert cdd.sum() == pytest.approx(0.0, abs=1e-12)
+    # CDD is the size-weighted mean of the strata's DD, here by hand
+    by_hand = (
+        sum(
+            stratum_size
+            * np.array(
+                [
+                    ((groups == g) & (y == 0) & (strata == s)).sum()
+                    / ((y == 0) & (strata == s)).sum()
+                    - ((groups == g) & (y == 1) & (strata == s)).sum()
+                    / ((y == 1) & (strata == s)).sum()
+                    for g in range(100)
+                ]
+            )
+            for s, stratum_size in ((s, (strata == s).sum()) for s in range(60))
+        )
+        / 3000
+    )
+    assert np.allclose(cdd.to_numpy(), by_hand)

@@ -141,3 +141,15 @@ def test_pos_label_picks_the_favourable_outcome():
 def test_mismatched_lengths_name_the_arguments():
     with pytest.raises(ValueError, match="y_pred"):
         generalized_entropy_index([1, 0], [1])
+
+
+def test_many_groups_do_not_overflow_the_group_codes():
+    # 100 groups: codes fit in int8, codes * 3 does not
+    rng = np.random.default_rng(9)
+    y_true, y_pred = rng.integers(0, 2, 2000), rng.integers(0, 2, 2000)
+    groups = rng.integers(0, 100, 2000)
+    b = 1 + y_pred - y_true
+    means = np.array([b[groups == g].mean() for g in groups])
+    expected = np.mean((means / means.mean()) ** 2 - 1) / 2
+    ours = between_group_generalized_entropy_index(y_true, y_pred, sensitive_features=groups)
+    assert ours == pytest.approx(expected, rel=1e-12)

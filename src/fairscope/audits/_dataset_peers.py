@@ -117,7 +117,8 @@ def _cdd_rows(fs: Any, known: np.ndarray, positive: np.ndarray, strata: np.ndarr
               w: np.ndarray, n: Any) -> list:  # fmt: skip
     """Conditional demographic disparity per group (binary target, labelled rows only)."""
     n_groups, n_strata = len(fs.labels), int(strata.max()) + 1
-    flat = (strata[known] * n_groups + fs.codes[known]) * 2 + positive
+    codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
+    flat = (strata[known] * n_groups + codes[known]) * 2 + positive
     cells = np.bincount(flat, weights=w[known], minlength=n_strata * n_groups * 2)
     cells = cells.reshape(n_strata, n_groups, 2)
     totals = cells.sum(axis=1, keepdims=True)
@@ -168,6 +169,7 @@ def dataset_metrics_table(
     discrete = target is not None and target.kind != "continuous"
     for fs in sets:
         n_groups = len(fs.labels)
+        codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
         n = np.bincount(fs.codes, minlength=n_groups)
         group_weight = np.bincount(fs.codes, weights=w, minlength=n_groups)
         imbalance = (group_weight.sum() - 2 * group_weight) / group_weight.sum()
@@ -177,7 +179,7 @@ def dataset_metrics_table(
         known = target.known
         classes = target.class_codes[known]
         n_classes = int(classes.max()) + 1 if len(classes) else 1
-        flat = fs.codes[known] * n_classes + classes
+        flat = codes[known] * n_classes + classes
         cells = np.bincount(flat, weights=w[known], minlength=n_groups * n_classes)
         cells = cells.reshape(n_groups, n_classes)
         n_known = np.bincount(fs.codes[known], minlength=n_groups)
@@ -185,7 +187,7 @@ def dataset_metrics_table(
         if target.kind != "binary":
             continue
         positive = target.is_positive[known].astype(np.int64)
-        binary = np.bincount(fs.codes[known] * 2 + positive, weights=w[known],
+        binary = np.bincount(codes[known] * 2 + positive, weights=w[known],
                              minlength=n_groups * 2).reshape(n_groups, 2)  # fmt: skip
         rows.append(_edf_row(fs, binary, n_known))
         if strata is not None:

@@ -184,14 +184,15 @@ def conditional_demographic_disparity(
     """
     groups_frame = sensitive_frame(sensitive_features, None)
     groups = encode_groups(groups_frame)
-    strata_codes = encode_groups(sensitive_frame(strata, None)).codes
+    # codes are stored in the smallest integer type: widen before multiplying
+    strata_codes = encode_groups(sensitive_frame(strata, None)).codes.astype(np.int64)
     n = len(groups.codes)
     if len(strata_codes) != n:
         raise ValueError(f"strata has {len(strata_codes)} rows; sensitive_features has {n}.")
     accepted = _labels(y, n) == pos_label
     w = _weights(sample_weight, n)
     n_groups, n_strata = len(groups.index), int(strata_codes.max()) + 1
-    flat = (strata_codes * n_groups + groups.codes) * 2 + accepted
+    flat = (strata_codes * n_groups + groups.codes.astype(np.int64)) * 2 + accepted
     cells = np.bincount(flat, weights=w, minlength=n_strata * n_groups * 2)
     cells = cells.reshape(n_strata, n_groups, 2)  # [..., 0] rejected, [..., 1] accepted
     totals = cells.sum(axis=1, keepdims=True)

@@ -279,7 +279,9 @@ def between_group_generalized_entropy_index(
             f"sensitive_features has {len(groups.codes)} rows; y_true has {len(benefit)}."
         )
     n_groups = len(groups.index)
-    cells = np.bincount(groups.codes * 3 + benefit, weights=weight, minlength=n_groups * 3)
+    # codes are stored in the smallest integer type: widen before multiplying
+    codes = groups.codes.astype(np.int64)
+    cells = np.bincount(codes * 3 + benefit, weights=weight, minlength=n_groups * 3)
     cells = cells.reshape(n_groups, 3)
     group_weight = cells.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):

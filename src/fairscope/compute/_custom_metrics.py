@@ -62,7 +62,7 @@ def _label_columns(y_true: Any, y_pred: Any, data: Any) -> tuple[np.ndarray, np.
 
 
 def _inputs(args: Mapping[str, Any], features: Any, metrics: list[Metric]) -> Any:
-    """Validated inputs and whether the labels are binary.
+    """Validated inputs, with confusion cells where the labels are binary.
 
     Callables accept what the binary audit refuses (one class only, regression
     targets, more than two classes): then the rows are validated with a stand-in
@@ -76,7 +76,7 @@ def _inputs(args: Mapping[str, Any], features: Any, metrics: list[Metric]) -> An
         "dropna": args["dropna"],
     }
     try:
-        return binary_inputs(args["y_true"], args["y_pred"], features, **kwargs), True
+        return binary_inputs(args["y_true"], args["y_pred"], features, **kwargs)
     except ValueError:
         if not all(isinstance(m, RowMetric) or m.uses_row_counts for m in metrics):
             raise
@@ -93,7 +93,7 @@ def _inputs(args: Mapping[str, Any], features: Any, metrics: list[Metric]) -> An
         y_true=(true == pos) if binary else np.zeros(len(true), dtype=bool),
         y_pred=(pred == pos) if binary else np.zeros(len(true), dtype=bool),
         pos_label=pos,
-    ), binary
+    )
 
 
 def _features(
@@ -135,6 +135,8 @@ def init_row_level(gm: Any, args: Mapping[str, Any]) -> None:
     None
     """
     data = args["data"]
+    if args["y_true"] is None or args["y_pred"] is None:
+        raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
     if data is not None and not isinstance(data, pd.DataFrame):
         raise TypeError(
             "metric callables, sample_params and control_features need the rows in memory: "
@@ -142,7 +144,7 @@ def init_row_level(gm: Any, args: Mapping[str, Any]) -> None:
         )
     metrics = resolve_row_metrics(args["metrics"])
     sensitive, controls = _features(args["sensitive_features"], args["control_features"], data)
-    inputs, binary = _inputs(args, sensitive, metrics)
+    inputs = _inputs(args, sensitive, metrics)
     if inputs.n_dropped:
         raise ValueError(
             f"{inputs.n_dropped} rows have missing labels or weights; dropna=True is not "
@@ -173,7 +175,6 @@ def init_row_level(gm: Any, args: Mapping[str, Any]) -> None:
         params=split_params(metrics, args["sample_params"], len(true), inputs.sample_weight),
     )
     _fill(gm, args, metrics, rows, counts)
-    gm._binary_labels = binary
     gm.control_features = () if controls is None else tuple(controls.columns)
     gm.pos_label = inputs.pos_label
     gm.n_rows = inputs.n_input_rows

@@ -184,3 +184,48 @@ def test_many_groups_and_strata_do_not_overflow_the_codes():
         / 3000
     )
     assert np.allclose(cdd.to_numpy(), by_hand)
+
+
+# -- AIF360's published values on Adult -----------------------------------------------------------
+
+_ADULT_COLUMNS = [
+    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
+    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
+    "hours-per-week", "native-country", "income",
+]  # fmt: skip
+
+
+def _adult_test(adult_dir):
+    # AIF360's AdultDataset test split: the 16,281 rows of adult.test; its custom preprocessing
+    # fills missing values with "Unknown", so no row is dropped
+    df = pd.read_csv(adult_dir / "adult.test", names=_ADULT_COLUMNS, skiprows=1,
+                     skipinitialspace=True, na_values="?")  # fmt: skip
+    assert len(df) == 16_281
+    return df, df["income"].str.startswith(">50K").astype(int)
+
+
+def test_smoothed_edf_equals_aif360s_published_value_on_adult_binary_groups(adult_dir):
+    # AIF360 tests/test_differential_fairness.py, test_epsilon_dataset_binary_groups:
+    # `assert eps_data == 1.53679014653623`, protected race (White), sex (Male) and
+    # native-country (United-States), each privileged value against all others
+    df, y = _adult_test(adult_dir)
+    groups = {
+        "race": df["race"] == "White",
+        "sex": df["sex"] == "Male",
+        "native-country": df["native-country"] == "United-States",
+    }
+    eps = smoothed_empirical_differential_fairness(y, sensitive_features=groups)
+    assert eps == pytest.approx(1.53679014653623, rel=1e-13)
+
+
+def test_smoothed_edf_equals_aif360s_published_value_on_adult_all_races(adult_dir):
+    # test_epsilon_all_groups: `assert eps_data == 2.063813731996515`; the numeric race-num
+    # keeps its five values, sex and native-country are binarized
+    df, y = _adult_test(adult_dir)
+    groups = {
+        "sex": df["sex"] == "Male",
+        "native-country": df["native-country"] == "United-States",
+        "race": df["race"],
+    }
+    eps = smoothed_empirical_differential_fairness(y, sensitive_features=groups)
+    assert eps == pytest.approx(2.063813731996515, rel=1e-13)

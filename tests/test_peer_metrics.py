@@ -329,3 +329,26 @@ def test_per_group_cutoffs_give_dalexs_confusion_counts():
     assert counts.loc["m", ["tp", "fp", "tn", "fn"]].tolist() == [13, 20, 36, 28]
     with pytest.raises(ValueError, match="not groups"):
         predict_with_group_cutoffs(scores, sensitive_features=groups, cutoffs={"x": 0.5})
+
+
+def test_holisticai_regression_ratios_published_values_through_the_regression_audit():
+    # tests/bias/metrics/test_bias_regression.py: test_rmse_ratio 1.3228756555322954,
+    # test_mae_ratio 1.25, test_avg_score_diff 0.1/12, test_avg_score_ratio 1.016129032,
+    # test_avg_score_diffQ80 -0.1 (rows at or above the 0.8 quantile of the predictions)
+    from fairscope.metrics import top_quantile_mask
+
+    result = fairscope.audit_predictions(y_true=REG_TRUE, y_pred=REG_PRED,
+                                         sensitive_features=GROUPS, task="regression",
+                                         min_group_size=0)  # fmt: skip
+    table = result.tables["regression_metrics"].set_index("group")
+    rmse = table["root_mean_squared_error"]
+    mae = table["mean_absolute_error"]
+    mean = table["mean_prediction"]
+    assert rmse["a"] / rmse["b"] == pytest.approx(1.3228756555322954, rel=1e-12)
+    assert mae["a"] / mae["b"] == pytest.approx(1.25, rel=1e-12)
+    assert mean["a"] - mean["b"] == pytest.approx(0.1 / 12, rel=1e-9)
+    assert mean["a"] / mean["b"] == pytest.approx(1.016129032, rel=1e-9)
+    top = top_quantile_mask(REG_PRED, 0.8)
+    assert REG_PRED[top & (GROUPS == "a")].mean() - REG_PRED[top & (GROUPS == "b")].mean() == (
+        pytest.approx(-0.1)
+    )

@@ -27,6 +27,7 @@ __all__ = [
     "disparate_impact_ratio",
     "statistical_parity_auc",
     "statistical_parity_difference",
+    "top_quantile_mask",
     "z_score_difference",
     "z_test_difference",
     "z_test_ratio",
@@ -203,11 +204,33 @@ def _moments(x: np.ndarray, w: np.ndarray, rows: np.ndarray) -> tuple[float, flo
     return float(weight), float(mean), float(max(variance, 0.0))
 
 
-def _above_quantile(y_pred: np.ndarray, q: float) -> np.ndarray:
-    """Rows whose prediction is at least the ``q`` quantile (holisticai's ``q=``)."""
+def top_quantile_mask(y_pred: Any, q: float) -> np.ndarray:
+    """Rows whose prediction is at least the ``q`` quantile of all predictions.
+
+    holisticai's ``q=`` restriction of a metric to the top of the score
+    distribution; audit ``data[mask]`` to restrict any fairscope metric the same way.
+
+    Parameters
+    ----------
+    y_pred : array-like of float
+    q : float in [0, 1)
+
+    Returns
+    -------
+    ndarray of bool
+
+    Examples
+    --------
+    >>> top_quantile_mask([0.1, 0.5, 0.9, 0.7], 0.5).tolist()
+    [False, False, True, True]
+    """
     if not 0 <= q < 1:
         raise ValueError(f"q must be in [0, 1); got {q!r}.")
-    return y_pred >= np.quantile(y_pred, q)
+    values = np.asarray(y_pred, dtype=float)
+    return values >= np.quantile(values, q)
+
+
+_above_quantile = top_quantile_mask
 
 
 def cohens_d(

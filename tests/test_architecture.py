@@ -81,6 +81,7 @@ def test_every_module_lives_in_a_layer_or_is_a_public_facade():
     }
     facades = {"__init__", "__main__", "_version", "_moved", "metrics", "sklearn", "datasets"}
     facades |= {"mitigate", "testing"}
+    facades |= {"inequality", "individual", "dataset_metrics"}  # issue 16
     assert top_level - facades - set(LAYERS) == set()
 
 

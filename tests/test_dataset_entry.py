@@ -81,9 +81,13 @@ def test_strategies_of_prediction_audits_are_refused_with_the_reason(strategy):
         audit(sensitive_features=["sex", "race"], reference={"race": strategy})
 
 
-def test_sample_weight_is_refused_not_ignored():
-    with pytest.raises(ValueError, match="does not take sample_weight"):
-        audit(sensitive_features="sex", sample_weight=np.ones(100))
+def test_sample_weight_weights_dataset_metrics_and_says_the_other_tables_count_rows():
+    # issue 16: accepted (no longer refused); never silently ignored
+    result = audit(sensitive_features="sex", sample_weight=np.ones(100))
+    assert "dataset_metrics" in result.tables
+    assert any("sample_weight" in w for w in result.metadata["warnings"])
+    with pytest.raises(ValueError, match="negative"):
+        audit(sensitive_features="sex", sample_weight=-np.ones(100))
 
 
 def test_options_after_the_data_are_keyword_only():

@@ -233,6 +233,11 @@ PAGES: dict[str, tuple[str, str]] = {
         ]
         """,
     ),
+    "docs/coming-from.md": (
+        "",
+        "assert abs(generalized_entropy_index(y_true, y_pred, alpha=2) - 0.2) < 1e-12\n"
+        "assert list(within.difference().index) == ['north', 'south']\n",
+    ),
 }
 
 

@@ -65,8 +65,13 @@ _EXPORTS: dict[str, str] = {
     "audit_ugesp": "fairscope.audits._regulatory",
     "history": "fairscope.audits._history",
     "AuditHistory": "fairscope.result._history",
+    "make_derived_metric": "fairscope.compute._derived_metrics",
+    "disparate_impact_ratio": "fairscope.compute._two_groups",
+    "statistical_parity_difference": "fairscope.compute._two_groups",
+    "average_odds_difference": "fairscope.compute._two_groups",
 }
 _SUBMODULES = {"metrics", "datasets", "sklearn", "testing", "mitigate", "engines"}
+_SUBMODULES |= {"inequality", "individual", "dataset_metrics"}  # issue 16: the peers' measures
 
 __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
@@ -79,6 +84,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from fairscope.audits._options import RegressionOptions, ScoreOptions
     from fairscope.audits._predictions import audit_predictions
     from fairscope.audits._regulatory import audit_ll144, audit_ugesp
+    from fairscope.compute._derived_metrics import make_derived_metric
     from fairscope.compute._fairness import (
         demographic_parity_difference,
         demographic_parity_ratio,
@@ -90,6 +96,11 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from fairscope.compute._group_metrics import GroupMetrics
     from fairscope.compute._reweighing import reweighing_weights
+    from fairscope.compute._two_groups import (
+        average_odds_difference,
+        disparate_impact_ratio,
+        statistical_parity_difference,
+    )
     from fairscope.core._counts import GroupCounts
     from fairscope.core._findings import Finding, Status
     from fairscope.core._registry import get_metric

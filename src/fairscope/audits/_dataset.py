@@ -25,6 +25,10 @@ tidy with ``feature`` (the sensitive feature set, ``"race"`` or
 ``reweighing``
     With ``reweigh=True`` and a discrete target: base rates before and after
     Kamiran-Calders reweighing (see :func:`fairscope.reweighing_weights`).
+``dataset_metrics``
+    AIF360's dataset measures per group (class imbalance, KL divergence, CDD
+    with ``strata=``, smoothed EDF), the only table ``sample_weight=`` weights
+    (:mod:`fairscope.audits._dataset_peers`).
 
 Every column is reduced to per-group counts once (:mod:`fairscope.audits._column_stats`)
 and every table reads those counts; the groups and their reference come from
@@ -49,6 +53,8 @@ from fairscope.audits._dataset_groups import (
     encode_feature_sets,
     parent_groups,
 )
+from fairscope.audits._dataset_options import check_options
+from fairscope.audits._dataset_peers import add_dataset_metrics
 from fairscope.audits._feature_shift import SMD_THRESHOLD, TVD_THRESHOLD, feature_shift
 from fairscope.audits._label_bias import MAX_CLASSES_NUMERIC, Target, base_rates, decode_target
 from fairscope.audits._label_bias import reweighing as reweighing_table
@@ -119,7 +125,8 @@ def audit_dataset(
     reference: Any = "largest",
     pos_label: Any = None,
     target_type: str | None = None,
-    sample_weight: None = None,
+    sample_weight: Any = None,
+    strata: Any = None,
     ci: float = 0.95,
     min_group_size: int = 30,
     proxies: bool = True,
@@ -175,9 +182,12 @@ def audit_dataset(
     target_type : {"binary", "multiclass", "continuous"}, optional
         Default: two values are binary; numbers with more than 10 distinct
         values or non-integer values are continuous; otherwise multiclass.
-    sample_weight : None
-        Not supported: a dataset audit counts rows (representation is about
-        who is in the data). Given, it is refused rather than ignored.
+    sample_weight : str or array-like, optional
+        Row weights (a column of ``data`` or values): they weight the
+        ``dataset_metrics`` table only; the other tables count rows (who is in the
+        data), as ``metadata["warnings"]`` says.
+    strata : str, list of str or array-like, optional
+        Column(s) to condition on for the conditional demographic disparity.
     ci : float, default 0.95
         Confidence level of every interval.
     min_group_size : int, default 30
@@ -233,7 +243,7 @@ def audit_dataset(
     if not isinstance(data, pd.DataFrame):
         # polars, Arrow, DuckDB, Spark or files: only the audited columns leave the engine
         data, engine = dataset_columns(data, target, sensitive_features, features)
-    _check_options(data, min_group_size, proxy_sample, proxy_cv, ci, sample_weight)
+    check_options(data, min_group_size, proxy_sample, proxy_cv, ci)
     if target is None and (pos_label is not None or target_type is not None):
         raise ValueError(
             "pos_label and target_type describe the target; give target= (a column of data) "
@@ -249,9 +259,11 @@ def audit_dataset(
     n_empty = _representation_tables(audit, sets, population, len(data))
 
     excluded = {str(c) for c in sens.columns} | ({target} if target is not None else set())
+    excluded |= {c for c in (sample_weight, strata) if isinstance(c, str)}
     feature_names = _resolve_features(data, features, excluded, target)
     _encode_features(audit, feature_names)
     _label_tables(audit, target_series, target, target_type, pos_label)
+    add_dataset_metrics(audit, sample_weight, strata)
     if reweigh:
         _check_reweighable(audit.target)  # before the proxies, the costly part
     _column_tables(audit, proxies, int(proxy_sample), int(proxy_cv), random_state)
@@ -299,35 +311,6 @@ def _representation_tables(
 
 
 # -- inputs --------------------------------------------------------------------------------
-
-
-def _check_options(
-    data: pd.DataFrame,
-    min_group_size: Any,
-    proxy_sample: Any,
-    proxy_cv: Any,
-    ci: float,
-    sample_weight: Any,
-) -> None:
-    if sample_weight is not None:
-        raise ValueError(
-            "audit_dataset does not take sample_weight: a dataset audit counts rows (who is "
-            "in the data, with which labels); drop sample_weight, or audit predictions with "
-            "fairscope.audit_predictions(..., sample_weight=...)."
-        )
-    if len(data) == 0:
-        raise ValueError("data is empty (0 rows); a dataset audit needs rows.")
-    if data.columns.duplicated().any():
-        dup = data.columns[data.columns.duplicated()].unique().tolist()
-        raise ValueError(f"data has duplicated column names {dup}; rename them.")
-    if not isinstance(min_group_size, int | np.integer) or min_group_size < 0:
-        raise ValueError(f"min_group_size must be a non-negative integer; got {min_group_size!r}.")
-    if not (isinstance(proxy_sample, int | np.integer) and proxy_sample >= 10):
-        raise ValueError(f"proxy_sample must be an integer of at least 10; got {proxy_sample!r}.")
-    if not (isinstance(proxy_cv, int | np.integer) and proxy_cv >= 2):
-        raise ValueError(f"proxy_cv must be an integer of at least 2; got {proxy_cv!r}.")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {ci!r}.")
 
 
 def _sensitive_and_target(

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from fairscope.compute._custom_metrics import init_row_level, needs_rows
 from fairscope.compute._group_intervals import GroupIntervals
 from fairscope.compute._positional import positional_keywords as _positional
 from fairscope.compute._references import check_reference, feature_set_label, resolve_reference
@@ -49,9 +50,12 @@ class GroupMetrics(GroupIntervals):
     sensitive_features : array-like, DataFrame, dict, str or list of str
         One or several sensitive features; several give intersectional groups.
         Missing values form their own group, labelled ``"<missing>"``.
-    metrics : str or list of str, optional
-        Metric names or aliases from :data:`fairscope.core._registry.REGISTRY`;
-        default :data:`fairscope.core._registry.DEFAULT_METRICS`.
+    metrics : str, callable, list or dict, optional
+        Registered metric names or aliases (default ``DEFAULT_METRICS``), or callables
+        ``f(y_true, y_pred, **sample_params)`` as in ``MetricFrame`` (dict keys name the
+        columns); callables take the slower row-level path (``compute/_custom_metrics``).
+    sample_params, control_features : optional
+        As ``MetricFrame``: per-row arguments of callables by metric name; strata.
     sample_weight : array-like or str, optional
         Non-negative weight of each row.
     pos_label : default 1
@@ -125,7 +129,7 @@ class GroupMetrics(GroupIntervals):
         y_pred: Any = None,
         sensitive_features: Any = None,
         *args: Any,
-        metrics: str | Iterable[str] | None = None,
+        metrics: str | Iterable[Any] | Any = None,
         sample_weight: Any = None,
         pos_label: Any = 1,
         data: Any = None,
@@ -136,11 +140,15 @@ class GroupMetrics(GroupIntervals):
         random_state: Any = None,
         bootstrap: str = "multinomial",
         min_group_size: int = 30,
+        sample_params: dict[str, Any] | None = None,
+        control_features: Any = None,
     ) -> None:
         if args:
             metrics, sample_weight, pos_label, data = _positional(
                 args, metrics, sample_weight, pos_label, data
             )
+        if needs_rows(metrics, sample_params, control_features):
+            return init_row_level(self, locals())
         self._metrics = resolve_metrics(metrics)
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")

@@ -42,6 +42,11 @@ from fairscope.core._formulas import (  # noqa: F401 - TN, FP, FN, TP re-exporte
     safe_divide,
     treatment_equality,
 )
+from fairscope.core._formulas_peers import (
+    f_beta,
+    jain_index_of_errors,
+    prediction_target_correlation,
+)
 from fairscope.core._shares import predicted_positive_share
 
 #: Order of the confusion cells on the last axis of a counts array.
@@ -574,6 +579,103 @@ _MULTICLASS_METRICS: tuple[Metric, ...] = (
 )
 _METRICS = _METRICS + _TASK_METRICS + _MULTICLASS_METRICS
 
+# -- issue 16: metrics the peers measure per group (fairlearn's F-beta; holisticai's Jain
+# index and correlation of regression predictions). Summaries between two groups under the
+# peers' names (disparate_impact_ratio, cohens_d, parity_loss, ...) are functions in
+# fairscope.compute._two_groups and fairscope.compute._group_summaries.
+_JAIN = (
+    "R. Jain, D.-M. Chiu and W. Hawe, A Quantitative Measure of Fairness and Discrimination "
+    "for Resource Allocation in Shared Computer Systems, DEC-TR-301 (1984)"
+)
+
+
+def fbeta_metric(beta: float) -> Metric:
+    """The F-beta score as a metric, for any ``beta`` (F0.5 and F2 are registered).
+
+    Parameters
+    ----------
+    beta : float
+        Weight of recall relative to precision.
+
+    Returns
+    -------
+    Metric
+        Usable wherever a metric name is (``GroupMetrics(metrics=[fbeta_metric(3)])``).
+
+    Examples
+    --------
+    >>> fbeta_metric(0.5).name
+    'f0_5'
+    """
+    name = f"f{beta:g}".replace(".", "_")  # a dot would break anchors and column names
+    return Metric(
+        name=name,
+        label=f"F{beta:g} score",
+        definition=f"Weighted harmonic mean of precision and recall, recall weighted {beta:g}x.",
+        formula_text=f"(1 + {beta:g}^2) TP / ((1 + {beta:g}^2) TP + {beta:g}^2 FN + FP)",
+        direction="higher",
+        reference=_FAWCETT,
+        aliases=tuple(
+            a
+            for a in dict.fromkeys((f"f{beta:g}", f"{name}_score", f"fbeta_{name[1:]}"))
+            if a != name
+        ),
+        formula=f_beta(beta),
+    )
+
+
+_PEER_METRICS: tuple[Metric, ...] = (
+    fbeta_metric(0.5),
+    fbeta_metric(2.0),
+    Metric(
+        name="jain_index",
+        label="Jain's index of errors",
+        definition="Equality of the absolute errors over the group's rows (1: all equal).",
+        formula_text="(sum |e|)^2 / (n sum e^2)",
+        direction="higher",
+        reference=_JAIN,
+        aliases=("jain", "jain_fairness_index"),
+        formula=jain_index_of_errors,
+        task="regression",
+        statistic="moments",
+    ),
+    Metric(
+        name="prediction_target_correlation",
+        label="Correlation of prediction and target",
+        definition="Pearson correlation of predictions and targets within the group.",
+        formula_text="cov(y_pred, y_true) / (sd(y_pred) sd(y_true))",
+        direction="higher",
+        reference=_REGRESSION_REF,
+        aliases=("correlation", "pearson_r"),
+        formula=prediction_target_correlation,
+        task="regression",
+        statistic="moments",
+    ),
+)
+_METRICS = _METRICS + _PEER_METRICS
+
+#: The peers' comparisons between groups (not per-group metrics), where they live.
+PEER_COMPARISONS: dict[str, str] = {
+    name: f"fairscope.metrics.{name}"
+    for name in (
+        "cohens_d",
+        "z_score_difference",
+        "z_test_difference",
+        "z_test_ratio",
+        "statistical_parity_auc",
+        "disparate_impact_at_quantile",
+        "correlation_difference",
+        "parity_loss",
+        "disparate_impact_ratio",
+        "statistical_parity_difference",
+        "average_odds_difference",
+    )
+}
+PEER_COMPARISONS["generalized_entropy_index"] = "fairscope.inequality.generalized_entropy_index"
+PEER_COMPARISONS["theil_index"] = "fairscope.inequality.theil_index"
+PEER_COMPARISONS["consistency"] = "fairscope.individual.consistency_score"
+# -- end of issue 16 block
+
 #: Metrics by canonical name, in declaration order.
 REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
 
@@ -655,6 +757,11 @@ def get_metric(name: str) -> Metric:
 
         close = difflib.get_close_matches(key, list(_LOOKUP), n=3)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        if key in PEER_COMPARISONS:
+            hint = (
+                f" {name!r} compares groups, it is not a per-group metric: call "
+                f"{PEER_COMPARISONS[key]}(...)."
+            )
         raise ValueError(
             f"unknown metric {name!r}.{hint} Known metrics: {', '.join(REGISTRY)} "
             "(run `fairscope metrics` or see fairscope.core._registry.REGISTRY for aliases)."

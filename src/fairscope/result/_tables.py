@@ -334,6 +334,19 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
 )
 
+# issue 16: AIF360's dataset measures in audit_dataset (fairscope.audits._dataset_peers)
+_SPECS += (
+    TableSpec(
+        "dataset_metrics",
+        "Dataset measures of the peers",
+        "Per group against all other rows: class imbalance, KL divergence of the label "
+        "distributions and conditional demographic disparity; per feature set the smoothed "
+        "empirical differential fairness. The only dataset table sample_weight weights.",
+        (*_GROUP, "metric", "value", "n", "weight"),
+        section="appendix",
+    ),
+)
+
 #: The known tables by name, in the order of a report's sections.
 TABLES: Mapping[str, TableSpec] = {spec.name: spec for spec in _SPECS}
 

@@ -1,0 +1,221 @@
+"""The ``dataset_metrics`` table of a dataset audit: AIF360's dataset measures per group.
+
+For every feature set and group, against all other rows: class imbalance
+``(W_rest - W_g) / W``, the KL divergence ``KL(P_g || P_rest)`` of the label
+distributions, and with ``strata=`` the conditional demographic disparity of a
+binary target; per feature set the smoothed empirical differential fairness of a
+binary target (group ``"<all groups>"``). Each is computed from weighted counts of
+(group, class) cells, so ``sample_weight=`` weights them (the row counts ``n``
+stay unweighted). The same definitions as :mod:`fairscope.dataset_metrics`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fairscope.core._groups import encode_groups
+from fairscope.core._inputs import column, sensitive_frame
+
+__all__ = [
+    "ALL_GROUPS",
+    "add_dataset_metrics",
+    "dataset_metrics_table",
+    "dataset_weights",
+    "strata_codes",
+]
+
+ALL_GROUPS = "<all groups>"
+_COLUMNS = ["feature", "group", "metric", "value", "n", "weight"]
+
+
+def dataset_weights(data: pd.DataFrame, sample_weight: Any) -> np.ndarray | None:
+    """The weight of each row (a column name of ``data`` or values), validated.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+    sample_weight : str, array-like or None
+
+    Returns
+    -------
+    ndarray of float, or None
+
+    Raises
+    ------
+    ValueError
+        Naming the problem: a length that differs from the data, or missing,
+        infinite or negative weights.
+    """
+    if sample_weight is None:
+        return None
+    values = column(sample_weight, data, "sample_weight").to_numpy()
+    try:
+        weights = values.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError("sample_weight must be numeric.") from None
+    if len(weights) != len(data):
+        raise ValueError(f"sample_weight has {len(weights)} values but data has {len(data)} rows.")
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError(
+            "sample_weight has missing, infinite or negative values; give every row a "
+            "finite non-negative weight."
+        )
+    return weights
+
+
+def strata_codes(data: pd.DataFrame, strata: Any) -> np.ndarray | None:
+    """The stratum code of each row (missing values form their own stratum).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+    strata : str, list of str, array-like or None
+        Column(s) of ``data``, or values aligned with it.
+
+    Returns
+    -------
+    ndarray of int, or None
+    """
+    if strata is None:
+        return None
+    frame = sensitive_frame(strata, data)
+    if len(frame) != len(data):
+        raise ValueError(f"strata has {len(frame)} rows but data has {len(data)}.")
+    return np.asarray(encode_groups(frame).codes, dtype=np.int64)
+
+
+def _rows(fs: Any, metric: str, values: np.ndarray, n: np.ndarray, w: np.ndarray) -> list:
+    return [
+        {
+            "feature": fs.label,
+            "group": label,
+            "metric": metric,
+            "value": float(v),
+            "n": int(k),
+            "weight": float(x),
+        }
+        for label, v, k, x in zip(fs.labels, values, n, w, strict=True)
+    ]
+
+
+def _kl_rows(fs: Any, cells: np.ndarray, n: np.ndarray) -> list:
+    """KL(P_g || P_rest) of each group's label distribution (cells: groups x classes)."""
+    totals = cells.sum(axis=1)
+    rest = cells.sum(axis=0) - cells
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = cells / totals[:, None]
+        q = rest / rest.sum(axis=1, keepdims=True)
+        terms = np.where(p > 0, p * np.log(p / q), 0.0)
+    kl = np.where(totals > 0, terms.sum(axis=1), np.nan)
+    return _rows(fs, "kl_divergence", kl, n, totals)
+
+
+def _cdd_rows(fs: Any, known: np.ndarray, positive: np.ndarray, strata: np.ndarray,
+              w: np.ndarray, n: Any) -> list:  # fmt: skip
+    """Conditional demographic disparity per group (binary target, labelled rows only)."""
+    n_groups, n_strata = len(fs.labels), int(strata.max()) + 1
+    codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
+    flat = (strata[known] * n_groups + codes[known]) * 2 + positive
+    cells = np.bincount(flat, weights=w[known], minlength=n_strata * n_groups * 2)
+    cells = cells.reshape(n_strata, n_groups, 2)
+    totals = cells.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(totals > 0, cells / totals, 0.0)
+    size = cells.sum(axis=(1, 2))
+    cdd = size @ (shares[..., 0] - shares[..., 1]) / size.sum()
+    return _rows(fs, "conditional_demographic_disparity", cdd, n, cells.sum(axis=(0, 2)))
+
+
+def _edf_row(fs: Any, cells: np.ndarray, n: np.ndarray, concentration: float = 1.0) -> dict:
+    """Smoothed empirical differential fairness over the groups with rows (binary cells)."""
+    totals = cells.sum(axis=1)
+    held = totals > 0
+    rate = (cells[held, 1] + concentration / 2) / (totals[held] + concentration)
+    with np.errstate(divide="ignore"):
+        epsilon = max(np.ptp(np.log(rate)), np.ptp(np.log(1 - rate)))
+    return {"feature": fs.label, "group": ALL_GROUPS,
+            "metric": "smoothed_empirical_differential_fairness", "value": float(epsilon),
+            "n": int(n.sum()), "weight": float(totals.sum())}  # fmt: skip
+
+
+def dataset_metrics_table(
+    sets: list[Any], target: Any, weights: np.ndarray | None, strata: np.ndarray | None
+) -> pd.DataFrame:
+    """The tidy ``dataset_metrics`` table of a dataset audit.
+
+    Parameters
+    ----------
+    sets : list of FeatureSet
+        The audit's feature sets (:mod:`fairscope.audits._dataset_groups`).
+    target : Target or None
+        The decoded target (:mod:`fairscope.audits._label_bias`); label metrics
+        need a discrete one (CDD and EDF a binary one).
+    weights : ndarray or None
+        Row weights.
+    strata : ndarray of int or None
+        Stratum code per row, for the conditional demographic disparity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``feature, group, metric, value, n, weight``.
+    """
+    n_rows = len(sets[0].codes)
+    w = np.ones(n_rows) if weights is None else weights
+    rows: list[dict[str, Any]] = []
+    discrete = target is not None and target.kind != "continuous"
+    for fs in sets:
+        n_groups = len(fs.labels)
+        codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
+        n = np.bincount(fs.codes, minlength=n_groups)
+        group_weight = np.bincount(fs.codes, weights=w, minlength=n_groups)
+        imbalance = (group_weight.sum() - 2 * group_weight) / group_weight.sum()
+        rows += _rows(fs, "class_imbalance", imbalance, n, group_weight)
+        if not discrete:
+            continue
+        known = target.known
+        classes = target.class_codes[known]
+        n_classes = int(classes.max()) + 1 if len(classes) else 1
+        flat = codes[known] * n_classes + classes
+        cells = np.bincount(flat, weights=w[known], minlength=n_groups * n_classes)
+        cells = cells.reshape(n_groups, n_classes)
+        n_known = np.bincount(fs.codes[known], minlength=n_groups)
+        rows += _kl_rows(fs, cells, n_known)
+        if target.kind != "binary":
+            continue
+        positive = target.is_positive[known].astype(np.int64)
+        binary = np.bincount(codes[known] * 2 + positive, weights=w[known],
+                             minlength=n_groups * 2).reshape(n_groups, 2)  # fmt: skip
+        rows.append(_edf_row(fs, binary, n_known))
+        if strata is not None:
+            rows += _cdd_rows(fs, known, positive, strata, w, n_known)
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def add_dataset_metrics(audit: Any, sample_weight: Any, strata: Any) -> None:
+    """Add the ``dataset_metrics`` table to a dataset audit, and say what the weights weight.
+
+    Parameters
+    ----------
+    audit : fairscope.audits._dataset._Audit
+        The audit being built (its data, feature sets, decoded target, tables, warnings).
+    sample_weight, strata : optional
+        The arguments of :func:`fairscope.audit_dataset`.
+
+    Returns
+    -------
+    None
+    """
+    weights = dataset_weights(audit.data, sample_weight)
+    codes = strata_codes(audit.data, strata)
+    audit.tables["dataset_metrics"] = dataset_metrics_table(
+        audit.sets, audit.target, weights, codes
+    )
+    if weights is not None:
+        audit.warnings.append(
+            "sample_weight weights the dataset_metrics table only; representation, base "
+            "rates, missingness, proxies and feature shift count rows."
+        )

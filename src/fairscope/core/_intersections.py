@@ -34,6 +34,7 @@ from fairscope.core._counts import CELLS, GroupCounts, reduce_confusion
 from fairscope.core._groups import (
     MISSING,
     check_labels,
+    code_dtype,
     encode_groups,
     sorted_uniques,
     value_label,
@@ -69,7 +70,8 @@ def _categorical_slots(series: pd.Series) -> Callable[[slice], tuple[np.ndarray,
 def _factorized_slots(series: pd.Series) -> Callable[[slice], tuple[np.ndarray, int, pd.Index]]:
     def slots(part: slice) -> tuple[np.ndarray, int, pd.Index]:
         codes, uniques = pd.factorize(series.iloc[part])
-        return codes, len(uniques) + 1, pd.Index(uniques)
+        # one byte per row for a few values: the 8-byte codes are freed before the count
+        return codes.astype(code_dtype(len(uniques))), len(uniques) + 1, pd.Index(uniques)
 
     return slots
 
@@ -101,8 +103,6 @@ def _count_chunk(
     _add_into(cell, y_true[part])
     cell *= 2  # (a multiply: numpy shifts small ints ten times slower)
     _add_into(cell, y_pred[part])
-    if weight is not None:
-        cell = cell.astype(np.intp)  # once, not inside each of the three bincounts
     rows = np.bincount(cell, minlength=size).reshape(n_combos, len(CELLS))
     combos = np.flatnonzero(rows.any(axis=1))
     weighted = squared = None

@@ -200,12 +200,21 @@ def load_note() -> str:
 
 
 def with_kind(sensitive: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Both sensitive columns as categorical, Arrow-string or object columns."""
+    """Both sensitive columns as ``categorical``, ``arrow`` (``string[pyarrow]``),
+    ``str`` (pandas' default string dtype: Arrow-backed from pandas 3) or ``object`` columns."""
     if kind == "categorical":
         return sensitive.astype("category")
     if kind == "arrow":
         return sensitive.astype(str).astype("string[pyarrow]")
-    return pd.DataFrame({c: sensitive[c].astype(str).to_numpy(dtype=object) for c in sensitive})
+    if kind == "str":
+        return sensitive.astype(str)
+    # dtype=object explicitly: pandas 3 would infer its str dtype from an object array
+    return pd.DataFrame(
+        {
+            c: pd.Series(sensitive[c].astype(str).to_numpy(dtype=object), dtype=object)
+            for c in sensitive
+        }
+    )
 
 
 def numpy_floor(y_true, y_pred, sensitive: pd.DataFrame, weight) -> np.ndarray:
@@ -323,8 +332,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--floor-kinds",
-        default="categorical,arrow,object",
-        help="column kinds of the floor table ('' to skip)",
+        default="categorical,arrow,str,object",
+        help="column kinds of the floor table: categorical, arrow, str, object ('' to skip)",
     )
     args = parser.parse_args()
 

@@ -103,6 +103,8 @@ def _count_chunk(
     _add_into(cell, y_true[part])
     cell *= 2  # (a multiply: numpy shifts small ints ten times slower)
     _add_into(cell, y_pred[part])
+    if weight is not None:
+        cell = cell.astype(np.intp)  # once, not inside each of the three bincounts
     rows = np.bincount(cell, minlength=size).reshape(n_combos, len(CELLS))
     combos = np.flatnonzero(rows.any(axis=1))
     weighted = squared = None

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.core._bincount import CHUNK_ROWS
-from fairscope.core._counts import CELLS, GroupCounts, reduce_confusion
+from fairscope.core._counts import GroupCounts, reduce_confusion
 from fairscope.core._groups import (
     MISSING,
     check_labels,
@@ -40,6 +40,7 @@ from fairscope.core._groups import (
     value_label,
     warn_if_continuous,
 )
+from fairscope.core._registry import CELLS
 
 #: Largest number of (feature value combination, cell) slots counted densely.
 DENSE_CELLS = 1 << 22
@@ -253,6 +254,7 @@ def _assemble(
         # each combination occurs once per chunk: these are plain elementwise additions
         rows[final] += chunk.rows
         if weights is not None and squares is not None:
+            assert chunk.weighted is not None and chunk.squared is not None
             weights[final] += chunk.weighted
             squares[final] += chunk.squared
     present = np.flatnonzero(rows.any(axis=1))

@@ -59,9 +59,9 @@ def distinct_columns(
 ) -> dict[str, pd.Series]:
     """Up to ``limit`` distinct values of each column (nulls left out), in one engine pass.
 
-    The first :data:`PROBE_ROWS` rows are grouped first; when they already hold
-    more than ``limit`` combinations, those rows answer and the full pass is
-    skipped (the task is "many values" either way). Otherwise one group-by over
+    The first :data:`PROBE_ROWS` rows are grouped first; when every column
+    already has ``limit`` values there, those rows answer and the full pass is
+    skipped (each column has "many values" either way). Otherwise one group-by over
     all the columns runs in the engine: a hash aggregate that streams the scan,
     where narwhals' ``unique()`` would materialize the column in DuckDB.
 

@@ -52,3 +52,25 @@ def test_the_provenance_record_does_not_import_scikit_learn():
         env={"PYTHONPATH": str(SRC), "PATH": ""},
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_binary_audit_imports_neither_scipy_nor_sklearn_nor_renderers():
+    # the first call pays its imports: a default binary audit with a policy needs none of these
+    statement = (
+        "import numpy as np; import fairscope; "
+        "rng = np.random.default_rng(0); y = rng.integers(0, 2, 400); p = rng.integers(0, 2, 400); "
+        "g = np.array(['a', 'b', 'c', 'd'])[rng.integers(0, 4, 400)]; g[:3] = 'e'; "
+        "fairscope.audit_predictions(y, p, sensitive_features=g, policy='four-fifths')"
+    )
+    code = (
+        f"import sys; {statement}; heavy = ['scipy', 'sklearn', 'statsmodels', 'matplotlib', "
+        "'jinja2', 'polars', 'duckdb']; print(' '.join(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PATH": ""},
+    )
+    assert out.stdout.split() == []

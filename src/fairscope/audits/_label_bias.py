@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fairscope.audits._dataset_groups import FeatureSet
 from fairscope.compute._reweighing import cell_weights
@@ -190,6 +189,8 @@ def _overall_row(fs_label: str, n: float, value: float, lower: float, upper: flo
 
 def _mean_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -> list:
     """The mean of a continuous target per group, then over all labelled rows."""
+    from scipy import stats
+
     g = len(fs.labels)
     known = target.known
     n = np.bincount(fs.codes[known], minlength=g).astype(float)

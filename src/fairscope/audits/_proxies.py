@@ -189,20 +189,24 @@ def _fit_fold(x, y, train, test, categorical, seed, rng) -> tuple[float, list[fl
         random_state=seed,
     )
     clf.fit(x[train], y[train])
-    base = roc_auc(y[test], clf.predict_proba(x[test]))
     # importance on at most IMPORTANCE_ROWS held-out rows: one prediction per column,
     # so this bounds the cost while keeping the AUC's standard error near 0.01
+    picked = np.arange(len(test))
     if len(test) > IMPORTANCE_ROWS:
-        test = np.sort(rng.choice(test, size=IMPORTANCE_ROWS, replace=False))
-    x_test, y_test = x[test], y[test]
-    base_sample = roc_auc(y_test, clf.predict_proba(x_test))
-    # every column's permuted copy in one stacked prediction: the predictor's cost is
-    # per call and per tree far more than per row
+        # the same draw as choosing from ``test`` itself (its indices are sorted)
+        picked = np.sort(rng.choice(len(test), size=IMPORTANCE_ROWS, replace=False))
+    x_test, y_test = x[test[picked]], y[test[picked]]
+    # the held-out fold and every column's permuted copy in one prediction: the
+    # predictor's cost is per call (input checks) and per tree far more than per row,
+    # and its predictions are row by row, so the stacking changes no value
     m, p = x_test.shape
     stacked = np.tile(x_test, (p, 1))
     for j in range(p):
         stacked[j * m : (j + 1) * m, j] = rng.permutation(x_test[:, j])
-    proba = clf.predict_proba(stacked)
+    proba = clf.predict_proba(np.concatenate([x[test], stacked]))
+    proba_test, proba = proba[: len(test)], proba[len(test) :]
+    base = roc_auc(y[test], proba_test)
+    base_sample = roc_auc(y_test, proba_test[picked])
     drops = [base_sample - roc_auc(y_test, proba[j * m : (j + 1) * m]) for j in range(p)]
     return base, drops
 

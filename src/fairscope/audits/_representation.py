@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fairscope.audits._dataset_groups import FeatureSet
 from fairscope.core._groups import MISSING, group_label
@@ -164,6 +163,8 @@ def _against_population(
     frame: pd.DataFrame, shares: dict[str, float], ci: float
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Representation ratio columns and the chi-square goodness-of-fit test of one feature set."""
+    from scipy import stats
+
     ref_share = frame["group"].map(shares).to_numpy(dtype=float)
     # the population has no "<missing>" group: compare the rows with a known value
     known = ~frame["group"].str.contains(MISSING, regex=False).to_numpy()

@@ -15,9 +15,10 @@ from fairscope.compute._positional import positional_keywords as _positional
 from fairscope.compute._references import check_reference, feature_set_label, resolve_reference
 from fairscope.compute._significance import group_tests
 from fairscope.core._bootstrap import check_bootstrap_args
-from fairscope.core._counts import GroupCounts, reduce_confusion
-from fairscope.core._groups import OVERALL, encode_groups, group_label
+from fairscope.core._counts import GroupCounts
+from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._inputs import binary_inputs
+from fairscope.core._intersections import reduce_groups_confusion
 from fairscope.core._registry import resolve_metrics
 from fairscope.engines import confusion_counts
 from fairscope.report._plots import plot_group_metrics
@@ -182,14 +183,8 @@ class GroupMetrics(GroupIntervals):
             data=data,
             dropna=dropna,
         )
-        groups = encode_groups(inputs.sensitive)
-        counts = reduce_confusion(
-            inputs.y_true,
-            inputs.y_pred,
-            groups.codes,
-            groups.index,
-            inputs.sample_weight,
-            orders=groups.orders,
+        counts, missing = reduce_groups_confusion(
+            inputs.y_true, inputs.y_pred, inputs.sensitive, inputs.sample_weight
         )
         self._init_from_counts(counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size)
         self._init_inference(n_boot, random_state, bootstrap)
@@ -197,7 +192,7 @@ class GroupMetrics(GroupIntervals):
         self.n_rows = inputs.n_input_rows
         self.dropped = dict(inputs.dropped)
         self.n_dropped = inputs.n_dropped
-        self.missing_sensitive = dict(groups.missing)
+        self.missing_sensitive = missing
 
     @classmethod
     def from_counts(

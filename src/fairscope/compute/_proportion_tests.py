@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats
+
+from fairscope.core._distributions import chi2_sf, fisher_exact_2x2, normal_two_sided_p
 
 CORRECTIONS: tuple[str | None, ...] = ("holm", "fdr_bh", "bonferroni", None)
 #: Smallest expected cell count for the z-test; below it Fisher's exact test is used.
@@ -49,7 +50,7 @@ def two_proportion_z_test(
         pooled = (x1 + x2) / (n1 + n2)
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = (x1 / n1 - x2 / n2) / se
-    p = 2 * stats.norm.sf(np.abs(z))
+    p = normal_two_sided_p(z)  # 2 * scipy.stats.norm.sf(|z|), without importing scipy
     valid = (n1 > 0) & (n2 > 0)
     degenerate = valid & (se == 0)
     p = np.where(degenerate, 1.0, p)
@@ -74,9 +75,8 @@ def fisher_exact_test(x1: Any, n1: Any, x2: Any, n2: Any) -> tuple[np.ndarray, n
     p = np.full(x1.shape, np.nan)
     for i in np.ndindex(x1.shape):
         if n1[i] > 0 and n2[i] > 0:
-            table = [[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]]
-            res = stats.fisher_exact(np.asarray(table, dtype=np.int64))
-            odds[i], p[i] = res.statistic, res.pvalue
+            cells = (x1[i], n1[i] - x1[i], x2[i], n2[i] - x2[i])
+            odds[i], p[i] = fisher_exact_2x2(*(int(v) for v in cells))
     return odds, p
 
 
@@ -166,7 +166,7 @@ def chi_square_homogeneity(successes: np.ndarray, n: np.ndarray) -> tuple[float,
     stat = float((((x - expected_yes) ** 2) / expected_yes).sum())
     stat += float(((((n - x) - expected_no) ** 2) / expected_no).sum())
     dof = len(n) - 1
-    return stat, dof, float(stats.chi2.sf(stat, dof))
+    return stat, dof, chi2_sf(stat, dof)
 
 
 def adjust_p_values(p_values: Any, correction: str | None = "holm") -> np.ndarray:

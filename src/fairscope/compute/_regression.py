@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fairscope.compute._disparities import KINDS, block_frame, disparity_columns
 from fairscope.compute._references import feature_set_label, resolve_reference
@@ -112,6 +111,8 @@ def regression_frame(
     (:func:`fairscope.core._registry.metrics_for`); the means get normal
     intervals from the group's weighted variance and Kish's effective size.
     """
+    from scipy import stats
+
     total = moments.with_total(OVERALL)
     w = total.column("n")
     n_eff = kish_effective_n(w, total.squared_weights)
@@ -173,6 +174,8 @@ def regression_disparities(
     feature_set: str | None = None,
 ) -> pd.DataFrame:
     """Differences (Wald intervals for the means) and ratios of each metric to the reference."""
+    from scipy import stats
+
     groups = frame.iloc[:-1]
     z = float(stats.norm.ppf(0.5 + ci / 2))
     blocks = []

@@ -42,7 +42,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fairscope.compute._disparities import KINDS, block_frame, disparity_columns
 from fairscope.compute._references import resolve_reference
@@ -135,6 +134,8 @@ def score_metrics_frame(
     (:func:`fairscope.core._registry.metrics_for`); ROC AUC gets the
     Hanley-McNeil interval, and the AUC error bound of the binning is added.
     """
+    from scipy import stats
+
     total = stats_.with_total()
     sums = total.sums
     frame = pd.DataFrame(

@@ -55,7 +55,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fairscope.compute._proportion_tests import (
     adjust_p_values,
@@ -484,6 +483,8 @@ def mean_comparisons(
     >>> float(out["difference"][0]), str(out["test"][0])
     (-1.0, 'welch t')
     """
+    from scipy import stats
+
     n = np.asarray(n, dtype=float)
     alpha = 1 - confidence
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from fairscope.core._counts import GroupCounts
 
@@ -258,6 +257,8 @@ def bca_interval(
         Where the correction is undefined (a statistic that is constant or
         undefined) the percentile interval is returned.
     """
+    from scipy import stats
+
     replicates = np.asarray(replicates, dtype=float)
     estimate = np.asarray(estimate, dtype=float)
     alpha = 1 - confidence

@@ -101,24 +101,67 @@ def encode_feature(values: pd.Series | np.ndarray, name: str) -> tuple[np.ndarra
         if n_missing:
             codes[missing_mask] = len(uniques)
     labels = [value_label(v) for v in uniques]
-    _warn_if_continuous(series, name, len(labels))
+    warn_if_continuous(series, name, len(labels))
+    check_labels(labels, name, n_missing > 0)
+    if n_missing:
+        labels.append(MISSING)
+    return codes, labels, n_missing
+
+
+def check_labels(labels: list[str], name: str, has_missing: bool) -> None:
+    """Refuse labels that collide: two values that print the same, or a value named like MISSING.
+
+    Parameters
+    ----------
+    labels : list of str
+        The labels of the observed values of one feature (without the missing group).
+    name : str
+        The feature, named in the error.
+    has_missing : bool
+        Whether the feature has missing values (labelled :data:`MISSING`).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> check_labels(["F", "M"], "sex", has_missing=True)
+    """
     if len(set(labels)) != len(labels):
         duplicated = sorted({lab for lab in labels if labels.count(lab) > 1})
         raise ValueError(
             f"sensitive feature {name!r} has distinct values that print the same "
             f"({', '.join(map(repr, duplicated))}); convert the column to one type first."
         )
-    if n_missing:
-        if MISSING in labels:
-            raise ValueError(
-                f"sensitive feature {name!r} has a value {MISSING!r}, which fairscope uses to "
-                "label missing values; rename that value."
-            )
-        labels.append(MISSING)
-    return codes, labels, n_missing
+    if has_missing and MISSING in labels:
+        raise ValueError(
+            f"sensitive feature {name!r} has a value {MISSING!r}, which fairscope uses to "
+            "label missing values; rename that value."
+        )
 
 
-def _warn_if_continuous(series: pd.Series, name: str, n_values: int) -> None:
+def warn_if_continuous(series: pd.Series, name: str, n_values: int) -> None:
+    """Warn about a feature with a single value, or a numeric one with too many values.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The feature's column.
+    name : str
+        The feature, named in the warning.
+    n_values : int
+        Its number of observed (non-missing) values.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> warn_if_continuous(pd.Series(["F", "M"]), "sex", 2)
+    """
     if n_values == 1 and not series.isna().any():
         warnings.warn(
             f"sensitive feature {name!r} has a single value, so every row is in one group and "
@@ -170,12 +213,7 @@ def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     if not parts:
         return np.empty(0, dtype=np.int8), []
     seen = parts[0][1].append([u for _, u in parts[1:]]) if len(parts) > 1 else parts[0][1]
-    try:
-        _, ordered = pd.factorize(seen, sort=True)
-    except TypeError:
-        # Mixed types (e.g. numbers and strings) cannot be ordered; order by label.
-        ordered = sorted(pd.unique(seen.to_numpy(dtype=object)), key=value_label)
-    ordered = pd.Index(ordered, tupleize_cols=False)
+    ordered = sorted_uniques(seen)
     out = np.empty(len(series), dtype=code_dtype(len(ordered) + 1))
     start = 0
     for codes, uniques in parts:
@@ -184,6 +222,34 @@ def _factorize_sorted(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
         out[start : start + len(codes)] = mapping[codes]
         start += len(codes)
     return out, list(ordered)
+
+
+def sorted_uniques(seen: pd.Index) -> pd.Index:
+    """The distinct values of ``seen`` (which holds no missing value) in group order.
+
+    Parameters
+    ----------
+    seen : pandas.Index
+        Values (the distinct values of each chunk of a column, appended).
+
+    Returns
+    -------
+    pandas.Index
+        Sorted values; a column mixing types that cannot be compared (numbers
+        and strings) is ordered by label.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sorted_uniques(pd.Index(["b", "a", "b"])).tolist()
+    ['a', 'b']
+    """
+    try:
+        _, ordered = pd.factorize(seen, sort=True)
+    except TypeError:
+        # Mixed types (e.g. numbers and strings) cannot be ordered; order by label.
+        ordered = sorted(pd.unique(seen.to_numpy(dtype=object)), key=value_label)
+    return pd.Index(ordered, tupleize_cols=False)
 
 
 #: Above this many possible combinations of feature values, observed

@@ -30,13 +30,14 @@ illustrated in the case of the binomial, Biometrika 26 (1934).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+
+from fairscope.core._distributions import normal_quantile_two_sided
 
 
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {confidence!r}.")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    return normal_quantile_two_sided(confidence)  # scipy.stats.norm.ppf, without scipy
 
 
 def wilson_interval(
@@ -105,6 +106,8 @@ def clopper_pearson_interval(
     >>> round(float(lo), 4), round(float(hi), 4)
     (0.1871, 0.8129)
     """
+    from scipy import stats
+
     x = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
     alpha = 1 - confidence

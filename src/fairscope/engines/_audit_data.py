@@ -17,6 +17,7 @@ import pandas as pd
 
 from fairscope.core._tasks import detect_task
 from fairscope.engines._reduce import prepare, require_column, require_features, sensitive_names
+from fairscope.engines._sources import in_file_order
 
 #: Distinct label values fetched to detect the task; more mean "many".
 DISTINCT_LIMIT = 1001
@@ -38,15 +39,74 @@ def distinct_values(data: Any, column: str, limit: int = DISTINCT_LIMIT) -> pd.S
     -------
     pandas.Series
         The distinct values, in the engine's order.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> sorted(distinct_values(pl.DataFrame({"y": [1, 0, 1]}), "y").tolist())
+    [0, 1]
+    """
+    return distinct_columns(data, [column], limit)[column]
+
+
+#: Rows read first: a column with more distinct values than the limit among them
+#: (a regression target, a score) is told without hashing every row.
+PROBE_ROWS = 100_000
+
+
+def distinct_columns(
+    data: Any, columns: list[str], limit: int = DISTINCT_LIMIT
+) -> dict[str, pd.Series]:
+    """Up to ``limit`` distinct values of each column (nulls left out), in one engine pass.
+
+    The first :data:`PROBE_ROWS` rows are grouped first; when every column
+    already has ``limit`` values there, those rows answer and the full pass is
+    skipped (each column has "many values" either way). Otherwise one group-by over
+    all the columns runs in the engine: a hash aggregate that streams the scan,
+    where narwhals' ``unique()`` would materialize the column in DuckDB.
+
+    Parameters
+    ----------
+    data : engine data
+        polars, Arrow, DuckDB, Spark data, or Parquet/CSV paths.
+    columns : list of str
+        The columns (e.g. labels and predictions).
+    limit : int
+        At most this many values are returned per column.
+
+    Returns
+    -------
+    dict of str to pandas.Series
+        The distinct values of each column, in the engine's order.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"y": [1, 0, 1], "p": [1, 1, 1]})
+    >>> {k: sorted(v.tolist()) for k, v in distinct_columns(frame, ["y", "p"]).items()}
+    {'y': [0, 1], 'p': [1]}
     """
     import narwhals as nw
 
-    frame, columns, _ = prepare(data)
-    require_column(column, column, columns, data)
-    values = frame.select(nw.col(column)).unique().head(limit)
-    if isinstance(values, nw.LazyFrame):
-        values = values.collect()
-    return values.to_pandas()[column].dropna().reset_index(drop=True)
+    frame, names, _ = prepare(data)
+    unique = list(dict.fromkeys(columns))
+    for name in unique:
+        require_column(name, name, names, data)
+    # with every column within the limit, the combinations are at most this many
+    bound = limit * (limit + 1) ** (len(unique) - 1)
+    values: dict[str, pd.Series] = {}
+    for rows in (frame.head(PROBE_ROWS), frame):
+        grouped = rows.group_by(*unique, drop_null_keys=False).agg(nw.len().alias("__n"))
+        grouped = grouped.head(bound)
+        if isinstance(grouped, nw.LazyFrame):
+            grouped = grouped.collect()
+        table = grouped.to_pandas()
+        values = {
+            name: pd.Series(table[name].dropna().unique(), name=name).head(limit) for name in unique
+        }
+        if all(len(v) >= limit for v in values.values()):
+            break  # every column has many values already in the first rows
+    return values
 
 
 def collect_columns(data: Any, names: list[str]) -> pd.DataFrame:
@@ -71,9 +131,10 @@ def collect_columns(data: Any, names: list[str]) -> pd.DataFrame:
     for name in unique:
         require_column(name, name, columns, data)
     selected = frame.select(*[nw.col(n) for n in unique])
-    if isinstance(selected, nw.LazyFrame):
-        selected = selected.collect()
-    return selected.to_pandas()
+    with in_file_order(frame.to_native()):
+        if isinstance(selected, nw.LazyFrame):
+            selected = selected.collect()
+        return selected.to_pandas()
 
 
 def prepare_audit_data(
@@ -105,9 +166,10 @@ def prepare_audit_data(
     features = sensitive_names(sensitive_features, data)
     require_features(features, columns)
     if task is None:
+        distinct = distinct_columns(data, [y_true] if y_pred is None else [y_true, y_pred])
         task = detect_task(
-            distinct_values(data, y_true),
-            None if y_pred is None else distinct_values(data, y_pred),
+            distinct[y_true],
+            None if y_pred is None else distinct[y_pred],
             has_score=y_score is not None,
             estimator=estimator,
         )

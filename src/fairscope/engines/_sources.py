@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +88,18 @@ def _file_format(files: list[str]) -> str:
 
 
 #: Settings of the DuckDB connection fairscope opens for files. An audit reduces the rows
-#: to a few cells per group, so it needs little memory; capping DuckDB's buffer pool
-#: (default: 80% of RAM) keeps the scan's peak memory from growing with the rows. Row order
-#: is kept (DuckDB's default): columns collected for a data-set audit must come back in file
-#: order, so a seeded subsample picks the same rows as the pandas path. Pass your own
-#: ``connection=`` to choose other settings.
-DUCKDB_CONFIG: dict[str, Any] = {"memory_limit": "512MB"}
+#: to a few cells per group (one streaming GROUP BY), so it needs little memory: capping
+#: DuckDB's buffer pool (default: 80% of RAM) and its threads (each reads ahead its own
+#: Parquet row groups) keeps the scan's peak memory from growing with the rows or with the
+#: machine, and not preserving insertion order lets the scan stream without ordering
+#: buffers. Columns collected as rows (a data-set audit) still come back in file order:
+#: :func:`in_file_order` turns the setting on for that query. Pass your own
+#: ``connection=`` to choose other settings, or edit this dict before opening files.
+DUCKDB_CONFIG: dict[str, Any] = {
+    "memory_limit": "256MB",
+    "threads": min(os.cpu_count() or 1, 4),
+    "preserve_insertion_order": False,
+}
 
 
 def duckdb_connection() -> Any:
@@ -126,6 +133,42 @@ def duckdb_relation(files: list[str], connection: Any = None) -> Any:
         return con.read_parquet(files)
     # the tokens pandas.read_csv reads as missing, so both paths see the same missing values
     return con.read_csv(files, na_values=PANDAS_NA_TOKENS)
+
+
+@contextmanager
+def in_file_order(native: Any) -> Iterator[None]:
+    """Within the block, a DuckDB relation's rows come back in file order.
+
+    Collecting rows (not reducing them) needs the order the files hold, so
+    seeded subsamples pick the rows the pandas path picks; the setting of the
+    connection is restored after the block. Other engines are left alone.
+
+    Parameters
+    ----------
+    native : object
+        The data as given (a DuckDB relation or any other kind).
+
+    Returns
+    -------
+    contextlib context manager
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> with in_file_order(pd.DataFrame({"a": [1]})):
+    ...     pass
+    """
+    query = getattr(native, "query", None)
+    if type(native).__name__ != "DuckDBPyRelation" or query is None:
+        yield
+        return
+    setting = "preserve_insertion_order"
+    before = query("r", f"SELECT current_setting('{setting}')").fetchall()[0][0]
+    query("r", f"SET {setting} = true")
+    try:
+        yield
+    finally:
+        query("r", f"SET {setting} = {str(bool(before)).lower()}")
 
 
 def to_narwhals(data: Any) -> Any:

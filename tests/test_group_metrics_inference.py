@@ -9,7 +9,7 @@ from scipy import stats
 
 from fairscope import GroupMetrics
 from fairscope.audits._predictions import audit_predictions
-from fairscope.core._intervals import kish_effective_n, mover_difference, wilson_interval
+from fairscope.core._intervals import kish_effective_n, wilson_interval
 
 NON_RATES = ["f1", "balanced_accuracy", "treatment_equality"]
 
@@ -111,19 +111,19 @@ def test_summary_interval_estimates_equal_difference_and_ratio(data, ci_method, 
     assert (rates["estimate"] <= rates["upper"]).all()
 
 
-def test_analytic_difference_interval_is_mover_of_the_extreme_groups(data):
+def test_between_groups_difference_interval_is_simultaneous_over_all_groups(data):
+    # each group's Wilson interval at 1 - 0.05 / k; max - min lies between the extreme
+    # bounds on the event that all hold (the MOVER of the two observed extremes did not
+    # account for choosing them, and covered 38-74 % for 5-10 groups)
     gm = _gm(data, metrics="selection_rate")
     row = gm.difference_intervals().iloc[0]
     counts = gm.counts
-    hi, lo = row["group_high"], row["group_low"]
-    x = {k: counts.loc[k, "fp"] + counts.loc[k, "tp"] for k in (hi, lo)}
-    n = {k: counts.loc[k, "n"] for k in (hi, lo)}
-    l1, u1 = wilson_interval(x[hi], n[hi])
-    l2, u2 = wilson_interval(x[lo], n[lo])
-    lower, upper = mover_difference(x[hi] / n[hi], l1, u1, x[lo] / n[lo], l2, u2)
-    assert row["lower"] == pytest.approx(max(float(lower), 0.0))
-    assert row["upper"] == pytest.approx(float(upper))
-    assert row["interval_method"] == "mover-wilson"
+    x = (counts["fp"] + counts["tp"]).to_numpy()
+    n = counts["n"].to_numpy()
+    lo, hi = wilson_interval(x, n, confidence=1 - 0.05 / len(n))
+    assert row["lower"] == pytest.approx(max(float(lo.max() - hi.min()), 0.0))
+    assert row["upper"] == pytest.approx(float(hi.max() - lo.min()))
+    assert row["interval_method"] == "simultaneous-wilson"
 
 
 def test_ratio_interval_stays_within_zero_and_one(data):

@@ -21,6 +21,7 @@ from fairscope.compute._resampled_intervals import (
     bootstrap_interval,
     replicate_values,
 )
+from fairscope.compute._simultaneous import gap_bounds, unit_confidence
 from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._intervals import (
     binomial_interval,
@@ -391,6 +392,20 @@ class GroupIntervals:
         """
         return self._summary_intervals("ratio", method)
 
+    def _simultaneous_gap(
+        self, metric: Metric, kind: str, values: np.ndarray
+    ) -> tuple[float, float, str]:
+        """Interval of max - min (min / max) from rate intervals that hold together."""
+        c = self._counts
+        confidence = unit_confidence(self.ci, int((~np.isnan(values)).sum()))
+        method = "wilson" if self._bootstrapped else self.ci_method
+        _, lo, hi, _ = rate_interval(
+            metric, c.weighted, c.squared_weights, has_weights=c.has_weights,
+            ci=confidence, method=method,
+        )  # fmt: skip
+        lower, upper = gap_bounds(kind, lo, hi)
+        return lower, upper, f"simultaneous-{method}"
+
     def _summary_intervals(self, kind: str, method: str) -> pd.DataFrame:
         self._check_method(method)
         point = self.difference(method) if kind == "difference" else self.ratio(method)
@@ -422,7 +437,10 @@ class GroupIntervals:
                             g = int(np.nanargmin(np.where(r > 1, 1 / r, r)))
                     high, low = (g, n_groups) if values[g] >= est[n_groups] else (n_groups, g)
             lower = upper = np.nan
-            if self._bootstrapped:
+            if method == "between_groups" and metric.is_proportion and high is not None:
+                # an extreme is not bootstrapped: see compute/_simultaneous.py
+                lower, upper, interval = self._simultaneous_gap(metric, kind, values)
+            elif self._bootstrapped:
                 lower, upper = float(boot_lo[j]), float(boot_hi[j])
                 interval = self._interval_name
             elif metric.is_proportion and high is not None:

@@ -141,6 +141,7 @@ def _load_text(text: str, source: str) -> Policy:
         version=policy.version,
         description=policy.description,
         source=source,
+        familywise=policy.familywise,
     )
 
 
@@ -183,4 +184,5 @@ def _from_dict(data: Any, loc: _Locator) -> Policy:
         waivers=tuple(waivers),
         version=str(data.get("version", "1")),
         description=data.get("description", ""),
+        familywise=data.get("familywise", "audit"),
     )

@@ -232,6 +232,8 @@ class Policy:
     'ratio_to_reference'
     >>> len(policy.hash)
     64
+    >>> policy.familywise
+    'audit'
     """
 
     name: str
@@ -240,6 +242,9 @@ class Policy:
     version: str = "1"
     description: str = ""
     source: str | None = field(default=None, compare=False)
+    #: Which FAILs share one error budget (see :data:`~fairscope.judge._schema.FAMILYWISE`):
+    #: by default the whole audit, so its false-FAIL rate stays at most ``(1 - ci) / 2``.
+    familywise: str = "audit"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", tuple(self.rules))
@@ -252,6 +257,8 @@ class Policy:
         out: dict[str, Any] = {"name": self.name, "version": self.version}
         if self.description:
             out["description"] = self.description
+        if self.familywise != "audit":  # the default is left out: hashes of 0.1 policies hold
+            out["familywise"] = self.familywise
         out["rules"] = [r.to_dict() for r in self.rules]
         if self.waivers:
             out["waivers"] = [w.to_dict() for w in self.waivers]

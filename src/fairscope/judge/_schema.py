@@ -19,6 +19,9 @@ KINDS: tuple[str, ...] = ("ratio", "difference")
 METHODS: tuple[str, ...] = ("to_reference", "between_groups", "to_overall")
 DIRECTIONS: tuple[str, ...] = ("both", "lower", "higher")
 DECIDE_ON: tuple[str, ...] = ("interval", "point")
+#: Families of FAILs sharing one error budget: every comparison of the audit, of one
+#: feature set (all rules), of one rule in one feature set, or each comparison alone.
+FAMILYWISE: tuple[str, ...] = ("audit", "feature_set", "rule", "none")
 
 RULE_KEYS = frozenset(
     {
@@ -38,7 +41,9 @@ RULE_KEYS = frozenset(
     }
 )
 WAIVER_KEYS = frozenset({"rule", "feature", "group", "justification", "owner", "expires"})
-POLICY_KEYS = frozenset({"name", "version", "description", "rules", "waivers", "$schema"})
+POLICY_KEYS = frozenset(
+    {"name", "version", "description", "familywise", "rules", "waivers", "$schema"}
+)
 
 #: Metrics whose values are not confined to [0, 1], so difference limits above 1 make sense.
 _UNBOUNDED = frozenset({"treatment_equality", "count", "log_loss"})
@@ -108,6 +113,12 @@ def validate(data: Any, loc: _Locator) -> None:
         raise loc.error(("version",), "must be a string such as '1.0'.")
     if "description" in data and not isinstance(data["description"], str):
         raise loc.error(("description",), "must be a string.")
+    if data.get("familywise", "audit") not in FAMILYWISE:
+        raise loc.error(
+            ("familywise",),
+            f"{data['familywise']!r} is unknown; use one of {', '.join(FAMILYWISE)} (default "
+            "'audit': the whole audit's false-FAIL rate stays at the stated level).",
+        )
     rules = data["rules"]
     if not isinstance(rules, list) or not rules:
         raise loc.error(("rules",), "must be a non-empty list of rules.")

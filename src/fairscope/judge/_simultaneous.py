@@ -55,7 +55,9 @@ from fairscope.core._groups import MISSING
 from fairscope.judge._estimates import GroupEstimates
 
 #: Chunk of (group, candidate reference) pairs evaluated at once.
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18
+#: Pairs beyond which only the groups that could FAIL are compared with every candidate.
+_BUDGET = 1 << 20
 
 
 def judged_bounds(
@@ -232,10 +234,16 @@ def best_reference(
     candidates = best_candidates(side, est, eligible, ref, best)
     if len(candidates) <= 1:
         return out
-    suspects = np.flatnonzero(side.violates(out, limit))
+    # Every group's bound is the least violating over the candidates when that is cheap,
+    # so each interval shown covers; otherwise only the groups that could FAIL (those
+    # violating against the observed best, itself a candidate) are compared with the
+    # rest, which leaves every verdict as it would be.
+    targets = np.flatnonzero(~np.isnan(out))
+    if len(targets) * len(candidates) > _BUDGET:
+        targets = np.flatnonzero(side.violates(out, limit))
     step = max(1, _CHUNK // len(candidates))
-    for start in range(0, len(suspects), step):
-        g = suspects[start : start + step]
+    for start in range(0, len(targets), step):
+        g = targets[start : start + step]
         gg, hh = np.meshgrid(g, candidates, indexing="ij")
         bounds = side.of(est, gg.ravel(), hh.ravel()).reshape(gg.shape)
         bounds = np.where(gg == hh, out[g][:, None], bounds)  # g is not its own reference

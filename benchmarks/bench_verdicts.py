@@ -1,0 +1,242 @@
+"""Simulation: do verdicts keep their error rates? (issue 13)
+
+Every figure is a Monte Carlo estimate printed with its standard error (MC SE), or an
+exact enumeration. Counts are drawn, not rows: each replicate draws each group's
+number of selections from a binomial, builds the confusion counts
+(:class:`~fairscope.core._counts.GroupCounts`) and runs the real judge,
+:func:`fairscope.judge.apply_policy`, on an audit result holding those counts (the
+path every binary audit takes; the tests it cites are made by the same code).
+Interval coverages call the same functions the library's tables call
+(:func:`~fairscope.compute._group_intervals.rate_interval`,
+:func:`~fairscope.compute._simultaneous.gap_bounds`).
+
+Figures, with their targets:
+
+1. false-FAIL rate of a whole four-fifths audit when every true rate is equal
+   (k in {2, 6, 12} groups x n in {50, 200, 2000} rows, rates 0.3 and 0.05, Wilson and
+   bootstrap audits): target <= 5 %;
+2. one group exactly on the 0.8 limit, the others equal, k = 12 x 2000: that group's
+   FAIL rate, target <= 2.5 % (and the same with ``familywise: none``, 0.1's judging);
+3. ``between_groups`` interval coverage of min / max and max - min, k <= 20, target >= 93 %;
+4. coverage of the ratio-to-best finding intervals (every finding of an audit at once);
+5. power for a true ratio 0.7 at k = 2 x 2000 (one group at 0.21, one at 0.3) and
+   k = 6 x 2000 (five at 0.21, one at 0.3; and three and three): targets 60 % / 75 %;
+6. exact coverage of Wilson and Clopper-Pearson for rare events (p = 0.005-0.02).
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/bench_verdicts.py            # about 3 minutes, 2 cores
+    PYTHONPATH=src python benchmarks/bench_verdicts.py --reps 200 # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fairscope.compute._group_intervals import rate_interval
+from fairscope.compute._simultaneous import gap_bounds, unit_confidence
+from fairscope.core._counts import GroupCounts
+from fairscope.core._registry import get_metric
+from fairscope.judge import apply_policy, load_policy
+from fairscope.result._audit_result import AuditResult
+
+SELECTION = get_metric("selection_rate")
+
+
+def counts_of(selected: np.ndarray, sizes: np.ndarray) -> GroupCounts:
+    """Confusion counts of groups whose predictions equal their labels (selected = TP)."""
+    cells = np.zeros((len(sizes), 4))
+    cells[:, 3] = selected
+    cells[:, 0] = sizes - selected
+    labels = pd.Index([f"g{i:02d}" for i in range(len(sizes))], name="g")
+    return GroupCounts(
+        ("g",), labels, weighted=cells, rows=cells.astype(np.int64), squared_weights=cells.copy()
+    )
+
+
+def audit_of(selected: np.ndarray, sizes: np.ndarray, method: str, seed: int) -> AuditResult:
+    """An audit result holding only the counts, as a binary audit keeps them."""
+    meta = {"ci": 0.95, "ci_method": method, "min_group_size": 30, "n_boot": 500}
+    meta["random_state"] = seed
+    return AuditResult(
+        kind="predictions", task="binary", statistics={"g": counts_of(selected, sizes)},
+        metadata=meta,
+    )  # fmt: skip
+
+
+def mc(hits: float, reps: int) -> str:
+    """A proportion with its Monte Carlo standard error, in percent."""
+    p = hits / reps
+    if hits == 0:
+        return f"  0.0 % (95 % upper bound {300 / reps:.1f} %)"
+    return f"{100 * p:5.1f} % ± {100 * math.sqrt(max(p * (1 - p), 1e-12) / reps):.1f}"
+
+
+def _policy(familywise: str = "audit") -> object:
+    base = load_policy("four-fifths").to_dict()
+    return {**base, "familywise": familywise}
+
+
+def false_fail(task: tuple) -> tuple:
+    """Audits FAILing (any finding) and findings FAILing per group, all rates equal."""
+    k, n, rate, method, reps, seed, familywise, rates = task
+    rng = np.random.default_rng(seed)
+    sizes = np.full(k, n)
+    truth = np.full(k, rate) if rates is None else np.asarray(rates)
+    policy = _policy(familywise)
+    audits, per_group = 0, np.zeros(k)
+    for r in range(reps):
+        judged = apply_policy(audit_of(rng.binomial(sizes, truth), sizes, method, r), policy)
+        failed = [int(f.group[1:]) for f in judged.findings if f.status == "FAIL"]
+        audits += bool(failed)
+        per_group[failed] += 1
+    return task, audits, per_group
+
+
+def best_coverage(task: tuple) -> tuple:
+    """Share of audits whose every ratio-to-best finding interval covers its true ratio."""
+    k, n, rates, reps, seed = task
+    rng = np.random.default_rng(seed)
+    sizes, truth = np.full(k, n), np.asarray(rates)
+    policy = _policy()
+    every, each, fail_side, checked = 0, 0, 0, 0
+    for r in range(reps):
+        judged = apply_policy(audit_of(rng.binomial(sizes, truth), sizes, "wilson", r), policy)
+        ok = True
+        for f in judged.findings:
+            true_ratio = truth[int(f.group[1:])] / truth.max()
+            inside = f.lower <= true_ratio <= f.upper
+            ok &= inside
+            each += inside
+            fail_side += f.upper >= true_ratio
+            checked += 1
+        every += ok
+    return task, every, each, fail_side, checked
+
+
+def gap_coverage(task: tuple) -> tuple:
+    """Coverage of the simultaneous min / max and max - min intervals."""
+    k, n, rates, reps, seed = task
+    rng = np.random.default_rng(seed)
+    truth = np.asarray(rates)
+    true_ratio, true_diff = truth.min() / truth.max(), truth.max() - truth.min()
+    x = rng.binomial(n, truth, size=(reps, k)).astype(float)
+    cells = np.zeros((reps, k, 4))
+    cells[..., 3], cells[..., 0] = x, n - x
+    _, lo, hi, _ = rate_interval(
+        SELECTION, cells, cells, has_weights=False, ci=unit_confidence(0.95, k), method="wilson"
+    )
+    ratio = diff = 0
+    for i in range(reps):
+        rl, ru = gap_bounds("ratio", lo[i], hi[i])
+        dl, du = gap_bounds("difference", lo[i], hi[i])
+        ratio += rl <= true_ratio <= ru
+        diff += dl <= true_diff <= du
+    return task, ratio, diff
+
+
+def exact_coverage(n: int, p: float, method: str) -> float:
+    """Exact coverage of a 95 % binomial interval (enumeration over 0..n successes)."""
+    x = np.arange(n + 1, dtype=float)
+    cells = np.zeros((n + 1, 4))
+    cells[:, 3], cells[:, 0] = x, n - x
+    _, lo, hi, _ = rate_interval(
+        SELECTION, cells, cells, has_weights=False, ci=0.95, method=method
+    )
+    covered = (lo <= p) & (p <= hi)
+    return float(stats.binom.pmf(x, n, p)[covered].sum())
+
+
+def _run(pool: ProcessPoolExecutor, fn, tasks: list) -> list:
+    return list(pool.map(fn, tasks))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=600, help="replicates per setting")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    reps, start = args.reps, time.perf_counter()
+    seeds = iter(np.random.SeedSequence(20261130).generate_state(200))
+    with ProcessPoolExecutor(args.workers) as pool:
+        print(f"# 1. false-FAIL of a whole four-fifths audit, all rates equal ({reps} reps)")
+        tasks = [
+            (k, n, rate, method, reps, int(next(seeds)), "audit", None)
+            for method in ("wilson", "bootstrap")
+            for rate in (0.3, 0.05)
+            for k in (2, 6, 12)
+            for n in (50, 200, 2000)
+        ]
+        for (k, n, rate, method, *_), audits, _ in _run(pool, false_fail, tasks):
+            print(f"{method:9s} rate {rate:4.2f} k={k:2d} n={n:4d}: audit FAILs {mc(audits, reps)}")
+
+        print("\n# 2. one group on the limit (0.24 = 0.8 x 0.3), eleven at 0.3, k = 12 x 2000")
+        rates = [0.24] + [0.3] * 11
+        boundary = [
+            (12, 2000, 0.3, "wilson", 4 * reps, int(next(seeds)), fw, rates)
+            for fw in ("audit", "none")
+        ]
+        for (*_, fw, _), audits, per_group in _run(pool, false_fail, boundary):
+            print(
+                f"familywise {fw:5s}: that group FAILs {mc(per_group[0], 4 * reps)}; "
+                f"audit FAILs {mc(audits, 4 * reps)}"
+            )
+
+        print("\n# 3. between_groups coverage (simultaneous Wilson; bootstrap audits use it too)")
+        gap_tasks = [
+            (k, n, rates, 4 * reps, int(next(seeds)))
+            for k in (2, 3, 5, 10, 20)
+            for n in (50, 200, 2000)
+            for rates in ([0.3] * k, list(np.linspace(0.2, 0.4, k)))
+        ]
+        for (k, n, rates, r, _), ratio, diff in _run(pool, gap_coverage, gap_tasks):
+            shape = "equal " if len(set(rates)) == 1 else "spread"
+            print(
+                f"k={k:2d} n={n:4d} rates {shape}: min/max {mc(ratio, r)}; "
+                f"max-min {mc(diff, r)}"
+            )
+
+        print("\n# 4. ratio-to-best finding intervals: coverage of the true ratio to the best")
+        cover_tasks = [
+            (k, n, [0.3] * k, reps, int(next(seeds))) for k in (6, 12) for n in (200, 2000)
+        ] + [(6, 2000, [0.3, 0.27, 0.24, 0.24, 0.21, 0.3], reps, int(next(seeds)))]
+        for (k, n, rates, r, _), every, each, fail_side, checked in _run(
+            pool, best_coverage, cover_tasks
+        ):
+            print(
+                f"k={k:2d} n={n:4d} rates {sorted(set(rates))}: each interval covers "
+                f"{mc(each, checked)}, its FAIL side {mc(fail_side, checked)}; all of an "
+                f"audit's at once {mc(every, r)}"
+            )
+
+        print("\n# 5. power for a true ratio 0.7 (0.21 against 0.3), n = 2000 per group")
+        power = [
+            (len(rates), 2000, 0.3, "wilson", reps, int(next(seeds)), "audit", rates)
+            for rates in ([0.21, 0.3], [0.21] * 5 + [0.3], [0.21] * 3 + [0.3] * 3)
+        ]
+        for (k, _, _, _, _, _, _, rates), audits, per_group in _run(pool, false_fail, power):
+            low = np.flatnonzero(np.isclose(rates, 0.21))
+            share = per_group[low].sum() / (len(low) * reps)
+            print(
+                f"k={k} ({len(low)} at 0.21): audit FAILs {mc(audits, reps)}; "
+                f"a group at 0.21 FAILs {mc(share * reps, reps)}"
+            )
+
+    print("\n# 6. exact coverage of 95 % intervals for rare events (minimum over p)")
+    grid = np.linspace(0.005, 0.02, 61)
+    for n in (10, 30, 100, 1000):
+        for method in ("wilson", "clopper-pearson"):
+            low = min(exact_coverage(n, p, method) for p in grid)
+            print(f"n={n:4d} {method:15s}: minimum coverage {100 * low:5.1f} % (exact)")
+    print(f"\ntotal {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -27,11 +27,13 @@ import numpy as np
 from fairscope.compute._disparities import DisparityRecord
 from fairscope.compute._references import choice_for
 from fairscope.compute._simultaneous import gap_bounds, unit_confidence
+from fairscope.core._findings import Finding, Status
 from fairscope.core._groups import OVERALL
 from fairscope.judge import _simultaneous as sim
 from fairscope.judge._compare import to_reference
 from fairscope.judge._estimates import GroupEstimates, from_counts
 from fairscope.judge._model import Rule
+from fairscope.judge._power import undecided_note
 
 UnitKey = tuple[str, str, str | None]
 _ANALYTIC = ("wilson", "clopper-pearson")
@@ -234,4 +236,38 @@ def analytic_fallback(
                 method=f"{other.method} (bootstrap interval undefined or of zero width)",
             )
         out.append(rec)
+    return out
+
+
+def explain_undecided(
+    findings: list[Finding], rule: Rule, *, ci: float, units: int
+) -> list[Finding]:
+    """INCONCLUSIVE findings say what was detectable and how many rows would decide them.
+
+    Parameters
+    ----------
+    findings : list of Finding
+        One rule's findings in one feature set.
+    rule : Rule
+    ci : float
+        The audit's confidence level.
+    units : int
+        Units of the family (``M``): the FAIL side's one-sided level is
+        ``(1 - ci) / (2 M)``.
+
+    Returns
+    -------
+    list of Finding
+    """
+    alpha = (1 - ci) / (2 * max(units, 1))
+    out = []
+    for f in findings:
+        rates = (f.group_value, f.reference_value)
+        if f.status == Status.INCONCLUSIVE and all(r is not None for r in rates):
+            value, reference = float(rates[0]), float(rates[1])  # type: ignore[arg-type]
+            note = undecided_note(
+                rule.comparison, rule.fail, value, reference, f.n, f.n_reference, alpha=alpha
+            )
+            f = dataclasses.replace(f, message=f.message + note)
+        out.append(f)
     return out

@@ -322,12 +322,13 @@ def _per_group(
     if rule.method == "to_reference":
         records = [audit.tested(rec, est) for rec in records]
     sides: dict[str, float] = {}
+    units = audit.family_size(rule, est)
     if family.takes_part(rule, est) and audit.family.scope != "none":
         bounds = family.reference_fail_sides(
-            rule, est, reference, ci=audit.ci, units=audit.family_size(rule, est), min_size=min_size
+            rule, est, reference, ci=audit.ci, units=units, min_size=min_size
         )
         sides = dict(zip(est.labels, bounds.tolist(), strict=True))
-    return [
+    found = [
         _finding(
             rule,
             metric,
@@ -339,6 +340,9 @@ def _per_group(
         )
         for rec in records
     ]
+    if not family.takes_part(rule, est):
+        return found
+    return family.explain_undecided(found, rule, ci=audit.ci, units=units)
 
 
 def _between(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fairscope.core._findings import Finding, Status
+from fairscope.core._verdicts import undecided_sentence
 from fairscope.report._formatting import (
     _plural,
     cell,
@@ -51,12 +52,17 @@ def verdict(result: AuditResult) -> dict[str, Any]:
             "(see the findings below).",
         }
     caveats = counts["WARN"] + counts["INCONCLUSIVE"]
+    undecided = counts["INCONCLUSIVE"]
+    fails_on = f" The audit fails on: {', '.join(result.fail_on)}."
     if caveats:
+        headline = f"No check failed; {caveats} of {total} need attention"
+        if undecided:
+            headline = undecided_sentence(undecided).capitalize()
         return {
             "key": "warn",
             "word": "PASS WITH CAVEATS",
             "icon": "⚠",
-            "headline": f"No check failed; {caveats} of {total} need attention",
+            "headline": headline,
             "detail": " ".join(
                 text
                 for count, text in (
@@ -68,7 +74,8 @@ def verdict(result: AuditResult) -> dict[str, Any]:
                     ),
                 )
                 if count
-            ),
+            )
+            + fails_on,
         }
     return {
         "key": "pass",

@@ -1,0 +1,38 @@
+"""Minimum detectable disparity and rows to decide, against hand power computations."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from scipy import stats
+
+from fairscope.judge._power import minimum_detectable_disparity, rows_to_decide
+
+
+@pytest.mark.parametrize(("n", "n_ref", "alpha"), [(200, 200, 0.025), (80, 500, 0.025 / 11)])
+def test_detectable_difference_has_80_percent_power(n, n_ref, alpha):
+    # the normal power of a one-sided two-sample test (statsmodels' NormalIndPower):
+    # power = Phi(d * sqrt(n n_ref / (n + n_ref)) - z_{1 - alpha}), d = effect / sigma
+    p, limit = 0.3, 0.1
+    mdd = minimum_detectable_disparity("difference", limit, p, n, n_ref, alpha=alpha)
+    d = (mdd - limit) / math.sqrt(p * (1 - p))
+    power = stats.norm.cdf(d * math.sqrt(n * n_ref / (n + n_ref)) - stats.norm.ppf(1 - alpha))
+    assert power == pytest.approx(0.8, abs=1e-9)
+
+
+def test_detectable_ratio_has_80_percent_power():
+    p, limit, n, n_ref, alpha = 0.3, 0.8, 2000, 2000, 0.025
+    r = minimum_detectable_disparity("ratio", limit, p, n, n_ref, alpha=alpha)
+    # the test of p_g < limit * p_ref: (limit p_ref - p_g) / se against z_{1 - alpha}
+    se = math.sqrt(limit**2 * p * (1 - p) / n_ref + r * p * (1 - r * p) / n)
+    power = stats.norm.cdf((limit - r) * p / se - stats.norm.ppf(1 - alpha))
+    assert power == pytest.approx(0.8, abs=1e-9)
+    assert 0.6 < r < limit
+
+
+def test_rows_to_decide_put_the_interval_edge_on_the_limit():
+    m = rows_to_decide("difference", 0.1, 0.2, 0.35, z=1.96)
+    half_width = 1.96 * math.sqrt((0.2 * 0.8 + 0.35 * 0.65) / m)
+    assert 0.15 - half_width >= 0.1 > 0.15 - 1.96 * math.sqrt((0.2 * 0.8 + 0.35 * 0.65) / (m - 1))
+    assert rows_to_decide("ratio", 0.8, 0.24, 0.3, z=1.96) == math.inf  # on the limit

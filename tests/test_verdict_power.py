@@ -36,3 +36,18 @@ def test_rows_to_decide_put_the_interval_edge_on_the_limit():
     half_width = 1.96 * math.sqrt((0.2 * 0.8 + 0.35 * 0.65) / m)
     assert 0.15 - half_width >= 0.1 > 0.15 - 1.96 * math.sqrt((0.2 * 0.8 + 0.35 * 0.65) / (m - 1))
     assert rows_to_decide("ratio", 0.8, 0.24, 0.3, z=1.96) == math.inf  # on the limit
+
+
+def test_weighted_sandwich_variance_from_cells_equals_the_row_sum():
+    import numpy as np
+
+    from fairscope.core._intervals import weighted_effective_n, weighted_rate_variance
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 500)
+    w = np.where(y == 1, rng.uniform(1, 5, 500), rng.uniform(0.5, 1, 500))  # w goes with y
+    p = (w * y).sum() / w.sum()
+    by_hand = (w**2 * (y - p) ** 2).sum() / w.sum() ** 2
+    cells = ((w * y).sum(), w.sum(), (w**2 * y).sum(), (w**2).sum())
+    assert weighted_rate_variance(*cells) == pytest.approx(by_hand, rel=1e-12)
+    assert weighted_effective_n(*cells) == pytest.approx(p * (1 - p) / by_hand, rel=1e-12)

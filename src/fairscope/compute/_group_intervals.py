@@ -26,6 +26,7 @@ from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._intervals import (
     binomial_interval,
     kish_effective_n,
+    weighted_effective_n,
 )
 from fairscope.core._registry import Metric
 
@@ -44,8 +45,8 @@ def rate_interval(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A rate per row of confusion cells, with its binomial interval on its own denominator.
 
-    Under sample weights the interval uses Kish's effective size of the rate's
-    denominator. Shared by :class:`GroupIntervals` and the judge's per-group estimates.
+    Under sample weights the interval uses the rate's effective size from its
+    linearization (sandwich) variance (:func:`~fairscope.core._intervals.weighted_effective_n`). Shared by :class:`GroupIntervals` and the judge's per-group estimates.
 
     Parameters
     ----------
@@ -74,8 +75,8 @@ def rate_interval(
     (0.5, 30.0)
     """
     num, den = metric.numerator_denominator(cells)
-    _, den_sq = metric.numerator_denominator(squared)
-    n_eff = kish_effective_n(den, den_sq) if has_weights else den
+    num_sq, den_sq = metric.numerator_denominator(squared)
+    n_eff = weighted_effective_n(num, den, num_sq, den_sq) if has_weights else den
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(den > 0, num / den, np.nan)
     lower, upper = binomial_interval(np.nan_to_num(share) * n_eff, n_eff, ci, method)

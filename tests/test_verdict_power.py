@@ -51,3 +51,22 @@ def test_weighted_sandwich_variance_from_cells_equals_the_row_sum():
     cells = ((w * y).sum(), w.sum(), (w**2 * y).sum(), (w**2).sum())
     assert weighted_rate_variance(*cells) == pytest.approx(by_hand, rel=1e-12)
     assert weighted_effective_n(*cells) == pytest.approx(p * (1 - p) / by_hand, rel=1e-12)
+
+
+def test_bootstrap_rate_intervals_with_few_events_are_wilson_with_a_warning():
+    import numpy as np
+
+    from fairscope import GroupMetrics, StatisticsWarning
+    from fairscope.core._intervals import wilson_interval
+
+    y = np.r_[np.ones(2), np.zeros(98), np.ones(30), np.zeros(70)].astype(int)
+    groups = ["rare"] * 100 + ["common"] * 100
+    with pytest.warns(StatisticsWarning, match="fewer than 10 events"):
+        gm = GroupMetrics(y_true=y, y_pred=y, sensitive_features=groups,
+                          metrics="selection_rate", ci_method="bootstrap", n_boot=200,
+                          random_state=0)  # fmt: skip
+        table = gm.confidence_intervals().set_index("sensitive_feature")
+    low, high = wilson_interval(np.array(2), np.array(100))
+    assert table.loc["rare", "method"] == "wilson (few events)"
+    assert (table.loc["rare", "lower"], table.loc["rare", "upper"]) == pytest.approx((low, high))
+    assert table.loc["common", "method"] == "bootstrap-percentile"

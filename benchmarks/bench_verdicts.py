@@ -21,7 +21,9 @@ Figures, with their targets:
 4. coverage of the ratio-to-best finding intervals (every finding of an audit at once);
 5. power for a true ratio 0.7 at k = 2 x 2000 (one group at 0.21, one at 0.3) and
    k = 6 x 2000 (five at 0.21, one at 0.3; and three and three): targets 60 % / 75 %;
-6. exact coverage of Wilson and Clopper-Pearson for rare events (p = 0.005-0.02).
+6. exact coverage of Wilson and Clopper-Pearson for rare events (p = 0.005-0.02);
+7. weights that go with the outcome: coverage of the weighted rate interval (target
+   about 95 %) and size of the weighted two-proportion test (target about 5 %).
 
 Usage::
 
@@ -41,8 +43,10 @@ import pandas as pd
 from scipy import stats
 
 from fairscope.compute._group_intervals import rate_interval
+from fairscope.compute._proportion_tests import compare_proportions
 from fairscope.compute._simultaneous import gap_bounds, unit_confidence
 from fairscope.core._counts import GroupCounts
+from fairscope.core._intervals import binomial_interval, kish_effective_n
 from fairscope.core._registry import get_metric
 from fairscope.judge import apply_policy, load_policy
 from fairscope.result._audit_result import AuditResult
@@ -131,7 +135,12 @@ def gap_coverage(task: tuple) -> tuple:
     cells = np.zeros((reps, k, 4))
     cells[..., 3], cells[..., 0] = x, n - x
     _, lo, hi, _ = rate_interval(
-        SELECTION, cells, cells, has_weights=False, ci=unit_confidence(0.95, k), method="wilson"
+        SELECTION,
+        cells,
+        cells,
+        has_weights=False,
+        ci=unit_confidence(0.95, k),
+        method="clopper-pearson",
     )
     ratio = diff = 0
     for i in range(reps):
@@ -147,11 +156,44 @@ def exact_coverage(n: int, p: float, method: str) -> float:
     x = np.arange(n + 1, dtype=float)
     cells = np.zeros((n + 1, 4))
     cells[:, 3], cells[:, 0] = x, n - x
-    _, lo, hi, _ = rate_interval(
-        SELECTION, cells, cells, has_weights=False, ci=0.95, method=method
-    )
+    _, lo, hi, _ = rate_interval(SELECTION, cells, cells, has_weights=False, ci=0.95, method=method)
     covered = (lo <= p) & (p <= hi)
     return float(stats.binom.pmf(x, n, p)[covered].sum())
+
+
+def weighted(task: tuple) -> tuple:
+    """Coverage of weighted rate intervals and size of the weighted two-proportion test.
+
+    Rows carry weights that go with the outcome (U(1, 4) on positives, U(0.5, 1) on
+    negatives); the target is the weighted population rate. Both groups have the same
+    distribution, so every rejection of the test is a false one.
+    """
+    n, reps, seed = task
+    rng = np.random.default_rng(seed)
+    p = 0.3
+    target = p * 2.5 / (p * 2.5 + (1 - p) * 0.75)
+    y = rng.random((reps, 2, n)) < p
+    w = np.where(y, rng.uniform(1, 4, y.shape), rng.uniform(0.5, 1, y.shape))
+    cells = np.zeros((reps, 2, 4))
+    squared = np.zeros((reps, 2, 4))
+    cells[..., 3], cells[..., 0] = (w * y).sum(-1), (w * ~y).sum(-1)
+    squared[..., 3], squared[..., 0] = (w**2 * y).sum(-1), (w**2 * ~y).sum(-1)
+    _, lo, hi, n_eff = rate_interval(
+        SELECTION, cells, squared, has_weights=True, ci=0.95, method="wilson"
+    )
+    covered = int(((lo[:, 0] <= target) & (target <= hi[:, 0])).sum())
+    share = cells[..., 3] / cells.sum(-1)
+    _, _, p_values = compare_proportions(
+        share[:, 0] * n_eff[:, 0], n_eff[:, 0], share[:, 1] * n_eff[:, 1], n_eff[:, 1]
+    )
+    # 0.1's Kish effective n, for comparison
+    kish = kish_effective_n(cells.sum(-1), squared.sum(-1))
+    k_lo, k_hi = binomial_interval(share * kish, kish, 0.95, "wilson")
+    kish_covered = int(((k_lo[:, 0] <= target) & (target <= k_hi[:, 0])).sum())
+    _, _, kish_p = compare_proportions(
+        share[:, 0] * kish[:, 0], kish[:, 0], share[:, 1] * kish[:, 1], kish[:, 1]
+    )
+    return task, (covered, kish_covered), (int((p_values < 0.05).sum()), int((kish_p < 0.05).sum()))
 
 
 def _run(pool: ProcessPoolExecutor, fn, tasks: list) -> list:
@@ -189,7 +231,7 @@ def main() -> None:
                 f"audit FAILs {mc(audits, 4 * reps)}"
             )
 
-        print("\n# 3. between_groups coverage (simultaneous Wilson; bootstrap audits use it too)")
+        print("\n# 3. between_groups coverage (simultaneous exact intervals, every ci_method)")
         gap_tasks = [
             (k, n, rates, 4 * reps, int(next(seeds)))
             for k in (2, 3, 5, 10, 20)
@@ -198,10 +240,7 @@ def main() -> None:
         ]
         for (k, n, rates, r, _), ratio, diff in _run(pool, gap_coverage, gap_tasks):
             shape = "equal " if len(set(rates)) == 1 else "spread"
-            print(
-                f"k={k:2d} n={n:4d} rates {shape}: min/max {mc(ratio, r)}; "
-                f"max-min {mc(diff, r)}"
-            )
+            print(f"k={k:2d} n={n:4d} rates {shape}: min/max {mc(ratio, r)}; max-min {mc(diff, r)}")
 
         print("\n# 4. ratio-to-best finding intervals: coverage of the true ratio to the best")
         cover_tasks = [
@@ -227,6 +266,14 @@ def main() -> None:
             print(
                 f"k={k} ({len(low)} at 0.21): audit FAILs {mc(audits, reps)}; "
                 f"a group at 0.21 FAILs {mc(share * reps, reps)}"
+            )
+
+        print("\n# 7. weights that go with the outcome (sandwich effective n)")
+        weighted_tasks = [(n, 8 * reps, int(next(seeds))) for n in (50, 200, 2000)]
+        for (n, r, _), covered, rejected in _run(pool, weighted, weighted_tasks):
+            print(
+                f"n={n:4d}: Wilson covers {mc(covered[0], r)}, z-test size "
+                f"{mc(rejected[0], r)} (Kish's n, 0.1: {mc(covered[1], r)}, {mc(rejected[1], r)})"
             )
 
     print("\n# 6. exact coverage of 95 % intervals for rare events (minimum over p)")

@@ -9,7 +9,7 @@ from scipy import stats
 
 from fairscope import GroupMetrics
 from fairscope.audits._predictions import audit_predictions
-from fairscope.core._intervals import wilson_interval
+from fairscope.core._intervals import clopper_pearson_interval
 
 NON_RATES = ["f1", "balanced_accuracy", "treatment_equality"]
 
@@ -115,7 +115,7 @@ def test_summary_interval_estimates_equal_difference_and_ratio(data, ci_method, 
 
 
 def test_between_groups_difference_interval_is_simultaneous_over_all_groups(data):
-    # each group's Wilson interval at 1 - 0.05 / k; max - min lies between the extreme
+    # each group's exact interval at 1 - 0.05 / k; max - min lies between the extreme
     # bounds on the event that all hold (the MOVER of the two observed extremes did not
     # account for choosing them, and covered 38-74 % for 5-10 groups)
     gm = _gm(data, metrics="selection_rate")
@@ -123,10 +123,10 @@ def test_between_groups_difference_interval_is_simultaneous_over_all_groups(data
     counts = gm.counts
     x = (counts["fp"] + counts["tp"]).to_numpy()
     n = counts["n"].to_numpy()
-    lo, hi = wilson_interval(x, n, confidence=1 - 0.05 / len(n))
+    lo, hi = clopper_pearson_interval(x, n, confidence=1 - 0.05 / len(n))
     assert row["lower"] == pytest.approx(max(float(lo.max() - hi.min()), 0.0))
     assert row["upper"] == pytest.approx(float(hi.max() - lo.min()))
-    assert row["interval_method"] == "simultaneous-wilson"
+    assert row["interval_method"] == "simultaneous-clopper-pearson"
 
 
 def test_ratio_interval_stays_within_zero_and_one(data):

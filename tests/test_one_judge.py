@@ -49,4 +49,4 @@ def test_between_groups_interval_is_group_metrics_one_and_never_a_bootstrap_of_t
     ).difference_intervals()
     [finding] = judged.findings
     assert (finding.lower, finding.upper) == (oracle["lower"].iloc[0], oracle["upper"].iloc[0])
-    assert oracle["interval_method"].iloc[0] == "simultaneous-wilson"
+    assert oracle["interval_method"].iloc[0] == "simultaneous-clopper-pearson"

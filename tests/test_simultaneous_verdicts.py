@@ -10,7 +10,7 @@ from scipy import stats
 from fairscope.compute._group_intervals import rate_interval
 from fairscope.compute._simultaneous import gap_bounds, unit_confidence
 from fairscope.core._counts import GroupCounts
-from fairscope.core._intervals import mover_ratio, wilson_interval
+from fairscope.core._intervals import clopper_pearson_interval, mover_ratio, wilson_interval
 from fairscope.core._registry import get_metric
 from fairscope.judge import apply_policy, load_policy
 from fairscope.judge._schema import PolicyError
@@ -75,11 +75,11 @@ def test_a_clear_violation_still_fails_among_many_groups():
     assert set(found.values()) - {"FAIL"} <= {"PASS", "INCONCLUSIVE"}
 
 
-def test_the_fail_side_is_mover_r_at_the_bonferroni_level_for_a_fixed_reference():
+def test_the_fail_side_is_exact_mover_r_at_the_bonferroni_level_for_a_fixed_reference():
     rule = {"id": "r", "metric": "sr", "fail": 0.8, "reference": "g0", "direction": "lower"}
     result = apply_policy(audit_of([60, 40, 45], [200, 200, 200]), {"name": "p", "rules": [rule]})
     # two comparisons (g1, g2 against g0): each two-sided at 1 - 0.05 / 2
-    low, high = wilson_interval(np.array([60, 40]), np.array([200, 200]), confidence=0.975)
+    low, high = clopper_pearson_interval(np.array([60, 40]), np.array([200, 200]), confidence=0.975)
     _, upper = mover_ratio(0.2, low[1], high[1], 0.3, low[0], high[0])
     own_low, own_high = wilson_interval(np.array([60, 40]), np.array([200, 200]))
     own_lower, _ = mover_ratio(0.2, own_low[1], own_high[1], 0.3, own_low[0], own_high[0])
@@ -101,7 +101,9 @@ def test_family_scopes_count_the_comparisons_they_share():
         uppers[scope] = next(f.upper for f in judged.findings if f.rule_id == "a")
     # 3 + 3 + 1 + 1 units in the audit, 6 in feature set g, 3 in rule a on g, 1 alone
     assert uppers["audit"] > uppers["feature_set"] > uppers["rule"] > uppers["none"]
-    low, high = wilson_interval(np.array([60, 40]), np.array([200, 200]), confidence=1 - 0.05 / 6)
+    low, high = clopper_pearson_interval(
+        np.array([60, 40]), np.array([200, 200]), confidence=1 - 0.05 / 6
+    )
     _, upper = mover_ratio(0.2, low[1], high[1], 0.3, low[0], high[0])
     assert uppers["feature_set"] == pytest.approx(float(upper), rel=1e-12)
 
@@ -128,7 +130,12 @@ def test_between_groups_interval_covers_in_an_exact_small_case():
     cells = np.zeros((len(x), k, 4))
     cells[..., 3], cells[..., 0] = x, n - x
     _, lo, hi, _ = rate_interval(
-        SELECTION, cells, cells, has_weights=False, ci=unit_confidence(0.95, k), method="wilson"
+        SELECTION,
+        cells,
+        cells,
+        has_weights=False,
+        ci=unit_confidence(0.95, k),
+        method="clopper-pearson",
     )
     weight = stats.binom.pmf(x, n, p).prod(axis=1)
     ratio = [gap_bounds("ratio", lo[i], hi[i]) for i in range(len(x))]

@@ -403,7 +403,7 @@ class GroupIntervals:
         """Interval of max - min (min / max) from rate intervals that hold together."""
         c = self._counts
         confidence = unit_confidence(self.ci, int((~np.isnan(values)).sum()))
-        method = "wilson" if self._bootstrapped else self.ci_method
+        method = "clopper-pearson"  # exact: the highest of many small counts needs it
         _, lo, hi, _ = rate_interval(
             metric, c.weighted, c.squared_weights, has_weights=c.has_weights,
             ci=confidence, method=method,

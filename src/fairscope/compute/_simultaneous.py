@@ -4,8 +4,10 @@ The gap between the highest and the lowest group (``max - min``, ``min / max``) 
 extreme: a percentile bootstrap of it does not cover (six identical groups give a
 ratio of 1 and a bootstrap interval far below it), and the MOVER interval of the two
 groups that happen to be the extremes is conditional on that choice. Here each of the
-k groups gets its rate interval at ``1 - (1 - ci) / k`` (Bonferroni), so all k hold
-together with probability at least ``ci``; on that event
+k groups gets its exact (Clopper-Pearson) rate interval at ``1 - (1 - ci) / k``
+(Bonferroni), so all k hold together with probability at least ``ci`` (Wilson's
+one-sided errors near 0 exceed their nominal level, which the maximum of many small
+counts exposes); on that event
 
 * ``min / max`` lies in ``[min lower / max upper, min(min upper / max lower, 1)]``,
 * ``max - min`` lies in ``[max(max lower - min upper, 0), max upper - min lower]``,

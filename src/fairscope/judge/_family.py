@@ -36,7 +36,8 @@ from fairscope.judge._model import Rule
 from fairscope.judge._power import undecided_note
 
 UnitKey = tuple[str, str, str | None]
-_ANALYTIC = ("wilson", "clopper-pearson")
+#: The rate interval every simultaneous construction uses (exact: at least its level).
+SIMULTANEOUS_METHOD = "clopper-pearson"
 
 
 def takes_part(rule: Rule, est: GroupEstimates) -> bool:
@@ -90,10 +91,17 @@ class Family:
 
 
 def at_level(est: GroupEstimates, confidence: float) -> GroupEstimates:
-    """The same estimates with each rate's interval at ``confidence``."""
+    """The same estimates with each rate's Clopper-Pearson interval at ``confidence``.
+
+    The FAIL side uses the exact interval whatever the audit's method: Wilson's lower
+    bound of the highest of many small counts lies above the true rate far more often
+    than its nominal one-sided level (at p = 0.05, n = 50 and 12 groups, a four-fifths
+    audit then FAILed 10 % of the time with all rates equal).
+    """
     assert est.counts is not None
-    method = est.method if est.method in _ANALYTIC else "wilson"
-    return from_counts(est.counts, est.metric, est.feature, ci=confidence, ci_method=method)
+    return from_counts(
+        est.counts, est.metric, est.feature, ci=confidence, ci_method=SIMULTANEOUS_METHOD
+    )
 
 
 def _best_side(rule: Rule, est: GroupEstimates) -> str | None:

@@ -380,7 +380,9 @@ def _between(
         scope_none = audit.family.scope == "none"
         units = int(eligible.sum()) if scope_none else audit.family_size(rule, est)
         low, high = family.between_interval(rule, est, eligible, ci=audit.ci, units=units)
-        rec = dataclasses.replace(rec, lower=low, upper=high, method=f"simultaneous-{est.method}")
+        rec = dataclasses.replace(
+            rec, lower=low, upper=high, method=f"simultaneous-{family.SIMULTANEOUS_METHOD}"
+        )
     else:
         rec = resample.between_record(audit.resampling, est, rec, eligible)
     top = est.labels.index(rec.reference)

@@ -122,10 +122,14 @@ class FailSide:
             self.kind, values[g], lower[g], upper[g], values[h], lower[h], upper[h]
         )
         judged_low, judged_high = judged_bounds(self.kind, self.direction, low, high)
-        return judged_high if self.bound == "min" else judged_low
+        # an undefined comparison (a reference rate that may be 0) is no evidence of a
+        # violation: its FAIL side is unbounded
+        if self.bound == "min":
+            return np.where(np.isnan(judged_high), np.inf, judged_high)
+        return np.where(np.isnan(judged_low), -np.inf, judged_low)
 
     def least_violating(self, bounds: np.ndarray, axis: int) -> np.ndarray:
-        """The bound least against the rule (NaN, undecidable, wins)."""
+        """The bound least against the rule."""
         return np.max(bounds, axis=axis) if self.bound == "min" else np.min(bounds, axis=axis)
 
     def violates(self, bounds: np.ndarray, limit: float) -> np.ndarray:

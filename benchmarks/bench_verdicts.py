@@ -27,8 +27,8 @@ Figures, with their targets:
 
 Usage::
 
-    PYTHONPATH=src python benchmarks/bench_verdicts.py            # about 3 minutes, 2 cores
-    PYTHONPATH=src python benchmarks/bench_verdicts.py --reps 200 # quick look
+    PYTHONPATH=src python benchmarks/bench_verdicts.py            # about 6 minutes, 2 shared cores
+    PYTHONPATH=src python benchmarks/bench_verdicts.py --reps 40  # quick look
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def _run(pool: ProcessPoolExecutor, fn, tasks: list) -> list:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=600, help="replicates per setting")
+    parser.add_argument("--reps", type=int, default=200, help="replicates per setting")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     reps, start = args.reps, time.perf_counter()

@@ -158,3 +158,32 @@ def test_a_data_chosen_best_needs_every_candidate_beaten():
     assert g2_alone.status == "FAIL"  # 0.1's judging: against the observed best only
     assert g2.status == "INCONCLUSIVE"
     assert "holds together" in g2.message
+
+
+def test_findings_and_tests_table_share_the_declared_familys_holm_p_values():
+    import fairscope
+
+    rng = np.random.default_rng(8)
+    n = 1200
+    race, sex = rng.choice(["a", "b", "c"], n), rng.choice(["f", "m"], n)
+    y = rng.integers(0, 2, n)
+    pred = (rng.random(n) < 0.3 + 0.1 * (race == "c")).astype(int)
+    audit = fairscope.audit_predictions(y, pred, sensitive_features={"race": race, "sex": sex})
+    rules = [
+        {"id": "sr", "metric": "sr", "fail": 0.8},
+        {"id": "tpr", "metric": "tpr", "fail": 0.1, "comparison": "difference"},
+    ]
+    judged = apply_policy(audit, {"name": "p", "rules": rules})
+    cited = [f for f in judged.findings if f.p_value is not None]
+    raw = {(f.feature, f.metric, f.group, f.reference): f.p_value for f in cited}
+    # Holm by hand over every distinct cited test of the audit
+    keys = sorted(raw, key=raw.get)
+    m = len(keys)
+    stepped = np.maximum.accumulate([(m - i) * raw[k] for i, k in enumerate(keys)])
+    holm = {k: min(v, 1.0) for k, v in zip(keys, stepped, strict=True)}
+    tests = judged.tables["tests"].set_index(["feature", "metric", "group", "reference"])
+    for f in cited:
+        key = (f.feature, f.metric, f.group, f.reference)
+        assert f.p_value_adjusted == pytest.approx(holm[key], rel=1e-12)
+        assert tests.loc[key, "p_value_adjusted"] == pytest.approx(holm[key], rel=1e-12)
+        assert tests.loc[key, "correction"] == f"holm (policy family: audit, {m} tests)"

@@ -33,7 +33,7 @@ from fairscope.judge._estimates import WIDE_TABLES, GroupEstimates, from_counts,
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
 from fairscope.judge._schema import as_date
-from fairscope.judge._tests import TestBook
+from fairscope.judge._tests import TestBook, declared_family, with_family
 from fairscope.judge._waivers import apply_waivers
 from fairscope.result._audit_result import AuditResult
 
@@ -553,9 +553,11 @@ def apply_policy(
     findings: list[Finding] = []
     for rule in policy.rules:
         findings.extend(judge_rule(audit, rule))
+    findings, family_tests = declared_family(findings, policy.familywise)
     findings, expired = apply_waivers(findings, policy.waivers, day)
     tables: dict[str, pd.DataFrame] = dict(result.tables)
     tests = audit.tests.table(result.tables)
+    tests = with_family(result.tables.get("tests") if tests is None else tests, family_tests)
     if tests is not None:
         tables["tests"] = tests
     return dataclasses.replace(

@@ -146,18 +146,26 @@ def test_between_groups_interval_covers_in_an_exact_small_case():
     assert weight[covers_diff].sum() >= 0.95
 
 
-def test_a_data_chosen_best_needs_every_candidate_beaten():
-    # g0 and g1 tie at the top; g2 is below 0.8 x g0's observed rate, but not clearly
-    # below 0.8 x g1's, so it cannot FAIL against "the best" (either could be it)
+def test_against_the_best_one_group_far_enough_above_is_enough_with_all_pairs_counted():
+    # k = 3: three pairs, each two-sided at 1 - 0.05 / 3; g2's FAIL side is the smallest
+    # exact MOVER-R upper bound of g2 against the others, and g2 FAILs on g0 although
+    # the observed best, g0, and g1 are close
     result = audit_of([330, 300, 220], [1000, 1000, 1000])
-    alone = {"name": "p", "familywise": "none", "rules": [
+    policy = {"name": "p", "rules": [
         {"id": "ff", "metric": "sr", "fail": 0.8, "reference": "best", "direction": "lower"}]}  # fmt: skip
-    adjusted = {**alone, "familywise": "audit"}
-    g2_alone = next(f for f in apply_policy(result, alone).findings if f.group == "g2")
-    g2 = next(f for f in apply_policy(result, adjusted).findings if f.group == "g2")
-    assert g2_alone.status == "FAIL"  # 0.1's judging: against the observed best only
-    assert g2.status == "INCONCLUSIVE"
-    assert "holds together" in g2.message
+    judged = apply_policy(result, policy)
+    assert judged.metadata["familywise"]["units"] == 3
+    g2 = next(f for f in judged.findings if f.group == "g2")
+    low, high = clopper_pearson_interval(
+        np.array([330, 300, 220]), np.full(3, 1000), confidence=1 - 0.05 / 3
+    )
+    p = np.array([0.33, 0.30, 0.22])
+    uppers = [float(mover_ratio(p[2], low[2], high[2], p[h], low[h], high[h])[1]) for h in (0, 1)]
+    assert g2.upper == pytest.approx(min(uppers), rel=1e-12)
+    assert g2.status == ("FAIL" if min(uppers) < 0.8 else "INCONCLUSIVE")
+    own_low, own_high = wilson_interval(np.array([330, 220]), np.array([1000, 1000]))
+    own = mover_ratio(0.22, own_low[1], own_high[1], 0.33, own_low[0], own_high[0])
+    assert g2.lower == pytest.approx(float(own[0]), rel=1e-12)  # PASS side: its own
 
 
 def test_findings_and_tests_table_share_the_declared_familys_holm_p_values():

@@ -4,8 +4,9 @@ A policy's ``familywise`` key says which comparisons share one error budget
 (:data:`~fairscope.judge._schema.FAMILYWISE`): ``audit`` (default: every comparison of
 every rule in every feature set), ``feature_set`` (all rules' comparisons in one
 feature set), ``rule`` (one rule in one feature set) or ``none`` (each comparison alone,
-as fairscope 0.1 judged). A rule in a feature set counts one *unit* per compared group
-(k - 1 against a reference, k against the overall value or between groups); each unit's
+as fairscope 0.1 judged). A rule in a feature set counts one *unit* per interval it needs
+(k - 1 against a fixed reference, k (k - 1) / 2 pairs against the data-chosen best, k
+against the overall value or between groups); each unit's
 interval is made at ``1 - (1 - ci) / M`` with ``M`` the units of its family, so that the
 family's chance of any false FAIL stays at most ``(1 - ci) / 2``
 (:mod:`fairscope.judge._simultaneous` has the construction and its proof).
@@ -65,6 +66,8 @@ def units_of(rule: Rule, est: GroupEstimates, min_size: int) -> int:
     1
     """
     n = int(eligible(est, min_size).sum())
+    if _best_side(rule, est) is not None:
+        return max(n * (n - 1) // 2, 1)  # every pair: see fairscope.judge._simultaneous
     return max(n - 1, 1) if rule.method == "to_reference" else max(n, 1)
 
 
@@ -108,7 +111,7 @@ def _best_side(rule: Rule, est: GroupEstimates) -> str | None:
     """``"higher"``/``"lower"`` when the rule's reference is the data-chosen best."""
     if rule.method != "to_reference" or choice_for(rule.reference, est.feature) != "best":
         return None
-    direction = est.metric.direction
+    direction: str = est.metric.direction
     if direction == "zero":
         return None  # closest to 0: compared as a fixed reference (documented limit)
     return "lower" if direction == "lower" else "higher"
@@ -141,10 +144,14 @@ def reference_fail_sides(
     adjusted = at_level(est, unit_confidence(ci, units))
     side = sim.FailSide(rule.comparison, rule.direction, rule.bound)
     best = _best_side(rule, est)
-    if best is None or reference == OVERALL:
+    # below the best is the only way to differ from it: a pair (g, h) tells about the
+    # best only in that direction, and a rule judging the other one cannot fail
+    below = "lower" if best == "higher" else "higher"
+    if best is None or reference == OVERALL or rule.direction not in ("both", below):
         return sim.fixed_reference(side, adjusted, reference)
     candidates = eligible(est, min_size) & sim.known_groups(est.labels)
-    return sim.best_reference(side, adjusted, reference, candidates, rule.fail, best)
+    pairs = sim.FailSide(rule.comparison, below, rule.bound)
+    return sim.any_pair_reference(pairs, adjusted, reference, candidates, best)
 
 
 def between_interval(
@@ -270,11 +277,16 @@ def explain_undecided(
     alpha = (1 - ci) / (2 * max(units, 1))
     out = []
     for f in findings:
-        rates = (f.group_value, f.reference_value)
-        if f.status == Status.INCONCLUSIVE and all(r is not None for r in rates):
-            value, reference = float(rates[0]), float(rates[1])  # type: ignore[arg-type]
+        value, reference, n, n_ref = f.group_value, f.reference_value, f.n, f.n_reference
+        if (
+            f.status == Status.INCONCLUSIVE
+            and value is not None
+            and reference is not None
+            and n
+            and n_ref
+        ):
             note = undecided_note(
-                rule.comparison, rule.fail, value, reference, f.n, f.n_reference, alpha=alpha
+                rule.comparison, rule.fail, value, reference, n, n_ref, alpha=alpha
             )
             f = dataclasses.replace(f, message=f.message + note)
         out.append(f)

@@ -18,8 +18,7 @@ violated. Two numbers make that concrete:
 from __future__ import annotations
 
 import math
-
-from scipy import optimize, stats
+from statistics import NormalDist
 
 
 def minimum_detectable_disparity(
@@ -59,19 +58,20 @@ def minimum_detectable_disparity(
     >>> round(minimum_detectable_disparity("difference", 0.1, 0.3, 200, 200, alpha=0.025), 4)
     0.2284
     """
-    z = stats.norm.ppf(1 - alpha) + stats.norm.ppf(power)
+    normal = NormalDist()
+    z = normal.inv_cdf(1 - alpha) + normal.inv_cdf(power)
     p = reference_rate
     if kind == "difference":
-        return limit + z * math.sqrt(p * (1 - p) * (1 / n + 1 / n_reference))
-
-    def gap(r: float) -> float:
-        q = r * p
-        se = math.sqrt(limit**2 * p * (1 - p) / n_reference + q * (1 - q) / n)
-        return (limit - r) * p - z * se
-
-    if p <= 0 or gap(0.0) < 0:
+        return float(limit + z * math.sqrt(p * (1 - p) * (1 / n + 1 / n_reference)))
+    # squaring (limit - r) p = z se(r) gives a quadratic a r^2 - b r + c = 0 in r; the
+    # root below the limit is the smaller one (c < 0: not even a rate of 0 is detected)
+    reference_part = limit**2 * p * (1 - p) / n_reference
+    a = p**2 * (1 + z**2 / n)
+    b = 2 * limit * p**2 + z**2 * p / n
+    c = limit**2 * p**2 - z**2 * reference_part
+    if p <= 0 or c < 0:
         return 0.0
-    return float(optimize.brentq(gap, 0.0, limit))
+    return float((b - math.sqrt(b * b - 4 * a * c)) / (2 * a))
 
 
 def rows_to_decide(
@@ -151,7 +151,7 @@ def undecided_note(
     low = min(value, reference_value)
     high = max(value, reference_value)
     detect = minimum_detectable_disparity(kind, limit, high, n, n_reference, alpha=alpha)
-    rows = rows_to_decide(kind, limit, low, high, z=float(stats.norm.ppf(1 - alpha)))
+    rows = rows_to_decide(kind, limit, low, high, z=NormalDist().inv_cdf(1 - alpha))
     relation = "or lower" if kind == "ratio" else "or more"
     need = "" if math.isinf(rows) else f" about {rows:,.0f} rows per group would decide it."
     return f" At 80 % power these sizes detect a {kind} of {detect:.3g} {relation};" + (

@@ -176,9 +176,9 @@ def declared_family(
             table[key] = max(table.get(key, (value, label)), (value, label))
     out = []
     for f in findings:
-        key = (_family_of(f, scope), _test_key(f))
-        if key in adjusted:
-            f = dataclasses.replace(f, p_value_adjusted=table[key[1]][0])
+        test = _test_key(f)
+        if (_family_of(f, scope), test) in adjusted:
+            f = dataclasses.replace(f, p_value_adjusted=table[test][0])
         out.append(f)
     return out, table
 

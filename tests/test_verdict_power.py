@@ -70,3 +70,16 @@ def test_bootstrap_rate_intervals_with_few_events_are_wilson_with_a_warning():
     assert table.loc["rare", "method"] == "wilson (few events)"
     assert (table.loc["rare", "lower"], table.loc["rare", "upper"]) == pytest.approx((low, high))
     assert table.loc["common", "method"] == "bootstrap-percentile"
+
+
+def test_a_degenerate_bca_correction_says_so():
+    import numpy as np
+
+    from fairscope import StatisticsWarning
+    from fairscope.core._bootstrap import bca_interval
+
+    replicates = np.linspace(0.5, 0.9, 200)[:, None]  # all above the estimate 0.4
+    jackknife = np.array([[0.39], [0.41]])
+    with pytest.warns(StatisticsWarning, match="BCa correction is undefined for 1"):
+        low, high = bca_interval(replicates, np.array([0.4]), jackknife, np.array([1, 1]))
+    assert (low[0], high[0]) == pytest.approx(np.quantile(replicates, [0.025, 0.975]))

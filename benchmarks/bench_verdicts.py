@@ -23,7 +23,9 @@ Figures, with their targets:
    k = 6 x 2000 (five at 0.21, one at 0.3; and three and three): targets 60 % / 75 %;
 6. exact coverage of Wilson and Clopper-Pearson for rare events (p = 0.005-0.02);
 7. weights that go with the outcome: coverage of the weighted rate interval (target
-   about 95 %) and size of the weighted two-proportion test (target about 5 %).
+   about 95 %) and size of the weighted two-proportion test (target about 5 %);
+8. the default gate (``fail_on=("fail",)``) with a true ratio of 0.7: how often the audit
+   passes, and how often its summary then says that checks could not be decided.
 
 Usage::
 
@@ -102,6 +104,20 @@ def false_fail(task: tuple) -> tuple:
         audits += bool(failed)
         per_group[failed] += 1
     return task, audits, per_group
+
+
+def gate(task: tuple) -> tuple:
+    """How often a true violation passes the default gate, and says it could not decide."""
+    n, reps, seed = task
+    rng = np.random.default_rng(seed)
+    sizes, truth = np.full(2, n), np.array([0.21, 0.3])  # a true ratio of 0.7
+    policy = _policy()
+    passed = told = 0
+    for r in range(reps):
+        judged = apply_policy(audit_of(rng.binomial(sizes, truth), sizes, "wilson", r), policy)
+        passed += judged.passed
+        told += "could not be decided" in judged.summary()
+    return task, passed, told
 
 
 def best_coverage(task: tuple) -> tuple:
@@ -266,6 +282,14 @@ def main() -> None:
             print(
                 f"k={k} ({len(low)} at 0.21): audit FAILs {mc(audits, reps)}; "
                 f"a group at 0.21 FAILs {mc(share * reps, reps)}"
+            )
+
+        print("\n# 8. the default gate with a true ratio of 0.7 (0.21 against 0.3), two groups")
+        gate_tasks = [(n, reps, int(next(seeds))) for n in (50, 200, 1000)]
+        for (n, r, _), passed, told in _run(pool, gate, gate_tasks):
+            print(
+                f"n={n:4d}: result.passed {mc(passed, r)}; the summary says checks could not "
+                f"be decided in {mc(told, r)}"
             )
 
         print("\n# 7. weights that go with the outcome (sandwich effective n)")

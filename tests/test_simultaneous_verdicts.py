@@ -195,3 +195,18 @@ def test_findings_and_tests_table_share_the_declared_familys_holm_p_values():
         assert f.p_value_adjusted == pytest.approx(holm[key], rel=1e-12)
         assert tests.loc[key, "p_value_adjusted"] == pytest.approx(holm[key], rel=1e-12)
         assert tests.loc[key, "correction"] == f"holm (policy family: audit, {m} tests)"
+
+
+def test_min_group_size_is_on_the_effective_size_under_weights():
+    import fairscope
+
+    # group b: 40 rows, but one row carries almost all the weight (Kish n about 1.1)
+    y = np.r_[np.tile([1, 0], 50), np.tile([1, 0], 20)]
+    groups = ["a"] * 100 + ["b"] * 40
+    weights = np.r_[np.ones(100), 1000.0, np.ones(39)]
+    result = fairscope.audit_predictions(
+        y, y, sensitive_features=groups, sample_weight=weights, policy="four-fifths"
+    )
+    [finding] = result.findings
+    assert finding.group == "b" or finding.reference == "b"
+    assert finding.status == "SKIPPED"

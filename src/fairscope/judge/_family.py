@@ -8,7 +8,7 @@ as fairscope 0.1 judged). A rule in a feature set counts one *unit* per interval
 (k - 1 against a fixed reference, k (k - 1) / 2 pairs against the data-chosen best, k
 against the overall value or between groups); each unit's
 interval is made at ``1 - (1 - ci) / M`` with ``M`` the units of its family, so that the
-family's chance of any false FAIL stays at most ``(1 - ci) / 2``
+family's chance of any false FAIL stays at most ``1 - ci``
 (:mod:`fairscope.judge._simultaneous` has the construction and its proof).
 
 Rates judged from the audit's confusion counts take part (every binary rate rule

@@ -243,7 +243,7 @@ class Policy:
     description: str = ""
     source: str | None = field(default=None, compare=False)
     #: Which FAILs share one error budget (see :data:`~fairscope.judge._schema.FAMILYWISE`):
-    #: by default the whole audit, so its false-FAIL rate stays at most ``(1 - ci) / 2``.
+    #: by default the whole audit, so its false-FAIL rate stays at most ``1 - ci``.
     familywise: str = "audit"
 
     def __post_init__(self) -> None:

@@ -9,11 +9,13 @@ ratio, the lower bound of a difference, after the rule's direction is applied) f
 intervals that hold together over the declared family; the PASS side stays the
 unadjusted interval (an intersection-union test needs no adjustment, Berger 1982).
 
-Error budget. A finding FAILs when its FAIL side violates the limit. With ``ci`` the
-audit's level, the whole family's chance of any false FAIL is kept at most
-``(1 - ci) / 2`` (2.5 % at the default 95 %), the one-sided error a single comparison
-had before: each of the family's ``M`` units gets a two-sided interval at
-``1 - (1 - ci) / M`` (Bonferroni), whose FAIL tail is ``(1 - ci) / (2 M)``.
+Error budget. A finding FAILs when its FAIL side violates the limit. Each of the
+family's ``M`` units gets a two-sided interval at ``1 - (1 - ci) / M`` (Bonferroni); a
+false FAIL needs some unit's interval to miss, so the family's chance of any false FAIL
+is at most ``1 - ci`` (5 % at the default 95 %). A FAIL uses one tail of an interval, so
+any one finding is wrong with probability at most ``(1 - ci) / 2``, as a single
+comparison always was, and so is the whole family when its rules judge one direction
+against a fixed reference.
 
 A fixed reference (``largest``, a label, ``overall``). One unit per compared group:
 the MOVER(-R) interval of the group against the reference at the unit's level.

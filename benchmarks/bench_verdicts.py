@@ -25,7 +25,8 @@ Figures, with their targets:
 7. weights that go with the outcome: coverage of the weighted rate interval (target
    about 95 %) and size of the weighted two-proportion test (target about 5 %);
 8. the default gate (``fail_on=("fail",)``) with a true ratio of 0.7: how often the audit
-   passes, and how often its summary then says that checks could not be decided.
+   passes, and how often its summary then says that checks could not be decided;
+9. family-wise error of the findings' Holm-adjusted p-values (target <= 5 %).
 
 Usage::
 
@@ -118,6 +119,18 @@ def gate(task: tuple) -> tuple:
         passed += judged.passed
         told += "could not be decided" in judged.summary()
     return task, passed, told
+
+
+def p_value_fwer(task: tuple) -> tuple:
+    """Audits where some finding's adjusted p-value is below 0.05, all rates equal."""
+    k, n, reps, seed = task
+    rng = np.random.default_rng(seed)
+    sizes, policy, hits = np.full(k, n), _policy(), 0
+    for r in range(reps):
+        judged = apply_policy(audit_of(rng.binomial(sizes, 0.3), sizes, "wilson", r), policy)
+        adjusted = [f.p_value_adjusted for f in judged.findings if f.p_value_adjusted is not None]
+        hits += any(p < 0.05 for p in adjusted)
+    return task, hits
 
 
 def best_coverage(task: tuple) -> tuple:
@@ -291,6 +304,13 @@ def main() -> None:
                 f"n={n:4d}: result.passed {mc(passed, r)}; the summary says checks could not "
                 f"be decided in {mc(told, r)}"
             )
+
+        print("\n# 9. family-wise error of the findings' adjusted p-values, all rates 0.3")
+        fwer_tasks = [
+            (k, n, 2 * reps, int(next(seeds))) for k, n in ((6, 200), (12, 50), (12, 200))
+        ]
+        for (k, n, r, _), hits in _run(pool, p_value_fwer, fwer_tasks):
+            print(f"k={k:2d} n={n:4d}: some adjusted p < 0.05 in {mc(hits, r)} of audits")
 
         print("\n# 7. weights that go with the outcome (sandwich effective n)")
         weighted_tasks = [(n, 8 * reps, int(next(seeds))) for n in (50, 200, 2000)]

@@ -184,9 +184,12 @@ def test_findings_and_tests_table_share_the_declared_familys_holm_p_values():
     judged = apply_policy(audit, {"name": "p", "rules": rules})
     cited = [f for f in judged.findings if f.p_value is not None]
     raw = {(f.feature, f.metric, f.group, f.reference): f.p_value for f in cited}
-    # Holm by hand over every distinct cited test of the audit
+    # Holm by hand over every distinct cited test of the audit, the family having as many
+    # hypotheses as its verdicts' units (k - 1 per rule and feature set: 2 x (2 + 1 + 5)),
+    # the ones not cited counting with p = 1
     keys = sorted(raw, key=raw.get)
-    m = len(keys)
+    m = judged.metadata["familywise"]["units"]
+    assert m == 16 >= len(keys)
     stepped = np.maximum.accumulate([(m - i) * raw[k] for i, k in enumerate(keys)])
     holm = {k: min(v, 1.0) for k, v in zip(keys, stepped, strict=True)}
     tests = judged.tables["tests"].set_index(["feature", "metric", "group", "reference"])
@@ -194,7 +197,7 @@ def test_findings_and_tests_table_share_the_declared_familys_holm_p_values():
         key = (f.feature, f.metric, f.group, f.reference)
         assert f.p_value_adjusted == pytest.approx(holm[key], rel=1e-12)
         assert tests.loc[key, "p_value_adjusted"] == pytest.approx(holm[key], rel=1e-12)
-        assert tests.loc[key, "correction"] == f"holm (policy family: audit, {m} tests)"
+        assert tests.loc[key, "correction"] == f"holm (policy family: audit, {m} hypotheses)"
 
 
 def test_min_group_size_is_on_the_effective_size_under_weights():

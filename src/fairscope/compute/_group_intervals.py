@@ -336,14 +336,15 @@ class GroupIntervals:
     def difference_intervals(self, method: str = "between_groups") -> pd.DataFrame:
         """:meth:`difference` of each metric with an interval, as a tidy table.
 
-        ``between_groups`` is the gap between the highest and the lowest group;
-        ``to_overall`` the largest absolute gap between a group and the overall
-        value. Bootstrap methods recompute the whole statistic (max - min over
-        the groups) in each replicate. Analytic methods give the MOVER interval
-        of the two groups that realise the gap, folded to the absolute value
-        (so a lower bound of 0 means the order of the two groups is uncertain);
-        it is conditional on which groups are the extremes, and so optimistic
-        when many groups are close.
+        ``between_groups`` is the gap between the highest and the lowest group:
+        for rates its interval comes from every group's exact interval at
+        ``1 - (1 - ci) / k``, which hold together, by interval arithmetic
+        (:mod:`fairscope.compute._simultaneous`; ``interval_method``
+        ``"simultaneous-clopper-pearson"``, whatever ``ci_method``), because
+        neither the MOVER interval of the two observed extremes nor a bootstrap
+        of an extreme covers it. ``to_overall`` is the largest absolute gap
+        between a group and the overall value: the MOVER interval of the group
+        realising it (bootstrap methods recompute the whole statistic).
 
         Parameters
         ----------
@@ -363,7 +364,7 @@ class GroupIntervals:
         ...                   sensitive_features=["a"] * 40 + ["b"] * 40,
         ...                   metrics="selection_rate")
         >>> gm.difference_intervals()[["estimate", "lower", "upper"]].round(3).to_numpy().tolist()
-        [[0.75, 0.575, 0.858]]
+        [[0.75, 0.462, 0.886]]
         """
         return self._summary_intervals("difference", method)
 
@@ -371,8 +372,9 @@ class GroupIntervals:
         """:meth:`ratio` of each metric with an interval, as a tidy table.
 
         As :meth:`difference_intervals`, for the smallest ratio (at most 1):
-        MOVER-R of the two groups realising it, folded so that the interval
-        stays in ``[0, 1]``, or the bootstrap of the whole statistic.
+        ``between_groups`` from simultaneous exact intervals of every group,
+        ``to_overall`` MOVER-R of the group realising it (or the bootstrap of the
+        whole statistic), in ``[0, 1]``.
 
         Parameters
         ----------

@@ -553,7 +553,11 @@ def apply_policy(
     findings: list[Finding] = []
     for rule in policy.rules:
         findings.extend(judge_rule(audit, rule))
-    findings, family_tests = declared_family(findings, policy.familywise)
+    findings, family_tests = declared_family(
+        findings,
+        policy.familywise,
+        lambda f: audit.family.size((f.rule_id, f.feature, f.class_label)),
+    )
     findings, expired = apply_waivers(findings, policy.waivers, day)
     tables: dict[str, pd.DataFrame] = dict(result.tables)
     tests = audit.tests.table(result.tables)

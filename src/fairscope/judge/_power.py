@@ -102,7 +102,7 @@ def rows_to_decide(
     Examples
     --------
     >>> round(rows_to_decide("difference", 0.1, 0.2, 0.35, z=1.96))
-    1371
+    596
     """
     variance = value * (1 - value) + reference_value * (1 - reference_value)
     if kind == "difference":
@@ -145,8 +145,8 @@ def undecided_note(
 
     Examples
     --------
-    >>> undecided_note("ratio", 0.8, 0.2, 0.25, 100, 100, alpha=0.025)[:60]
-    ' At 80 % power these sizes detect a ratio of 0.381 or lower;'
+    >>> undecided_note("ratio", 0.8, 0.2, 0.25, 100, 100, alpha=0.025)[:59]
+    ' At 80 % power these sizes detect a ratio of 0.31 or lower;'
     """
     low = min(value, reference_value)
     high = max(value, reference_value)

@@ -208,6 +208,8 @@ def any_pair_reference(
         pool[np.argsort(-sign * est.values[pool], kind="stable")[:width]],
     )
     groups = np.flatnonzero(~np.isnan(out))
+    if len(groups) == 0 or len(tried) == 0:  # no group large enough to be the best
+        return out
     gg, hh = np.meshgrid(groups, tried, indexing="ij")
     bounds = side.of(est, gg.ravel(), hh.ravel()).reshape(gg.shape)
     neutral = np.inf if side.bound == "min" else -np.inf

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -134,9 +134,15 @@ def _test_key(finding: Finding) -> TestKey:
 
 
 def declared_family(
-    findings: list[Finding], scope: str
+    findings: list[Finding], scope: str, units: Callable[[Finding], int] | None = None
 ) -> tuple[list[Finding], dict[TestKey, tuple[float, str]]]:
     """Findings with p-values Holm-adjusted in the policy's declared family.
+
+    A family has at least as many hypotheses as its verdicts have units: against the
+    data-chosen best every pair of groups is one (a test against the observed best is
+    one of them), so the tests not cited count with p = 1, which can only raise Holm's
+    adjusted p-values (they are non-decreasing in every p-value) and keeps the
+    family-wise error of the pairs.
 
     Parameters
     ----------
@@ -144,6 +150,8 @@ def declared_family(
         Every finding of the policy; those with a raw ``p_value`` take part. A test
         cited by several findings counts once.
     scope : {"audit", "feature_set", "rule", "none"}
+    units : callable, optional
+        The units of a finding's family (see :mod:`fairscope.judge._family`).
 
     Returns
     -------
@@ -162,15 +170,19 @@ def declared_family(
     if scope == "none":
         return findings, {}
     families: dict[tuple[str, ...], dict[TestKey, float]] = {}
+    sizes: dict[tuple[str, ...], int] = {}
     for f in findings:
         if f.p_value is not None and not math.isnan(f.p_value):
             families.setdefault(_family_of(f, scope), {})[_test_key(f)] = f.p_value
+            sizes[_family_of(f, scope)] = 0 if units is None else units(f)
     adjusted: dict[tuple[tuple[str, ...], TestKey], float] = {}
     table: dict[TestKey, tuple[float, str]] = {}
     for family, tests in families.items():
         keys = list(tests)
-        values = adjust_p_values(np.array([tests[k] for k in keys]), CORRECTION)
-        label = f"{CORRECTION} (policy family: {scope}, {len(keys)} tests)"
+        m = max(len(keys), sizes[family])
+        padded = np.append([tests[k] for k in keys], np.ones(m - len(keys)))
+        values = adjust_p_values(padded, CORRECTION)[: len(keys)]
+        label = f"{CORRECTION} (policy family: {scope}, {m} hypotheses)"
         for key, value in zip(keys, values.tolist(), strict=True):
             adjusted[(family, key)] = value
             table[key] = max(table.get(key, (value, label)), (value, label))

@@ -37,6 +37,7 @@ def verdict(result: AuditResult) -> dict[str, Any]:
             "them against thresholds. Apply a policy to get a pass/fail verdict.",
         }
     failing = [s for s in counts if counts[s] and s.lower() in {f.lower() for f in result.fail_on}]
+    fails_on = f" The audit fails on: {', '.join(result.fail_on)}."
     if not result.passed:
         bad = (
             counts["FAIL"]
@@ -49,11 +50,10 @@ def verdict(result: AuditResult) -> dict[str, Any]:
             "icon": "✖",
             "headline": f"{bad} of {_plural(total, 'check', 'checks')} failed",
             "detail": "At least one fairness rule of the policy is violated "
-            "(see the findings below).",
+            "(see the findings below)." + fails_on,
         }
     caveats = counts["WARN"] + counts["INCONCLUSIVE"]
     undecided = counts["INCONCLUSIVE"]
-    fails_on = f" The audit fails on: {', '.join(result.fail_on)}."
     if caveats:
         headline = f"No check failed; {caveats} of {total} need attention"
         if undecided:
@@ -82,7 +82,8 @@ def verdict(result: AuditResult) -> dict[str, Any]:
         "word": "PASS",
         "icon": "✔",
         "headline": f"All {total} checks passed",
-        "detail": "Every judged disparity is within its threshold, including its interval.",
+        "detail": "Every judged disparity is within its threshold, including its interval."
+        + fails_on,
     }
 
 

@@ -28,8 +28,9 @@ def test_records_carry_class_label_and_tests_fields():
     assert {f.class_label for f in judged.findings} <= {"A", "B", "C"}
 
 
-def test_between_groups_bootstrap_interval_is_group_metrics_one():
-    # one bootstrap code path: the judge's interval of max - min is GroupMetrics'
+def test_between_groups_interval_is_group_metrics_one_and_never_a_bootstrap_of_the_extremes():
+    # one code path: the judge's interval of max - min is GroupMetrics' simultaneous one,
+    # in bootstrap audits too (a percentile interval of an extreme does not cover)
     import numpy as np
 
     from fairscope.compute._group_metrics import GroupMetrics
@@ -48,3 +49,4 @@ def test_between_groups_bootstrap_interval_is_group_metrics_one():
     ).difference_intervals()
     [finding] = judged.findings
     assert (finding.lower, finding.upper) == (oracle["lower"].iloc[0], oracle["upper"].iloc[0])
+    assert oracle["interval_method"].iloc[0] == "simultaneous-clopper-pearson"

@@ -494,12 +494,10 @@ def test_four_fifths_fails_on_race_and_passes_on_sex_on_compas(compas):
     assert cau.reference == "African-American"
     assert cau.value == pytest.approx(caucasian / black, abs=1e-12)
     assert cau.status == Status.FAIL
-    assert {f.group for f in race if f.status == Status.FAIL} == {
-        "Asian",
-        "Caucasian",
-        "Hispanic",
-        "Other",
-    }
+    assert {f.group for f in race if f.status == Status.FAIL} == {"Caucasian", "Hispanic", "Other"}
+    # 32 Asian defendants (ratio 0.43): not a FAIL once the interval holds together with
+    # the audit's other comparisons against a best chosen from the data (issue 13)
+    assert next(f for f in race if f.group == "Asian").status == Status.INCONCLUSIVE
     assert next(f for f in race if f.group == "Native American").status == Status.SKIPPED
     assert [(f.group, f.status) for f in sex] == [("Female", Status.PASS)]
     assert not result.passed

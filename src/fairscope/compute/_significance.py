@@ -67,9 +67,9 @@ from fairscope.compute._proportion_tests import (
 from fairscope.compute._references import check_reference, feature_set_label, resolve_reference
 from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._intervals import (
-    kish_effective_n,
     mover_difference,
     mover_ratio,
+    weighted_effective_n,
     wilson_interval,
 )
 from fairscope.core._registry import Metric, get_metric
@@ -106,8 +106,8 @@ def _populations(counts: GroupCounts, metric: Metric) -> tuple[np.ndarray, np.nd
     _, den_rows = metric.numerator_denominator(c.rows)
     if not c.has_weights:
         return num, den, den_rows
-    _, den_sq = metric.numerator_denominator(c.squared_weights)
-    n_eff = kish_effective_n(den, den_sq)
+    num_sq, den_sq = metric.numerator_denominator(c.squared_weights)
+    n_eff = weighted_effective_n(num, den, num_sq, den_sq)  # sandwich variance
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(den > 0, num / den, 0.0)
     return share * n_eff, n_eff, den_rows

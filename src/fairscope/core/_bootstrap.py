@@ -41,12 +41,14 @@ the acceleration).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 from fairscope.core._counts import GroupCounts
+from fairscope.core._warnings import StatisticsWarning
 
 Scheme = Literal["multinomial", "stratified"]
 SCHEMES: tuple[str, ...] = ("multinomial", "stratified")
@@ -254,8 +256,9 @@ def bca_interval(
     Returns
     -------
     lower, upper : ndarray of shape (...)
-        Where the correction is undefined (a statistic that is constant or
-        undefined) the percentile interval is returned.
+        Where the correction is undefined (a statistic that is undefined, or every
+        replicate on one side of the estimate) the percentile interval is returned,
+        with a ``StatisticsWarning`` for the latter.
     """
     from scipy import stats
 
@@ -283,6 +286,18 @@ def bca_interval(
         q_lo = stats.norm.cdf(z0 + (z0 + z_lo) / (1 - accel * (z0 + z_lo)))
         q_hi = stats.norm.cdf(z0 + (z0 + z_hi) / (1 - accel * (z0 + z_hi)))
     usable = np.isfinite(q_lo) & np.isfinite(q_hi) & np.isfinite(z0)
+    degenerate = ~usable & (n_def > 0) & ~np.isnan(estimate)
+    if degenerate.any():
+        # every replicate on one side of the estimate (an extreme, a rate of 0 or 1):
+        # the bias correction is infinite and BCa says nothing more than the percentiles
+        warnings.warn(
+            f"the BCa correction is undefined for {int(degenerate.sum())} statistic(s) (every "
+            "bootstrap replicate lies on one side of the estimate); their percentile interval "
+            "is given, which can miss the estimate itself. Prefer an analytic interval "
+            "(ci_method='clopper-pearson') for rates.",
+            StatisticsWarning,
+            stacklevel=3,
+        )
     q_lo = np.where(usable, q_lo, alpha / 2)
     q_hi = np.where(usable, q_hi, 1 - alpha / 2)
     return _quantiles(replicates, q_lo, q_hi)

@@ -184,3 +184,80 @@ def mover_ratio(
     lower = np.maximum(lower, 0.0)
     undefined = ~(p2 > 0)
     return np.where(undefined, np.nan, lower), np.where(undefined, np.nan, upper)
+
+
+def weighted_rate_variance(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    numerator_squared: np.ndarray,
+    denominator_squared: np.ndarray,
+) -> np.ndarray:
+    """Linearization (sandwich) variance of a weighted rate, from cell sums.
+
+    For a rate ``p = sum(w y) / sum(w)`` over the rows of its denominator (``y = 1`` on
+    the numerator's rows), ``Var(p) = sum(w^2 (y - p)^2) / (sum w)^2``; with ``S1`` the
+    squared weights of the numerator's rows and ``S`` those of the denominator's, the
+    sum is ``S1 (1 - p)^2 + (S - S1) p^2``: no row is needed.
+
+    Parameters
+    ----------
+    numerator, denominator : ndarray
+        Sums of weights of the numerator's and the denominator's rows.
+    numerator_squared, denominator_squared : ndarray
+        Sums of squared weights of the same rows.
+
+    Returns
+    -------
+    ndarray
+        The variance (NaN where the denominator is empty).
+
+    Examples
+    --------
+    >>> float(weighted_rate_variance(np.array(3.0), np.array(10.0), np.array(3.0),
+    ...                              np.array(10.0)))  # no weights: p (1 - p) / n
+    0.021
+    """
+    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    s1 = np.asarray(numerator_squared, dtype=float)
+    s = np.asarray(denominator_squared, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = num / den
+        return np.where(den > 0, (s1 * (1 - p) ** 2 + (s - s1) * p**2) / den**2, np.nan)
+
+
+def weighted_effective_n(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    numerator_squared: np.ndarray,
+    denominator_squared: np.ndarray,
+) -> np.ndarray:
+    """Effective size of a weighted rate: ``p (1 - p) / Var(p)`` with the sandwich variance.
+
+    A binomial interval or test on this size has the rate's linearization variance, so
+    weights that go with the outcome are accounted for (Kish's ``(sum w)^2 / sum w^2``
+    ignores the outcome). Where ``p`` is 0 or 1 the variance carries no information
+    about the design and Kish's size is used.
+
+    Parameters
+    ----------
+    numerator, denominator, numerator_squared, denominator_squared : ndarray
+        As in :func:`weighted_rate_variance`.
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> float(weighted_effective_n(np.array(3.0), np.array(10.0), np.array(3.0),
+    ...                            np.array(10.0)))
+    10.0
+    """
+    variance = weighted_rate_variance(
+        numerator, denominator, numerator_squared, denominator_squared
+    )
+    kish = kish_effective_n(denominator, denominator_squared)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.asarray(numerator, dtype=float) / np.asarray(denominator, dtype=float)
+        sandwich = p * (1 - p) / variance
+    return np.where((variance > 0) & (p > 0) & (p < 1), sandwich, kish)

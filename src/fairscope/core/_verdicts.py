@@ -89,6 +89,28 @@ def interval_verdict(
     return INCONCLUSIVE
 
 
+def undecided_sentence(undecided: int) -> str:
+    """What a passing audit with INCONCLUSIVE findings says: it did not show compliance.
+
+    Parameters
+    ----------
+    undecided : int
+        INCONCLUSIVE findings.
+
+    Returns
+    -------
+    str
+        The sentence, for the CLI summary and the report.
+
+    Examples
+    --------
+    >>> undecided_sentence(3)
+    'passed, but 3 checks could not be decided with this much data'
+    """
+    checks = "check" if undecided == 1 else "checks"
+    return f"passed, but {undecided} {checks} could not be decided with this much data"
+
+
 def size_check(
     n: float | None, n_reference: float | None = None, *, min_group_size: int = 30
 ) -> str | None:

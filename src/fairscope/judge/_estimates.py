@@ -21,6 +21,7 @@ from fairscope.compute._disparities import qualifier_column
 from fairscope.compute._group_intervals import rate_interval
 from fairscope.core._counts import GroupCounts
 from fairscope.core._groups import OVERALL, group_label
+from fairscope.core._intervals import kish_effective_n
 from fairscope.core._registry import Metric
 
 #: Per-group tables with one column per metric (and ``<metric>_lower``/``_upper``).
@@ -33,8 +34,9 @@ class GroupEstimates:
     """One metric in every group of a feature set, and overall (NaN when unknown).
 
     ``values``, ``lower``, ``upper``, ``rows`` and ``sizes`` are per group, in
-    ``labels`` order; ``sizes`` are weights (rows without sample weights), used to
-    find the largest group.
+    ``labels`` order; ``rows`` are effective rows under sample weights (what
+    ``min_group_size`` is compared with); ``sizes`` are weights (rows without sample
+    weights), used to find the largest group.
     """
 
     feature: str
@@ -107,13 +109,27 @@ def from_counts(
         values=value[:-1],
         lower=lower[:-1],
         upper=upper[:-1],
-        rows=counts.group_rows.astype(float),
+        rows=_judged_rows(counts),
         sizes=counts.weighted.sum(axis=1),
         overall=(float(value[-1]), float(lower[-1]), float(upper[-1])),
         overall_rows=int(counts.group_rows.sum()),
         method=method,
         counts=counts,
     )
+
+
+def _judged_rows(counts: GroupCounts) -> np.ndarray:
+    """Rows per group, Kish's effective rows under sample weights.
+
+    ``min_group_size`` is a statement about information, so weighted groups are
+    measured by their effective size ``(sum w)^2 / sum w^2``: a few heavily weighted
+    rows do not make a group large enough for a verdict.
+    """
+    rows = counts.group_rows.astype(float)
+    if not counts.has_weights:
+        return rows
+    effective = kish_effective_n(counts.weighted.sum(axis=1), counts.squared_weights.sum(axis=1))
+    return np.asarray(np.floor(effective + 1e-9), dtype=float)
 
 
 def _select(table: pd.DataFrame, feature: str, class_label: str | None) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from fairscope.core._findings import Finding, Status
 from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._registry import Metric, get_metric
 from fairscope.core._verdicts import interval_verdict
+from fairscope.judge import _family as family
 from fairscope.judge import _messages as say
 from fairscope.judge import _resampling as resample
 from fairscope.judge._compare import between_groups, to_reference
@@ -34,7 +35,7 @@ from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
 from fairscope.judge._outcome import favourable_view, with_adverse_rates, with_policy_outcome
 from fairscope.judge._reference_check import warn_if_references_differ
 from fairscope.judge._schema import as_date
-from fairscope.judge._tests import TestBook
+from fairscope.judge._tests import TestBook, declared_family, with_family
 from fairscope.judge._undefined import undefined_reason
 from fairscope.judge._waivers import apply_waivers
 from fairscope.result._audit_result import AuditResult
@@ -64,6 +65,8 @@ class _Audit:
             self.records.setdefault(key, []).append(rec)
         self.groups = self._groups()
         self.resampling = resample.resampling(meta)
+        self.family = family.Family()
+        self._estimates: dict[tuple[str, str, str, str | None], GroupEstimates | None] = {}
 
     def _groups(self) -> dict[str, list[str]]:
         """Group labels of every feature set the audit has, statistics first."""
@@ -99,10 +102,22 @@ class _Audit:
 
     def estimates(self, feature: str, metric: Metric, cls: str | None) -> GroupEstimates | None:
         """The metric in every group of ``feature``, or None when the audit lacks it."""
-        counts = self.result.statistics.get(feature)
-        if isinstance(counts, GroupCounts) and metric.task == "binary" and cls is None:
-            return from_counts(counts, metric, feature, ci=self.ci, ci_method=self.ci_method)
-        return from_tables(self.result.tables, metric, feature, cls)
+        # a favourable-outcome view keeps its metric's name: its label tells them apart
+        key = (feature, metric.name, metric.label, cls)
+        if key not in self._estimates:
+            counts = self.result.statistics.get(feature)
+            if isinstance(counts, GroupCounts) and metric.task == "binary" and cls is None:
+                est: GroupEstimates | None = from_counts(
+                    counts, metric, feature, ci=self.ci, ci_method=self.ci_method
+                )
+            else:
+                est = from_tables(self.result.tables, metric, feature, cls)
+            self._estimates[key] = est
+        return self._estimates[key]
+
+    def family_size(self, rule: Rule, est: GroupEstimates) -> int:
+        """Units of the declared family this rule's comparisons in ``est`` belong to."""
+        return self.family.size((rule.id, est.feature, est.class_label))
 
     def tested(
         self, rec: DisparityRecord, est: GroupEstimates, family: Sequence[int] | None = None
@@ -210,9 +225,15 @@ def _finding(
     direction: str,
     min_size: int,
     ci: float,
+    fail_bound: float | None = None,
 ) -> Finding:
-    """The finding of one record (``direction`` may differ from the rule's: between groups)."""
-    value, lower, upper = judged(rec.kind, direction, rec.estimate, rec.lower, rec.upper)
+    """The finding of one record (``direction`` may differ from the rule's: between groups).
+
+    ``fail_bound`` is the FAIL side of the comparison's simultaneous interval in the
+    policy's declared family (None: the record's own interval decides both ways).
+    """
+    value, own_lower, own_upper = judged(rec.kind, direction, rec.estimate, rec.lower, rec.upper)
+    lower, upper = family.widened(rule.bound, own_lower, own_upper, fail_bound)
     interval = not (math.isnan(lower) or math.isnan(upper))
     raw = (rec.estimate, rec.lower, rec.upper)
     if rule.method == "between_groups" and rec.kind == "difference":
@@ -247,6 +268,8 @@ def _finding(
     else:
         status = rule_status(rule, value, lower, upper)
         message = say.verdict(rule, metric, status, j)
+        if status != Status.FAIL and rule_status(rule, value, own_lower, own_upper) == Status.FAIL:
+            message += family.adjusted_note(upper if rule.bound == "min" else lower)
     return Finding(
         rule_id=rule.id,
         metric=metric.name,
@@ -276,21 +299,22 @@ def _finding(
 # -- rules ---------------------------------------------------------------------------------
 
 
-def _resampled(
-    audit: _Audit, est: GroupEstimates, records: list[DisparityRecord]
-) -> list[DisparityRecord]:
-    """Records with the audit's bootstrap intervals, when it used the bootstrap."""
-    if audit.resampling is None or est.counts is None or not records:
-        return records
-    label = records[0].reference
-    statistic = resample.to_reference(records[0].kind, est.index(label))
-    low, high = resample.interval(est.counts, est.metric, statistic, audit.resampling)
-    positions = [i for i, group in enumerate(est.labels) if group != label]
+def _effective_sizes(records: list[DisparityRecord], est: GroupEstimates) -> list[DisparityRecord]:
+    """Records whose group sizes are the estimates' rows (Kish's effective rows when weighted).
+
+    The audit's tables count rows; under sample weights ``min_group_size`` is judged on the
+    effective size, so a group whose weight sits on a few rows is not judged as if it had many.
+    """
+    rows = dict(zip(est.labels, est.rows.tolist(), strict=True))
+
+    def smaller(label: str, n: int) -> int:
+        return int(min(n, rows[label])) if label in rows else n
+
     return [
         dataclasses.replace(
-            rec, lower=float(low[i]), upper=float(high[i]), method=audit.resampling.name
+            rec, n=smaller(rec.group, rec.n), n_reference=smaller(rec.reference, rec.n_reference)
         )
-        for i, rec in zip(positions, records, strict=True)
+        for rec in records
     ]
 
 
@@ -316,28 +340,35 @@ def _per_group(
     key = (est.feature, metric.name, rule.comparison, reference, est.class_label)
     # a favourable-outcome view of a rate is not in the audit's tables: computed here
     own = audit.table_records(key) if metric is get_metric(metric.name) else []
-    records = own or _resampled(audit, est, to_reference(est, rule.comparison, reference))
+    records = own or resample.records(
+        audit.resampling, est, to_reference(est, rule.comparison, reference)
+    )
+    records = family.analytic_fallback(audit.resampling is not None, est, records, reference)
+    records = _effective_sizes(records, est)
     if rule.method == "to_reference":
         records = [audit.tested(rec, est) for rec in records]
-    return [
-        _finding(rule, metric, rec, direction=rule.direction, min_size=min_size, ci=audit.ci)
+    sides: dict[str, float] = {}
+    units = audit.family_size(rule, est)
+    if family.takes_part(rule, est) and audit.family.scope != "none":
+        bounds = family.reference_fail_sides(
+            rule, est, reference, ci=audit.ci, units=units, min_size=min_size
+        )
+        sides = dict(zip(est.labels, bounds.tolist(), strict=True))
+    found = [
+        _finding(
+            rule,
+            metric,
+            rec,
+            direction=rule.direction,
+            min_size=min_size,
+            ci=audit.ci,
+            fail_bound=sides.get(rec.group),
+        )
         for rec in records
     ]
-
-
-def _resampled_between(
-    audit: _Audit, est: GroupEstimates, rec: DisparityRecord, eligible: np.ndarray
-) -> DisparityRecord:
-    """The record with the audit's bootstrap interval of the whole statistic, if any."""
-    if audit.resampling is None or est.counts is None:
-        return rec
-    # max - min (or min / max) among the eligible groups, recomputed in every replicate
-    counts = resample.subset(est.counts, eligible)
-    statistic = resample.between_groups(rec.kind)
-    low, high = resample.interval(counts, est.metric, statistic, audit.resampling)
-    return dataclasses.replace(
-        rec, lower=float(low), upper=float(high), method=audit.resampling.name
-    )
+    if not family.takes_part(rule, est):
+        return found
+    return family.explain_undecided(found, rule, ci=audit.ci, units=units)
 
 
 def _between(
@@ -369,7 +400,17 @@ def _between(
                 class_label=est.class_label,
             )
         ]
-    rec = _resampled_between(audit, est, between_groups(est, rule.comparison, eligible), eligible)
+    rec = between_groups(est, rule.comparison, eligible)
+    if family.takes_part(rule, est):
+        # no bootstrap of an extreme: per-group intervals that hold together bound the gap
+        scope_none = audit.family.scope == "none"
+        units = int(eligible.sum()) if scope_none else audit.family_size(rule, est)
+        low, high = family.between_interval(rule, est, eligible, ci=audit.ci, units=units)
+        rec = dataclasses.replace(
+            rec, lower=low, upper=high, method=f"simultaneous-{family.SIMULTANEOUS_METHOD}"
+        )
+    else:
+        rec = resample.between_record(audit.resampling, est, rec, eligible)
     top = est.labels.index(rec.reference)
     rec = audit.tested(rec, est, [int(i) for i in np.flatnonzero(eligible) if i != top])
     # the summary is already a size: max - min (>= 0) or min / max (<= 1)
@@ -434,12 +475,16 @@ def _unavailable(audit: _Audit, rule: Rule, metric: Metric, where: str) -> str:
     )
 
 
+def _rule_metric(audit: _Audit, rule: Rule) -> Metric:
+    """The metric a rule is judged on: under an adverse positive label, rate rules are
+    judged on the favourable outcome."""
+    plain = get_metric(rule.metric)
+    return favourable_view(plain, audit.result.metadata) or plain
+
+
 def judge_rule(audit: _Audit, rule: Rule) -> list[Finding]:
     """The findings of one rule on every feature set (and class) it applies to."""
-    # an adverse positive label: rate rules are judged on the favourable outcome
-    metric = favourable_view(get_metric(rule.metric), audit.result.metadata) or get_metric(
-        rule.metric
-    )
+    metric = _rule_metric(audit, rule)
     min_size = rule.min_group_size if rule.min_group_size is not None else audit.min_size
     if not audit.groups:
         return [_error(rule, "<all>", "<all>", _unavailable(audit, rule, metric, ""))]
@@ -474,6 +519,23 @@ def judge_rule(audit: _Audit, rule: Rule) -> list[Finding]:
     if metric.name == "selection_rate" and metric is not get_metric(metric.name):
         findings = [with_adverse_rates(f, audit.result.metadata) for f in findings]
     return findings + missing
+
+
+def _units(audit: _Audit, rules: Sequence[Rule]) -> dict[family.UnitKey, int]:
+    """Units of every (rule, feature set, class) judged with simultaneous FAIL sides."""
+    units: dict[family.UnitKey, int] = {}
+    for rule in rules:
+        metric = _rule_metric(audit, rule)
+        min_size = rule.min_group_size if rule.min_group_size is not None else audit.min_size
+        for label, problem in _feature_sets(rule, list(audit.groups)):
+            classes = None if problem else _classes(audit, rule, label, metric)
+            for cls in classes if isinstance(classes, list) else []:
+                est = audit.estimates(label, metric, cls)
+                if est is not None and family.takes_part(rule, est):
+                    units[(rule.id, est.feature, est.class_label)] = family.units_of(
+                        rule, est, min_size
+                    )
+    return units
 
 
 def apply_policy(
@@ -523,13 +585,20 @@ def apply_policy(
     day = _dt.datetime.now(_dt.UTC).date() if today is None else as_date(today)
     result = with_policy_outcome(result, policy)  # the policy's favourable label, if any
     audit = _Audit(result)
+    audit.family = family.Family(policy.familywise, _units(audit, policy.rules))
     findings: list[Finding] = []
     for rule in policy.rules:
         findings.extend(judge_rule(audit, rule))
+    findings, family_tests = declared_family(
+        findings,
+        policy.familywise,
+        lambda f: audit.family.size((f.rule_id, f.feature, f.class_label)),
+    )
     findings, expired = apply_waivers(findings, policy.waivers, day)
     warn_if_references_differ(result, findings)
     tables: dict[str, pd.DataFrame] = dict(result.tables)
     tests = audit.tests.table(result.tables)
+    tests = with_family(result.tables.get("tests") if tests is None else tests, family_tests)
     if tests is not None:
         tables["tests"] = tests
     return dataclasses.replace(
@@ -541,6 +610,7 @@ def apply_policy(
             **result.metadata,
             "expired_waivers": expired,
             "policy_checked_on": day.isoformat(),
+            "familywise": dict(audit.family.record()),
         },
         reproducibility={
             **result.reproducibility,

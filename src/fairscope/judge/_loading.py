@@ -142,6 +142,7 @@ def _load_text(text: str, source: str) -> Policy:
         description=policy.description,
         source=source,
         favorable=policy.favorable,
+        familywise=policy.familywise,
     )
 
 
@@ -185,4 +186,5 @@ def _from_dict(data: Any, loc: _Locator) -> Policy:
         version=str(data.get("version", "1")),
         description=data.get("description", ""),
         favorable=None if data.get("favorable") is None else str(data["favorable"]),
+        familywise=data.get("familywise", "audit"),
     )

@@ -235,6 +235,8 @@ class Policy:
     'ratio_to_reference'
     >>> len(policy.hash)
     64
+    >>> policy.familywise
+    'audit'
     """
 
     name: str
@@ -244,6 +246,9 @@ class Policy:
     description: str = ""
     source: str | None = field(default=None, compare=False)
     favorable: str | None = None
+    #: Which FAILs share one error budget (see :data:`~fairscope.judge._schema.FAMILYWISE`):
+    #: by default the whole audit, so its false-FAIL rate stays at most ``1 - ci``.
+    familywise: str = "audit"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", tuple(self.rules))
@@ -258,6 +263,8 @@ class Policy:
             out["description"] = self.description
         if self.favorable is not None:
             out["favorable"] = self.favorable
+        if self.familywise != "audit":  # the default is left out: hashes of 0.1 policies hold
+            out["familywise"] = self.familywise
         out["rules"] = [r.to_dict() for r in self.rules]
         if self.waivers:
             out["waivers"] = [w.to_dict() for w in self.waivers]

@@ -10,12 +10,14 @@ fixed across replicates, as in the audit's own tables.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
+from fairscope.compute._disparities import DisparityRecord
 from fairscope.compute._resampled_intervals import (
     BOOTSTRAP_METHODS,
     bootstrap_interval,
@@ -23,6 +25,7 @@ from fairscope.compute._resampled_intervals import (
 )
 from fairscope.core._counts import GroupCounts
 from fairscope.core._registry import Metric
+from fairscope.judge._estimates import GroupEstimates
 
 #: Interval names of the bootstrap methods, as the audit's tables write them.
 NAMES = BOOTSTRAP_METHODS
@@ -126,3 +129,61 @@ def subset(counts: GroupCounts, keep: np.ndarray) -> GroupCounts:
         squared_weights=counts.squared_weights[keep],
         has_weights=counts.has_weights,
     )
+
+
+def records(
+    settings: Resampling | None, est: GroupEstimates, found: list[DisparityRecord]
+) -> list[DisparityRecord]:
+    """Records with the audit's bootstrap intervals, when it used the bootstrap.
+
+    Parameters
+    ----------
+    settings : Resampling or None
+        The audit's bootstrap settings (None: analytic intervals, records unchanged).
+    est : GroupEstimates
+    found : list of DisparityRecord
+        Each group against one reference, in label order.
+
+    Returns
+    -------
+    list of DisparityRecord
+    """
+    if settings is None or est.counts is None or not found:
+        return found
+    label = found[0].reference
+    statistic = to_reference(found[0].kind, est.index(label))
+    low, high = interval(est.counts, est.metric, statistic, settings)
+    positions = [i for i, group in enumerate(est.labels) if group != label]
+    return [
+        dataclasses.replace(rec, lower=float(low[i]), upper=float(high[i]), method=settings.name)
+        for i, rec in zip(positions, found, strict=True)
+    ]
+
+
+def between_record(
+    settings: Resampling | None, est: GroupEstimates, rec: DisparityRecord, keep: np.ndarray
+) -> DisparityRecord:
+    """The record with the audit's bootstrap interval of the whole statistic, if any.
+
+    Only for metrics the judge cannot give simultaneous intervals (no counts): a
+    percentile interval of an extreme is not valid (see docs/statistics.md).
+
+    Parameters
+    ----------
+    settings : Resampling or None
+    est : GroupEstimates
+    rec : DisparityRecord
+        The lowest against the highest group.
+    keep : ndarray of bool
+        The groups compared.
+
+    Returns
+    -------
+    DisparityRecord
+    """
+    if settings is None or est.counts is None:
+        return rec
+    # max - min (or min / max) among the eligible groups, recomputed in every replicate
+    statistic = between_groups(rec.kind)
+    low, high = interval(subset(est.counts, keep), est.metric, statistic, settings)
+    return dataclasses.replace(rec, lower=float(low), upper=float(high), method=settings.name)

@@ -19,6 +19,9 @@ KINDS: tuple[str, ...] = ("ratio", "difference")
 METHODS: tuple[str, ...] = ("to_reference", "between_groups", "to_overall")
 DIRECTIONS: tuple[str, ...] = ("both", "lower", "higher")
 DECIDE_ON: tuple[str, ...] = ("interval", "point")
+#: Families of FAILs sharing one error budget: every comparison of the audit, of one
+#: feature set (all rules), of one rule in one feature set, or each comparison alone.
+FAMILYWISE: tuple[str, ...] = ("audit", "feature_set", "rule", "none")
 
 RULE_KEYS = frozenset(
     {
@@ -39,7 +42,7 @@ RULE_KEYS = frozenset(
 )
 WAIVER_KEYS = frozenset({"rule", "feature", "group", "justification", "owner", "expires"})
 POLICY_KEYS = frozenset(
-    {"name", "version", "description", "favorable", "rules", "waivers", "$schema"}
+    {"name", "version", "description", "favorable", "familywise", "rules", "waivers", "$schema"}
 )
 
 #: Metrics whose values are not confined to [0, 1], so difference limits above 1 make sense.
@@ -114,6 +117,12 @@ def validate(data: Any, loc: _Locator) -> None:
     if favorable is not None and not isinstance(favorable, str | int | float | bool):
         raise loc.error(
             ("favorable",), "must be the label that is good news for the person, e.g. 0 or 'Low'."
+        )
+    if data.get("familywise", "audit") not in FAMILYWISE:
+        raise loc.error(
+            ("familywise",),
+            f"{data['familywise']!r} is unknown; use one of {', '.join(FAMILYWISE)} (default "
+            "'audit': the whole audit's false-FAIL rate stays at the stated level).",
         )
     rules = data["rules"]
     if not isinstance(rules, list) or not rules:

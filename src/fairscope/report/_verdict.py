@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fairscope.core._findings import Finding, Status
+from fairscope.core._verdicts import undecided_sentence
 from fairscope.report._formatting import (
     _plural,
     cell,
@@ -36,6 +37,7 @@ def verdict(result: AuditResult) -> dict[str, Any]:
             "them against thresholds. Apply a policy to get a pass/fail verdict.",
         }
     failing = [s for s in counts if counts[s] and s.lower() in {f.lower() for f in result.fail_on}]
+    fails_on = f" The audit fails on: {', '.join(result.fail_on)}."
     if not result.passed:
         bad = (
             counts["FAIL"]
@@ -48,15 +50,19 @@ def verdict(result: AuditResult) -> dict[str, Any]:
             "icon": "✖",
             "headline": f"{bad} of {_plural(total, 'check', 'checks')} failed",
             "detail": "At least one fairness rule of the policy is violated "
-            "(see the findings below).",
+            "(see the findings below)." + fails_on,
         }
     caveats = counts["WARN"] + counts["INCONCLUSIVE"]
+    undecided = counts["INCONCLUSIVE"]
     if caveats:
+        headline = f"No check failed; {caveats} of {total} need attention"
+        if undecided:
+            headline = undecided_sentence(undecided).capitalize()
         return {
             "key": "warn",
             "word": "PASS WITH CAVEATS",
             "icon": "⚠",
-            "headline": f"No check failed; {caveats} of {total} need attention",
+            "headline": headline,
             "detail": " ".join(
                 text
                 for count, text in (
@@ -68,14 +74,16 @@ def verdict(result: AuditResult) -> dict[str, Any]:
                     ),
                 )
                 if count
-            ),
+            )
+            + fails_on,
         }
     return {
         "key": "pass",
         "word": "PASS",
         "icon": "✔",
         "headline": f"All {total} checks passed",
-        "detail": "Every judged disparity is within its threshold, including its interval.",
+        "detail": "Every judged disparity is within its threshold, including its interval."
+        + fails_on,
     }
 
 

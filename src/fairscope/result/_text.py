@@ -11,6 +11,7 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
+from fairscope.core._verdicts import undecided_sentence
 from fairscope.report._findings import group_and_class
 from fairscope.report._wording import outcome_sentence, reference_sentence
 
@@ -111,6 +112,12 @@ def summary(result: AuditResult, limit: int = 10) -> str:
     if result.findings:
         counts = ", ".join(f"{n} {s}" for s, n in result.status_counts.items() if n)
         lines.append(f"findings: {counts}; fail on: {', '.join(result.fail_on)}")
+        undecided = result.status_counts.get("INCONCLUSIVE", 0)
+        if result.passed and undecided:
+            lines.append(
+                f"{undecided_sentence(undecided)} (--fail-on inconclusive requires them to "
+                "be shown to hold)"
+            )
         lines.append("")
         lines.append(findings_table(result, limit=limit))
         if len(result.findings) > limit:

@@ -1,0 +1,293 @@
+"""The policy's declared family of FAILs, and each rule's FAIL sides within it.
+
+A policy's ``familywise`` key says which comparisons share one error budget
+(:data:`~fairscope.judge._schema.FAMILYWISE`): ``audit`` (default: every comparison of
+every rule in every feature set), ``feature_set`` (all rules' comparisons in one
+feature set), ``rule`` (one rule in one feature set) or ``none`` (each comparison alone,
+as fairscope 0.1 judged). A rule in a feature set counts one *unit* per interval it needs
+(k - 1 against a fixed reference, k (k - 1) / 2 pairs against the data-chosen best, k
+against the overall value or between groups); each unit's
+interval is made at ``1 - (1 - ci) / M`` with ``M`` the units of its family, so that the
+family's chance of any false FAIL stays at most ``1 - ci``
+(:mod:`fairscope.judge._simultaneous` has the construction and its proof).
+
+Rates judged from the audit's confusion counts take part (every binary rate rule
+deciding on the interval); metrics read from per-group tables (scores, regression,
+multiclass) keep their unadjusted intervals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fairscope.compute._disparities import DisparityRecord
+from fairscope.compute._references import choice_for
+from fairscope.compute._simultaneous import gap_bounds, unit_confidence
+from fairscope.core._findings import Finding, Status
+from fairscope.core._groups import OVERALL
+from fairscope.judge import _simultaneous as sim
+from fairscope.judge._compare import to_reference
+from fairscope.judge._estimates import GroupEstimates, from_counts
+from fairscope.judge._model import Rule
+from fairscope.judge._power import undecided_note
+
+UnitKey = tuple[str, str, str | None]
+#: The rate interval every simultaneous construction uses (exact: at least its level).
+SIMULTANEOUS_METHOD = "clopper-pearson"
+
+
+def takes_part(rule: Rule, est: GroupEstimates) -> bool:
+    """Whether a rule's comparisons in ``est`` get simultaneous FAIL sides."""
+    return est.counts is not None and est.metric.is_proportion and rule.decide_on == "interval"
+
+
+def eligible(est: GroupEstimates, min_size: int) -> np.ndarray:
+    """Groups large enough for a verdict with a defined value."""
+    return np.asarray((est.rows >= min_size) & ~np.isnan(est.values), dtype=bool)
+
+
+def units_of(rule: Rule, est: GroupEstimates, min_size: int) -> int:
+    """Units (compared groups) of one rule in one feature set.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fairscope.core._registry import get_metric
+    >>> est = GroupEstimates("g", get_metric("selection_rate"), ("a", "b", "c"),
+    ...     np.array([0.5, 0.4, 0.3]), np.full(3, 0.2), np.full(3, 0.6),
+    ...     np.array([100.0, 100.0, 10.0]), np.array([100.0, 100.0, 10.0]),
+    ...     (0.45, 0.4, 0.5), 210, "wilson")
+    >>> units_of(Rule("r", "selection_rate", fail=0.8), est, 30)
+    1
+    """
+    n = int(eligible(est, min_size).sum())
+    if _best_side(rule, est) is not None:
+        return max(n * (n - 1) // 2, 1)  # every pair: see fairscope.judge._simultaneous
+    return max(n - 1, 1) if rule.method == "to_reference" else max(n, 1)
+
+
+@dataclass
+class Family:
+    """Units of every (rule, feature set, class), and the family size of each."""
+
+    scope: str = "audit"
+    units: dict[UnitKey, int] = field(default_factory=dict)
+
+    def size(self, key: UnitKey) -> int:
+        """``M``: the units sharing the error budget with ``key``'s comparisons."""
+        if self.scope == "none":
+            return 1
+        if self.scope == "rule":
+            return self.units.get(key, 1)
+        if self.scope == "feature_set":
+            return max(sum(v for k, v in self.units.items() if k[1] == key[1]), 1)
+        return max(sum(self.units.values()), 1)
+
+    def record(self) -> Mapping[str, object]:
+        """What the result's metadata keeps: the scope and the audit's total units."""
+        return {"familywise": self.scope, "units": int(sum(self.units.values()))}
+
+
+def at_level(est: GroupEstimates, confidence: float) -> GroupEstimates:
+    """The same estimates with each rate's Clopper-Pearson interval at ``confidence``.
+
+    The FAIL side uses the exact interval whatever the audit's method: Wilson's lower
+    bound of the highest of many small counts lies above the true rate far more often
+    than its nominal one-sided level (at p = 0.05, n = 50 and 12 groups, a four-fifths
+    audit then FAILed 10 % of the time with all rates equal).
+    """
+    assert est.counts is not None
+    return from_counts(
+        est.counts, est.metric, est.feature, ci=confidence, ci_method=SIMULTANEOUS_METHOD
+    )
+
+
+def _best_side(rule: Rule, est: GroupEstimates) -> str | None:
+    """``"higher"``/``"lower"`` when the rule's reference is the data-chosen best."""
+    if rule.method != "to_reference" or choice_for(rule.reference, est.feature) != "best":
+        return None
+    direction: str = est.metric.direction
+    if direction == "zero":
+        return None  # closest to 0: compared as a fixed reference (documented limit)
+    return "lower" if direction == "lower" else "higher"
+
+
+def reference_fail_sides(
+    rule: Rule, est: GroupEstimates, reference: str, *, ci: float, units: int, min_size: int
+) -> np.ndarray:
+    """FAIL side of every group's comparison with ``reference``, at the family's level.
+
+    Parameters
+    ----------
+    rule : Rule
+    est : GroupEstimates
+        The audit's estimates (from counts).
+    reference : str
+        The resolved reference label (or ``"<overall>"``).
+    ci : float
+        The audit's confidence level.
+    units : int
+        Units of the family (``M``).
+    min_size : int
+        The rule's minimum group size.
+
+    Returns
+    -------
+    ndarray
+        One bound per group of ``est`` (NaN for the reference).
+    """
+    adjusted = at_level(est, unit_confidence(ci, units))
+    side = sim.FailSide(rule.comparison, rule.direction, rule.bound)
+    best = _best_side(rule, est)
+    # below the best is the only way to differ from it: a pair (g, h) tells about the
+    # best only in that direction, and a rule judging the other one cannot fail
+    below = "lower" if best == "higher" else "higher"
+    if best is None or reference == OVERALL or rule.direction not in ("both", below):
+        return sim.fixed_reference(side, adjusted, reference)
+    candidates = eligible(est, min_size) & sim.known_groups(est.labels)
+    pairs = sim.FailSide(rule.comparison, below, rule.bound)
+    return sim.any_pair_reference(pairs, adjusted, reference, candidates, best)
+
+
+def between_interval(
+    rule: Rule, est: GroupEstimates, groups: np.ndarray, *, ci: float, units: int
+) -> tuple[float, float]:
+    """Simultaneous interval of the gap between the extreme ``groups`` (a bool mask).
+
+    Parameters
+    ----------
+    rule : Rule
+    est : GroupEstimates
+    groups : ndarray of bool
+        The groups compared (large enough, value defined).
+    ci : float
+        The audit's confidence level.
+    units : int
+        Units of the family (``M``).
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper bound of ``min / max`` (or ``max - min``).
+    """
+    adjusted = at_level(est, unit_confidence(ci, units))
+    return gap_bounds(rule.comparison, adjusted.lower[groups], adjusted.upper[groups])
+
+
+def adjusted_note(bound: float, units: int | None = None) -> str:
+    """Why a comparison whose own interval violates the limit is not a FAIL.
+
+    Examples
+    --------
+    >>> adjusted_note(0.83, 12)
+    ' Its own interval lies beyond the limit, but the interval that holds together with the other 11 comparisons of the declared family reaches 0.83, so the data cannot show a violation without inflating the false-FAIL rate.'
+    """
+    others = "the other comparisons" if units is None else f"the other {units - 1} comparisons"
+    return (
+        f" Its own interval lies beyond the limit, but the interval that holds together with "
+        f"{others} of the declared family reaches {bound:.3g}, so the data cannot show a "
+        "violation without inflating the false-FAIL rate."
+    )
+
+
+def widened(
+    bound: str, lower: float, upper: float, fail_bound: float | None
+) -> tuple[float, float]:
+    """The judged interval with its FAIL side from the family's simultaneous intervals.
+
+    The PASS side stays the comparison's own interval (intersection-union); the FAIL
+    side is the least violating bound, never narrower than the comparison's own.
+
+    Examples
+    --------
+    >>> widened("min", 0.70, 0.78, 0.83)
+    (0.7, 0.83)
+    """
+    if fail_bound is None or math.isnan(fail_bound) or math.isnan(lower) or math.isnan(upper):
+        return lower, upper
+    if bound == "min":
+        return lower, max(upper, fail_bound)
+    return min(lower, fail_bound), upper
+
+
+def analytic_fallback(
+    bootstrapped: bool, est: GroupEstimates, found: list[DisparityRecord], reference: str
+) -> list[DisparityRecord]:
+    """Bootstrap records whose interval is undefined or of zero width get the analytic one.
+
+    A reference with no selections in some replicates leaves the percentile interval
+    undefined, and a group with no selections gives [0, 0]; neither may let the point
+    estimate decide. The replacement is recorded in the record's ``method``.
+
+    Parameters
+    ----------
+    bootstrapped : bool
+        Whether the audit's intervals are bootstrap intervals.
+    est : GroupEstimates
+    found : list of DisparityRecord
+    reference : str
+
+    Returns
+    -------
+    list of DisparityRecord
+    """
+    if not bootstrapped or est.counts is None or not est.metric.is_proportion or not found:
+        return found
+    analytic = {rec.group: rec for rec in to_reference(est, found[0].kind, reference)}
+    out = []
+    for rec in found:
+        other = analytic.get(rec.group)
+        broken = math.isnan(rec.lower) or math.isnan(rec.upper) or rec.lower == rec.upper
+        if other is not None and broken and not math.isnan(other.lower):
+            rec = dataclasses.replace(
+                rec,
+                lower=other.lower,
+                upper=other.upper,
+                method=f"{other.method} (bootstrap interval undefined or of zero width)",
+            )
+        out.append(rec)
+    return out
+
+
+def explain_undecided(
+    findings: list[Finding], rule: Rule, *, ci: float, units: int
+) -> list[Finding]:
+    """INCONCLUSIVE findings say what was detectable and how many rows would decide them.
+
+    Parameters
+    ----------
+    findings : list of Finding
+        One rule's findings in one feature set.
+    rule : Rule
+    ci : float
+        The audit's confidence level.
+    units : int
+        Units of the family (``M``): the FAIL side's one-sided level is
+        ``(1 - ci) / (2 M)``.
+
+    Returns
+    -------
+    list of Finding
+    """
+    alpha = (1 - ci) / (2 * max(units, 1))
+    out = []
+    for f in findings:
+        value, reference, n, n_ref = f.group_value, f.reference_value, f.n, f.n_reference
+        if (
+            f.status == Status.INCONCLUSIVE
+            and value is not None
+            and reference is not None
+            and n
+            and n_ref
+        ):
+            note = undecided_note(
+                rule.comparison, rule.fail, value, reference, n, n_ref, alpha=alpha
+            )
+            f = dataclasses.replace(f, message=f.message + note)
+        out.append(f)
+    return out

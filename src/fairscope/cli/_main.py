@@ -3,7 +3,10 @@
 A thin shell over the Python API: each command (one module each, ``_audit``,
 ``_dataset``, ``_report``, ``_compare``, ``_metrics``, ``_policies``, ``_demo``)
 is one call a notebook user can make too. Exit codes: 0 passed, 1 the policy
-(or baseline comparison) failed, 2 usage or input error. Errors go to stderr
+(or baseline comparison) failed, 2 usage or input error (the verdict could not
+be computed), 130 interrupted (Ctrl-C). Every output location is checked
+before any work; an output that fails later is named by its flag on stderr
+and the verdict (summary and exit code) is kept. Errors go to stderr
 as one line naming the column, file or key; ``--debug`` shows the traceback.
 Library warnings go to stderr as one ``fairscope: warning:`` line each.
 Output files are written atomically.
@@ -28,7 +31,7 @@ from collections.abc import Sequence
 
 from fairscope import __version__
 from fairscope.cli import _audit, _compare, _dataset, _demo, _metrics, _policies, _report
-from fairscope.cli._shell import EXIT_USAGE, Progress
+from fairscope.cli._shell import EXIT_INTERRUPTED, EXIT_USAGE, Progress, check_outputs
 from fairscope.cli._shell import read_file as read_table
 
 __all__ = [
@@ -120,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 passed (or nothing judged), 1 the policy or baseline comparison
-        failed, 2 usage or input error.
+        failed, 2 usage or input error, 130 interrupted.
 
     Examples
     --------
@@ -144,12 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
+                check_outputs(args)
                 return int(args.handler(args, progress))
             finally:
                 _print_warnings(caught)
     except KeyboardInterrupt:
         print("fairscope: interrupted", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_INTERRUPTED
     except Exception as exc:  # one clear line; the traceback only on request
         _print_error(exc, args.debug)
         return EXIT_USAGE

@@ -3,3 +3,7 @@ registry, intervals and the bootstrap.
 
 Nothing here imports another fairscope layer; every other layer builds on it.
 """
+
+from fairscope.core._atomic import check_destination, same_file, write_bytes, write_text
+
+__all__ = ["check_destination", "same_file", "write_bytes", "write_text"]

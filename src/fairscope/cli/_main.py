@@ -33,6 +33,7 @@ from fairscope import __version__
 from fairscope.cli import _audit, _compare, _dataset, _demo, _metrics, _policies, _report
 from fairscope.cli._shell import EXIT_INTERRUPTED, EXIT_USAGE, Progress, check_outputs
 from fairscope.cli._shell import read_file as read_table
+from fairscope.core import terminal_safe
 
 __all__ = [
     "build_parser",
@@ -96,7 +97,7 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
     for warning in caught:
         if issubclass(warning.category, DeprecationWarning | PendingDeprecationWarning):
             continue
-        message = " ".join(str(warning.message).split())
+        message = terminal_safe(" ".join(str(warning.message).split()), limit=1000)
         if message not in seen:
             seen.add(message)
             print(f"fairscope: warning: {message}", file=sys.stderr)
@@ -108,7 +109,9 @@ def _print_error(exc: Exception, debug: bool) -> None:
     message = str(exc).strip() or type(exc).__name__
     if isinstance(exc, KeyError):
         message = f"missing key {message}"
-    print(f"fairscope: error: {_cli_wording(' '.join(message.split()))}", file=sys.stderr)
+    # one line, whatever the data put in the message (escape sequences, a 100 KB column name)
+    message = terminal_safe(_cli_wording(" ".join(message.split())), limit=1000)
+    print(f"fairscope: error: {message}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,6 +24,7 @@ from fairscope.cli._outputs import html_available as html_available
 from fairscope.cli._outputs import non_negative_int as non_negative_int
 from fairscope.cli._outputs import write_each_output
 from fairscope.cli._outputs import write_outputs as write_outputs
+from fairscope.core import terminal_safe
 from fairscope.engines import choose_engine, read_table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -136,8 +137,12 @@ def print_result(result: Any, quiet: bool) -> None:
     if not result.findings and "group_metrics" in result.tables:
         table = result.tables["group_metrics"]
         keep = [c for c in SHOWN_RATES if c in table]
+        shown = table[keep].copy()
+        for column in ("feature", "group"):  # labels from the data: no escape sequences
+            if column in shown:
+                shown[column] = shown[column].map(terminal_safe)
         print()
-        print(table[keep].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
 def exit_code(result: Any) -> int:

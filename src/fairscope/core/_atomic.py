@@ -107,9 +107,7 @@ def write_bytes(path: Any, data: bytes) -> Path:
     except DestinationError:
         raise
     except OSError as exc:
-        raise DestinationError(
-            f"cannot write {str(given)!r}: {exc.strerror or exc}."
-        ) from exc
+        raise DestinationError(f"cannot write {str(given)!r}: {exc.strerror or exc}.") from exc
     return given
 
 

@@ -13,6 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from fairscope.core._text_safety import xml_document_safe
+
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
 _FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "a", "style", "metadata"}
@@ -71,7 +73,8 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": element_id}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
+    # labels from the data may hold characters XML forbids (\x0b): escape them, visibly
+    text = xml_document_safe(buffer.getvalue())
     root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", text))
     sanitize(root)
     local_url = re.compile(r"url\(#([^)]*)\)")

@@ -25,6 +25,7 @@ from fairscope.audits._rows import (
 from fairscope.audits._scored_audit import engine_scored_audit, scored_binary_audit
 from fairscope.compute._references import feature_set_label
 from fairscope.core._inputs import column
+from fairscope.core._sensitive_checks import group_limit
 from fairscope.core._tasks import check_task, detect_task
 from fairscope.engines._audit_data import collect_audited, prepare_audit_data
 from fairscope.judge import apply_policy
@@ -75,6 +76,7 @@ def audit_predictions(
     selection_quantile: Any = None,
     fail_on: Iterable[str] = ("fail",),
     estimator: Any = None,
+    max_groups: int | None = None,
 ) -> AuditResult:
     """Audit predictions computed elsewhere (the CI case).
 
@@ -154,6 +156,11 @@ def audit_predictions(
         Statuses that make :attr:`AuditResult.passed` false.
     estimator : scikit-learn estimator, optional
         Used only to detect the task.
+    max_groups : int, optional
+        Most groups a sensitive feature or intersection may have (default
+        5,000, :data:`fairscope.core._sensitive_checks.DEFAULT_MAX_GROUPS`);
+        more is refused with an error naming the column, before any
+        statistic is computed. Raise it to audit a feature with more groups.
 
     Returns
     -------
@@ -219,11 +226,12 @@ def audit_predictions(
         "y_true": y_true, "y_pred": y_pred, "y_score": y_score,
         "sensitive_features": sensitive_features, "sample_weight": sample_weight,
     }  # fmt: skip
-    result, engine = _run(
-        task, data, engine, inputs, dropna=dropna, threshold=threshold, pos_label=pos_label,
-        metrics=metrics, labels=labels, score=score, regression=regression, options=options,
-    )  # fmt: skip
-    _record_provenance(result, inputs, data, engine, random_state)
+    with group_limit(max_groups):
+        result, engine = _run(
+            task, data, engine, inputs, dropna=dropna, threshold=threshold, pos_label=pos_label,
+            metrics=metrics, labels=labels, score=score, regression=regression, options=options,
+        )  # fmt: skip
+        _record_provenance(result, inputs, data, engine, random_state)
     if policy is not None:
         result = apply_policy(result, policy)
     return result

@@ -18,6 +18,7 @@ from fairscope.core._counts import GroupCounts, reduce_confusion
 from fairscope.core._groups import OVERALL, encode_groups, group_label
 from fairscope.core._inputs import binary_inputs
 from fairscope.core._registry import resolve_metrics
+from fairscope.core._sensitive_checks import group_limit
 from fairscope.engines import confusion_counts
 from fairscope.report._plots import plot_group_metrics
 
@@ -89,6 +90,10 @@ class GroupMetrics(GroupIntervals):
     min_group_size : int, default 30
         Groups with fewer rows are too small for a verdict; the ``"best"``
         reference strategy only considers groups at least this large.
+    max_groups : int, optional
+        Most groups a sensitive feature or intersection may have (default
+        5,000); more is refused with an error naming the column. Raise it
+        to audit a feature with more groups.
 
     Attributes
     ----------
@@ -136,6 +141,7 @@ class GroupMetrics(GroupIntervals):
         random_state: Any = None,
         bootstrap: str = "multinomial",
         min_group_size: int = 30,
+        max_groups: int | None = None,
     ) -> None:
         if args:
             metrics, sample_weight, pos_label, data = _positional(
@@ -165,15 +171,16 @@ class GroupMetrics(GroupIntervals):
             self.n_dropped = reduced.n_dropped
             self.missing_sensitive = dict(reduced.missing_sensitive)
             return
-        inputs = binary_inputs(
-            y_true,
-            y_pred,
-            sensitive_features,
-            sample_weight=sample_weight,
-            pos_label=pos_label,
-            data=data,
-            dropna=dropna,
-        )
+        with group_limit(max_groups):
+            inputs = binary_inputs(
+                y_true,
+                y_pred,
+                sensitive_features,
+                sample_weight=sample_weight,
+                pos_label=pos_label,
+                data=data,
+                dropna=dropna,
+            )
         groups = encode_groups(inputs.sensitive)
         counts = reduce_confusion(
             inputs.y_true,

@@ -117,6 +117,31 @@ def shorten(text: str, limit: int = MAX_DISPLAY_LENGTH) -> str:
     return text[:head] + _ELLIPSIS + (text[-tail:] if tail else "")
 
 
+_LONG_WORD = re.compile(rf"(?!https?://)\S{{{MAX_DISPLAY_LENGTH + 1},}}")
+
+
+def shorten_words(text: str) -> str:
+    """``text`` with every run of more than :data:`MAX_DISPLAY_LENGTH` non-space characters
+    cut in the middle: no word of prose is that long, so such a run is a name from the data.
+
+    Parameters
+    ----------
+    text : str
+        A sentence, a title or a label (URLs starting with ``http(s)://`` are kept whole).
+
+    Returns
+    -------
+    str
+        The text with its overlong runs shortened.
+
+    Examples
+    --------
+    >>> len(shorten_words("Selection rate by " + "c" * 100_000))
+    218
+    """
+    return _LONG_WORD.sub(lambda match: shorten(match.group()), text)
+
+
 def xml_safe(text: object, *, limit: int | None = MAX_DISPLAY_LENGTH) -> str:
     """Text that any XML 1.0 parser accepts (controls, surrogates and noncharacters as escapes).
 

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._atomic import write_text
-from fairscope.core._text_safety import MAX_DISPLAY_LENGTH, html_text
+from fairscope.core._text_safety import MAX_DISPLAY_LENGTH, html_text, shorten_words
 from fairscope.report._content import build_report
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,6 +43,8 @@ def _display(value: Any) -> Any:
 
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
+    # no word of prose is 200 characters long: such a run is a name from the data
+    value = shorten_words(value)
     return html_text(value, limit=MAX_HTML_TEXT)
 
 

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from fairscope.core._text_safety import xml_document_safe
+from fairscope.core._text_safety import shorten_words, xml_document_safe
 
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
@@ -90,6 +90,8 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
             del element.attrib["id"]
         if element.text is not None and not element.text.strip():
             element.text = None
+        elif element.text is not None:
+            element.text = shorten_words(element.text)  # a 100 KB name in an axis title
         if element.tail is not None and not element.tail.strip():
             element.tail = None
         if "id" in element.attrib:
@@ -113,9 +115,9 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
     root.set("class", "fs-plot")
     root.set("aria-labelledby", f"{element_id}-title {element_id}-desc")
     title_el = ET.Element(f"{{{_SVG}}}title", {"id": f"{element_id}-title"})
-    title_el.text = title
+    title_el.text = shorten_words(xml_document_safe(title))
     desc_el = ET.Element(f"{{{_SVG}}}desc", {"id": f"{element_id}-desc"})
-    desc_el.text = description
+    desc_el.text = shorten_words(xml_document_safe(description))
     root.insert(0, desc_el)
     root.insert(0, title_el)
     out = ET.tostring(root, encoding="unicode", short_empty_elements=True)

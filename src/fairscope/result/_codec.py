@@ -134,8 +134,14 @@ def encode_table(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def decode_table(table: dict[str, Any]) -> pd.DataFrame:
-    """Inverse of :func:`encode_table`."""
+#: Columns that hold counts of rows: never negative in a real audit.
+COUNT_COLUMNS = frozenset({"n", "tp", "fp", "fn", "tn", "count", "n_positive", "n_negative"})
+
+
+def decode_table(table: dict[str, Any], name: str = "table") -> pd.DataFrame:
+    """Inverse of :func:`encode_table`; a tampered table (columns of different lengths,
+    negative counts) is refused with a ``ValueError`` naming ``name`` and the column."""
+    _check_table(table, name)
     columns = [_decode_column(c) for c in table["columns"]]
     if columns:
         frame = pd.concat(columns, axis=1)
@@ -147,6 +153,26 @@ def decode_table(table: dict[str, Any]) -> pd.DataFrame:
         if frame.index.nlevels == 1 and frame.index.name == "index":
             frame.index.name = None
     return frame
+
+
+def _check_table(table: Any, name: str) -> None:
+    if not isinstance(table, dict) or not isinstance(table.get("columns"), list):
+        raise ValueError(f"saved table {name!r} is not an encoded table (no 'columns' list).")
+    lengths = {len(c.get("values") or []) for c in table["columns"] if isinstance(c, dict)}
+    expected = table.get("n_rows")
+    if len(lengths) > 1 or (lengths and expected is not None and lengths != {expected}):
+        raise ValueError(
+            f"saved table {name!r} has columns of different lengths ({sorted(lengths)}, "
+            f"n_rows {expected}); the file was truncated or edited."
+        )
+    for column in table["columns"]:
+        if column.get("name") in COUNT_COLUMNS:
+            values = column.get("values") or []
+            if any(isinstance(v, int | float) and v < 0 for v in values):
+                raise ValueError(
+                    f"saved table {name!r} has a negative count in column "
+                    f"{column['name']!r}; the file was edited."
+                )
 
 
 # -- statistics ------------------------------------------------------------------------------

@@ -143,3 +143,18 @@ def test_a_recursive_alias_is_refused(tmp_path):
     path.write_text("a: &a [*a]\nname: p\nrules: *a\n")
     with pytest.raises(PolicyError, match=r"loop.yaml line 1: aliases"):
         load_policy(path)
+
+
+def test_a_bootstrap_without_a_seed_records_one_that_reproduces_it():
+    rng = np.random.default_rng(0)
+    n = 300
+    y, p, g = rng.integers(0, 2, n), rng.integers(0, 2, n), rng.choice(["a", "b"], n)
+    first = fairscope.audit_predictions(
+        y, p, sensitive_features=g, ci_method="bootstrap", n_boot=200
+    )
+    seed = first.reproducibility["random_seed"]
+    assert isinstance(seed, int)
+    again = fairscope.audit_predictions(
+        y, p, sensitive_features=g, ci_method="bootstrap", n_boot=200, random_state=seed
+    )
+    assert first.tables["intervals"].equals(again.tables["intervals"])

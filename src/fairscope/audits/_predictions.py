@@ -15,7 +15,13 @@ import pandas as pd
 
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
 from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
-from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
+from fairscope.audits._options import (
+    RegressionOptions,
+    ScoreOptions,
+    merge_options,
+    refuse,
+    resolve_seed,
+)
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._rows import (
     environment,
@@ -217,6 +223,8 @@ def audit_predictions(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
         score_given=score_given, regression_given=regression_given,
     )  # fmt: skip
+    random_state = resolve_seed(random_state)  # recorded, so the bootstrap can be repeated
+    random_state = resolve_seed(random_state)  # recorded, so the bootstrap can be repeated
     options = {
         "reference": reference, "ci": ci, "ci_method": ci_method,
         "min_group_size": min_group_size, "fail_on": tuple(fail_on), "n_boot": n_boot,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 CORRECTIONS: tuple[str | None, ...] = ("holm", "fdr_bh", "bonferroni", None)
 #: Smallest expected cell count for the z-test; below it Fisher's exact test is used.
@@ -61,7 +61,11 @@ def fisher_exact_test(x1: Any, n1: Any, x2: Any, n2: Any) -> tuple[np.ndarray, n
     """Two-sided Fisher exact test of the 2 x 2 table ``[[x1, n1 - x1], [x2, n2 - x2]]``.
 
     Counts are rounded to integers. Returns the sample odds ratio and the
-    p-value of :func:`scipy.stats.fisher_exact`, elementwise.
+    p-value of :func:`scipy.stats.fisher_exact`, elementwise, computed for all
+    tables at once: the p-value sums the hypergeometric probabilities of the
+    tables no more likely than the observed one (relative tolerance 1e-7, as
+    R's ``fisher.test``), so thousands of groups cost one array operation
+    instead of thousands of calls.
 
     Examples
     --------
@@ -72,12 +76,51 @@ def fisher_exact_test(x1: Any, n1: Any, x2: Any, n2: Any) -> tuple[np.ndarray, n
     x1, n1, x2, n2 = np.broadcast_arrays(*(np.rint(np.asarray(a, float)) for a in (x1, n1, x2, n2)))
     odds = np.full(x1.shape, np.nan)
     p = np.full(x1.shape, np.nan)
-    for i in np.ndindex(x1.shape):
-        if n1[i] > 0 and n2[i] > 0:
-            table = [[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]]
-            res = stats.fisher_exact(np.asarray(table, dtype=np.int64))
-            odds[i], p[i] = res.statistic, res.pvalue
+    tested = (n1 > 0) & (n2 > 0)
+    a, b, c, d = x1[tested], n1[tested] - x1[tested], x2[tested], n2[tested] - x2[tested]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        odds[tested] = np.where((b > 0) & (c > 0), a * d / (b * c), np.inf)
+    p[tested] = _fisher_two_sided(a, b, c, d)
+    degenerate = tested & (((x1 + x2) == 0) | ((n1 - x1 + n2 - x2) == 0))
+    odds[degenerate], p[degenerate] = np.nan, 1.0  # a column of zeros: nothing to test
     return odds, p
+
+
+#: Most cells (tables x support) evaluated at once by :func:`_fisher_two_sided`.
+_FISHER_CELLS = 4_000_000
+
+
+def _log_choose(n: np.ndarray, k: np.ndarray) -> np.ndarray:
+    return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+
+
+def _fisher_two_sided(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Two-sided p-values of the tables ``[[a, b], [c, d]]`` (1-D float arrays of counts)."""
+    rows, other, column = a + b, c + d, a + c
+    low = np.maximum(0, column - other)
+    high = np.minimum(column, rows)
+    out = np.ones(a.shape)
+    if not a.size:
+        return out
+    width = int((high - low).max()) + 1
+    step = max(1, _FISHER_CELLS // width)
+    for start in range(0, a.size, step):
+        part = slice(start, start + step)
+        x = low[part, None] + np.arange(width)[None, :]
+        inside = x <= high[part, None]
+        x = np.where(inside, x, low[part, None])
+
+        def log_pmf(k: np.ndarray, part: slice = part) -> np.ndarray:
+            return (
+                _log_choose(rows[part, None], k)
+                + _log_choose(other[part, None], column[part, None] - k)
+                - _log_choose(rows[part, None] + other[part, None], column[part, None])
+            )
+
+        observed = log_pmf(a[part, None])
+        as_likely = inside & (log_pmf(x) <= observed + np.log1p(1e-7))
+        out[part] = np.minimum(1.0, np.where(as_likely, np.exp(log_pmf(x)), 0.0).sum(axis=1))
+    return out
 
 
 def compare_proportions(

@@ -36,9 +36,10 @@ BIDI_CONTROLS = frozenset(
 
 _ELLIPSIS = "…"
 
-#: What XML 1.0 forbids, plus the bidi controls: replaced in whole documents (an SVG).
+#: What XML 1.0 forbids, the C1 controls HTML forbids, and the bidi controls: replaced in
+#: whole documents (an SVG).
 _XML_DOCUMENT_UNSAFE = re.compile(
-    "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|["
+    "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|["
     + "".join(sorted(BIDI_CONTROLS))
     + "]"
 )

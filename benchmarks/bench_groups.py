@@ -56,6 +56,7 @@ if case == "reject":
 else:
     result = fairscope.audit_predictions(y, p, sensitive_features={"g": group}, max_groups=groups)
     out["audit_s"] = time.perf_counter() - start
+    out["rss_after_audit_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["n_groups"] = int(result.tables["group_metrics"]["group"].nunique())
     if case == "policy":
         t = time.perf_counter()
@@ -63,6 +64,7 @@ else:
         out["policy_s"] = time.perf_counter() - t
         out["findings"] = len(judged.findings)
         result = judged
+    out["rss_before_json_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t = time.perf_counter()
     out["json_mb"] = len(result.to_json()) / 1e6
     out["json_s"] = time.perf_counter() - t

@@ -162,3 +162,58 @@ def test_every_display_form_is_capped_in_the_middle():
         out = sanitizer(long)
         assert len(out) == MAX_DISPLAY_LENGTH
         assert out.startswith("start-") and out.endswith("-end") and "…" in out
+
+
+class _Terminal:
+    """A stdout that says it is a terminal."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def _cli_summary(monkeypatch, tmp_path, no_color):
+    rng = np.random.default_rng(0)
+    n = 400
+    path = tmp_path / "rows.csv"
+    g = rng.choice(["a", "b"], n)
+    pred = ((rng.random(n) < 0.6) & (g == "a")).astype(int)
+    path.write_text(
+        "y,p,g\n"
+        + "".join(f"{a},{b},{c}\n" for a, b, c in zip(rng.integers(0, 2, n), pred, g, strict=True))
+    )
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stdout", terminal)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    args = ["audit", path, "--y-true", "y", "--y-pred", "p", "--sensitive", "g"]
+    main([*map(str, args), "--policy", "four-fifths"])
+    return "".join(terminal.parts)
+
+
+def test_a_terminal_gets_colour_and_no_color_turns_it_off(monkeypatch, tmp_path):
+    assert "\x1b[1;31mFAILED\x1b[0m" in _cli_summary(monkeypatch, tmp_path, no_color=False)
+    assert "\x1b[" not in _cli_summary(monkeypatch, tmp_path, no_color=True)
+
+
+def test_output_to_a_pipe_has_no_colour(hostile, capsys):
+    assert "\x1b[" not in hostile.summary()
+
+
+def test_every_dataset_option_has_help():
+    from fairscope.cli._main import build_parser
+
+    parser = build_parser()
+    dataset = parser._subparsers._group_actions[0].choices["dataset"]
+    missing = [a.dest for a in dataset._actions if not a.help and a.dest != "help"]
+    assert missing == []

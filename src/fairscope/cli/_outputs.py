@@ -49,7 +49,10 @@ def non_negative_int(text: str) -> int:
 
 def add_outputs(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     """The output flags: --json, --html (with --title, --suppress-below), --junit, --markdown."""
-    group = parser.add_argument_group("outputs (written atomically)")
+    group = parser.add_argument_group(
+        "outputs (each checked before the audit runs; files written atomically, devices and "
+        "pipes such as /dev/stdout written into; a failed output keeps the verdict)"
+    )
     if json_flag:
         group.add_argument("--json", metavar="F", help="save the audit as JSON (lossless)")
     group.add_argument("--html", metavar="F", help="write the HTML transparency report")

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from fairscope.cli._colour import coloured, use_colour
 from fairscope.cli._outputs import InputError as InputError
 from fairscope.cli._outputs import add_outputs as add_outputs
 from fairscope.cli._outputs import check_outputs as check_outputs
@@ -125,7 +126,9 @@ def fail_on_statuses(values: Sequence[str] | None) -> tuple[str, ...]:
 
 def add_reading(parser: argparse.ArgumentParser) -> None:
     """The flags saying how the input file is read: --format and --engine."""
-    parser.add_argument("--format", choices=FILE_FORMATS)
+    parser.add_argument(
+        "--format", choices=FILE_FORMATS, help="file format (default: from the file's extension)"
+    )
     parser.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
 
 
@@ -133,7 +136,8 @@ def print_result(result: Any, quiet: bool) -> None:
     """The summary of an audit on stdout, with the group rates when nothing was judged."""
     if quiet:
         return
-    print(result.summary(limit=25))
+    summary = result.summary(limit=25)
+    print(coloured(summary) if use_colour(sys.stdout) else summary)
     if not result.findings and "group_metrics" in result.tables:
         table = result.tables["group_metrics"]
         keep = [c for c in SHOWN_RATES if c in table]

@@ -146,4 +146,5 @@ def resolve_seed(random_state: Any) -> Any:
     import numpy as np
 
     # 63 bits: fits JSON numbers read as int64 everywhere
-    return int(np.random.SeedSequence().entropy % (2**63))
+    entropy = np.random.SeedSequence().entropy
+    return int(entropy) % (2**63) if isinstance(entropy, int) else 0

@@ -187,9 +187,9 @@ def same_file(first: Any, second: Any) -> bool:
     True
     """
     try:
-        return os.path.samefile(first, second)
+        return bool(os.path.samefile(first, second))
     except OSError:
-        return os.path.realpath(first) == os.path.realpath(second)
+        return bool(os.path.realpath(first) == os.path.realpath(second))
 
 
 def _is_stream(info: os.stat_result) -> bool:

@@ -29,7 +29,7 @@ MAX_EXPANDED_NODES = 100_000
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class _StrictLoader(_Base):  # type: ignore[misc]
     """The safe loader, refusing duplicate keys and keeping impossible dates as text."""
 
     source = "policy"

@@ -223,12 +223,11 @@ def audit_predictions(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
         score_given=score_given, regression_given=regression_given,
     )  # fmt: skip
-    random_state = resolve_seed(random_state)  # recorded, so the bootstrap can be repeated
-    random_state = resolve_seed(random_state)  # recorded, so the bootstrap can be repeated
+    # a seed drawn when none is given is recorded, so the bootstrap can be repeated
     options = {
         "reference": reference, "ci": ci, "ci_method": ci_method,
         "min_group_size": min_group_size, "fail_on": tuple(fail_on), "n_boot": n_boot,
-        "random_state": random_state, "bootstrap": bootstrap,
+        "random_state": resolve_seed(random_state), "bootstrap": bootstrap,
     }  # fmt: skip
     inputs = {
         "y_true": y_true, "y_pred": y_pred, "y_score": y_score,
@@ -239,10 +238,8 @@ def audit_predictions(
             task, data, engine, inputs, dropna=dropna, threshold=threshold, pos_label=pos_label,
             metrics=metrics, labels=labels, score=score, regression=regression, options=options,
         )  # fmt: skip
-        _record_provenance(result, inputs, data, engine, random_state)
-    if policy is not None:
-        result = apply_policy(result, policy)
-    return result
+        _record_provenance(result, inputs, data, engine, options["random_state"])
+    return result if policy is None else apply_policy(result, policy)
 
 
 def _record_provenance(

@@ -223,7 +223,6 @@ def audit_predictions(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
         score_given=score_given, regression_given=regression_given,
     )  # fmt: skip
-    # a seed drawn when none is given is recorded, so the bootstrap can be repeated
     options = {
         "reference": reference, "ci": ci, "ci_method": ci_method,
         "min_group_size": min_group_size, "fail_on": tuple(fail_on), "n_boot": n_boot,

@@ -86,3 +86,16 @@ def test_audit_dataset_has_the_same_limit():
     frame = pd.DataFrame({"y": [0, 1] * 10, "id": [f"u{i}" for i in range(20)]})
     with pytest.raises(ValueError, match=r"'id' has 20 groups, more than max_groups=5"):
         fairscope.audit_dataset(frame, target="y", sensitive_features="id", max_groups=5)
+
+
+def test_the_limit_holds_when_an_engine_counts_the_groups():
+    pa = pytest.importorskip("pyarrow")
+    n = 300
+    y, p = rows(n)
+    table = pa.table({"y": y, "p": p, "id": [f"u{i}" for i in range(n)]})
+    with pytest.raises(ValueError, match=r"'id' has 300 groups, more than max_groups=50"):
+        fairscope.audit_predictions("y", "p", sensitive_features="id", data=table, max_groups=50)
+    with pytest.raises(ValueError, match=r"'id' has 300 groups, more than max_groups=50"):
+        fairscope.GroupMetrics("y", "p", "id", data=table, max_groups=50)
+    result = fairscope.audit_predictions("y", "p", sensitive_features="id", data=table)
+    assert result.tables["group_metrics"]["group"].nunique() >= n

@@ -151,16 +151,16 @@ class GroupMetrics(GroupIntervals):
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
         if data is not None and not isinstance(data, pd.DataFrame):
-            # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
-            reduced = confusion_counts(
-                data,
-                y_true,
-                y_pred,
-                sensitive_features,
-                sample_weight=sample_weight,
-                pos_label=pos_label,
-                dropna=dropna,
-            )
+            with group_limit(max_groups):  # polars, Arrow, DuckDB, Spark, files: the engine counts
+                reduced = confusion_counts(
+                    data,
+                    y_true,
+                    y_pred,
+                    sensitive_features,
+                    sample_weight=sample_weight,
+                    pos_label=pos_label,
+                    dropna=dropna,
+                )
             self._init_from_counts(
                 reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
             )

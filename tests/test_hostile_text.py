@@ -221,3 +221,10 @@ def test_every_dataset_option_has_help():
     dataset = parser._subparsers._group_actions[0].choices["dataset"]
     missing = [a.dest for a in dataset._actions if not a.help and a.dest != "help"]
     assert missing == []
+
+
+def test_a_100kb_group_label_is_capped_in_the_plots_too():
+    label = "g" * 100_000
+    html = audit_of([label, "b"]).to_html()
+    assert len(html) < 1_000_000
+    assert "g" * 1000 not in html

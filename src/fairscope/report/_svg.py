@@ -61,6 +61,36 @@ def sanitize(tree: ET.Element) -> ET.Element:
     return tree
 
 
+def _safe_texts(fig: Any) -> None:
+    """Labels from the data made safe before the figure is laid out: controls shown as
+    escapes, overlong words (a 100 KB name) shortened; laying out such a name takes seconds."""
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    def safe(text: str) -> str:
+        return shorten_words(xml_document_safe(text))
+
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text and safe(text) != text:
+            artist.set_text(safe(text))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            # group labels are redrawn from the formatter at every draw: make it safe too
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [safe(str(label)) for label in formatter.seq]
+            elif isinstance(formatter, FuncFormatter):
+                formatter.func = _safe_func(formatter.func, safe)
+
+
+def _safe_func(func: Any, safe: Any) -> Any:
+    def wrapped(value: Any, position: Any = None) -> str:
+        return str(safe(str(func(value, position))))
+
+    return wrapped
+
+
 def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) -> str:
     """Serialize a figure to an inline ``<svg>`` element (no XML prolog).
 
@@ -70,6 +100,7 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
     """
     import matplotlib
 
+    _safe_texts(fig)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": element_id}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

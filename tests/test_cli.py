@@ -233,9 +233,10 @@ def test_html_report_is_written(files, tmp_path, capsys):
 
 
 def test_html_without_the_report_module_is_a_clear_error(files, tmp_path, capsys, monkeypatch):
-    import fairscope.cli._shell
+    import fairscope.cli._outputs
 
-    monkeypatch.setattr(fairscope.cli._shell, "html_available", lambda: False)
+    # checked with the other outputs, before the audit runs
+    monkeypatch.setattr(fairscope.cli._outputs, "html_available", lambda: False)
     code, _, err = run(capsys, audit_args(files["unfair"], "--html", tmp_path / "r.html"))
     assert code == 2
     assert "--html needs the HTML report module" in one_error_line(err)

@@ -76,6 +76,7 @@ from fairscope.core._counts import reduce_confusion
 from fairscope.core._feature_columns import EncodedColumn, encode_column
 from fairscope.core._groups import MISSING
 from fairscope.core._inputs import check_aligned, column, sensitive_frame
+from fairscope.core._sensitive_checks import group_limit
 from fairscope.engines._audit_data import dataset_columns
 from fairscope.judge import apply_policy
 from fairscope.result._audit_result import AuditResult
@@ -135,6 +136,7 @@ def audit_dataset(
     reweigh: bool = False,
     random_state: int | None = 0,
     fail_on: Iterable[str] = ("fail",),
+    max_groups: int | None = None,
 ) -> AuditResult:
     """Audit a dataset for representation, label bias, missingness, proxies and feature shift.
 
@@ -207,6 +209,8 @@ def audit_dataset(
         pass None for fresh randomness.
     fail_on : iterable of str, default ("fail",)
         Statuses that make :attr:`AuditResult.passed` false.
+    max_groups : int, optional
+        Most groups a sensitive feature or intersection may have (default 5,000).
 
     Returns
     -------
@@ -249,7 +253,8 @@ def audit_dataset(
             "pos_label and target_type describe the target; give target= (a column of data) "
             "or drop them."
         )
-    sens, target_series = _sensitive_and_target(data, sensitive_features, target)
+    with group_limit(max_groups):
+        sens, target_series = _sensitive_and_target(data, sensitive_features, target)
     sets = encode_feature_sets(sens)
     reference_warnings = choose_references(reference, sets)
     audit = _Audit(data, sets, min_group_size, ci, warnings=reference_warnings)

@@ -114,3 +114,37 @@ def refuse(task: str, names: list[str], applies_to: str) -> None:
             f"{listed} apply to {applies_to}; this is a {task} audit. Drop them, or pass "
             "the task= the options are for."
         )
+
+
+def resolve_seed(random_state: Any) -> Any:
+    """The seed of an audit's resampling: ``random_state``, or a fresh one when none is given.
+
+    A bootstrap without a seed could not be reproduced; drawing the seed here
+    (from the operating system's entropy, as numpy would) and recording it in
+    the result's ``reproducibility["random_seed"]`` makes every audit
+    repeatable while keeping ``random_state=None`` random.
+
+    Parameters
+    ----------
+    random_state : None, int or numpy Generator/RandomState
+        As given by the user.
+
+    Returns
+    -------
+    int or object
+        A whole number when ``random_state`` was ``None``, else ``random_state``.
+
+    Examples
+    --------
+    >>> resolve_seed(7)
+    7
+    >>> isinstance(resolve_seed(None), int)
+    True
+    """
+    if random_state is not None:
+        return random_state
+    import numpy as np
+
+    # 63 bits: fits JSON numbers read as int64 everywhere
+    entropy = np.random.SeedSequence().entropy
+    return int(entropy) % (2**63) if isinstance(entropy, int) else 0

@@ -16,7 +16,13 @@ import pandas as pd
 
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
 from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
-from fairscope.audits._options import RegressionOptions, ScoreOptions, merge_options, refuse
+from fairscope.audits._options import (
+    RegressionOptions,
+    ScoreOptions,
+    merge_options,
+    refuse,
+    resolve_seed,
+)
 from fairscope.audits._outcome import refuse_outcome, resolve_outcome
 from fairscope.audits._regression_audit import engine_regression_audit, regression_audit
 from fairscope.audits._regulatory import add_regulatory_tables
@@ -30,6 +36,7 @@ from fairscope.audits._silent import check_label_vocabularies, refuse_all_missin
 from fairscope.compute._references import choice_for, feature_set_label, is_strategy
 from fairscope.core._groups import find_stacklevel
 from fairscope.core._inputs import column
+from fairscope.core._sensitive_checks import group_limit
 from fairscope.core._tasks import check_task, detect_task
 from fairscope.core._warnings import ReferenceWarning
 from fairscope.engines._audit_data import collect_audited, prepare_audit_data
@@ -84,6 +91,7 @@ def audit_predictions(
     selection_quantile: Any = None,
     fail_on: Iterable[str] = ("fail",),
     estimator: Any = None,
+    max_groups: int | None = None,
 ) -> AuditResult:
     """Audit predictions computed elsewhere (the CI case).
 
@@ -176,6 +184,11 @@ def audit_predictions(
         Statuses that make :attr:`AuditResult.passed` false.
     estimator : scikit-learn estimator, optional
         Used only to detect the task.
+    max_groups : int, optional
+        Most groups a sensitive feature or intersection may have (default
+        5,000, :data:`fairscope.core._sensitive_checks.DEFAULT_MAX_GROUPS`);
+        more is refused with an error naming the column, before any
+        statistic is computed. Raise it to audit a feature with more groups.
 
     Returns
     -------
@@ -231,7 +244,7 @@ def audit_predictions(
     options = {
         "reference": reference, "ci": ci, "ci_method": ci_method,
         "min_group_size": min_group_size, "fail_on": tuple(fail_on), "n_boot": n_boot,
-        "random_state": random_state, "bootstrap": bootstrap,
+        "random_state": resolve_seed(random_state), "bootstrap": bootstrap,
     }  # fmt: skip
     inputs = {
         "y_true": y_true, "y_pred": y_pred, "y_score": y_score,
@@ -241,10 +254,11 @@ def audit_predictions(
         "dropna": dropna, "threshold": threshold, "pos_label": pos_label, "metrics": metrics,
         "labels": labels, "score": score, "regression": regression,
     }  # fmt: skip
-    result, used = _run_once_per_reference(
-        task, data, engine, inputs, options, run_kw, policy, direction
-    )
-    _record_provenance(result, inputs, data, used, random_state)
+    with group_limit(max_groups):
+        result, used = _run_once_per_reference(
+            task, data, engine, inputs, options, run_kw, policy, direction
+        )
+        _record_provenance(result, inputs, data, used, options["random_state"])
     return result if policy is None else add_regulatory_tables(apply_policy(result, policy))
 
 

@@ -29,9 +29,15 @@ def add_parser(sub: Any) -> None:
     dataset = sub.add_parser(
         "dataset", help="audit a training data set (representation, label bias, proxies)"
     )
-    dataset.add_argument("path")
-    dataset.add_argument("--target", required=True, metavar="COL")
-    dataset.add_argument("--sensitive", action="append", required=True, metavar="COL")
+    dataset.add_argument("path", help="CSV, TSV, Parquet or JSON Lines file of the data set")
+    dataset.add_argument("--target", required=True, metavar="COL", help="label column")
+    dataset.add_argument(
+        "--sensitive",
+        action="append",
+        required=True,
+        metavar="COL",
+        help="sensitive feature column (repeat for several; intersections are audited too)",
+    )
     dataset.add_argument(
         "--feature",
         action="append",
@@ -61,11 +67,16 @@ def add_parser(sub: Any) -> None:
         help="seed of the proxy classifier's subsample and folds (default 0: the same data "
         "give the same audit)",
     )
-    dataset.add_argument("--policy", metavar="FILE|PRESET")
-    dataset.add_argument("--fail-on", action="append", metavar="STATUS")
+    dataset.add_argument("--policy", metavar="FILE|PRESET", help="policy file or preset name")
+    dataset.add_argument(
+        "--fail-on",
+        action="append",
+        metavar="STATUS",
+        help="also fail on warn and/or inconclusive findings (fail always fails)",
+    )
     add_reading(dataset)
-    dataset.add_argument("-q", "--quiet", action="store_true")
-    dataset.add_argument("-v", "--verbose", action="store_true")
+    dataset.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    dataset.add_argument("-v", "--verbose", action="store_true", help="show progress")
     add_outputs(dataset)
     dataset.set_defaults(handler=run)
 

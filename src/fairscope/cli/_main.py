@@ -3,7 +3,10 @@
 A thin shell over the Python API: each command (one module each, ``_audit``,
 ``_dataset``, ``_report``, ``_compare``, ``_metrics``, ``_policies``, ``_demo``)
 is one call a notebook user can make too. Exit codes: 0 passed, 1 the policy
-(or baseline comparison) failed, 2 usage or input error. Errors go to stderr
+(or baseline comparison) failed, 2 usage or input error (the verdict could not
+be computed), 130 interrupted (Ctrl-C). Every output location is checked
+before any work; an output that fails later is named by its flag on stderr
+and the verdict (summary and exit code) is kept. Errors go to stderr
 as one line naming the column, file or key; ``--debug`` shows the traceback.
 Library warnings go to stderr as one ``fairscope: warning:`` line each.
 Output files are written atomically.
@@ -38,8 +41,9 @@ from fairscope.cli import (
     _regulatory,
     _report,
 )
-from fairscope.cli._shell import EXIT_USAGE, Progress
+from fairscope.cli._shell import EXIT_INTERRUPTED, EXIT_USAGE, Progress, check_outputs
 from fairscope.cli._shell import read_file as read_table
+from fairscope.core import terminal_safe
 
 __all__ = [
     "build_parser",
@@ -105,7 +109,7 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
     for warning in caught:
         if issubclass(warning.category, DeprecationWarning | PendingDeprecationWarning):
             continue
-        message = " ".join(str(warning.message).split())
+        message = terminal_safe(" ".join(str(warning.message).split()), limit=1000)
         if message not in seen:
             seen.add(message)
             print(f"fairscope: warning: {message}", file=sys.stderr)
@@ -117,7 +121,9 @@ def _print_error(exc: Exception, debug: bool) -> None:
     message = str(exc).strip() or type(exc).__name__
     if isinstance(exc, KeyError):
         message = f"missing key {message}"
-    print(f"fairscope: error: {_cli_wording(' '.join(message.split()))}", file=sys.stderr)
+    # one line, whatever the data put in the message (escape sequences, a 100 KB column name)
+    message = terminal_safe(_cli_wording(" ".join(message.split())), limit=1000)
+    print(f"fairscope: error: {message}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 passed (or nothing judged), 1 the policy or baseline comparison
-        failed, 2 usage or input error.
+        failed, 2 usage or input error, 130 interrupted.
 
     Examples
     --------
@@ -156,12 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
+                check_outputs(args)
                 return int(args.handler(args, progress))
             finally:
                 _print_warnings(caught)
     except KeyboardInterrupt:
         print("fairscope: interrupted", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_INTERRUPTED
     except Exception as exc:  # one clear line; the traceback only on request
         _print_error(exc, args.debug)
         return EXIT_USAGE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import fairscope
@@ -14,7 +15,9 @@ from fairscope.judge import presets
 def add_parser(sub: Any) -> None:
     """The ``policies`` subcommand and its flags."""
     policies = sub.add_parser("policies", help="list the preset policies, or print one")
-    policies.add_argument("name", nargs="?", help="preset to print as YAML")
+    policies.add_argument(
+        "name", nargs="?", help="preset (or policy file) to check and print as YAML"
+    )
     policies.set_defaults(handler=run)
 
 
@@ -22,9 +25,12 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     """Print the presets (or one preset's YAML); exit code 0."""
     names = presets()
     if args.name:
-        if args.name not in names:
-            fairscope.load_policy(args.name)  # raises the error with suggestions
-        text = resources.files("fairscope").joinpath("presets", f"{args.name}.yaml")
+        if args.name in names:
+            text = resources.files("fairscope").joinpath("presets", f"{args.name}.yaml")
+        else:
+            # a policy file: checked (or the error with suggestions), then printed as it is
+            fairscope.load_policy(args.name)
+            text = Path(args.name)
         print(text.read_text(encoding="utf-8"), end="")
         return EXIT_OK
     width = max(len(n) for n in names)

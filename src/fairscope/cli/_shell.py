@@ -9,7 +9,6 @@ failed, 2 usage or input error.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
 from collections.abc import Sequence
@@ -18,6 +17,15 @@ from typing import Any
 
 import pandas as pd
 
+from fairscope.cli._colour import coloured, use_colour
+from fairscope.cli._outputs import InputError as InputError
+from fairscope.cli._outputs import add_outputs as add_outputs
+from fairscope.cli._outputs import check_outputs as check_outputs
+from fairscope.cli._outputs import html_available as html_available
+from fairscope.cli._outputs import non_negative_int as non_negative_int
+from fairscope.cli._outputs import write_each_output
+from fairscope.cli._outputs import write_outputs as write_outputs
+from fairscope.core import terminal_safe
 from fairscope.engines import choose_engine, read_table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -27,6 +35,8 @@ ENGINE_HELP = (
     "what reads the rows: auto (DuckDB for globs, folders and Parquet/CSV files over "
     "256 MiB, streamed out of core; else pandas), pandas, duckdb or spark"
 )
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 #: Columns of the group table printed when an audit has no findings.
 SHOWN_RATES = (
     "feature",
@@ -37,10 +47,6 @@ SHOWN_RATES = (
     "false_positive_rate",
     "accuracy",
 )
-
-
-class InputError(ValueError):
-    """A problem with the command's inputs (exit code 2)."""
 
 
 class Progress:
@@ -118,92 +124,29 @@ def fail_on_statuses(values: Sequence[str] | None) -> tuple[str, ...]:
 # -- flags ----------------------------------------------------------------------------------
 
 
-def non_negative_int(text: str) -> int:
-    """An argparse type: a whole number >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
-
-
-def add_outputs(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
-    """The output flags: --json, --html (with --title, --suppress-below), --junit, --markdown."""
-    group = parser.add_argument_group("outputs (written atomically)")
-    if json_flag:
-        group.add_argument("--json", metavar="F", help="save the audit as JSON (lossless)")
-    group.add_argument("--html", metavar="F", help="write the HTML transparency report")
-    group.add_argument("--title", metavar="TEXT", help="title of the HTML report")
-    group.add_argument(
-        "--suppress-below",
-        type=non_negative_int,
-        metavar="K",
-        help="in the HTML report, hide every value of a group with fewer than K rows (privacy)",
-    )
-    group.add_argument("--junit", metavar="F", help="write JUnit XML (one testcase per finding)")
-    group.add_argument("--markdown", metavar="F", help="write Markdown for a PR comment")
-
-
 def add_reading(parser: argparse.ArgumentParser) -> None:
     """The flags saying how the input file is read: --format and --engine."""
-    parser.add_argument("--format", choices=FILE_FORMATS)
+    parser.add_argument(
+        "--format", choices=FILE_FORMATS, help="file format (default: from the file's extension)"
+    )
     parser.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
-
-
-# -- outputs --------------------------------------------------------------------------------
-
-
-def html_available() -> bool:
-    """Whether this installation has the HTML report module."""
-    return importlib.util.find_spec("fairscope.report") is not None
-
-
-def write_outputs(result: Any, args: argparse.Namespace, progress: Progress) -> list[str]:
-    """Write every output file asked for; returns ``"kind: path"`` lines."""
-    written = []
-    for flag, write in (
-        ("json", lambda p: result.to_json(p)),
-        ("junit", lambda p: result.to_junit(p)),
-        ("markdown", lambda p: result.to_markdown(p)),
-        ("html", lambda p: _write_html(result, p, args)),
-    ):
-        path = getattr(args, flag, None)
-        if path:
-            progress(f"writing {flag} to {path}")
-            try:
-                write(path)
-            except FileNotFoundError as exc:
-                raise InputError(f"--{flag} {path}: {exc}") from None
-            written.append(f"{flag}: {path}")
-    return written
-
-
-def _write_html(result: Any, path: str, args: argparse.Namespace) -> None:
-    if not html_available():
-        raise InputError(
-            "--html needs the HTML report module fairscope.report, which this installation "
-            "does not have; use --json/--markdown, or upgrade fairscope."
-        )
-    options = {}
-    if getattr(args, "title", None):
-        options["title"] = args.title
-    if getattr(args, "suppress_below", None) is not None:
-        options["suppress_below"] = args.suppress_below
-    result.to_html(path, **options)
 
 
 def print_result(result: Any, quiet: bool) -> None:
     """The summary of an audit on stdout, with the group rates when nothing was judged."""
     if quiet:
         return
-    print(result.summary(limit=25))
+    summary = result.summary(limit=25)
+    print(coloured(summary) if use_colour(sys.stdout) else summary)
     if not result.findings and "group_metrics" in result.tables:
         table = result.tables["group_metrics"]
         keep = [c for c in SHOWN_RATES if c in table]
+        shown = table[keep].copy()
+        for column in ("feature", "group"):  # labels from the data: no escape sequences
+            if column in shown:
+                shown[column] = shown[column].map(terminal_safe)
         print()
-        print(table[keep].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
 def exit_code(result: Any) -> int:
@@ -217,11 +160,19 @@ def deliver(result: Any, args: argparse.Namespace, progress: Progress) -> int:
     """Write the output files, then print the findings and what was written; the exit code.
 
     Files come first so that a closed stdout (``fairscope audit ... | head``)
-    cannot cost the user the JSON, JUnit or HTML they asked for.
+    cannot cost the user the JSON, JUnit or HTML they asked for. An output that
+    fails (disk full, a device refusing the write) does not cost the verdict:
+    the summary is still printed, each failed output is named by its flag on
+    stderr, and a failed audit still exits 1. A passing audit whose output
+    could not be written exits 2, so that a pipeline does not go on without
+    the report it asked for.
     """
-    written = write_outputs(result, args, progress)
+    written, failed = write_each_output(result, args, progress)
     print_result(result, args.quiet)
     if not args.quiet:
         for line in written:
             print(f"wrote {line}")
-    return exit_code(result)
+    for message in failed:
+        print(f"fairscope: error: {message} (not written)", file=sys.stderr)
+    code = exit_code(result)
+    return EXIT_USAGE if failed and code == 0 else code

@@ -20,6 +20,7 @@ from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._inputs import binary_inputs
 from fairscope.core._intersections import reduce_groups_confusion
 from fairscope.core._registry import resolve_metrics
+from fairscope.core._sensitive_checks import group_limit
 from fairscope.engines import confusion_counts
 from fairscope.report._plots import plot_group_metrics
 
@@ -94,6 +95,10 @@ class GroupMetrics(GroupIntervals):
     min_group_size : int, default 30
         Groups with fewer rows are too small for a verdict; the ``"best"``
         reference strategy only considers groups at least this large.
+    max_groups : int, optional
+        Most groups a sensitive feature or intersection may have (default
+        5,000); more is refused with an error naming the column. Raise it
+        to audit a feature with more groups.
 
     Attributes
     ----------
@@ -143,6 +148,7 @@ class GroupMetrics(GroupIntervals):
         min_group_size: int = 30,
         sample_params: dict[str, Any] | None = None,
         control_features: Any = None,
+        max_groups: int | None = None,
     ) -> None:
         if args:
             metrics, sample_weight, pos_label, data = _positional(
@@ -154,16 +160,16 @@ class GroupMetrics(GroupIntervals):
         if y_true is None or y_pred is None:
             raise ValueError("y_true and y_pred are required (arrays, or column names of data=).")
         if data is not None and not isinstance(data, pd.DataFrame):
-            # polars, Arrow, DuckDB, Spark or files: the engine reduces the rows to counts
-            reduced = confusion_counts(
-                data,
-                y_true,
-                y_pred,
-                sensitive_features,
-                sample_weight=sample_weight,
-                pos_label=pos_label,
-                dropna=dropna,
-            )
+            with group_limit(max_groups):  # polars, Arrow, DuckDB, Spark, files: the engine counts
+                reduced = confusion_counts(
+                    data,
+                    y_true,
+                    y_pred,
+                    sensitive_features,
+                    sample_weight=sample_weight,
+                    pos_label=pos_label,
+                    dropna=dropna,
+                )
             self._init_from_counts(
                 reduced.counts, ci=ci, ci_method=ci_method, min_group_size=min_group_size
             )
@@ -174,15 +180,16 @@ class GroupMetrics(GroupIntervals):
             self.n_dropped = reduced.n_dropped
             self.missing_sensitive = dict(reduced.missing_sensitive)
             return
-        inputs = binary_inputs(
-            y_true,
-            y_pred,
-            sensitive_features,
-            sample_weight=sample_weight,
-            pos_label=pos_label,
-            data=data,
-            dropna=dropna,
-        )
+        with group_limit(max_groups):
+            inputs = binary_inputs(
+                y_true,
+                y_pred,
+                sensitive_features,
+                sample_weight=sample_weight,
+                pos_label=pos_label,
+                data=data,
+                dropna=dropna,
+            )
         counts, missing = reduce_groups_confusion(
             inputs.y_true, inputs.y_pred, inputs.sensitive, inputs.sample_weight
         )

@@ -62,7 +62,11 @@ def fisher_exact_test(x1: Any, n1: Any, x2: Any, n2: Any) -> tuple[np.ndarray, n
     """Two-sided Fisher exact test of the 2 x 2 table ``[[x1, n1 - x1], [x2, n2 - x2]]``.
 
     Counts are rounded to integers. Returns the sample odds ratio and the
-    p-value of :func:`scipy.stats.fisher_exact`, elementwise.
+    p-value of :func:`scipy.stats.fisher_exact`, elementwise, computed for all
+    tables at once: the p-value sums the hypergeometric probabilities of the
+    tables no more likely than the observed one (relative tolerance 1e-7, as
+    R's ``fisher.test``), so thousands of groups cost one array operation
+    instead of thousands of calls.
 
     Examples
     --------

@@ -1,18 +1,28 @@
-"""Atomic file writes: a reader never sees a half-written report, JSON or XML file.
+"""Safe file writes: a reader never sees a half-written file, and nothing else is destroyed.
 
 Every file fairscope writes (reports, audits, JUnit XML, model cards, downloaded
-data sets) goes through :func:`write_bytes`: the content goes to a temporary file
-in the destination's folder, is flushed to disk, then renamed over the
-destination, so an interrupted write leaves the old file (or none), never a
-truncated one. Only regular files are written: a folder, a device or a pipe as
-the destination is refused. A new file gets the permissions the user's umask
-gives; a replaced file keeps its own.
+data sets) goes through :func:`write_bytes`:
+
+- a regular file (or a new one) is written atomically: the content goes to a
+  temporary file in the destination's folder, is flushed to disk, then renamed
+  over the destination, so an interrupted write leaves the old file (or none),
+  never a truncated one;
+- a symbolic link is followed: its target is written and the link stays;
+- this process's own standard output or error (``/dev/stdout``), a terminal, a
+  character device (``/dev/null``, ``/dev/full``) or a named pipe is streamed
+  into, never replaced (renaming over ``/dev/stdout`` as root deletes it);
+- a folder, a block device or a socket is refused.
+
+A new file gets the permissions the user's umask gives (``0o666 & ~umask``); a
+replaced file keeps its own. A failure names the destination, never the
+temporary file.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,7 +41,7 @@ class MissingFolderError(DestinationError, FileNotFoundError):
 
 
 def write_text(path: Any, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically (a temporary file in the same folder, then rename).
+    """Write ``text`` to ``path`` safely (atomically for a regular file; see module notes).
 
     Parameters
     ----------
@@ -45,14 +55,15 @@ def write_text(path: Any, text: str, *, encoding: str = "utf-8") -> Path:
     Returns
     -------
     pathlib.Path
-        The path written.
+        The path given.
 
     Raises
     ------
     MissingFolderError
         If the folder of ``path`` does not exist (a ``FileNotFoundError`` and a ``ValueError``).
     DestinationError
-        If ``path`` is a folder or another non-regular file (an ``OSError`` and a ``ValueError``).
+        If ``path`` is a folder, a block device or a socket, or the write fails (an
+        ``OSError`` and a ``ValueError`` naming ``path``).
 
     Examples
     --------
@@ -65,7 +76,7 @@ def write_text(path: Any, text: str, *, encoding: str = "utf-8") -> Path:
 
 
 def write_bytes(path: Any, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; see :func:`write_text`.
+    """Write ``data`` to ``path`` safely; see :func:`write_text`.
 
     Parameters
     ----------
@@ -77,7 +88,7 @@ def write_bytes(path: Any, data: bytes) -> Path:
     Returns
     -------
     pathlib.Path
-        The path written.
+        The path given.
 
     Examples
     --------
@@ -86,14 +97,148 @@ def write_bytes(path: Any, data: bytes) -> Path:
     >>> write_bytes(pathlib.Path(folder) / "out.bin", b"\\x00\\x01").read_bytes()
     b'\\x00\\x01'
     """
-    target = Path(os.fspath(path))
-    folder = target.parent
+    given = Path(os.fspath(path))
+    info = check_destination(given)
+    try:
+        if info is not None and _is_stream(info):
+            _stream(given, info, data)
+        else:
+            _replace_atomically(Path(os.path.realpath(given)), info, data)
+    except DestinationError:
+        raise
+    except OSError as exc:
+        raise DestinationError(f"cannot write {str(given)!r}: {exc.strerror or exc}.") from exc
+    return given
+
+
+def check_destination(path: Any) -> os.stat_result | None:
+    """Check, before any work is done, that ``path`` can be written.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination (a symbolic link is followed).
+
+    Returns
+    -------
+    os.stat_result or None
+        What is at ``path`` now (after following links), or ``None`` for a new file.
+
+    Raises
+    ------
+    MissingFolderError
+        If the folder that would hold the file does not exist.
+    DestinationError
+        If ``path`` is a folder, a block device or a socket, or the folder (for a
+        new or regular file) is not writable.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> check_destination(pathlib.Path(tempfile.mkdtemp()) / "new.json") is None
+    True
+    """
+    given = Path(os.fspath(path))
+    try:
+        info = given.stat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise DestinationError(
+            f"cannot write {str(given)!r}: it is a folder; give a file name such as "
+            f"{str(given / 'report.html')!r}."
+        )
+    if info is not None and _is_stream(info):
+        return info
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise DestinationError(
+            f"cannot write {str(given)!r}: it is not a regular file (a block device or "
+            "socket); give the path of a file."
+        )
+    folder = Path(os.path.realpath(given)).parent
     if not folder.is_dir():
         raise MissingFolderError(
-            f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist."
+            f"cannot write {str(given)!r}: folder {str(folder)!r} does not exist."
         )
-    mode = _mode_for(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    # the temporary file is created in the folder, so the folder itself must be writable
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DestinationError(
+            f"cannot write {str(given)!r}: folder {str(folder)!r} is not writable."
+        )
+    return info
+
+
+def same_file(first: Any, second: Any) -> bool:
+    """Whether two paths name the same file (after links; a missing file by its full path).
+
+    Parameters
+    ----------
+    first, second : str or os.PathLike
+        Paths to compare.
+
+    Returns
+    -------
+    bool
+        True when writing one would overwrite the other.
+
+    Examples
+    --------
+    >>> same_file("a/../b.json", "b.json")
+    True
+    """
+    try:
+        return bool(os.path.samefile(first, second))
+    except OSError:
+        return bool(os.path.realpath(first) == os.path.realpath(second))
+
+
+def _is_stream(info: os.stat_result) -> bool:
+    """A terminal, a character device or a pipe: written into, never replaced."""
+    return stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode) or _is_own_output(info)
+
+
+def _is_own_output(info: os.stat_result) -> bool:
+    """Whether ``info`` is this process's stdout or stderr (``/dev/stdout`` redirected to a file)."""
+    for fd in (1, 2):
+        try:
+            own = os.fstat(fd)
+        except OSError:
+            continue
+        if (own.st_dev, own.st_ino) == (info.st_dev, info.st_ino):
+            return True
+    return False
+
+
+def _stream(target: Path, info: os.stat_result, data: bytes) -> None:
+    for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
+        try:
+            own = os.fstat(fd)
+        except OSError:
+            continue
+        if (own.st_dev, own.st_ino) == (info.st_dev, info.st_ino):
+            # text already printed must come first: flush Python's buffer, then write
+            if stream is not None:
+                stream.flush()
+            _write_all(fd, data)
+            return
+    # non-blocking open: a pipe nobody reads fails at once (ENXIO) instead of hanging
+    fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        os.set_blocking(fd, True)
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _replace_atomically(target: Path, info: os.stat_result | None, data: bytes) -> None:
+    mode = 0o666 & ~_umask() if info is None else stat.S_IMODE(info.st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -106,27 +251,6 @@ def write_bytes(path: Any, data: bytes) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return target
-
-
-def _mode_for(target: Path) -> int:
-    """Permission bits of the written file: those of the file replaced, else the umask's."""
-    try:
-        info = target.stat()
-    except FileNotFoundError:
-        return 0o666 & ~_umask()
-    if stat.S_ISDIR(info.st_mode):
-        raise DestinationError(
-            f"cannot write {str(target)!r}: it is a folder; give a file name such as "
-            f"{str(target / 'report.html')!r}."
-        )
-    if not stat.S_ISREG(info.st_mode):
-        # renaming over a device or a pipe would replace it, not write into it
-        raise DestinationError(
-            f"cannot write {str(target)!r}: it is not a regular file (a device, pipe or "
-            "socket); give the path of a file."
-        )
-    return stat.S_IMODE(info.st_mode)
 
 
 def _umask() -> int:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from fairscope.core._counts import chunked_bincount
 from fairscope.core._groups import find_stacklevel
+from fairscope.core._sensitive_checks import check_sensitive_frame
 from fairscope.core._warnings import InputWarning
 
 
@@ -73,7 +74,12 @@ def column(value: Any, data: Any, argument: str) -> pd.Series:
             f"{argument} must be one-dimensional; got an array of shape {array.shape}."
         )
     # copy=False: pandas 3 copies arrays by default, doubling the memory of large inputs
-    return pd.Series(array, name=argument, copy=False)
+    try:
+        return pd.Series(array, name=argument, copy=False)
+    except UnicodeEncodeError:
+        # a lone surrogate (text decoded with errors="surrogateescape") cannot be stored as
+        # Arrow text; kept as Python strings, it stays a group of its own
+        return pd.Series(array, name=argument, dtype=object)
 
 
 def _indexes_of(value: Any) -> list[pd.Index]:
@@ -134,14 +140,33 @@ def _check_unique_columns(data: pd.DataFrame, argument: str = "data") -> None:
             f"{argument} has duplicated column names {duplicated}; rename them so each column "
             "is unique."
         )
+    _check_distinct_names(list(data.columns), argument)
+
+
+def _check_distinct_names(names: list[Any], argument: str) -> None:
+    """Names that print the same (the column ``1`` and the column ``"1"``) are refused."""
+    seen: dict[str, Any] = {}
+    for name in names:
+        if str(name) in seen:
+            raise ValueError(
+                f"{argument} has the names {seen[str(name)]!r} and {name!r}, which read the "
+                "same in labels and reports; rename one."
+            )
+        seen[str(name)] = name
 
 
 def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
     """Resolve sensitive features to a DataFrame with one named column per feature.
 
     Accepts a Series, a 1-D array, a list of arrays, a DataFrame, a dict of
-    arrays, or one or several column names of ``data``.
+    arrays, or one or several column names of ``data``. Checked by
+    :func:`fairscope.core._sensitive_checks.check_sensitive_frame` (values that
+    cannot be groups, names, the group limit).
     """
+    return check_sensitive_frame(_sensitive_frame(sensitive_features, data))
+
+
+def _sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
     sf = sensitive_features
     if sf is None:
         raise ValueError(
@@ -160,6 +185,7 @@ def sensitive_frame(sensitive_features: Any, data: Any) -> pd.DataFrame:
     if isinstance(sf, Mapping):
         if not sf:
             raise ValueError("sensitive_features is an empty dict.")
+        _check_distinct_names(list(sf), "sensitive_features")
         cols = {str(k): column(v, None, f"sensitive_features[{k!r}]") for k, v in sf.items()}
         _check_lengths({k: len(v) for k, v in cols.items()})
         # Series, not arrays: a categorical keeps its declared order, Arrow strings stay Arrow

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.core._groups import EncodedGroups, encode_groups
+from fairscope.core._sensitive_checks import check_sensitive_frame
 from fairscope.engines._sources import column_names, engine_name, to_narwhals
 
 #: Column of the reduced table holding row counts.
@@ -128,6 +129,7 @@ def encode_key_groups(
     keys = pd.DataFrame(
         {name: table[_key(first_key + j)].reset_index(drop=True) for j, name in enumerate(features)}
     )
+    keys = check_sensitive_frame(keys)  # the group limit and names, as on the pandas path
     groups = encode_groups(keys)
     rows = table[ROWS].to_numpy()
     missing = {name: int(rows[keys[name].isna().to_numpy()].sum()) for name in features}

@@ -17,6 +17,7 @@ from typing import Any
 from fairscope.core._registry import get_metric
 from fairscope.judge._model import Policy, Rule, Waiver
 from fairscope.judge._schema import PolicyError, _Locator, as_date, split_comparison, validate
+from fairscope.judge._strict_yaml import parse_policy_text
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -119,18 +120,8 @@ def _load_path(source: str | os.PathLike[str]) -> Policy:
 
 
 def _load_text(text: str, source: str) -> Policy:
-    # YAML is a superset of JSON: one parser serves both, with line numbers for errors;
-    # imported here so that `import fairscope` does not load a parser it may not need
-    import yaml
-
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PolicyError(f"policy {source}{where}: malformed YAML/JSON: {problem}.") from None
+    # YAML is a superset of JSON: one strict parse serves both, with line numbers for errors
+    data, node = parse_policy_text(text, source)
     if data is None:
         raise PolicyError(f"policy {source} is empty; it needs at least 'name' and 'rules'.")
     policy = _from_dict(data, _Locator(node, source))

@@ -5,6 +5,15 @@ JavaScript (table sorting, expand all) that touch no data. A
 Content-Security-Policy meta tag forbids every network load and every script
 except that one, identified by its SHA-256 hash; jinja2 autoescaping escapes
 every string that comes from the data.
+
+Before escaping, every value printed by the template passes :func:`_display`
+(jinja's ``finalize``): control and bidi characters are shown as escapes (an
+XML parser and a reader both see them), right-to-left text is isolated
+(Unicode FSI/PDI, the text equivalent of ``<bdi>``; table cells also carry
+``dir="auto"``), and a value is cut in the middle to
+:data:`MAX_HTML_TEXT` characters, so a 100 KB column name cannot make a
+megabyte report. The ``label`` filter is the same for names and labels, with
+the shorter cap of the other media and a ``<bdi>`` element.
 """
 
 from __future__ import annotations
@@ -17,12 +26,33 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._atomic import write_text
+from fairscope.core._text_safety import MAX_DISPLAY_LENGTH, html_text, shorten_words
 from fairscope.report._content import build_report
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
 
 _TEMPLATES = "fairscope.report"
+#: Longest text one template value may print (a sentence with a long name in it still fits).
+MAX_HTML_TEXT = 2000
+
+
+def _display(value: Any) -> Any:
+    """jinja ``finalize``: text from the data shown safely (markup built by us passes as is)."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    # no word of prose is 200 characters long: such a run is a name from the data
+    value = shorten_words(value)
+    return html_text(value, limit=MAX_HTML_TEXT)
+
+
+def _label(value: Any) -> Any:
+    """The ``label`` filter: a name or label capped like in the other media, inside ``<bdi>``."""
+    from markupsafe import Markup, escape
+
+    return Markup("<bdi>%s</bdi>") % escape(html_text(value, limit=MAX_DISPLAY_LENGTH))
 
 
 @cache
@@ -34,13 +64,16 @@ def _asset(name: str) -> str:
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("fairscope.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         lstrip_blocks=False,
+        finalize=_display,
     )
+    environment.filters["label"] = _label
+    return environment
 
 
 def script_hash(script: str) -> str:

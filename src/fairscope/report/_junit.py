@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairscope.core._atomic import write_text
 from fairscope.core._findings import Finding, Status
+from fairscope.core._text_safety import xml_safe
 from fairscope.report._findings import group_and_class
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,26 +28,24 @@ def _failing(result: AuditResult) -> set[Status]:
 
 
 def _testcase(finding: Finding, failing: set[Status]) -> ET.Element:
+    # labels come from the data: characters XML forbids are shown as escapes, not written
+    message = xml_safe(finding.message, limit=2000)
     case = ET.Element(
         "testcase",
         {
-            "classname": f"fairscope.{finding.rule_id}",
-            "name": f"{finding.feature}: {group_and_class(finding)}",
+            "classname": f"fairscope.{xml_safe(finding.rule_id)}",
+            "name": f"{xml_safe(finding.feature)}: {xml_safe(group_and_class(finding))}",
             "time": "0",
         },
     )
     status = finding.status
     if status == Status.ERROR:
-        ET.SubElement(
-            case, "error", {"message": finding.message, "type": "ERROR"}
-        ).text = finding.message
+        ET.SubElement(case, "error", {"message": message, "type": "ERROR"}).text = message
     elif status in failing:
-        ET.SubElement(
-            case, "failure", {"message": finding.message, "type": status.value}
-        ).text = finding.message
+        ET.SubElement(case, "failure", {"message": message, "type": status.value}).text = message
     elif status == Status.SKIPPED:
-        ET.SubElement(case, "skipped", {"message": finding.message})
-    ET.SubElement(case, "system-out").text = f"{status.value}: {finding.message}"
+        ET.SubElement(case, "skipped", {"message": message})
+    ET.SubElement(case, "system-out").text = f"{status.value}: {message}"
     return case
 
 
@@ -73,7 +72,7 @@ def to_junit(result: AuditResult, path: Any = None) -> str:
     True
     """
     failing = _failing(result)
-    policy = (result.policy or {}).get("name", "no-policy")
+    policy = xml_safe((result.policy or {}).get("name", "no-policy"))
     suites = ET.Element("testsuites", {"name": f"fairscope audit ({policy})"})
     by_rule: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -93,7 +92,7 @@ def to_junit(result: AuditResult, path: Any = None) -> str:
         suite = ET.SubElement(
             suites,
             "testsuite",
-            {"name": f"fairscope.{rule_id}", **{k: str(v) for k, v in counts.items()}},
+            {"name": f"fairscope.{xml_safe(rule_id)}", **{k: str(v) for k, v in counts.items()}},
         )
         for finding in findings:
             suite.append(_testcase(finding, failing))

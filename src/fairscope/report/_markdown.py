@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding, Status
+from fairscope.core._text_safety import markdown_safe
 from fairscope.report._findings import group_and_class
 from fairscope.report._wording import outcome_sentence, reference_sentence
 
@@ -23,12 +25,16 @@ _ICON = {
 }
 
 
-def _cell(text: Any) -> str:
-    """Escape a table cell: data (group labels) must not break or inject Markdown/HTML."""
-    out = str(text)
-    for char in "\\`*_[]<>|":
-        out = out.replace(char, "\\" + char)
-    return out.replace("\n", " ")
+def _cell(text: Any, limit: int | None = 200) -> str:
+    """A table cell or list item: data (labels, names, policy fields) cannot break or inject
+    Markdown/HTML: one line, markup escaped, right-to-left text isolated, long text cut."""
+    return markdown_safe(text, limit=limit)
+
+
+def _digest(value: Any) -> str:
+    """A hash in a code span when it is one; anything else (a tampered file) escaped."""
+    text = str(value)[:12]
+    return f"`{text}`" if re.fullmatch(r"[0-9a-fA-F]+", text) else _cell(text)
 
 
 def _number(value: Any) -> str:
@@ -81,14 +87,14 @@ def to_markdown(result: AuditResult, *, max_rows: int = 20) -> str:
         word = "passed" if result.passed else "failed"
         icon = "✅" if result.passed else "❌"
         title = f"## {icon} Fairness audit {word}: policy {_cell(policy.get('name', '?'))} "
-        title += str(policy.get("version", ""))
+        title += _cell(policy.get("version", ""))
     lines = [title.rstrip(), ""]
     meta = result.metadata
     if "n_rows" in meta:
         lines.append(
             f"{meta['n_rows']:,} rows ({meta.get('n_dropped', 0):,} dropped), sensitive "
             f"features: {_cell(', '.join(meta.get('sensitive_features', [])))}; fails on: "
-            f"{', '.join(result.fail_on)}."
+            f"{_cell(', '.join(result.fail_on))}."
         )
     for line in (outcome_sentence(meta), reference_sentence(result.references)):
         if line:
@@ -117,7 +123,7 @@ def to_markdown(result: AuditResult, *, max_rows: int = 20) -> str:
         if bad:
             lines += ["", "**Worst findings**", ""]
             lines += [
-                f"- **{_cell(f.rule_id)}**, {_cell(group_and_class(f))}: {_cell(f.message)}"
+                f"- **{_cell(f.rule_id)}**, {_cell(group_and_class(f))}: {_cell(f.message, 1000)}"
                 for f in bad
             ]
     expired = meta.get("expired_waivers") or []
@@ -125,16 +131,16 @@ def to_markdown(result: AuditResult, *, max_rows: int = 20) -> str:
         lines += ["", "**Expired waivers** (no longer applied)", ""]
         lines += [
             f"- rule {_cell(w['rule'])}, group {_cell(w['group'])}: owner {_cell(w['owner'])}, "
-            f"expired {w['expires']}"
+            f"expired {_cell(w['expires'])}"
             for w in expired
         ]
     rep = result.reproducibility
-    prov = [f"fairscope {rep.get('fairscope', '?')}"]
+    prov = [f"fairscope {_cell(rep.get('fairscope', '?'))}"]
     if rep.get("inputs_sha256"):
-        prov.append(f"inputs sha256 `{rep['inputs_sha256'][:12]}`")
+        prov.append(f"inputs sha256 {_digest(rep['inputs_sha256'])}")
     if policy.get("hash"):
-        prov.append(f"policy sha256 `{policy['hash'][:12]}`")
+        prov.append(f"policy sha256 {_digest(policy['hash'])}")
     if rep.get("timestamp_utc"):
-        prov.append(rep["timestamp_utc"])
+        prov.append(_cell(rep["timestamp_utc"]))
     lines += ["", f"<sub>{' · '.join(prov)}</sub>"]
     return "\n".join(lines) + "\n"

@@ -13,6 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from fairscope.core._text_safety import shorten_words, xml_document_safe
+
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
 _FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "a", "style", "metadata"}
@@ -59,6 +61,36 @@ def sanitize(tree: ET.Element) -> ET.Element:
     return tree
 
 
+def _safe_texts(fig: Any) -> None:
+    """Labels from the data made safe before the figure is laid out: controls shown as
+    escapes, overlong words (a 100 KB name) shortened; laying out such a name takes seconds."""
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    def safe(text: str) -> str:
+        return shorten_words(xml_document_safe(text))
+
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text and safe(text) != text:
+            artist.set_text(safe(text))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            # group labels are redrawn from the formatter at every draw: make it safe too
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [safe(str(label)) for label in formatter.seq]
+            elif isinstance(formatter, FuncFormatter):
+                formatter.func = _safe_func(formatter.func, safe)
+
+
+def _safe_func(func: Any, safe: Any) -> Any:
+    def wrapped(value: Any, position: Any = None) -> str:
+        return str(safe(str(func(value, position))))
+
+    return wrapped
+
+
 def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) -> str:
     """Serialize a figure to an inline ``<svg>`` element (no XML prolog).
 
@@ -68,10 +100,12 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
     """
     import matplotlib
 
+    _safe_texts(fig)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": element_id}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
+    # labels from the data may hold characters XML forbids (\x0b): escape them, visibly
+    text = xml_document_safe(buffer.getvalue())
     root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", text))
     sanitize(root)
     local_url = re.compile(r"url\(#([^)]*)\)")
@@ -87,6 +121,8 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
             del element.attrib["id"]
         if element.text is not None and not element.text.strip():
             element.text = None
+        elif element.text is not None:
+            element.text = shorten_words(element.text)  # a 100 KB name in an axis title
         if element.tail is not None and not element.tail.strip():
             element.tail = None
         if "id" in element.attrib:
@@ -110,9 +146,9 @@ def figure_to_svg(fig: Any, *, title: str, description: str, element_id: str) ->
     root.set("class", "fs-plot")
     root.set("aria-labelledby", f"{element_id}-title {element_id}-desc")
     title_el = ET.Element(f"{{{_SVG}}}title", {"id": f"{element_id}-title"})
-    title_el.text = title
+    title_el.text = shorten_words(xml_document_safe(title))
     desc_el = ET.Element(f"{{{_SVG}}}desc", {"id": f"{element_id}-desc"})
-    desc_el.text = description
+    desc_el.text = shorten_words(xml_document_safe(description))
     root.insert(0, desc_el)
     root.insert(0, title_el)
     out = ET.tostring(root, encoding="unicode", short_empty_elements=True)

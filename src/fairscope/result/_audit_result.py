@@ -28,6 +28,7 @@ from fairscope.core._atomic import write_text
 from fairscope.core._findings import SEVERITY, Finding, Status
 from fairscope.report import _html, _junit, _markdown, _model_card, _notebook, _plots
 from fairscope.result import _codec, _text
+from fairscope.result._json_input import read_audit_json
 from fairscope.result._metadata import AuditMetadata, reference_for, reference_per_feature_set
 from fairscope.result._tables import TABLES, TableSpec, check_table, table_spec
 
@@ -334,7 +335,10 @@ class AuditResult:
                 f"audit JSON has schema_version {version!r}; this fairscope reads "
                 f"{major}.x. Re-run the audit or upgrade fairscope."
             )
-        tables = {name: _codec.decode_table(t) for name, t in (data.get("tables") or {}).items()}
+        tables = {
+            name: _codec.decode_table(t, name=name)
+            for name, t in (data.get("tables") or {}).items()
+        }
         for name, frame in tables.items():
             check_table(name, frame)
         return cls(
@@ -378,8 +382,11 @@ class AuditResult:
 
         Parameters
         ----------
-        source : str, bytes or os.PathLike
-            The JSON text, or the path of a file holding it.
+        source : str, bytes, os.PathLike or dict
+            The JSON text (starting with ``{``), the path of an existing file
+            holding it, or the decoded dict. Anything else, nesting deeper than
+            64 levels, tables whose columns differ in length and negative
+            counts are refused with a ``ValueError``.
 
         Returns
         -------
@@ -394,22 +401,7 @@ class AuditResult:
         >>> again.tables["group_metrics"].equals(result.tables["group_metrics"])
         True
         """
-        if isinstance(source, bytes):
-            source = source.decode("utf-8")
-        if isinstance(source, str) and source.lstrip().startswith("{"):
-            text, where = source, "JSON text"
-        else:
-            path = os.fspath(source)
-            if not os.path.isfile(path):
-                raise FileNotFoundError(f"audit file {str(path)!r} does not exist.")
-            with open(path, encoding="utf-8") as handle:
-                text, where = handle.read(), str(path)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}."
-            ) from None
+        data = read_audit_json(source)  # text, bytes, dict or an existing file; bounded
         return cls.from_dict(data)
 
     # -- views: each lives in the module named for it ------------------------------------

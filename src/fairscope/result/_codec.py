@@ -85,11 +85,28 @@ def _encode_column(series: pd.Series) -> dict[str, Any]:
         out["values"] = [plain(v) for v in values]
     elif pd.api.types.is_datetime64_any_dtype(dtype):
         out["values"] = [None if pd.isna(v) else v.isoformat() for v in series]
-    elif dtype.kind in "fiub" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
-        out["values"] = [plain(v) for v in series.to_numpy().tolist()]
+    elif dtype.kind in "iub" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        out["values"] = series.to_numpy().tolist()  # Python ints and bools already
+    elif dtype.kind == "f" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        out["values"] = _plain_floats(series.to_numpy())
     else:
-        out["values"] = [None if _is_missing(v) else plain(v) for v in series.tolist()]
+        # one isna pass for the column, then plain() only for what is not already text
+        missing = series.isna().to_numpy()
+        out["values"] = [
+            None if gone else (v if type(v) is str else plain(v))
+            for v, gone in zip(series.tolist(), missing, strict=True)
+        ]
     return out
+
+
+def _plain_floats(values: np.ndarray) -> list[Any]:
+    """:func:`plain` of a float array, vectorized (tables of many groups have millions)."""
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    out[values == np.inf] = "Infinity"
+    out[values == -np.inf] = "-Infinity"
+    result: list[Any] = out.tolist()
+    return result
 
 
 def _is_missing(value: Any) -> bool:
@@ -134,8 +151,14 @@ def encode_table(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def decode_table(table: dict[str, Any]) -> pd.DataFrame:
-    """Inverse of :func:`encode_table`."""
+#: Columns that hold counts of rows: never negative in a real audit.
+COUNT_COLUMNS = frozenset({"n", "tp", "fp", "fn", "tn", "count", "n_positive", "n_negative"})
+
+
+def decode_table(table: dict[str, Any], name: str = "table") -> pd.DataFrame:
+    """Inverse of :func:`encode_table`; a tampered table (columns of different lengths,
+    negative counts) is refused with a ``ValueError`` naming ``name`` and the column."""
+    _check_table(table, name)
     columns = [_decode_column(c) for c in table["columns"]]
     if columns:
         frame = pd.concat(columns, axis=1)
@@ -147,6 +170,26 @@ def decode_table(table: dict[str, Any]) -> pd.DataFrame:
         if frame.index.nlevels == 1 and frame.index.name == "index":
             frame.index.name = None
     return frame
+
+
+def _check_table(table: Any, name: str) -> None:
+    if not isinstance(table, dict) or not isinstance(table.get("columns"), list):
+        raise ValueError(f"saved table {name!r} is not an encoded table (no 'columns' list).")
+    lengths = {len(c.get("values") or []) for c in table["columns"] if isinstance(c, dict)}
+    expected = table.get("n_rows")
+    if len(lengths) > 1 or (lengths and expected is not None and lengths != {expected}):
+        raise ValueError(
+            f"saved table {name!r} has columns of different lengths ({sorted(lengths)}, "
+            f"n_rows {expected}); the file was truncated or edited."
+        )
+    for column in table["columns"]:
+        if column.get("name") in COUNT_COLUMNS:
+            values = column.get("values") or []
+            if any(isinstance(v, int | float) and v < 0 for v in values):
+                raise ValueError(
+                    f"saved table {name!r} has a negative count in column "
+                    f"{column['name']!r}; the file was edited."
+                )
 
 
 # -- statistics ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
+from fairscope.core._text_safety import shorten, shorten_words, terminal_safe
 from fairscope.core._verdicts import undecided_sentence
 from fairscope.report._findings import group_and_class
 from fairscope.report._wording import outcome_sentence, reference_sentence
@@ -53,13 +54,14 @@ def findings_table(result: AuditResult, limit: int | None = None, width: int | N
     if limit is not None:
         findings = findings[:limit]
     header = ("status", "rule", "feature", "group", "reference", "value", "interval", "limit", "n")
+    # labels come from the data: escape sequences and line breaks are shown, never sent
     rows = [
         (
             f.status.value,
-            f.rule_id,
-            f.feature,
-            group_and_class(f),
-            f.reference or "-",
+            terminal_safe(f.rule_id),
+            terminal_safe(f.feature),
+            terminal_safe(group_and_class(f)),
+            terminal_safe(f.reference or "-"),
             _value(f.value),
             _interval(f),
             _limit(f),
@@ -68,20 +70,31 @@ def findings_table(result: AuditResult, limit: int | None = None, width: int | N
         for f in findings
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    # long labels (intersections) are cut so a row fits a terminal: the feature set first
-    # (it repeats on every row), then the group
+    # long labels (intersections) are shortened in the middle so a row fits a terminal: the
+    # feature set first (it repeats on every row), then the group, then the reference; never
+    # so far that two different labels would print the same
     for column, floor in ((2, 10), (3, 16), (4, 12), (1, 12)):
         spare = width - sum(widths) - 2 * (len(widths) - 1)
         if spare < 0:
-            widths[column] = max(min(floor, widths[column]), widths[column] + spare)
+            narrowest = max(floor, widths[column] + spare)
+            widths[column] = _distinct_width([r[column] for r in rows], narrowest)
     lines = []
     for row in [header, *rows]:
         cells = [
-            (c if len(c) <= w else c[: w - 1] + "…").ljust(w) if i < 5 else c.rjust(w)
+            shorten(c, w).ljust(w) if i < 5 else c.rjust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def _distinct_width(labels: list[str], width: int) -> int:
+    """The smallest width >= ``width`` at which the shortened labels stay as distinct as the labels."""
+    distinct = len(set(labels))
+    longest = max((len(label) for label in labels), default=width)
+    while width < longest and len({shorten(label, width) for label in labels}) < distinct:
+        width += 1
+    return width
 
 
 def summary(result: AuditResult, limit: int = 10) -> str:
@@ -98,20 +111,21 @@ def summary(result: AuditResult, limit: int = 10) -> str:
     meta = result.metadata
     head = f"fairscope {result.kind} audit ({result.task}): {verdict(result)}"
     if result.policy:
-        head += f" under policy {result.policy.get('name')} {result.policy.get('version', '')}"
+        name, version = result.policy.get("name"), result.policy.get("version", "")
+        head += f" under policy {terminal_safe(name)} {terminal_safe(version)}"
     lines = [head.rstrip()]
     if "n_rows" in meta:
         dropped = meta.get("n_dropped", 0)
         lines.append(
             f"{meta['n_rows']:,} rows ({dropped:,} dropped); sensitive features: "
-            f"{', '.join(meta.get('sensitive_features', []))}"
+            f"{terminal_safe(', '.join(map(str, meta.get('sensitive_features', []))))}"
         )
     for line in (outcome_sentence(meta), reference_sentence(result.references)):
-        if line:
-            lines.append(line)
+        if line:  # names the groups and labels, which come from the data
+            lines.append(shorten_words(terminal_safe(line, limit=None)))
     if result.findings:
         counts = ", ".join(f"{n} {s}" for s, n in result.status_counts.items() if n)
-        lines.append(f"findings: {counts}; fail on: {', '.join(result.fail_on)}")
+        lines.append(f"findings: {counts}; fail on: {terminal_safe(', '.join(result.fail_on))}")
         undecided = result.status_counts.get("INCONCLUSIVE", 0)
         if result.passed and undecided:
             lines.append(
@@ -129,8 +143,8 @@ def summary(result: AuditResult, limit: int = 10) -> str:
     expired = meta.get("expired_waivers") or []
     for w in expired:
         lines.append(
-            f"expired waiver: rule {w['rule']} group {w['group']} (owner {w['owner']}, "
-            f"expired {w['expires']})"
+            f"expired waiver: rule {terminal_safe(w['rule'])} group {terminal_safe(w['group'])} "
+            f"(owner {terminal_safe(w['owner'])}, expired {terminal_safe(w['expires'])})"
         )
     return "\n".join(lines)
 

@@ -557,10 +557,8 @@ class GroupMetrics(GroupIntervals):
         ax : matplotlib Axes, optional
             Draw there instead of on a new figure.
         kind : {"value", "disparity"}, default "value"
-            The metric with the reference group's value as a line, or each
-            group's disparity to the reference with its MOVER interval.
+            The metric (the reference's value as a line), or the disparities with intervals.
         comparison : {"ratio", "difference"}, default "ratio"
-            The disparity drawn when ``kind="disparity"``.
         reference : group label or {"largest", "best", "overall"}, default "largest"
 
         Returns

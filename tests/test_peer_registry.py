@@ -239,3 +239,24 @@ def test_the_html_report_shows_the_pooled_metrics():
     text = html.unescape(result.to_html())
     assert "Cohen's d of predictions (vs rest)" in text
     assert "FAIL: Cohen's d of predictions (vs rest) of a" in text  # group a is selected more
+
+
+def test_weighted_statistical_parity_auc_uses_weighted_pass_rates_at_the_rows_quantiles():
+    rng = np.random.default_rng(11)
+    n = 600
+    groups = rng.choice(GROUPS, n)
+    scores = rng.uniform(size=n).round(2)
+    weights = rng.uniform(0.2, 3.0, n)
+    data = pd.DataFrame({"g": groups, "y": rng.integers(0, 2, n), "s": scores, "w": weights})
+    result = fairscope.audit_predictions("y", None, y_score="s", sensitive_features=["g"],
+                                         data=data, sample_weight="w")  # fmt: skip
+    table = result.tables["score_metrics"].set_index("group")
+    # row-level oracle: cut-offs are the rows' quantiles, pass rates are shares of weight
+    cuts = np.quantile(scores, np.linspace(1, 0, 150))
+    passes = scores[None, :] >= cuts[:, None]
+    for group in GROUPS:
+        side = groups == group
+        rate_g = (passes[:, side] * weights[side]).sum(axis=1) / weights[side].sum()
+        rate_r = (passes[:, ~side] * weights[~side]).sum(axis=1) / weights[~side].sum()
+        expected = np.abs(rate_g - rate_r).mean()
+        assert table.loc[group, "statistical_parity_auc"] == pytest.approx(expected, abs=1e-12)

@@ -135,7 +135,7 @@ class GroupIntervals:
             return self._rate_interval(metric, cells, squared)
         # groups and overall apart: a share across groups reads the group axis
         values = np.append(
-            metric.compute(c.weighted, c.rows), metric.compute(c.overall_weighted, c.overall_rows)
+            metric.compute(c.weighted, c.rows), metric.compute_overall(c.weighted, c.rows)
         )
         nan = np.full(len(values), np.nan)
         return values, nan, nan, self._effective_rows()

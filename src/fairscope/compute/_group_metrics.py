@@ -265,7 +265,7 @@ class GroupMetrics(GroupIntervals):
             values, index=counts.groups.copy(), columns=[m.name for m in self._metrics]
         )
         self._overall = pd.Series(
-            [float(m.compute(counts.overall_weighted, counts.overall_rows)) for m in self._metrics],
+            [float(m.compute_overall(counts.weighted, counts.rows)) for m in self._metrics],
             index=[m.name for m in self._metrics],
             dtype=float,
         )

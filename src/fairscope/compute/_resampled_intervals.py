@@ -45,12 +45,12 @@ def metric_values(metrics: Sequence[Metric], weighted: np.ndarray, rows: np.ndar
     >>> metric_values([get_metric("selection_rate")], cells, cells)[:, 0].round(3).tolist()
     [0.75, 0.25, 0.5]
     """
-    total = weighted.sum(axis=-2, keepdims=True)
-    total_rows = rows.sum(axis=-2, keepdims=True)
     # groups and overall apart: a share across groups reads the group axis
     return np.stack(
         [
-            np.concatenate([m.compute(weighted, rows), m.compute(total, total_rows)], axis=-1)
+            np.concatenate(
+                [m.compute(weighted, rows), m.compute_overall(weighted, rows)[..., None]], axis=-1
+            )
             for m in metrics
         ],
         axis=-1,

@@ -47,6 +47,16 @@ from fairscope.core._formulas_peers import (
     jain_index_of_errors,
     prediction_target_correlation,
 )
+from fairscope.core._formulas_pooled import (
+    average_odds_difference_vs_rest,
+    cohens_d_vs_rest,
+    disparate_impact_ratio_vs_rest,
+    parity_loss_contributions,
+    parity_loss_total,
+    statistical_parity_auc_vs_rest,
+    statistical_parity_difference_vs_rest,
+    z_score_difference_vs_rest,
+)
 from fairscope.core._shares import predicted_positive_share
 
 #: Order of the confusion cells on the last axis of a counts array.
@@ -108,6 +118,9 @@ class Metric:
     task: str = "binary"
     statistic: Statistic = "confusion"
     ideal: float | None = None
+    #: Value over all rows from the groups' statistics, when it is not the formula of the
+    #: summed cells (dalex's parity loss: the sum of the groups' terms).
+    overall_formula: Callable[[Any], np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def is_proportion(self) -> bool:
@@ -171,6 +184,34 @@ class Metric:
             return _safe_divide(num, den)
         assert self.formula is not None
         return self.formula(cells)
+
+    def compute_overall(self, cells: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Compute the metric over all rows from the groups' confusion counts.
+
+        Parameters
+        ----------
+        cells : ndarray of shape (..., n_groups, 4)
+            Weighted confusion counts per group.
+        rows : ndarray of shape (..., n_groups, 4), optional
+            Unweighted row counts per group.
+
+        Returns
+        -------
+        ndarray of shape (...)
+            The metric of the summed counts, or :attr:`overall_formula` of the groups.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> cells = np.array([[3.0, 1.0, 0.0, 2.0], [1.0, 1.0, 1.0, 1.0]])
+        >>> float(get_metric("fpr").compute_overall(cells))
+        0.3333333333333333
+        """
+        cells = np.asarray(cells, dtype=float)
+        if self.overall_formula is not None:
+            return np.asarray(self.overall_formula(cells))
+        summed_rows = None if rows is None else np.asarray(rows).sum(axis=-2, keepdims=True)
+        return np.asarray(self.compute(cells.sum(axis=-2, keepdims=True), summed_rows)[..., 0])
 
 
 _SOURCES = {
@@ -652,23 +693,139 @@ _PEER_METRICS: tuple[Metric, ...] = (
         statistic="moments",
     ),
 )
-_METRICS = _METRICS + _PEER_METRICS
+_AIF360 = "R. K. E. Bellamy et al., AI Fairness 360, IBM J. Res. Dev. 63 (2019)"
+_HOLISTIC = "holisticai (Holistic AI), bias metrics: cohen_d, zscore_diff, statistical_parity_auc"
+_DALEX = "H. Baniecki et al., dalex: Responsible Machine Learning, JMLR 22 (2021)"
+_VS_REST = (
+    " Each group against all other rows pooled (AIF360's unprivileged vs privileged); "
+    "parity when there are no other rows (the overall row)."
+)
+
+
+def _vs_rest(
+    name: str,
+    label: str,
+    definition: str,
+    formula_text: str,
+    ideal: float,
+    reference: str,
+    aliases: tuple[str, ...],
+    formula: Callable[[Any], np.ndarray],
+    task: str = "binary",
+) -> Metric:
+    statistics: dict[str, Statistic] = {
+        "binary": "confusion",
+        "score": "score",
+        "regression": "moments",
+    }
+    return Metric(
+        name=name,
+        label=label,
+        definition=definition + _VS_REST,
+        formula_text=formula_text,
+        direction="neutral",
+        reference=reference,
+        aliases=aliases,
+        formula=formula,
+        task=task,
+        statistic=statistics[task],
+        ideal=ideal,
+    )
+
+
+# The peers' two-sided comparisons as per-group metrics: group g is the unprivileged side,
+# every other row the privileged side (formulas in core/_formulas_pooled.py).
+_PEER_VS_REST: tuple[Metric, ...] = (
+    _vs_rest(
+        "disparate_impact_ratio",
+        "Disparate impact (vs rest)",
+        "Selection rate of the group over that of all other rows (AIF360's disparate impact).",
+        "SR_g / SR_rest",
+        1.0,
+        _AIF360,
+        ("disparate_impact",),
+        disparate_impact_ratio_vs_rest,
+    ),
+    _vs_rest(
+        "statistical_parity_difference",
+        "Statistical parity difference (vs rest)",
+        "Selection rate of the group minus that of all other rows (AIF360).",
+        "SR_g - SR_rest",
+        0.0,
+        _AIF360,
+        ("spd",),
+        statistical_parity_difference_vs_rest,
+    ),
+    _vs_rest(
+        "average_odds_difference",
+        "Average odds difference (vs rest)",
+        "Mean of the FPR and TPR differences between the group and all other rows (AIF360).",
+        "((FPR_g - FPR_rest) + (TPR_g - TPR_rest)) / 2",
+        0.0,
+        _AIF360,
+        ("aod",),
+        average_odds_difference_vs_rest,
+    ),
+    _vs_rest(
+        "cohens_d",
+        "Cohen's d of predictions (vs rest)",
+        "Standardized difference of the 0/1 predictions' means, group minus rest (holisticai).",
+        "(SR_g - SR_rest) / s, s^2 = ((n_g - 1) v_g + (n_r - 1) v_r) / (n_g + n_r - 2), "
+        "v = SR (1 - SR)",
+        0.0,
+        _HOLISTIC,
+        ("cohen_d",),
+        cohens_d_vs_rest,
+    ),
+    _vs_rest(
+        "z_score_difference",
+        "z-score difference of predictions (vs rest)",
+        "Cohen's d of the regression predictions, group minus rest (holisticai's zscore_diff).",
+        "(mean_g - mean_rest) / s, s^2 = ((n_g - 1) v_g + (n_r - 1) v_r) / (n_g + n_r - 2)",
+        0.0,
+        _HOLISTIC,
+        ("zscore_diff",),
+        z_score_difference_vs_rest,
+        task="regression",
+    ),
+    _vs_rest(
+        "statistical_parity_auc",
+        "Statistical parity AUC (vs rest)",
+        "Mean over 150 score quantile cut-offs of |pass rate of the group - of the rest| "
+        "(holisticai; below 0.075 is acceptable there).",
+        "mean_c |P(s >= c | g) - P(s >= c | rest)|, c = quantiles linspace(1, 0, 150)",
+        0.0,
+        _HOLISTIC,
+        ("sp_auc",),
+        statistical_parity_auc_vs_rest,
+        task="score",
+    ),
+    Metric(
+        name="parity_loss",
+        label="Parity loss term (TPR)",
+        definition=(
+            "The group's term of dalex's parity loss on the true positive rate, against the "
+            "group with the most weight; the overall value is the loss, the sum of the terms."
+        ),
+        formula_text="|ln(TPR_g / TPR_largest)|; overall: sum over groups",
+        direction="lower",
+        reference=_DALEX,
+        aliases=("parity_loss_tpr",),
+        formula=parity_loss_contributions,
+        ideal=0.0,
+        overall_formula=parity_loss_total,
+    ),
+)
+_METRICS = _METRICS + _PEER_METRICS + _PEER_VS_REST
 
 #: The peers' comparisons between groups (not per-group metrics), where they live.
 PEER_COMPARISONS: dict[str, str] = {
     name: f"fairscope.metrics.{name}"
     for name in (
-        "cohens_d",
-        "z_score_difference",
         "z_test_difference",
         "z_test_ratio",
-        "statistical_parity_auc",
         "disparate_impact_at_quantile",
         "correlation_difference",
-        "parity_loss",
-        "disparate_impact_ratio",
-        "statistical_parity_difference",
-        "average_odds_difference",
     )
 }
 PEER_COMPARISONS["generalized_entropy_index"] = "fairscope.inequality.generalized_entropy_index"

@@ -38,23 +38,22 @@ and every table reads those counts; the groups and their reference come from
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from fairscope.audits import _proxies
 from fairscope.audits._column_stats import ColumnStats
 from fairscope.audits._dataset_groups import (
-    FeatureSet,
     aggregate,
     choose_references,
     encode_feature_sets,
     parent_groups,
 )
+from fairscope.audits._dataset_metadata import dataset_metadata, proxy_metadata
 from fairscope.audits._dataset_options import check_options
 from fairscope.audits._dataset_peers import add_dataset_metrics
+from fairscope.audits._dataset_state import DatasetAudit
 from fairscope.audits._feature_shift import SMD_THRESHOLD, TVD_THRESHOLD, feature_shift
 from fairscope.audits._label_bias import MAX_CLASSES_NUMERIC, Target, base_rates, decode_target
 from fairscope.audits._label_bias import reweighing as reweighing_table
@@ -73,7 +72,7 @@ from fairscope.audits._representation import (
     validate_population,
 )
 from fairscope.core._counts import reduce_confusion
-from fairscope.core._feature_columns import EncodedColumn, encode_column
+from fairscope.core._feature_columns import encode_column
 from fairscope.core._groups import MISSING
 from fairscope.core._inputs import check_aligned, column, sensitive_frame
 from fairscope.engines._audit_data import dataset_columns
@@ -93,25 +92,6 @@ __all__ = [
     "TVD_THRESHOLD",
     "audit_dataset",
 ]
-
-
-@dataclass(eq=False)
-class _Audit:
-    """What the steps of one dataset audit share: groups, columns, tables, warnings."""
-
-    data: pd.DataFrame
-    sets: list[FeatureSet]
-    min_group_size: int
-    ci: float
-    target: Target | None = None
-    encoded: list[EncodedColumn] = field(default_factory=list)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    statistics: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def intersection(self) -> FeatureSet:
-        return self.sets[-1]
 
 
 def audit_dataset(
@@ -252,7 +232,7 @@ def audit_dataset(
     sens, target_series = _sensitive_and_target(data, sensitive_features, target)
     sets = encode_feature_sets(sens)
     reference_warnings = choose_references(reference, sets)
-    audit = _Audit(data, sets, min_group_size, ci, warnings=reference_warnings)
+    audit = DatasetAudit(data, sets, min_group_size, ci, warnings=reference_warnings)
     missing_sensitive = _group_warnings(audit, sens)
 
     population = validate_population(reference_population or {}, {s.label: s for s in sets})
@@ -269,7 +249,7 @@ def audit_dataset(
     _column_tables(audit, proxies, int(proxy_sample), int(proxy_cv), random_state)
     reweighing_info = _reweighing(audit) if reweigh else None
 
-    metadata = _metadata(
+    metadata = dataset_metadata(
         audit,
         sens,
         feature_names,
@@ -277,7 +257,7 @@ def audit_dataset(
         missing_sensitive=missing_sensitive,
         empty_intersections=n_empty,
         reference_population=population or None,
-        proxies=_proxy_metadata(audit, proxies, proxy_sample, proxy_cv, random_state),
+        proxies=proxy_metadata(audit, proxies, proxy_sample, proxy_cv, random_state),
         reweighing=reweighing_info,
     )
     if engine is not None:
@@ -299,7 +279,7 @@ def audit_dataset(
 
 
 def _representation_tables(
-    audit: _Audit, sets: Any, population: Any, n_rows: int
+    audit: DatasetAudit, sets: Any, population: Any, n_rows: int
 ) -> dict[str, int]:
     """Add the representation tables (and their warnings); empty combinations per intersection."""
     table, tests, n_empty = representation(sets, population, n_rows, audit.min_group_size, audit.ci)
@@ -365,7 +345,7 @@ def _resolve_features(
 # -- warnings recorded in the result --------------------------------------------------------
 
 
-def _group_warnings(audit: _Audit, sens: pd.DataFrame) -> dict[str, int]:
+def _group_warnings(audit: DatasetAudit, sens: pd.DataFrame) -> dict[str, int]:
     """Warn of single-valued and missing sensitive features; the missing count of each."""
     for fs in audit.sets:
         if len(fs.features) == 1 and len(fs.labels) == 1:
@@ -382,7 +362,7 @@ def _group_warnings(audit: _Audit, sens: pd.DataFrame) -> dict[str, int]:
     return missing
 
 
-def _small_group_warning(audit: _Audit, table: pd.DataFrame) -> None:
+def _small_group_warning(audit: DatasetAudit, table: pd.DataFrame) -> None:
     small = table[table["status"] == "small"]
     if not len(small):
         return
@@ -394,7 +374,7 @@ def _small_group_warning(audit: _Audit, table: pd.DataFrame) -> None:
     )
 
 
-def _encode_features(audit: _Audit, names: list[Any]) -> None:
+def _encode_features(audit: DatasetAudit, names: list[Any]) -> None:
     audit.encoded = [encode_column(audit.data[name], str(name)) for name in names]
     for col in audit.encoded:
         if col.all_missing:
@@ -412,7 +392,11 @@ def _encode_features(audit: _Audit, names: list[Any]) -> None:
 
 
 def _label_tables(
-    audit: _Audit, series: pd.Series | None, name: str | None, target_type: Any, pos_label: Any
+    audit: DatasetAudit,
+    series: pd.Series | None,
+    name: str | None,
+    target_type: Any,
+    pos_label: Any,
 ) -> None:
     """``base_rates`` and, for a binary target, label-only counts a policy can judge."""
     if series is None or name is None:
@@ -437,7 +421,7 @@ def _label_tables(
 
 
 def _column_tables(
-    audit: _Audit, proxies: bool, proxy_sample: int, proxy_cv: int, random_state: Any
+    audit: DatasetAudit, proxies: bool, proxy_sample: int, proxy_cv: int, random_state: Any
 ) -> None:
     """``missingness``, ``proxies``, ``proxy_model`` and ``feature_shift`` from one reduction."""
     inter = audit.intersection
@@ -494,85 +478,8 @@ def _check_reweighable(target: Target | None) -> Target:
     return target
 
 
-def _reweighing(audit: _Audit) -> dict[str, Any]:
+def _reweighing(audit: DatasetAudit) -> dict[str, Any]:
     target = _check_reweighable(audit.target)
     table, info = reweighing_table(audit.sets, target, audit.intersection)
     audit.tables["reweighing"] = table
     return info
-
-
-# -- metadata ------------------------------------------------------------------------------
-
-
-def _proxy_metadata(
-    audit: _Audit, proxies: bool, proxy_sample: int, proxy_cv: int, random_state: Any
-) -> dict[str, Any]:
-    model = audit.tables["proxy_model"]
-    return {
-        "classifier": bool(proxies),
-        "sample_size": int(proxy_sample),
-        "subsampled": bool(model["subsampled"].any()) if len(model) else False,
-        "rows_used": {r["feature"]: int(r["n_rows"]) for r in model.to_dict("records")},
-        "cv_folds": int(proxy_cv),
-        "random_state": random_state,
-    }
-
-
-def _thresholds() -> dict[str, dict[str, float]]:
-    return {
-        "missingness": {
-            "alpha": ALPHA,
-            "min_difference": MIN_MISSING_DIFFERENCE,
-            "ratio": MISSING_RATIO,
-            "large_difference": LARGE_MISSING_DIFFERENCE,
-        },
-        "feature_shift": {"smd": SMD_THRESHOLD, "tvd": TVD_THRESHOLD},
-        "proxies": {
-            "strong_uncertainty_coefficient": _proxies.STRONG_U,
-            "moderate_uncertainty_coefficient": _proxies.MODERATE_U,
-            "strong_importance": _proxies.STRONG_IMPORTANCE,
-            "moderate_importance": _proxies.MODERATE_IMPORTANCE,
-        },
-    }
-
-
-def _metadata(
-    audit: _Audit,
-    sens: pd.DataFrame,
-    feature_names: list[Any],
-    reference: Any,
-    **facts: Any,
-) -> dict[str, Any]:
-    """The audit's metadata, keys in the order of the saved JSON.
-
-    ``facts``: ``missing_sensitive``, ``empty_intersections``, ``reference_population``,
-    ``proxies`` and ``reweighing``.
-    """
-    sets, target = audit.sets, audit.target
-    discrete = target is not None and target.kind != "continuous"
-    return {
-        "task": "dataset",
-        "n_rows": len(audit.data),
-        "n_columns": len(feature_names),
-        "sensitive_features": [str(c) for c in sens.columns],
-        "feature_sets": [s.label for s in sets],
-        "groups": {s.label: list(s.labels) for s in sets},
-        "group_sizes": {s.label: dict(zip(s.labels, s.sizes.tolist(), strict=True)) for s in sets},
-        "reference": reference if isinstance(reference, str | dict) else str(reference),
-        "reference_groups": {s.label: s.reference_label for s in sets},
-        "missing_sensitive": facts["missing_sensitive"],
-        "empty_intersections": facts["empty_intersections"],
-        "features": {c.name: c.kind for c in audit.encoded},
-        "target": None if target is None else target.name,
-        "target_type": None if target is None else target.kind,
-        "pos_label": None if target is None or target.pos_label is None else str(target.pos_label),
-        "classes": [str(c) for c in target.classes] if discrete and target else None,
-        "missing_target": None if target is None else int((~target.known).sum()),
-        "reference_population": facts["reference_population"],
-        "proxies": facts["proxies"],
-        "reweighing": facts["reweighing"],
-        "ci": audit.ci,
-        "min_group_size": audit.min_group_size,
-        "thresholds": _thresholds(),
-        "warnings": audit.warnings,
-    }

@@ -53,7 +53,7 @@ from fairscope.audits._dataset_groups import (
 from fairscope.audits._dataset_metadata import dataset_metadata, proxy_metadata
 from fairscope.audits._dataset_options import check_options
 from fairscope.audits._dataset_peers import add_dataset_metrics
-from fairscope.audits._dataset_state import DatasetAudit
+from fairscope.audits._dataset_state import DatasetAudit, with_declared_columns
 from fairscope.audits._feature_shift import SMD_THRESHOLD, TVD_THRESHOLD, feature_shift
 from fairscope.audits._label_bias import MAX_CLASSES_NUMERIC, Target, base_rates, decode_target
 from fairscope.audits._label_bias import reweighing as reweighing_table
@@ -267,7 +267,7 @@ def audit_dataset(
     result = AuditResult(
         kind="dataset",
         task="dataset",
-        tables=audit.tables,
+        tables=with_declared_columns(audit.tables),
         metadata=metadata,
         reproducibility=provenance(metadata, columns, sens, data, random_seed=random_state),
         fail_on=tuple(fail_on),

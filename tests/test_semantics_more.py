@@ -4,9 +4,110 @@ rules pick different references."""
 
 from __future__ import annotations
 
+import json
+import warnings
+
 import pandas as pd
+import pytest
 
 import fairscope
+from fairscope import InputWarning
+
+
+@pytest.fixture(scope="module")
+def compas(compas_csv) -> pd.DataFrame:
+    df = pd.read_csv(compas_csv)
+    df["high_risk"] = df["score_text"].isin(["Medium", "High"]).astype(int)
+    return df
+
+
+# -- 1. the dataset audit's outcome direction -------------------------------------------------
+
+
+def test_dataset_audit_adverse_outcome_judges_the_favourable_observed_outcome(compas):
+    labels = compas[["two_year_recid", "race"]]
+    result = fairscope.audit_dataset(labels, target="two_year_recid", sensitive_features="race",
+                                     outcome="adverse", policy="four-fifths", proxies=False)  # fmt: skip
+    assert result.metadata["outcome"] == "adverse"
+    findings = {f.group: f for f in result.findings}
+    # by hand: the share of each race that did not reoffend, against the best group (Asian,
+    # 32 rows: the smallest group the preset still compares, Native American has 18)
+    favourable = 1 - labels.groupby("race")["two_year_recid"].mean()
+    best = favourable[labels["race"].value_counts()[favourable.index] >= 30].idxmax()
+    assert best == "Asian"
+    for group in ("African-American", "Caucasian", "Hispanic", "Other"):
+        assert findings[group].reference == best
+        assert findings[group].value == pytest.approx(favourable[group] / favourable[best])
+    message = findings["African-American"].message
+    assert "Labelled two_year_recid = 1 (the adverse observed outcome)" in message
+    assert "African-American has the adverse outcome more often" in message
+    assert "predicted" not in message.lower()
+    markdown = result.to_markdown().replace("\\_", "_")  # Markdown escapes underscores
+    assert "a label of two_year_recid = 1 is the adverse outcome" in markdown
+    assert "a prediction of" not in markdown
+
+
+def test_dataset_audit_favorable_label_is_the_same_as_outcome_adverse(compas):
+    labels = compas[["two_year_recid", "race"]]
+    common = {"target": "two_year_recid", "sensitive_features": "race", "proxies": False,
+              "policy": "four-fifths"}  # fmt: skip
+    by_label = fairscope.audit_dataset(labels, favorable_label=0, **common)
+    by_outcome = fairscope.audit_dataset(labels, outcome="adverse", **common)
+    assert by_label.metadata["outcome"] == by_outcome.metadata["outcome"] == "adverse"
+    assert by_label.metadata["favorable_label"] == "0"
+    assert [(f.group, f.status, f.value) for f in by_label.findings] == [
+        (f.group, f.status, f.value) for f in by_outcome.findings
+    ]
+    confirmed = fairscope.audit_dataset(labels, favorable_label=1, **common)
+    assert confirmed.metadata["outcome"] == "favorable"
+    with pytest.raises(ValueError, match="contradicts"):
+        fairscope.audit_dataset(labels, outcome="favorable", favorable_label=0, **common)
+
+
+def test_dataset_audit_outcome_without_a_binary_target_is_refused():
+    frame = pd.DataFrame({"g": ["a", "b"] * 20, "grade": [1, 2, 3, 4] * 10, "x": range(40)})
+    with pytest.raises(ValueError, match="give target="):
+        fairscope.audit_dataset(frame, sensitive_features="g", outcome="adverse", proxies=False)
+    with pytest.raises(ValueError, match="'grade' is multiclass"):
+        fairscope.audit_dataset(frame, target="grade", sensitive_features="g",
+                                favorable_label=1, proxies=False)  # fmt: skip
+    with pytest.raises(ValueError, match="outcome='sometimes' is unknown"):
+        fairscope.audit_dataset(frame.assign(y=[0, 1] * 20), target="y", sensitive_features="g",
+                                outcome="sometimes", proxies=False)  # fmt: skip
+
+
+def test_dataset_audit_target_named_like_a_harm_warns_unless_a_direction_is_given(compas):
+    labels = compas[["two_year_recid", "race"]]
+    with pytest.warns(InputWarning, match="'two_year_recid' looks like a harm"):
+        fairscope.audit_dataset(labels, target="two_year_recid", sensitive_features="race",
+                                proxies=False)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputWarning)
+        result = fairscope.audit_dataset(labels, target="two_year_recid",
+                                         sensitive_features="race", outcome="favorable",
+                                         proxies=False)  # fmt: skip
+    assert result.metadata["outcome"] == "favorable" and result.metadata["outcome_given"]
+
+
+def test_cli_dataset_adverse_and_favorable_label(compas, tmp_path, capsys):
+    from fairscope.cli import main
+
+    path = tmp_path / "labels.csv"
+    compas[["two_year_recid", "race", "age"]].to_csv(path, index=False)
+    base = ["dataset", str(path), "--target", "two_year_recid", "--sensitive", "race",
+            "--policy", "four-fifths"]  # fmt: skip
+    out_json = tmp_path / "adverse.json"
+    main([*base, "--adverse", "--json", str(out_json)])
+    assert "a label of two_year_recid = 1 is the adverse outcome" in capsys.readouterr().out
+    adverse = fairscope.AuditResult.from_json(out_json)
+    assert adverse.metadata["outcome"] == "adverse"
+    out_json = tmp_path / "by_label.json"
+    main([*base, "--favorable-label", "0", "--json", str(out_json)])
+    saved = json.loads(out_json.read_text())["metadata"]
+    assert (saved["outcome"], saved["favorable_label"]) == ("adverse", "0")
+    by_label = fairscope.AuditResult.from_json(out_json)
+    assert [f.value for f in by_label.findings] == [f.value for f in adverse.findings]
+
 
 # -- 3. a dataset audit with no non-sensitive column saves JSON that loads --------------------
 

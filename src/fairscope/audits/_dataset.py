@@ -52,6 +52,7 @@ from fairscope.audits._dataset_groups import (
 )
 from fairscope.audits._dataset_metadata import dataset_metadata, proxy_metadata
 from fairscope.audits._dataset_options import check_options
+from fairscope.audits._dataset_outcome import dataset_direction
 from fairscope.audits._dataset_peers import add_dataset_metrics
 from fairscope.audits._dataset_state import DatasetAudit, with_declared_columns
 from fairscope.audits._feature_shift import SMD_THRESHOLD, TVD_THRESHOLD, feature_shift
@@ -76,7 +77,7 @@ from fairscope.core._feature_columns import encode_column
 from fairscope.core._groups import MISSING
 from fairscope.core._inputs import check_aligned, column, sensitive_frame
 from fairscope.engines._audit_data import dataset_columns
-from fairscope.judge import apply_policy
+from fairscope.judge import apply_policy, load_policy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility as provenance
 
@@ -104,6 +105,8 @@ def audit_dataset(
     policy: Any = None,
     reference: Any = "largest",
     pos_label: Any = None,
+    favorable_label: Any = None,
+    outcome: str | None = None,
     target_type: str | None = None,
     sample_weight: Any = None,
     strata: Any = None,
@@ -159,6 +162,18 @@ def audit_dataset(
     pos_label : optional
         Positive class of a binary target (needed unless the labels are 0/1
         or booleans).
+    favorable_label : optional
+        The label of a binary target that is good news for the person. When it is
+        not the positive label, the positive label is adverse, as with
+        ``outcome="adverse"``.
+    outcome : {"favorable", "adverse"}, optional
+        Whether the positive label of a binary target is good news (approved) or a
+        harm (reoffended, defaulted). With ``"adverse"``, rate rules of a policy are
+        judged on the favourable observed outcome (the share of each group *not*
+        labelled positive) and findings say so; recorded in ``metadata["outcome"]``.
+        A policy's ``favorable`` key sets it when neither is given; a target named
+        like a harm (``"two_year_recid"``, ``"default"``) without a direction warns
+        (:class:`~fairscope.InputWarning`). Refused without a binary target.
     target_type : {"binary", "multiclass", "continuous"}, optional
         Default: two values are binary; numbers with more than 10 distinct
         values or non-integer values are continuous; otherwise multiclass.
@@ -229,6 +244,7 @@ def audit_dataset(
             "pos_label and target_type describe the target; give target= (a column of data) "
             "or drop them."
         )
+    loaded_policy = None if policy is None else load_policy(policy)  # early: a bad file fails fast
     sens, target_series = _sensitive_and_target(data, sensitive_features, target)
     sets = encode_feature_sets(sens)
     reference_warnings = choose_references(reference, sets)
@@ -243,6 +259,7 @@ def audit_dataset(
     feature_names = _resolve_features(data, features, excluded, target)
     _encode_features(audit, feature_names)
     _label_tables(audit, target_series, target, target_type, pos_label)
+    direction = dataset_direction(audit.target, outcome, favorable_label, loaded_policy)
     add_dataset_metrics(audit, sample_weight, strata)
     if reweigh:
         _check_reweighable(audit.target)  # before the proxies, the costly part
@@ -259,6 +276,7 @@ def audit_dataset(
         reference_population=population or None,
         proxies=proxy_metadata(audit, proxies, proxy_sample, proxy_cv, random_state),
         reweighing=reweighing_info,
+        direction=direction,
     )
     if engine is not None:
         metadata["engine"] = engine

@@ -64,7 +64,8 @@ def dataset_metadata(
     """The audit's metadata, keys in the order of the saved JSON.
 
     ``facts``: ``missing_sensitive``, ``empty_intersections``, ``reference_population``,
-    ``proxies`` and ``reweighing``.
+    ``proxies``, ``reweighing`` and ``direction`` (the outcome direction, empty without a
+    binary target).
     """
     sets, target = audit.sets, audit.target
     discrete = target is not None and target.kind != "continuous"
@@ -84,6 +85,7 @@ def dataset_metadata(
         "target": None if target is None else target.name,
         "target_type": None if target is None else target.kind,
         "pos_label": None if target is None or target.pos_label is None else str(target.pos_label),
+        **facts["direction"],
         "classes": [str(c) for c in target.classes] if discrete and target else None,
         "missing_target": None if target is None else int((~target.known).sum()),
         "reference_population": facts["reference_population"],

@@ -125,3 +125,63 @@ def test_dataset_audit_without_other_columns_round_trips_through_json(tmp_path):
         assert len(loaded.tables[name]) == len(table), name
     assert {"feature", "column", "strength", "is_proxy"} <= set(loaded.tables["proxies"].columns)
     assert loaded.to_json() == result.to_json()
+
+
+# -- 2. label vocabularies of engine inputs ---------------------------------------------------
+
+
+def _engine_inputs(kind, frame, tmp_path):
+    if kind == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        return duckdb.connect().from_df(frame)
+    if kind == "polars-lazy":
+        return pytest.importorskip("polars").from_pandas(frame).lazy()
+    path = tmp_path / "predictions.parquet"
+    frame.to_parquet(path)
+    return str(path)
+
+
+@pytest.fixture
+def no_row_collection(monkeypatch):
+    """Fail the test if an engine input is collected into pandas: the check must reduce."""
+    from fairscope.audits import _predictions
+    from fairscope.engines import _audit_data
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rows were collected")
+
+    monkeypatch.setattr(_audit_data, "collect_columns", refuse)
+    monkeypatch.setattr(_audit_data, "collect_audited", refuse)
+    monkeypatch.setattr(_predictions, "collect_audited", refuse)
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "polars-lazy", "parquet-file"])
+def test_engine_labels_and_predictions_without_a_common_value_are_an_error(
+    kind, tmp_path, no_row_collection
+):
+    frame = pd.DataFrame({"y": [0, 1, 0, 1, 1, 0] * 10, "p": ["Low", "Medium", "High"] * 20,
+                          "g": ["a", "b"] * 30})  # fmt: skip
+    data = _engine_inputs(kind, frame, tmp_path)
+    with pytest.raises(ValueError, match="y_pred holds 'High', 'Low', 'Medium': no value in"):
+        fairscope.audit_predictions("y", "p", sensitive_features="g", data=data)
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "polars-lazy", "parquet-file"])
+def test_engine_stray_prediction_does_not_switch_to_multiclass_silently(
+    kind, tmp_path, no_row_collection
+):
+    y_true = [0, 1] * 30
+    y_pred = [2, 1, 0, 2, *y_true[4:]]  # two stray rows, counted by the engine
+    frame = pd.DataFrame({"y": y_true, "p": y_pred, "g": ["a", "b"] * 30})
+    data = _engine_inputs(kind, frame, tmp_path)
+    with pytest.raises(ValueError, match=r"y_pred holds 2 \(2 rows\), which the two labels"):
+        fairscope.audit_predictions("y", "p", sensitive_features="g", data=data)
+    # said explicitly, it is a multiclass audit, reduced by the engine
+    result = fairscope.audit_predictions("y", "p", sensitive_features="g", data=data,
+                                         task="multiclass")  # fmt: skip
+    assert result.task == "multiclass" and "pandas" not in result.metadata["engine"]
+    # and matching vocabularies still make a binary audit, as with pandas inputs
+    matching = fairscope.audit_predictions("y", "y", sensitive_features="g", data=data)
+    expected = fairscope.audit_predictions(frame["y"], frame["y"], sensitive_features=frame["g"])
+    assert matching.task == "binary"
+    assert matching.tables["counts"]["tp"].tolist() == expected.tables["counts"]["tp"].tolist()

@@ -185,3 +185,67 @@ def test_engine_stray_prediction_does_not_switch_to_multiclass_silently(
     expected = fairscope.audit_predictions(frame["y"], frame["y"], sensitive_features=frame["g"])
     assert matching.task == "binary"
     assert matching.tables["counts"]["tp"].tolist() == expected.tables["counts"]["tp"].tolist()
+
+
+# -- 4. a policy whose rules pick different references ----------------------------------------
+
+
+def _block(group, n, positives, selected_positives, selected_negatives):
+    """``n`` rows of ``group``: how many are positive, and how many of each are selected."""
+    y = [1] * positives + [0] * (n - positives)
+    p = [1] * selected_positives + [0] * (positives - selected_positives)
+    p += [1] * selected_negatives + [0] * (n - positives - selected_negatives)
+    return pd.DataFrame({"y": y, "p": p, "g": group})
+
+
+#: a is selected most (0.70, against b 0.30 and c 0.45); c has the best TPR (0.9, a 0.6, b 0.5)
+TWO_BESTS = pd.concat([_block("a", 100, 50, 30, 40), _block("b", 200, 100, 50, 10),
+                       _block("c", 100, 50, 45, 0)], ignore_index=True)  # fmt: skip
+BEST_ON_TWO_METRICS = {
+    "name": "two-bests",
+    "rules": [
+        {"id": "dp", "metric": "selection_rate", "comparison": "ratio", "reference": "best",
+         "fail": 0.8},
+        {"id": "eo", "metric": "true_positive_rate", "comparison": "difference",
+         "reference": "best", "fail": 0.1},
+    ],
+}  # fmt: skip
+
+
+def test_policy_rules_with_different_references_warn_and_each_finding_names_its_own():
+    from fairscope import ReferenceWarning
+
+    df = TWO_BESTS
+    with pytest.warns(ReferenceWarning) as caught:
+        result = fairscope.audit_predictions(df["y"], df["p"], sensitive_features=df["g"],
+                                             policy=BEST_ON_TWO_METRICS)  # fmt: skip
+    messages = [str(w.message) for w in caught if issubclass(w.category, ReferenceWarning)]
+    assert len(messages) == 1  # one warning, naming the rules and the tables' reference
+    assert "rule 'dp' with 'a', rule 'eo' with 'c'; the tables use 'a'" in messages[0]
+    assert "Audit with policy=" not in messages[0]  # that advice would not help here
+    # the tables use the first rule's reference, as documented
+    assert result.references == {"g": "a"}
+    by_rule = {(f.rule_id, f.group): f for f in result.findings}
+    assert {f.reference for (rule, _), f in by_rule.items() if rule == "dp"} == {"a"}
+    assert {f.reference for (rule, _), f in by_rule.items() if rule == "eo"} == {"c"}
+    # values against each rule's own reference, by hand from the block sizes above
+    assert by_rule[("dp", "b")].value == pytest.approx(0.30 / 0.70)
+    assert by_rule[("eo", "b")].value == pytest.approx(0.9 - 0.5)  # the gap to c, as reported
+    # and the Markdown findings table names each finding's reference
+    rows = [line for line in result.to_markdown().splitlines() if line.startswith("| ")]
+    assert any("| eo | g | b | c |" in row for row in rows)
+    assert any("| dp | g | b | a |" in row for row in rows)
+
+
+def test_policy_rules_that_agree_on_the_reference_do_not_warn():
+    from fairscope import ReferenceWarning
+
+    df = TWO_BESTS
+    agreeing = {**BEST_ON_TWO_METRICS,
+                "rules": [{**rule, "reference": "c"} for rule in BEST_ON_TWO_METRICS["rules"]]}  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReferenceWarning)
+        result = fairscope.audit_predictions(df["y"], df["p"], sensitive_features=df["g"],
+                                             policy=agreeing)  # fmt: skip
+    assert result.references == {"g": "c"}
+    assert {f.reference for f in result.findings} == {"c"}

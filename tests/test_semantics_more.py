@@ -249,3 +249,25 @@ def test_policy_rules_that_agree_on_the_reference_do_not_warn():
                                              policy=agreeing)  # fmt: skip
     assert result.references == {"g": "c"}
     assert {f.reference for f in result.findings} == {"c"}
+
+
+def test_dataset_audit_under_a_policy_uses_its_reference_in_every_table(compas):
+    from fairscope import ReferenceWarning
+
+    labels = compas[["two_year_recid", "race", "age"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReferenceWarning)  # tables and findings agree
+        result = fairscope.audit_dataset(labels, target="two_year_recid", sensitive_features="race",
+                                         outcome="adverse", policy="four-fifths", proxies=False)  # fmt: skip
+    # four-fifths compares with the best-off group: Asian has the highest share not
+    # reoffending among groups of at least 30 rows (see the adverse-outcome test above)
+    assert result.references == {"race": "Asian"}
+    assert {f.reference for f in result.findings} == {"Asian"}
+    for name in ("base_rates", "missingness", "feature_shift"):
+        table = result.tables[name]
+        assert set(table.loc[table["group"] != "<overall>", "reference"]) == {"Asian"}, name
+    # a reference the user named that the policy overrides is said, naming both
+    with pytest.warns(ReferenceWarning, match="'Asian', so every table.*reference='Caucasian'"):
+        fairscope.audit_dataset(labels, target="two_year_recid", sensitive_features="race",
+                                outcome="adverse", policy="four-fifths", proxies=False,
+                                reference="Caucasian")  # fmt: skip

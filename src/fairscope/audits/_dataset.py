@@ -51,9 +51,10 @@ from fairscope.audits._dataset_groups import (
     parent_groups,
 )
 from fairscope.audits._dataset_metadata import dataset_metadata, proxy_metadata
-from fairscope.audits._dataset_options import check_options
+from fairscope.audits._dataset_options import check_options, check_target_options
 from fairscope.audits._dataset_outcome import dataset_direction
 from fairscope.audits._dataset_peers import add_dataset_metrics
+from fairscope.audits._dataset_policy import adopt_policy_references
 from fairscope.audits._dataset_state import DatasetAudit, with_declared_columns
 from fairscope.audits._feature_shift import SMD_THRESHOLD, TVD_THRESHOLD, feature_shift
 from fairscope.audits._label_bias import MAX_CLASSES_NUMERIC, Target, base_rates, decode_target
@@ -239,11 +240,7 @@ def audit_dataset(
         # polars, Arrow, DuckDB, Spark or files: only the audited columns leave the engine
         data, engine = dataset_columns(data, target, sensitive_features, features)
     check_options(data, min_group_size, proxy_sample, proxy_cv, ci)
-    if target is None and (pos_label is not None or target_type is not None):
-        raise ValueError(
-            "pos_label and target_type describe the target; give target= (a column of data) "
-            "or drop them."
-        )
+    check_target_options(target, pos_label, target_type)
     loaded_policy = None if policy is None else load_policy(policy)  # early: a bad file fails fast
     sens, target_series = _sensitive_and_target(data, sensitive_features, target)
     sets = encode_feature_sets(sens)
@@ -254,12 +251,12 @@ def audit_dataset(
     population = validate_population(reference_population or {}, {s.label: s for s in sets})
     n_empty = _representation_tables(audit, sets, population, len(data))
 
-    excluded = {str(c) for c in sens.columns} | ({target} if target is not None else set())
-    excluded |= {c for c in (sample_weight, strata) if isinstance(c, str)}
-    feature_names = _resolve_features(data, features, excluded, target)
+    feature_names = _resolve_features(data, features, sens, target, (sample_weight, strata))
     _encode_features(audit, feature_names)
     _label_tables(audit, target_series, target, target_type, pos_label)
     direction = dataset_direction(audit.target, outcome, favorable_label, loaded_policy)
+    # one reference per feature set: the policy's, in every table computed from here on
+    adopt_policy_references(audit, loaded_policy, reference, direction)
     add_dataset_metrics(audit, sample_weight, strata)
     if reweigh:
         _check_reweighable(audit.target)  # before the proxies, the costly part
@@ -335,8 +332,11 @@ def _sensitive_and_target(
 
 
 def _resolve_features(
-    data: pd.DataFrame, features: Any, excluded: set[str], target: str | None
+    data: pd.DataFrame, features: Any, sens: pd.DataFrame, target: str | None, others: tuple
 ) -> list[Any]:
+    """The audited features: ``features``, or every column but the sensitive features, the
+    target and the ``others`` given by name (weights, strata)."""
+    excluded = {str(c) for c in sens.columns} | {c for c in (target, *others) if isinstance(c, str)}
     if features is None:
         # the original labels, so that non-string column names still index the data
         return [c for c in data.columns if str(c) not in excluded]

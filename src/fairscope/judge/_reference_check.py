@@ -61,8 +61,9 @@ def warn_if_references_differ(result: AuditResult, findings: Sequence[Finding]) 
         listing = "; ".join(f"{k}: tables {a!r}, findings {b!r}" for k, (a, b) in differ.items())
         warnings.warn(
             f"the policy compares with other reference groups than the audit's tables "
-            f"({listing}). Audit with policy= (fairscope.audit_predictions(..., policy=...)) "
-            "so that every table, finding and chart uses the policy's reference.",
+            f"({listing}). Audit with policy= (fairscope.audit_predictions(..., policy=...) "
+            "or fairscope.audit_dataset(..., policy=...)) so that every table, finding and "
+            "chart uses the policy's reference.",
             ReferenceWarning,
             stacklevel=find_stacklevel(),
         )

@@ -38,23 +38,24 @@ and every table reads those counts; the groups and their reference come from
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from fairscope.audits import _proxies
 from fairscope.audits._column_stats import ColumnStats
 from fairscope.audits._dataset_groups import (
-    FeatureSet,
     aggregate,
     choose_references,
     encode_feature_sets,
     parent_groups,
 )
-from fairscope.audits._dataset_options import check_options
+from fairscope.audits._dataset_metadata import dataset_metadata, proxy_metadata
+from fairscope.audits._dataset_options import check_options, check_target_options
+from fairscope.audits._dataset_outcome import dataset_direction
 from fairscope.audits._dataset_peers import add_dataset_metrics
+from fairscope.audits._dataset_policy import adopt_policy_references
+from fairscope.audits._dataset_state import DatasetAudit, with_declared_columns
 from fairscope.audits._feature_shift import SMD_THRESHOLD, TVD_THRESHOLD, feature_shift
 from fairscope.audits._label_bias import MAX_CLASSES_NUMERIC, Target, base_rates, decode_target
 from fairscope.audits._label_bias import reweighing as reweighing_table
@@ -73,12 +74,12 @@ from fairscope.audits._representation import (
     validate_population,
 )
 from fairscope.core._counts import reduce_confusion
-from fairscope.core._feature_columns import EncodedColumn, encode_column
+from fairscope.core._feature_columns import encode_column
 from fairscope.core._groups import MISSING
 from fairscope.core._inputs import check_aligned, column, sensitive_frame
 from fairscope.core._sensitive_checks import group_limit
 from fairscope.engines._audit_data import dataset_columns
-from fairscope.judge import apply_policy
+from fairscope.judge import apply_policy, load_policy
 from fairscope.result._audit_result import AuditResult
 from fairscope.result._provenance import reproducibility as provenance
 
@@ -96,25 +97,6 @@ __all__ = [
 ]
 
 
-@dataclass(eq=False)
-class _Audit:
-    """What the steps of one dataset audit share: groups, columns, tables, warnings."""
-
-    data: pd.DataFrame
-    sets: list[FeatureSet]
-    min_group_size: int
-    ci: float
-    target: Target | None = None
-    encoded: list[EncodedColumn] = field(default_factory=list)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    statistics: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def intersection(self) -> FeatureSet:
-        return self.sets[-1]
-
-
 def audit_dataset(
     data: Any,
     *,
@@ -125,6 +107,8 @@ def audit_dataset(
     policy: Any = None,
     reference: Any = "largest",
     pos_label: Any = None,
+    favorable_label: Any = None,
+    outcome: str | None = None,
     target_type: str | None = None,
     sample_weight: Any = None,
     strata: Any = None,
@@ -181,6 +165,18 @@ def audit_dataset(
     pos_label : optional
         Positive class of a binary target (needed unless the labels are 0/1
         or booleans).
+    favorable_label : optional
+        The label of a binary target that is good news for the person. When it is
+        not the positive label, the positive label is adverse, as with
+        ``outcome="adverse"``.
+    outcome : {"favorable", "adverse"}, optional
+        Whether the positive label of a binary target is good news (approved) or a
+        harm (reoffended, defaulted). With ``"adverse"``, rate rules of a policy are
+        judged on the favourable observed outcome (the share of each group *not*
+        labelled positive) and findings say so; recorded in ``metadata["outcome"]``.
+        A policy's ``favorable`` key sets it when neither is given; a target named
+        like a harm (``"two_year_recid"``, ``"default"``) without a direction warns
+        (:class:`~fairscope.InputWarning`). Refused without a binary target.
     target_type : {"binary", "multiclass", "continuous"}, optional
         Default: two values are binary; numbers with more than 10 distinct
         values or non-integer values are continuous; otherwise multiclass.
@@ -248,33 +244,31 @@ def audit_dataset(
         # polars, Arrow, DuckDB, Spark or files: only the audited columns leave the engine
         data, engine = dataset_columns(data, target, sensitive_features, features)
     check_options(data, min_group_size, proxy_sample, proxy_cv, ci)
-    if target is None and (pos_label is not None or target_type is not None):
-        raise ValueError(
-            "pos_label and target_type describe the target; give target= (a column of data) "
-            "or drop them."
-        )
+    check_target_options(target, pos_label, target_type)
+    loaded_policy = None if policy is None else load_policy(policy)  # early: a bad file fails fast
     with group_limit(max_groups):
         sens, target_series = _sensitive_and_target(data, sensitive_features, target)
     sets = encode_feature_sets(sens)
     reference_warnings = choose_references(reference, sets)
-    audit = _Audit(data, sets, min_group_size, ci, warnings=reference_warnings)
+    audit = DatasetAudit(data, sets, min_group_size, ci, warnings=reference_warnings)
     missing_sensitive = _group_warnings(audit, sens)
 
     population = validate_population(reference_population or {}, {s.label: s for s in sets})
     n_empty = _representation_tables(audit, sets, population, len(data))
 
-    excluded = {str(c) for c in sens.columns} | ({target} if target is not None else set())
-    excluded |= {c for c in (sample_weight, strata) if isinstance(c, str)}
-    feature_names = _resolve_features(data, features, excluded, target)
+    feature_names = _resolve_features(data, features, sens, target, (sample_weight, strata))
     _encode_features(audit, feature_names)
     _label_tables(audit, target_series, target, target_type, pos_label)
+    direction = dataset_direction(audit.target, outcome, favorable_label, loaded_policy)
+    # one reference per feature set: the policy's, in every table computed from here on
+    adopt_policy_references(audit, loaded_policy, reference, direction)
     add_dataset_metrics(audit, sample_weight, strata)
     if reweigh:
         _check_reweighable(audit.target)  # before the proxies, the costly part
     _column_tables(audit, proxies, int(proxy_sample), int(proxy_cv), random_state)
     reweighing_info = _reweighing(audit) if reweigh else None
 
-    metadata = _metadata(
+    metadata = dataset_metadata(
         audit,
         sens,
         feature_names,
@@ -282,8 +276,9 @@ def audit_dataset(
         missing_sensitive=missing_sensitive,
         empty_intersections=n_empty,
         reference_population=population or None,
-        proxies=_proxy_metadata(audit, proxies, proxy_sample, proxy_cv, random_state),
+        proxies=proxy_metadata(audit, proxies, proxy_sample, proxy_cv, random_state),
         reweighing=reweighing_info,
+        direction=direction,
     )
     if engine is not None:
         metadata["engine"] = engine
@@ -292,7 +287,7 @@ def audit_dataset(
     result = AuditResult(
         kind="dataset",
         task="dataset",
-        tables=audit.tables,
+        tables=with_declared_columns(audit.tables),
         metadata=metadata,
         reproducibility=provenance(metadata, columns, sens, data, random_seed=random_state),
         fail_on=tuple(fail_on),
@@ -304,7 +299,7 @@ def audit_dataset(
 
 
 def _representation_tables(
-    audit: _Audit, sets: Any, population: Any, n_rows: int
+    audit: DatasetAudit, sets: Any, population: Any, n_rows: int
 ) -> dict[str, int]:
     """Add the representation tables (and their warnings); empty combinations per intersection."""
     table, tests, n_empty = representation(sets, population, n_rows, audit.min_group_size, audit.ci)
@@ -342,8 +337,11 @@ def _sensitive_and_target(
 
 
 def _resolve_features(
-    data: pd.DataFrame, features: Any, excluded: set[str], target: str | None
+    data: pd.DataFrame, features: Any, sens: pd.DataFrame, target: str | None, others: tuple
 ) -> list[Any]:
+    """The audited features: ``features``, or every column but the sensitive features, the
+    target and the ``others`` given by name (weights, strata)."""
+    excluded = {str(c) for c in sens.columns} | {c for c in (target, *others) if isinstance(c, str)}
     if features is None:
         # the original labels, so that non-string column names still index the data
         return [c for c in data.columns if str(c) not in excluded]
@@ -370,7 +368,7 @@ def _resolve_features(
 # -- warnings recorded in the result --------------------------------------------------------
 
 
-def _group_warnings(audit: _Audit, sens: pd.DataFrame) -> dict[str, int]:
+def _group_warnings(audit: DatasetAudit, sens: pd.DataFrame) -> dict[str, int]:
     """Warn of single-valued and missing sensitive features; the missing count of each."""
     for fs in audit.sets:
         if len(fs.features) == 1 and len(fs.labels) == 1:
@@ -387,7 +385,7 @@ def _group_warnings(audit: _Audit, sens: pd.DataFrame) -> dict[str, int]:
     return missing
 
 
-def _small_group_warning(audit: _Audit, table: pd.DataFrame) -> None:
+def _small_group_warning(audit: DatasetAudit, table: pd.DataFrame) -> None:
     small = table[table["status"] == "small"]
     if not len(small):
         return
@@ -399,7 +397,7 @@ def _small_group_warning(audit: _Audit, table: pd.DataFrame) -> None:
     )
 
 
-def _encode_features(audit: _Audit, names: list[Any]) -> None:
+def _encode_features(audit: DatasetAudit, names: list[Any]) -> None:
     audit.encoded = [encode_column(audit.data[name], str(name)) for name in names]
     for col in audit.encoded:
         if col.all_missing:
@@ -417,7 +415,11 @@ def _encode_features(audit: _Audit, names: list[Any]) -> None:
 
 
 def _label_tables(
-    audit: _Audit, series: pd.Series | None, name: str | None, target_type: Any, pos_label: Any
+    audit: DatasetAudit,
+    series: pd.Series | None,
+    name: str | None,
+    target_type: Any,
+    pos_label: Any,
 ) -> None:
     """``base_rates`` and, for a binary target, label-only counts a policy can judge."""
     if series is None or name is None:
@@ -442,7 +444,7 @@ def _label_tables(
 
 
 def _column_tables(
-    audit: _Audit, proxies: bool, proxy_sample: int, proxy_cv: int, random_state: Any
+    audit: DatasetAudit, proxies: bool, proxy_sample: int, proxy_cv: int, random_state: Any
 ) -> None:
     """``missingness``, ``proxies``, ``proxy_model`` and ``feature_shift`` from one reduction."""
     inter = audit.intersection
@@ -499,85 +501,8 @@ def _check_reweighable(target: Target | None) -> Target:
     return target
 
 
-def _reweighing(audit: _Audit) -> dict[str, Any]:
+def _reweighing(audit: DatasetAudit) -> dict[str, Any]:
     target = _check_reweighable(audit.target)
     table, info = reweighing_table(audit.sets, target, audit.intersection)
     audit.tables["reweighing"] = table
     return info
-
-
-# -- metadata ------------------------------------------------------------------------------
-
-
-def _proxy_metadata(
-    audit: _Audit, proxies: bool, proxy_sample: int, proxy_cv: int, random_state: Any
-) -> dict[str, Any]:
-    model = audit.tables["proxy_model"]
-    return {
-        "classifier": bool(proxies),
-        "sample_size": int(proxy_sample),
-        "subsampled": bool(model["subsampled"].any()) if len(model) else False,
-        "rows_used": {r["feature"]: int(r["n_rows"]) for r in model.to_dict("records")},
-        "cv_folds": int(proxy_cv),
-        "random_state": random_state,
-    }
-
-
-def _thresholds() -> dict[str, dict[str, float]]:
-    return {
-        "missingness": {
-            "alpha": ALPHA,
-            "min_difference": MIN_MISSING_DIFFERENCE,
-            "ratio": MISSING_RATIO,
-            "large_difference": LARGE_MISSING_DIFFERENCE,
-        },
-        "feature_shift": {"smd": SMD_THRESHOLD, "tvd": TVD_THRESHOLD},
-        "proxies": {
-            "strong_uncertainty_coefficient": _proxies.STRONG_U,
-            "moderate_uncertainty_coefficient": _proxies.MODERATE_U,
-            "strong_importance": _proxies.STRONG_IMPORTANCE,
-            "moderate_importance": _proxies.MODERATE_IMPORTANCE,
-        },
-    }
-
-
-def _metadata(
-    audit: _Audit,
-    sens: pd.DataFrame,
-    feature_names: list[Any],
-    reference: Any,
-    **facts: Any,
-) -> dict[str, Any]:
-    """The audit's metadata, keys in the order of the saved JSON.
-
-    ``facts``: ``missing_sensitive``, ``empty_intersections``, ``reference_population``,
-    ``proxies`` and ``reweighing``.
-    """
-    sets, target = audit.sets, audit.target
-    discrete = target is not None and target.kind != "continuous"
-    return {
-        "task": "dataset",
-        "n_rows": len(audit.data),
-        "n_columns": len(feature_names),
-        "sensitive_features": [str(c) for c in sens.columns],
-        "feature_sets": [s.label for s in sets],
-        "groups": {s.label: list(s.labels) for s in sets},
-        "group_sizes": {s.label: dict(zip(s.labels, s.sizes.tolist(), strict=True)) for s in sets},
-        "reference": reference if isinstance(reference, str | dict) else str(reference),
-        "reference_groups": {s.label: s.reference_label for s in sets},
-        "missing_sensitive": facts["missing_sensitive"],
-        "empty_intersections": facts["empty_intersections"],
-        "features": {c.name: c.kind for c in audit.encoded},
-        "target": None if target is None else target.name,
-        "target_type": None if target is None else target.kind,
-        "pos_label": None if target is None or target.pos_label is None else str(target.pos_label),
-        "classes": [str(c) for c in target.classes] if discrete and target else None,
-        "missing_target": None if target is None else int((~target.known).sum()),
-        "reference_population": facts["reference_population"],
-        "proxies": facts["proxies"],
-        "reweighing": facts["reweighing"],
-        "ci": audit.ci,
-        "min_group_size": audit.min_group_size,
-        "thresholds": _thresholds(),
-        "warnings": audit.warnings,
-    }

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_options"]
+__all__ = ["check_options", "check_target_options"]
 
 
 def check_options(
@@ -42,3 +42,22 @@ def check_options(
         raise ValueError(f"proxy_cv must be an integer of at least 2; got {proxy_cv!r}.")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {ci!r}.")
+
+
+def check_target_options(target: Any, pos_label: Any, target_type: Any) -> None:
+    """Refuse options that describe a target when no target is given.
+
+    Parameters
+    ----------
+    target, pos_label, target_type
+        The arguments of audit_dataset of the same names.
+
+    Returns
+    -------
+    None
+    """
+    if target is None and (pos_label is not None or target_type is not None):
+        raise ValueError(
+            "pos_label and target_type describe the target; give target= (a column of data) "
+            "or drop them."
+        )

@@ -200,7 +200,7 @@ def add_dataset_metrics(audit: Any, sample_weight: Any, strata: Any) -> None:
 
     Parameters
     ----------
-    audit : fairscope.audits._dataset._Audit
+    audit : fairscope.audits._dataset_state.DatasetAudit
         The audit being built (its data, feature sets, decoded target, tables, warnings).
     sample_weight, strata : optional
         The arguments of :func:`fairscope.audit_dataset`.

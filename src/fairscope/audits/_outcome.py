@@ -147,8 +147,8 @@ def _warn_if_adverse_name(pos_label: Any, names: tuple[Any, ...]) -> None:
     if name is None:
         return
     warnings.warn(
-        f"the positive label {pos_label!r} of {name!r} looks like a harm (a prediction of "
-        "it is bad news for the person), but the audit treats it as the favourable outcome, "
+        f"the positive label {pos_label!r} of {name!r} looks like a harm (bad news for the "
+        "person it is about), but the audit treats it as the favourable outcome, "
         "so rate rules such as four-fifths would protect the groups flagged least. Pass "
         "outcome='adverse' (CLI: --adverse) if the positive label is a harm, or "
         "outcome='favorable' to confirm it is good news.",

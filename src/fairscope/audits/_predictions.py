@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from fairscope.audits._binary_audit import binary_audit, binary_tables, reference_for
+from fairscope.audits._engine_vocabulary import engine_task
 from fairscope.audits._multiclass_audit import engine_multiclass_audit, multiclass_audit
 from fairscope.audits._options import (
     RegressionOptions,
@@ -228,6 +229,7 @@ def audit_predictions(
     engine = None
     if data is not None and not isinstance(data, pd.DataFrame):
         # polars, Arrow, DuckDB, Spark or files: see fairscope.engines
+        task = task or engine_task(data, task, y_true, y_pred, y_score is not None, estimator)
         data, task, engine = prepare_audit_data(
             data, task, y_true=y_true, y_pred=y_pred, y_score=y_score, threshold=threshold,
             sensitive_features=sensitive_features, sample_weight=sample_weight,

@@ -8,7 +8,7 @@ and stray values that would switch a binary audit to multiclass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -78,10 +78,48 @@ def check_label_vocabularies(y_true: pd.Series, y_pred: pd.Series | None, task: 
         When the two share no value, or when the predictions hold values that the
         two-class labels do not and made the task multiclass.
     """
-    if y_pred is None or task not in ("binary", "multiclass"):
+    if y_pred is None:
         return
-    true_values = list(pd.unique(y_true.dropna()))
-    pred_values = list(pd.unique(y_pred.dropna()))
+    check_vocabularies(
+        list(pd.unique(y_true.dropna())),
+        list(pd.unique(y_pred.dropna())),
+        task,
+        lambda stray: int(y_pred.isin(stray).sum()),
+    )
+
+
+def check_vocabularies(
+    true_values: list[Any],
+    pred_values: list[Any] | None,
+    task: str,
+    stray_rows: Callable[[list[Any]], int],
+) -> None:
+    """Refuse distinct label and prediction values that share no vocabulary.
+
+    The check of :func:`check_label_vocabularies` on the distinct values alone, so
+    that an engine can compute them (and the count of stray rows) without
+    collecting any row.
+
+    Parameters
+    ----------
+    true_values, pred_values : list
+        Distinct values of the labels and of the predictions (missing values left out).
+    task : str
+        The task detected.
+    stray_rows : callable
+        The number of rows whose prediction is one of the given values.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        As :func:`check_label_vocabularies`.
+    """
+    if pred_values is None or task not in ("binary", "multiclass"):
+        return
     if not true_values or not pred_values:
         return
     if not set(true_values) & set(pred_values):
@@ -96,7 +134,7 @@ def check_label_vocabularies(y_true: pd.Series, y_pred: pd.Series | None, task: 
     # predictions outside two-class labels; a class the model never predicts is normal
     stray = [v for v in pred_values if v not in set(true_values)]
     if len(true_values) <= 2 and stray:
-        rows = int(y_pred.isin(stray).sum())
+        rows = stray_rows(stray)
         raise ValueError(
             f"y_pred holds {_shown(stray)} ({rows:,} row{'' if rows == 1 else 's'}), which the "
             f"two labels of y_true {_shown(true_values)} do not, and that would make this a "

@@ -48,6 +48,18 @@ def add_parser(sub: Any) -> None:
         "--pos-label", metavar="V", help="positive class of a binary target (default: 1 or True)"
     )
     dataset.add_argument(
+        "--adverse",
+        action="store_true",
+        help="the positive label of the target is a harm (e.g. reoffended, defaulted): rate "
+        "rules are judged on the favourable observed outcome, not being labelled positive",
+    )
+    dataset.add_argument(
+        "--favorable-label",
+        metavar="V",
+        help="the label of the target that is good news for the person (the positive label, "
+        "or the other one: then the positive label is adverse, as with --adverse)",
+    )
+    dataset.add_argument(
         "--reference",
         default="largest",
         help="reference group, or largest (default: the largest group with a known value)",
@@ -109,6 +121,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         policy=policy,
         reference=args.reference,
         pos_label=pos_label,
+        **_outcome_arguments(args, frame[args.target]),
         min_group_size=30 if args.min_group_size is None else args.min_group_size,
         random_state=args.random_state,
         fail_on=fail_on,
@@ -117,3 +130,13 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     # the engine read the columns; the dataset audit itself ran on pandas
     result.metadata["engine"] = "pandas" if engine == "pandas" else f"{engine} -> pandas"
     return deliver(result, args, progress)
+
+
+def _outcome_arguments(args: argparse.Namespace, labels: Any) -> dict[str, Any]:
+    """``outcome=`` / ``favorable_label=`` of the audit, the label in the column's type."""
+    out: dict[str, Any] = {}
+    if args.adverse:
+        out["outcome"] = "adverse"
+    if args.favorable_label is not None:
+        out["favorable_label"] = pos_label_for(args.favorable_label, labels)
+    return out

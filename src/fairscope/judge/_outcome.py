@@ -36,6 +36,11 @@ def _positive(meta: Mapping[str, Any]) -> str:
     return str(found) if found else repr(meta.get("pos_label", "1"))
 
 
+def _of_labels(meta: Mapping[str, Any]) -> bool:
+    """Whether the outcome is the observed label (a dataset audit), not a prediction."""
+    return meta.get("task") == "dataset"
+
+
 def is_adverse(meta: Mapping[str, Any]) -> bool:
     """Whether the audit's positive label is the adverse outcome.
 
@@ -85,10 +90,16 @@ def favourable_view(metric: Metric, meta: Mapping[str, Any]) -> Metric | None:
         return get_metric("true_negative_rate")
     positive = _positive(meta)
     numerator, denominator = _NOT_SELECTED
+    if _of_labels(meta):  # a dataset audit: the label is the outcome, nothing is predicted
+        label = f"Rate of the favourable observed outcome (labels other than {positive})"
+        definition = f"Share of the group not labelled {positive} (the adverse observed outcome)."
+    else:
+        label = f"Rate of the favourable outcome (not predicted {positive})"
+        definition = f"Share of the group not predicted {positive} (the adverse outcome)."
     return dataclasses.replace(
         metric,
-        label=f"Rate of the favourable outcome (not predicted {positive})",
-        definition=f"Share of the group not predicted {positive} (the adverse outcome).",
+        label=label,
+        definition=definition,
         formula_text="(TN + FN) / N",
         numerator=numerator,
         denominator=denominator,
@@ -119,10 +130,13 @@ def with_adverse_rates(finding: Finding, meta: Mapping[str, Any]) -> Finding:
         return finding
     positive = _positive(meta)
     more = "more" if 1 - group > 1 - reference else "less"
+    if _of_labels(meta):
+        what, gets = f"Labelled {positive} (the adverse observed outcome)", "has"
+    else:
+        what, gets = f"Predicted {positive} (the adverse outcome)", "gets"
     note = (
-        f" Predicted {positive} (the adverse outcome): {finding.group} "
-        f"{1 - group:.3g}, {finding.reference} {1 - reference:.3g}; {finding.group} gets "
-        f"the adverse outcome {more} often."
+        f" {what}: {finding.group} {1 - group:.3g}, {finding.reference} {1 - reference:.3g}; "
+        f"{finding.group} {gets} the adverse outcome {more} often."
     )
     return dataclasses.replace(finding, message=finding.message + note)
 

@@ -11,7 +11,7 @@ references silently.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from fairscope.core._findings import Finding
 from fairscope.core._groups import find_stacklevel
@@ -37,19 +37,59 @@ def warn_if_references_differ(result: AuditResult, findings: Sequence[Finding]) 
     -------
     None
     """
-    differ: dict[str, tuple[str, str]] = {}
+    tabled_by_set: dict[str, str] = {}
+    rules_by_set: dict[str, dict[str, list[str]]] = {}  # feature set -> reference -> rule ids
     for f in findings:
         if f.reference is None or f.comparison.endswith(("between_groups", "to_overall")):
             continue
         tabled = result.reference_for(f.feature, f.metric)
-        if tabled is not None and tabled != f.reference:
-            differ.setdefault(f.feature, (tabled, f.reference))
+        if tabled is None:
+            continue
+        tabled_by_set.setdefault(f.feature, tabled)
+        rules = rules_by_set.setdefault(f.feature, {}).setdefault(f.reference, [])
+        if f.rule_id not in rules:
+            rules.append(f.rule_id)
+    disagree = {k: v for k, v in rules_by_set.items() if len(v) > 1}
+    if disagree:
+        _warn_rules_disagree(disagree, tabled_by_set)
+    differ = {
+        k: (tabled_by_set[k], next(iter(v)))
+        for k, v in rules_by_set.items()
+        if k not in disagree and next(iter(v)) != tabled_by_set[k]
+    }
     if differ:
         listing = "; ".join(f"{k}: tables {a!r}, findings {b!r}" for k, (a, b) in differ.items())
         warnings.warn(
             f"the policy compares with other reference groups than the audit's tables "
-            f"({listing}). Audit with policy= (fairscope.audit_predictions(..., policy=...)) "
-            "so that every table, finding and chart uses the policy's reference.",
+            f"({listing}). Audit with policy= (fairscope.audit_predictions(..., policy=...) "
+            "or fairscope.audit_dataset(..., policy=...)) so that every table, finding and "
+            "chart uses the policy's reference.",
             ReferenceWarning,
             stacklevel=find_stacklevel(),
         )
+
+
+def _warn_rules_disagree(
+    disagree: Mapping[str, Mapping[str, list[str]]], tabled: Mapping[str, str]
+) -> None:
+    """One reference per feature set: rules of one policy that pick different groups are named.
+
+    Each finding keeps its own rule's reference (and names it); the tables, charts and
+    text can show one, the reference of the policy's first rule for that feature set.
+    """
+    parts = []
+    for feature, by_reference in disagree.items():
+        rules = ", ".join(
+            f"{'rule' if len(ids) == 1 else 'rules'} {', '.join(repr(i) for i in ids)} "
+            f"with {reference!r}"
+            for reference, ids in by_reference.items()
+        )
+        parts.append(f"{feature}: {rules}; the tables use {tabled[feature]!r}")
+    warnings.warn(
+        f"the policy's rules compare a feature set with different reference groups "
+        f"({' | '.join(parts)}). Each finding names its own rule's reference, but the "
+        "tables, charts and text of a report show one per feature set. Give the rules one "
+        "reference (e.g. a named group, or reference: {race: Caucasian}) so that they agree.",
+        ReferenceWarning,
+        stacklevel=find_stacklevel(),
+    )

@@ -60,8 +60,8 @@ def policy_references(result: AuditResult, policy: Any) -> dict[str, str]:
     Parameters
     ----------
     result : AuditResult
-        A binary audit (other tasks give an empty dict: their tables keep the
-        audit's reference).
+        A binary audit, or a dataset audit of a binary target (other tasks give an
+        empty dict: their tables keep the audit's reference).
     policy : str, dict or Policy
         Anything :func:`~fairscope.judge.load_policy` accepts.
 
@@ -79,7 +79,7 @@ def policy_references(result: AuditResult, policy: Any) -> dict[str, str]:
     >>> policy_references(result, "four-fifths")
     {'sensitive_feature': 'a'}
     """
-    if result.task != "binary":
+    if result.task not in ("binary", "dataset"):  # a dataset: label-only counts of its target
         return {}
     policy = load_policy(policy)
     audit = _Audit(with_policy_outcome(result, policy))

@@ -116,14 +116,18 @@ def outcome_sentence(meta: Mapping[str, Any]) -> str | None:
     if outcome is None:
         return None
     positive = meta.get("positive_prediction") or repr(meta.get("pos_label", "1"))
+    # a dataset audit judges the observed labels: nothing is predicted
+    noun, verb = (
+        ("a label", "labelled") if meta.get("task") == "dataset" else ("a prediction", "predicted")
+    )
     if outcome == "adverse":
         return (
-            f"Outcome: a prediction of {positive} is the adverse outcome (a harm for the "
-            f"person); rate rules are judged on the favourable outcome, not being predicted "
+            f"Outcome: {noun} of {positive} is the adverse outcome (a harm for the "
+            f"person); rate rules are judged on the favourable outcome, not being {verb} "
             f"{positive}."
         )
     given = "" if meta.get("outcome_given", True) else " (assumed: pass outcome='adverse' if not)"
-    return f"Outcome: a prediction of {positive} is the favourable outcome{given}."
+    return f"Outcome: {noun} of {positive} is the favourable outcome{given}."
 
 
 def reference_sentence(references: Mapping[str, str]) -> str | None:

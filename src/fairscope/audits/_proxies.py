@@ -146,8 +146,10 @@ def chance_information(
     out = {}
     for col in columns:
         k = col.n_codes + 1
-        x = np.where(col.codes < 0, col.n_codes, col.codes)
-        cells = np.bincount(x * n_joint + shuffled, minlength=k * n_joint)
+        x = np.where(col.codes < 0, col.n_codes, col.codes).astype(np.intp, copy=False)
+        x *= n_joint  # in place on the fresh array
+        x += shuffled
+        cells = np.bincount(x, minlength=k * n_joint)
         cells = cells.reshape(k, *sizes)
         for axis, feature in enumerate(sensitive):
             others = tuple(a + 1 for a in range(len(sizes)) if a != axis)

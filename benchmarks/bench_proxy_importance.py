@@ -10,9 +10,8 @@ number of held-out importance rows per fold (``IMPORTANCE_ROWS``, default 2,000)
 for the columns whose importance comes near a flag threshold (0.01 or 0.05 AUC), the mean
 importance with its Monte Carlo standard error, the standard deviation across seeds (the
 error of one audit's figure), and how often the column's importance clears each threshold.
-It is the evidence for keeping 2,000 rows: with 1,000, the seed-to-seed deviation grows
-about by the square root of two and a finding that is stable at 2,000 rows (sex and
-``occupation``, strong) flips.
+Flags whose importance lies within a standard deviation of a threshold change with the
+seed whatever the setting; the figures are in docs/performance.md (data-set audits).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from sklearn.metrics import mutual_info_score, normalized_mutual_info_score
 
 import fairscope
 from fairscope.audits._proxies import (
+    chance_information,
     chance_mutual_information,
     mutual_information,
     normalized_scores,
@@ -129,6 +130,25 @@ def test_chance_mutual_information_is_that_of_a_shuffled_attribute():
     expected = mutual_info_score(ids, shuffled)
     assert chance_mutual_information(ids, 300, s, 2) == pytest.approx(expected, abs=1e-12)
     assert chance_mutual_information(ids, 300, s, 2) > 0.1
+
+
+def test_chance_information_of_all_features_in_one_pass_is_each_features_own_to_the_bit():
+    rng = np.random.default_rng(7)
+    n = 5000
+    sex = rng.integers(0, 2, n)
+    race = rng.integers(0, 5, n)
+    values = rng.normal(size=n) + sex
+    values[rng.random(n) < 0.05] = np.nan
+    columns = [
+        encode_column(pd.Series(values), "x"),
+        encode_column(pd.Series(rng.choice(["u", "v", None], size=n)), "c"),
+    ]
+    sensitive = {"sex": (sex, ["f", "m"]), "race": (race, list("abcde"))}
+    fused = chance_information(columns, sensitive)
+    for feature, (codes, labels) in sensitive.items():
+        for col in columns:
+            own = chance_mutual_information(col.codes, col.n_codes, codes, len(labels))
+            assert fused[feature, col.name] == own
 
 
 def test_missing_values_are_a_category_of_their_own_for_mutual_information():

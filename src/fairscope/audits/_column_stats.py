@@ -40,8 +40,11 @@ class ColumnStats:
     def reduce(cls, col: EncodedColumn, codes: np.ndarray, n_groups: int) -> ColumnStats:
         """Reduce ``col`` over the groups ``codes`` (``0 .. n_groups - 1``, one per row)."""
         k = col.n_codes + 1
-        x = np.where(col.codes < 0, col.n_codes, col.codes)
-        table = np.bincount(x * n_groups + codes, minlength=k * n_groups).reshape(k, n_groups)
+        x = np.where(col.codes < 0, col.n_codes, col.codes).astype(np.intp, copy=False)
+        # in place on the fresh array (wide enough: intp): half the time of two temporaries
+        x *= n_groups
+        x += codes
+        table = np.bincount(x, minlength=k * n_groups).reshape(k, n_groups)
         sums = squares = None
         centre = 0.0
         if col.kind == "numeric" and not col.all_missing:

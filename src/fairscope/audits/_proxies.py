@@ -113,6 +113,51 @@ def chance_mutual_information(
     return mutual_information(x_codes, n_x, shuffled, n_s)[0]
 
 
+#: Most joint groups of the sensitive features for which the chance information of every
+#: feature is counted in one pass per column (beyond, one pass per column and feature).
+MAX_JOINT_GROUPS = 4096
+
+
+def chance_information(
+    columns: list[EncodedColumn], sensitive: dict[str, tuple[np.ndarray, list[str]]]
+) -> dict[tuple[str, str], float]:
+    """:func:`chance_mutual_information` of every column with every sensitive feature.
+
+    The seeded shuffle of :func:`chance_mutual_information` moves rows the same way
+    whatever the codes (it depends only on the number of rows), so one shuffle of the
+    joint codes of all features shuffles each feature exactly as its own shuffle does:
+    one table of counts per column by shuffled joint group, summed to each feature,
+    gives the same counts, hence the same values, as one pass per feature.
+    """
+    sizes = [len(labels) for _, labels in sensitive.values()]
+    if not sensitive or not columns or int(np.prod(sizes)) > MAX_JOINT_GROUPS:
+        return {
+            (feature, col.name): chance_mutual_information(
+                col.codes, col.n_codes, s_codes, len(s_labels)
+            )
+            for feature, (s_codes, s_labels) in sensitive.items()
+            for col in columns
+        }
+    joint = np.zeros(len(next(iter(sensitive.values()))[0]), dtype=np.intp)
+    for s_codes, s_labels in sensitive.values():
+        joint = joint * len(s_labels) + s_codes
+    shuffled = np.random.default_rng(0).permutation(joint)
+    n_joint = int(np.prod(sizes))
+    out = {}
+    for col in columns:
+        k = col.n_codes + 1
+        x = np.where(col.codes < 0, col.n_codes, col.codes).astype(np.intp, copy=False)
+        x *= n_joint  # in place on the fresh array
+        x += shuffled
+        cells = np.bincount(x, minlength=k * n_joint)
+        cells = cells.reshape(k, *sizes)
+        for axis, feature in enumerate(sensitive):
+            others = tuple(a + 1 for a in range(len(sizes)) if a != axis)
+            table = cells.sum(axis=others) if others else cells
+            out[feature, col.name] = mutual_information_table(table)[0]
+    return out
+
+
 def normalized_scores(mi: float, hx: float, hs: float, chance: float = 0.0) -> tuple[float, float]:
     """``(nmi, uncertainty_coefficient)``.
 
@@ -305,10 +350,10 @@ def proxy_tables(
     are listed with ``status`` saying so.
     """
     usable = [c for c in columns if not c.all_missing and not c.constant]
+    chance = chance_information(usable, sensitive)
     proxy_rows, model_rows = [], []
     for feature, (s_codes, s_labels) in sensitive.items():
         n_groups = int((np.bincount(s_codes, minlength=len(s_labels)) > 0).sum())
-        shuffled = np.random.default_rng(0).permutation(s_codes)
         fitted = ProxyModel(status="skipped")
         if n_groups < 2:
             fitted.status = "one group only"
@@ -319,7 +364,9 @@ def proxy_tables(
         n_features = len(usable) if fitted.status == "ok" else 0
         model_rows.append(_model_row(feature, fitted, n_features, cv, sample))
         block = [
-            _column_row(feature, col, fitted, n_groups, (s_codes, s_labels, shuffled), contingency)
+            _column_row(
+                feature, col, fitted, n_groups, chance.get((feature, col.name)), contingency
+            )
             for col in columns
         ]
         proxy_rows.append(_ranked(pd.DataFrame(block)))
@@ -355,15 +402,15 @@ def _column_row(
     col: EncodedColumn,
     fitted: ProxyModel,
     n_groups: int,
-    groups: tuple[np.ndarray, list[str], np.ndarray],
+    chance: float | None,
     contingency: dict[tuple[str, str], np.ndarray],
 ) -> dict[str, Any]:
     """The ``proxies`` row of one column for one sensitive feature.
 
-    ``groups``: the feature's group codes, labels, and the codes shuffled once
-    (seeded, so that the chance information is part of a reproducible audit).
+    ``chance``: the column's information with the feature's codes shuffled once
+    (seeded, so that it is part of a reproducible audit), see
+    :func:`chance_information`.
     """
-    s_codes, s_labels, shuffled = groups
     if col.all_missing or col.constant or n_groups < 2:
         mi = hx = hs = 0.0
         nmi = u = float("nan") if n_groups >= 2 else 0.0
@@ -372,8 +419,7 @@ def _column_row(
         )
     else:
         mi, hx, hs = mutual_information_table(contingency[feature, col.name])
-        chance = chance_mutual_information(col.codes, col.n_codes, s_codes, len(s_labels), shuffled)
-        nmi, u = normalized_scores(mi, hx, hs, chance)
+        nmi, u = normalized_scores(mi, hx, hs, 0.0 if chance is None else chance)
         status = "ok"
     imp = fitted.importance.get(col.name, float("nan"))
     return {

@@ -143,9 +143,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_chart_text_is_legible(kind, rep
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"report-{kind}-390px.png"), full_page=False)
     page.evaluate(OPEN_ALL)
-    scroll, inner = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     sizes = page.evaluate(CHART_TEXT_SIZES)
     page.close()
     assert scroll <= inner, f"{kind}: the page is {scroll} px wide in a {inner} px window"
@@ -160,7 +158,9 @@ def test_printed_every_table_column_stays_on_the_page(kind, reports, browser):
     page.emulate_media(media="print")
     page.goto(reports[kind].as_uri())
     cut = page.evaluate(CUT_TABLES)
-    pdf = page.pdf(format="A4", margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"})
+    pdf = page.pdf(
+        format="A4", margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"}
+    )
     page.close()
     assert cut == [], f"{kind}: tables cut at the right edge of the printed page: {cut}"
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
 from fairscope.core._registry import REGISTRY
-from fairscope.report import _plots as plots
+from fairscope.report._charts import metric_chart
 from fairscope.report._formatting import (
     OVERALL,
     cell,
@@ -21,7 +21,6 @@ from fairscope.report._formatting import (
 )
 from fairscope.report._plot_data import metric_classes, metric_rows
 from fairscope.report._privacy import Sizes
-from fairscope.report._svg import figure_to_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -248,7 +247,8 @@ def _blocks(
             svg = ""
             if plots:
                 disparity = feature in judged and cls is None
-                svg = _metric_plot(result, metric, feature, sizes, used, disparity, cls)
+                words = f"{feature}{_class_words(cls)}"
+                svg = metric_chart(result, metric, feature, sizes, used, disparity, cls, words)
             blocks.append({"feature": f"{feature}{_class_words(cls)}", "table": table, "svg": svg})
     return blocks
 
@@ -293,62 +293,3 @@ def metric_sections(
             }
         )
     return sections
-
-
-def _metric_plot(
-    result: AuditResult,
-    metric: str,
-    feature: str,
-    sizes: Sizes,
-    used: set[str],
-    judged: bool,
-    cls: Any = None,
-) -> str:
-    kind = "disparity" if judged else "value"
-    try:
-        if kind == "value":
-            series = plots.value_series(result, metric, feature, cls)
-        else:
-            series = plots.disparity_series(result, metric, feature)
-    except (ValueError, KeyError):
-        return ""
-    if sizes.k is not None:
-        series["n"] = [
-            sizes.n.get((feature, g), n) for g, n in zip(series["groups"], series["n"], strict=True)
-        ]
-    fig = plots.new_figure(len(series["groups"]), labels=series["groups"])
-    ax = fig.add_subplot()
-    plots.draw_series(
-        ax,
-        series,
-        kind=kind,
-        metric=metric,
-        feature=f"{feature}{_class_words(cls)}",
-        suppress_below=sizes.k,
-    )
-    label = metric_label(metric)
-    if kind == "value":
-        desc = (
-            f"Horizontal bar chart of {label} for each group of {feature}, with "
-            f"confidence-interval whiskers and a line at the reference group's value. "
-            "The values are listed in the table above."
-        )
-    else:
-        threshold = series.get("threshold")
-        desc = (
-            f"Horizontal bar chart of the {plots.comparison_words(series['comparison'])} of "
-            f"{label} for each group of {feature}, with confidence-interval whiskers"
-            + (
-                ""
-                if threshold is None
-                else f", a dashed line at the threshold {threshold:g} with the failing side shaded"
-            )
-            + ", and each group's status written next to its bar. The values are listed in "
-            "the table above."
-        )
-    return figure_to_svg(
-        fig,
-        title=f"{label} by {feature}{_class_words(cls)}",
-        description=desc,
-        element_id=slug(f"p-{metric}-{feature}-{cls}", used),
-    )

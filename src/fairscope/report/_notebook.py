@@ -116,6 +116,7 @@ def _main_table(result: AuditResult) -> str:
                 break
     cells: dict[tuple[str, str, str], tuple[Any, Any, Any]] = {}
     keys: list[tuple[str, str]] = []
+    sizes: dict[tuple[str, str], Any] = {}  # rows per group: a rate means little without it
     classes: dict[str, object] = {}  # multiclass: the first class is shown
     for feature in features:
         for metric in metrics:
@@ -125,11 +126,13 @@ def _main_table(result: AuditResult) -> str:
             rows = metric_rows(result, metric, feature, cls)
             if rows is None:
                 continue
-            for g, e, lo, hi in zip(
-                rows["group"], rows["estimate"], rows["lower"], rows["upper"], strict=True
+            counts = rows["n"] if "n" in rows else [None] * len(rows)
+            for g, e, lo, hi, n in zip(
+                rows["group"], rows["estimate"], rows["lower"], rows["upper"], counts, strict=True
             ):
                 if (feature, g) not in keys:
                     keys.append((feature, g))
+                sizes.setdefault((feature, g), n)
                 cells.setdefault((feature, g, metric), (e, lo, hi))
     if not cells:
         names = ", ".join(_e(n) for n in result.tables)
@@ -151,7 +154,8 @@ def _main_table(result: AuditResult) -> str:
             for m in metrics
         )
         label = "overall" if g == "<overall>" else g
-        rows_html.append(f"<tr><th>{_e(f)}</th><th>{_e(label)}</th>{row}</tr>")
+        n = f'<td class="num">{_e(fmt_number(sizes.get((f, g)), count=True))}</td>'
+        rows_html.append(f"<tr><th>{_e(f)}</th><th>{_e(label)}</th>{n}{row}</tr>")
     more = (
         f'<p class="fs-note">{len(keys) - MAX_ROWS} more rows in result.tables.</p>'
         if len(keys) > MAX_ROWS
@@ -159,6 +163,6 @@ def _main_table(result: AuditResult) -> str:
     )
     return (
         "<table><caption>Metrics by group (value, interval)</caption><thead><tr>"
-        f"<th>Feature</th><th>Group</th>{head}</tr></thead><tbody>{''.join(rows_html)}</tbody>"
+        f"<th>Feature</th><th>Group</th><th>n</th>{head}</tr></thead><tbody>{''.join(rows_html)}</tbody>"
         f"</table>{more}"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from fairscope.report._svg_charts import FONT, WIDTH, _f, _text, _ticks, svg_document
 
@@ -60,15 +61,14 @@ def _name_lines(curve: Curve) -> list[str]:
     """The panel's name, on two lines when long (split at an intersection's ``&``)."""
     size = "" if curve.n is None else f" (n = {curve.n:,.0f})"
     name = curve.label
-    if len(name) + len(size) <= 30 or " & " not in name:
+    if len(name) + len(size) <= 26 or " & " not in name:
         return [name + size]
     head, tail = name.split(" & ", 1)
     return [head + " &", tail + size]
 
 
-def _panel(
-    curve: Curve, others: Sequence[Curve], panels: Panels, left: float, top: float
-) -> list[str]:
+def _scales(panels: Panels, left: float, top: float) -> tuple[Any, Any]:
+    """Data to drawing coordinates inside the panel whose corner is (left, top)."""
     lo, hi = panels.limits
     x0, y0 = left + _INSET[0], top + _INSET[1]
     x1, y1 = left + _PANEL_W - _INSET[2], top + _PANEL_H - _INSET[3]
@@ -79,6 +79,27 @@ def _panel(
     def sy(v: float) -> float:
         return y1 - (min(max(v, lo), hi) - lo) / (hi - lo) * (y1 - y0)
 
+    return sx, sy
+
+
+def _context(curves: Sequence[Curve], panels: Panels, element_id: str) -> str:
+    """All groups' curves in light grey, as a <defs> entry in panel coordinates."""
+    sx, sy = _scales(panels, 0.0, 0.0)
+    paths = [_path(c.x, c.y, sx, sy) for c in curves if not (c.hidden or c.small)]
+    d = "".join(p for p in paths if p)
+    if not d:
+        return ""
+    return (
+        f'<defs><path id="{element_id}-ctx" d="{d}" fill="none" stroke="#c3c8cf" '
+        'stroke-width="1"/></defs>'
+    )
+
+
+def _panel(curve: Curve, context: str, panels: Panels, left: float, top: float) -> list[str]:
+    lo, hi = panels.limits
+    x0, y0 = left + _INSET[0], top + _INSET[1]
+    x1, y1 = left + _PANEL_W - _INSET[2], top + _PANEL_H - _INSET[3]
+    sx, sy = _scales(panels, left, top)
     lines = _name_lines(curve)
     out = [_text(left + 4, top + 14 + 14 * i, t, font_weight="600") for i, t in enumerate(lines)]
     out.append(
@@ -93,11 +114,9 @@ def _panel(
             f'<path d="M{_f(sx(lo))},{_f(sy(lo))}L{_f(sx(hi))},{_f(sy(hi))}" stroke="#999" '
             'stroke-dasharray="2 3"/>'
         )
-    for other in others:
-        if other is not curve and not other.hidden:
-            d = _path(other.x, other.y, sx, sy)
-            if d:
-                out.append(f'<path d="{d}" fill="none" stroke="#c3c8cf" stroke-width="1"/>')
+    if context:
+        # every group's curve in grey, drawn once in <defs> and placed in each panel
+        out.append(f'<use href="#{context}" transform="translate({_f(left)} {_f(top)})"/>')
     if curve.hidden:
         out.append(_text(x0 + 6, (y0 + y1) / 2, curve.hidden, fill="#57606a", font_style="italic"))
         return out
@@ -106,7 +125,7 @@ def _panel(
     if d:
         out.append(f'<path d="{d}" fill="none" stroke="#0b3c6e" stroke-width="2.2"{dash}/>')
     if curve.small:
-        out.append(_text(x0 + 6, y0 + 16, "few rows: read with care", fill="#57606a"))
+        out.append(_text(x1 - 4, y1 - 6, "few rows: read with care", anchor="end", fill="#57606a"))
     return out
 
 
@@ -121,10 +140,13 @@ def small_multiples(
     rows = math.ceil(len(drawn) / _COLUMNS) or 1
     body = [_text(0, 15, title, size=13.5, font_weight="700")]
     body.append(_text(0, 33, f"Across: {panels.x_title}. Up: {panels.y_title}.", fill="#57606a"))
+    defs = _context(drawn, panels, element_id)
+    body.append(defs)
+    context = f"{element_id}-ctx" if defs else ""
     top = 42.0
     for i, curve in enumerate(drawn):
         left = (i % _COLUMNS) * _PANEL_W
-        body += _panel(curve, drawn, panels, left, top + (i // _COLUMNS) * _PANEL_H)
+        body += _panel(curve, context, panels, left, top + (i // _COLUMNS) * _PANEL_H)
     bottom = top + rows * _PANEL_H
     for j, note in enumerate(notes):
         body.append(_text(0, bottom + 14 + 16 * j, note, size=FONT, fill="#57606a"))

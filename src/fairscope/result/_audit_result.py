@@ -480,6 +480,13 @@ class AuditResult:
         """
         return _html.to_html(self, path, **options)
 
+    def __repr__(self) -> str:
+        # the summary, not every table: a dataclass repr of a COMPAS audit is ~20k characters
+        names = ", ".join(self.tables) or "none"
+        return f"{_text.summary(self, limit=10)}\ntables: {names} (see result.tables)"
+
+    __str__ = __repr__
+
     def _repr_html_(self) -> str:
         return _notebook.repr_html(self)
 

@@ -22,6 +22,7 @@ from fairscope.report._formatting import (
     slug,
     status_cell,
 )
+from fairscope.report._header import header_facts
 from fairscope.report._metric_sections import metric_sections
 from fairscope.report._privacy import Sizes, generic_table
 from fairscope.report._table_sections import DATASET_PLOTTERS, SCORE_PLOTTERS, table_sections
@@ -375,6 +376,7 @@ def build_report(
     metadata: dict[str, Any] | None = None,
     model_card: dict[str, Any] | None = None,
     plots: bool = True,
+    header: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the report template shows, as plain Python objects."""
     _check_options(suppress_below, metadata, model_card)
@@ -390,6 +392,7 @@ def build_report(
     }.get(result.kind, "Fairness audit")
     return {
         "title": title or str(result.metadata.get("title") or default_title),
+        "header": header_facts(result, {k: v for k, v in (header or {}).items() if v is not None}),
         "verdict": verdict(result),
         "status_counts": [
             {**status_cell(s), "count": c} for s, c in result.status_counts.items() if c

@@ -1,0 +1,179 @@
+"""The report's header block, its charts written as SVG, and rendering without global state."""
+
+from __future__ import annotations
+
+import re
+import threading
+from html import unescape
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairscope
+from fairscope.report._svg_charts import FONT, WIDTH, Axis, Bar, bar_chart
+from fairscope.report._svg_curves import Curve, Panels, small_multiples
+from fairscope.result._audit_result import AuditResult
+
+
+def judged_audit() -> AuditResult:
+    rng = np.random.default_rng(3)
+    group = rng.choice(["big", "middle", "tiny"], 1_000, p=[0.6, 0.395, 0.005])
+    y = rng.integers(0, 2, 1_000)
+    pred = (rng.random(1_000) < np.where(group == "big", 0.6, 0.35)).astype(int)
+    return fairscope.audit_predictions(
+        y, pred, sensitive_features=pd.Series(group, name="region"), policy="four-fifths"
+    )
+
+
+def svgs(html: str) -> list[str]:
+    return re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+
+
+# -- header block -------------------------------------------------------------------------------
+
+
+def test_header_block_shows_model_data_owner_date_and_policy():
+    html = judged_audit().to_html(
+        title="Loan approvals",
+        owner="Credit risk team",
+        model_name="scorecard",
+        model_version="2.1",
+        data_name="applications",
+        data_version="2026-10",
+        audit_date="2026-11-01",
+    )
+    header = unescape(re.search(r'<dl class="facts">.*?</dl>', html, flags=re.S).group(0))
+    facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", header))
+    assert facts == {
+        "Audit date": "2026-11-01",
+        "Model": "scorecard, version 2.1",
+        "Data": "applications, version 2026-10",
+        "Owner": "Credit risk team",
+        "Policy": "four-fifths, version 1.0",
+    }
+
+
+def test_header_date_defaults_to_the_day_the_audit_ran_so_a_rebuilt_report_is_the_same():
+    result = judged_audit()
+    html = result.to_html()
+    ran = result.reproducibility["timestamp_utc"][:10]
+    assert f"<dt>Audit date</dt><dd>{ran}</dd>" in html
+    assert AuditResult.from_json(result.to_json()).to_html() == html
+
+
+def test_header_values_from_the_caller_are_escaped():
+    html = judged_audit().to_html(owner="<script>alert(1)</script>")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_cli_header_flags_reach_the_report(tmp_path):
+    from fairscope.cli._main import main
+
+    saved = tmp_path / "audit.json"
+    judged_audit().to_json(saved)
+    out = tmp_path / "report.html"
+    main(
+        [
+            "report",
+            str(saved),
+            "--html",
+            str(out),
+            "--owner",
+            "Risk team",
+            "--model-name",
+            "scorecard",
+            "--model-version",
+            "7",
+        ]
+    )
+    html = out.read_text(encoding="utf-8")
+    assert "<dd>scorecard, version 7</dd>" in html and "<dd>Risk team</dd>" in html
+
+
+# -- charts -------------------------------------------------------------------------------------
+
+
+def test_difference_charts_write_the_sign_of_each_value():
+    chart = bar_chart(
+        [Bar("a", 0.12, 0.05, 0.2, "FAIL", 100), Bar("b", -0.03, -0.1, 0.04, "PASS", 90)],
+        Axis(title="Selection rate: difference", signed=True, threshold=0.1, bound="max"),
+        title="t",
+        description="d",
+        element_id="c",
+    )
+    assert ">+0.120<" in chart and ">−0.030<" in chart
+
+
+def test_status_words_are_on_the_name_line_not_over_the_whiskers():
+    chart = bar_chart(
+        [Bar("group a", 0.5, 0.1, 0.95, "INCONCLUSIVE", 40)],
+        Axis(title="ratio", baseline=1.0, threshold=0.8),
+        title="t",
+        description="d",
+        element_id="c",
+    )
+    status = re.search(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>INCONCLUSIVE · n = 40</text>', chart)
+    whisker = re.search(r'<path d="M[\d.]+,([\d.]+)H', chart)
+    assert status and whisker
+    assert float(status.group(2)) < float(whisker.group(1)) - 6  # a line above the bar
+
+
+def test_groups_below_the_minimum_size_are_drawn_faint_and_said_to_be_small():
+    html = judged_audit().to_html()
+    chart = next(s for s in svgs(html) if "tiny" in s)
+    assert "small group" in chart and 'fill-opacity="0.25"' in chart
+
+
+def test_every_chart_text_is_at_least_the_minimum_font_size():
+    html = judged_audit().to_html()
+    sizes = [float(s) for chart in svgs(html) for s in re.findall(r'font-size="([\d.]+)"', chart)]
+    assert sizes and min(sizes) >= FONT
+    assert all(f'viewBox="0 0 {WIDTH:g} ' in chart for chart in svgs(html))
+
+
+def test_many_group_curves_become_one_panel_per_group():
+    curves = [Curve(f"group {i}", [0, 0.5, 1], [0, 0.6 + i / 100, 1], n=100) for i in range(10)]
+    chart = small_multiples(
+        curves,
+        Panels("false positive rate", "true positive rate"),
+        title="ROC",
+        description="d",
+        element_id="r",
+    )
+    assert all(f">group {i} (n = 100)<" in chart for i in range(10))
+    assert chart.count("<use ") == 10  # the other groups' curves, in grey, in every panel
+
+
+def test_chart_labels_from_the_data_are_escaped():
+    chart = bar_chart(
+        [Bar("<script>x</script>", 0.5)],
+        Axis(title="a & b"),
+        title="<t>",
+        description="d",
+        element_id="c",
+    )
+    assert "<script>" not in chart and "&lt;script&gt;" in chart and "a &amp; b" in chart
+
+
+# -- no global state ----------------------------------------------------------------------------
+
+
+def test_rendering_leaves_matplotlib_settings_untouched():
+    matplotlib = pytest.importorskip("matplotlib")
+    before = dict(matplotlib.rcParams)
+    judged_audit().to_html()
+    judged_audit().plot()._repr_png_()
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_concurrent_reports_are_identical():
+    result = judged_audit()
+    expected = result.to_html()
+    outputs: list[str] = []
+    threads = [threading.Thread(target=lambda: outputs.append(result.to_html())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outputs) == 4 and all(out == expected for out in outputs)

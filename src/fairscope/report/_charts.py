@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from fairscope.core._registry import REGISTRY
 from fairscope.report._bars import as_number
-from fairscope.report._formatting import metric_label, slug
+from fairscope.report._formatting import column_label, metric_label, slug
 from fairscope.report._plot_data import comparison_words, disparity_series, value_series
 from fairscope.report._svg_charts import Axis, Bar, bar_chart
 
@@ -120,22 +119,6 @@ def metric_chart(
 def _finite(value: Any) -> float | None:
     x = as_number(value)
     return x if math.isfinite(x) else None
-
-
-def column_label(column: str) -> str:
-    """A table column as a reader's words: the registry label, else the name in words."""
-    entry = REGISTRY.get(column)
-    if entry is not None:
-        return str(entry.label)
-    words = {
-        "share": "Share of rows",
-        "base_rate": "Base rate",
-        "roc_auc": "ROC AUC",
-        "auc": "ROC AUC",
-        "missing_rate": "Share missing",
-        "rate": "Rate",
-    }
-    return words.get(column, column.replace("_", " ").capitalize())
 
 
 __all__ = ["column_label", "metric_chart", "min_group_size", "series_bars"]

@@ -404,7 +404,11 @@ def build_report(
         "metric_sections": sections,
         "dataset_sections": dataset,
         "score_sections": scores,
-        "findings": findings_tables(result, sizes, used) if result.findings else None,
+        "findings": (
+            findings_tables(result, sizes, used, {s["metric"]: s["id"] for s in sections})
+            if result.findings
+            else None
+        ),
         "methodology": methodology(result, [s["metric"] for s in sections]),
         "considerations": considerations(result, model_card),
         "limitations": list(LIMITATIONS),

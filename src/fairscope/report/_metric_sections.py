@@ -120,13 +120,15 @@ def _value_cells(
     return cells
 
 
-def _columns(result: AuditResult, metric: str) -> list[dict[str, Any]]:
+def _columns(result: AuditResult, metric: str, has_interval: bool = True) -> list[dict[str, Any]]:
     level = result.meta.ci
     pct = f"{fmt_number(float(level) * 100, digits=0)}% " if level else ""
+    # a header promises an interval only where the table has one (Brier, log loss: none)
+    value = f"{metric_label(metric)} ({pct}interval)" if has_interval else metric_label(metric)
     columns = [
         ("Group", False),
         ("n", True),
-        (f"{metric_label(metric)} ({pct}interval)", True),
+        (value, True),
         ("Difference vs ref.", True),
         ("Ratio vs ref.", True),
         ("Adj. p-value", True),
@@ -190,10 +192,17 @@ def metric_table(
     return {
         "id": table_id,
         "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}",
-        "columns": _columns(result, metric),
+        "columns": _columns(result, metric, _has_interval(rows)),
         "rows": body,
         "note": "",
     }
+
+
+def _has_interval(rows: Any) -> bool:
+    """Whether any row of a metric has both interval bounds."""
+    if not {"lower", "upper"} <= set(rows.columns):
+        return False
+    return bool((rows["lower"].notna() & rows["upper"].notna()).any())
 
 
 def _class_words(cls: Any) -> str:

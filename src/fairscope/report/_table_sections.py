@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from fairscope.report._charts import column_label, min_group_size, series_bars
+from fairscope.report._charts import min_group_size, series_bars
 from fairscope.report._formatting import (
     _FEATURE_COLUMNS,
     CURVE_TABLES,
     MAX_PLOTTED_ROWS,
     MAX_TABLE_ROWS,
     OVERALL,
+    column_label,
     slug,
 )
 from fairscope.report._privacy import Sizes, generic_table

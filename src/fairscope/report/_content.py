@@ -16,6 +16,7 @@ from fairscope.report._findings import findings_tables
 from fairscope.report._formatting import (
     _plural,
     _text,
+    column_label,
     fmt_number,
     metric_label,
     safe_link,
@@ -143,7 +144,8 @@ def _policy_terms(result: AuditResult) -> Terms:
 
 def _setting_terms(result: AuditResult, meta: dict[str, Any]) -> Terms:
     """Metrics, favourable label, minimum size, weights, intervals and the waiver date."""
-    terms: Terms = [("Fails on", ", ".join(result.fail_on))]
+    fails = " or ".join(str(s).upper() for s in result.fail_on)
+    terms: Terms = [("The audit fails on", f"any {fails} finding" if fails else "nothing")]
     for key, term in (
         ("metrics", "Metrics"),
         ("pos_label", "Positive (favourable) label"),
@@ -152,7 +154,9 @@ def _setting_terms(result: AuditResult, meta: dict[str, Any]) -> Terms:
     ):
         if key in meta:
             value = meta.pop(key)
-            terms.append((term, [metric_label(m) for m in value] if key == "metrics" else value))
+            if key == "metrics":
+                value = [metric_label(m) for m in value if m != "count"]
+            terms.append((term, value))
     ci = meta.pop("ci", None)
     meta.pop("ci_method", None)
     if ci is not None:
@@ -174,7 +178,7 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     meta = dict(result.metadata)
     audit = result.kind if result.kind == result.task else f"{result.kind} ({result.task})"
     terms: Terms = [("Audit", audit)]
-    terms += [(term, meta.pop(key, None)) for key, term in _SOURCE_TERMS]
+    terms += [(term, _source(key, meta.pop(key, None))) for key, term in _SOURCE_TERMS]
     terms += _rows_terms(meta)
     terms += _group_terms(meta, sizes)
     terms += _reference_terms(meta)
@@ -191,10 +195,55 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
         if key == "warnings" and isinstance(value, list | tuple) and value:
             # sentences: one per line, not run together with commas
             items.append({"term": "Warnings", "value": "", "lines": [_text(v) for v in value]})
+        elif key == "scores" and isinstance(value, dict):
+            items.append({"term": "Scores", "value": _scores_text(value)})
+        elif key in _SHOWN_ELSEWHERE:
+            continue
         elif not (value is None or value == "" or value == [] or value == {}):
-            term = str(key).replace("_", " ").capitalize()
-            items.append({"term": term, "value": _text(value)})
+            term = column_label(str(key).removeprefix("n_"))
+            items.append({"term": term, "value": _text(_readable_keys(value))})
     return items
+
+
+#: Metadata the scope already shows under another term (group sizes with the groups).
+_SHOWN_ELSEWHERE = {"group_sizes"}
+
+
+def _readable_keys(value: Any) -> Any:
+    """Nested settings with their keys in words (``sample_size`` -> ``sample size``)."""
+    if isinstance(value, dict):
+        return {str(k).replace("_", " "): _readable_keys(v) for k, v in value.items()}
+    return value
+
+
+def _source(key: str, value: Any) -> Any:
+    """The model as its class and module; its parameters stay in the saved JSON."""
+    if key != "model" or not isinstance(value, dict) or "class" not in value:
+        return value
+    module = f" ({value['module']})" if value.get("module") else ""
+    return f"{value['class']}{module}; its parameters are in the saved JSON result"
+
+
+_AUC_METHODS = {"hanley-mcneil": "Hanley–McNeil", "delong": "DeLong", "bootstrap": "bootstrap"}
+
+
+def _scores_text(scores: dict[str, Any]) -> str:
+    """How the scores were read, in words (no internal names such as n_bins)."""
+    parts = []
+    if "probabilities" in scores:
+        parts.append("probabilities" if scores["probabilities"] else "scores (not probabilities)")
+    if scores.get("exact"):
+        parts.append("ROC from every distinct score")
+    elif scores.get("n_bins"):
+        parts.append(f"ROC from {fmt_number(scores['n_bins'], count=True)} score bins")
+    if scores.get("calibration_bins"):
+        parts.append(f"{scores['calibration_bins']} calibration bins")
+    if scores.get("n_thresholds"):
+        parts.append(f"{scores['n_thresholds']} thresholds swept")
+    if scores.get("auc_interval"):
+        method = str(scores["auc_interval"])
+        parts.append(f"ROC AUC interval: {_AUC_METHODS.get(method, method)}")
+    return "; ".join(parts) or _text(_readable_keys(scores))
 
 
 _SOURCE_TERMS = (("model", "Model"), ("data", "Data"), ("source", "Source"))

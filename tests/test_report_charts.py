@@ -177,3 +177,48 @@ def test_concurrent_reports_are_identical():
     for thread in threads:
         thread.join()
     assert len(outputs) == 4 and all(out == expected for out in outputs)
+
+
+# -- the data-set report (Adult, as published: 24% earn >50K; 11% of women, 31% of men) --------
+
+
+@pytest.fixture(scope="module")
+def adult_dataset_report(adult_dir):
+    from fairscope.datasets import load_adult
+
+    data = load_adult(adult_dir, split="train", download=False)
+    result = fairscope.audit_dataset(
+        data, target="income", pos_label=">50K", sensitive_features=["sex", "race"]
+    )
+    return result, result.to_html()
+
+
+def test_dataset_summary_states_the_base_rate_gap(adult_dataset_report):
+    _, html = adult_dataset_report
+    summary = unescape(re.search(r'<ul class="summary">.*?</ul>', html, flags=re.S).group(0))
+    assert "Base rate of >50K by sex: Female 11% vs Male 31%" in summary
+
+
+def test_every_flagged_missing_data_gap_is_in_the_table(adult_dataset_report):
+    result, html = adult_dataset_report
+    table = re.search(r'<table id="t-missingness".*?</table>', html, flags=re.S).group(0)
+    flagged = result.tables["missingness"]
+    flagged = flagged[flagged["flagged"].astype(bool)]
+    assert len(flagged) > 0
+    rows = re.findall(r"<tr>.*?</tr>", table, flags=re.S)
+    shown = {(unescape(re.sub("<[^>]+>", "", r))) for r in rows}
+    for _, row in flagged.iterrows():
+        assert any(row["group"] in text and row["column"] in text for text in shown)
+
+
+def test_dataset_sections_have_charts_and_a_filled_methodology(adult_dataset_report):
+    _, html = adult_dataset_report
+    titles = unescape(" ".join(re.findall(r"<title id=[^>]*>(.*?)</title>", html)))
+    for title in (
+        "Flagged missing-data gaps by race",
+        "Proxies of sex",
+        "Flagged feature shifts by sex",
+    ):
+        assert title in titles
+    methodology = re.search(r'id="methodology".*?</table>', html, flags=re.S).group(0)
+    assert "Uncertainty coefficient" in methodology and "I(S; X) / H(S)" in methodology

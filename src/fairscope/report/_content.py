@@ -291,6 +291,7 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
                 "reference": m.reference,
             }
         )
+    rows += _dataset_measures(result)
     meta = result.metadata
     tests = sorted({f.test for f in result.findings if f.test})
     table = result.tables.get("tests")
@@ -328,6 +329,58 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
         "decide_on": decide,
         "min_group_size": meta.get("min_group_size"),
     }
+
+
+#: The measures of a data-set audit, by the table that holds them (the registry holds metrics
+#: of predictions; these describe the data itself).
+_DATASET_MEASURES = {
+    "representation": (
+        "Share of rows",
+        "Each group's share of the rows, with its confidence interval.",
+        "n_group / n",
+        "—",
+    ),
+    "base_rates": (
+        "Base rate",
+        "Share of a group's rows with the positive label: label bias a model can learn.",
+        "positives / n",
+        "Kamiran & Calders (2012), Knowl. Inf. Syst. 33",
+    ),
+    "missingness": (
+        "Share missing",
+        "Share of a group's rows missing a column, compared with the reference group.",
+        "missing / n; difference with the MOVER interval",
+        "Newcombe (1998), Stat. Med. 17",
+    ),
+    "proxies": (
+        "Uncertainty coefficient",
+        "How much of the sensitive feature's entropy a column explains (Theil's U).",
+        "I(S; X) / H(S)",
+        "Theil (1970), Am. J. Sociol. 76",
+    ),
+    "feature_shift": (
+        "Standardized mean difference; total variation distance",
+        "How far a column's distribution in a group is from the reference group's.",
+        "(mean_g − mean_ref) / √((var_g + var_ref) / 2); ½ Σ |p_g − p_ref|",
+        "Austin (2009), Stat. Med. 28",
+    ),
+}
+
+
+def _dataset_measures(result: AuditResult) -> list[dict[str, Any]]:
+    """Methodology rows for the data-set tables the result has."""
+    return [
+        {
+            "name": name,
+            "label": label,
+            "definition": definition,
+            "formula": formula,
+            "direction": "—",
+            "reference": reference,
+        }
+        for name, (label, definition, formula, reference) in _DATASET_MEASURES.items()
+        if name in result.tables
+    ]
 
 
 def considerations(result: AuditResult, model_card: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -252,7 +252,13 @@ def svg_document(
 
 
 def bar_chart(
-    bars: Sequence[Bar], axis: Axis, *, title: str, description: str, element_id: str
+    bars: Sequence[Bar],
+    axis: Axis,
+    *,
+    title: str,
+    description: str,
+    element_id: str,
+    note: str = "",
 ) -> str:
     """Horizontal bars with interval whiskers, one row per group, as an inline SVG.
 
@@ -268,9 +274,11 @@ def bar_chart(
     body += _lines(axis, x, _TOP, bottom)
     for i, bar in enumerate(rows):
         body += _row(bar, _TOP + _ROW * i, x, axis, element_id)
-    return svg_document(
-        body, bottom + _AXIS, title=title, description=description, element_id=element_id
-    )
+    height = bottom + _AXIS
+    if note:
+        body.append(_text(0, height + 6, note, fill=_MUTED))
+        height += 16
+    return svg_document(body, height, title=title, description=description, element_id=element_id)
 
 
 __all__ = ["FONT", "STATUS_FILL", "WIDTH", "Axis", "Bar", "bar_chart", "svg_document"]

@@ -9,6 +9,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from fairscope.report._charts import min_group_size, series_bars
+from fairscope.report._dataset_charts import (
+    feature_shift_charts,
+    flagged_first,
+    missingness_charts,
+    proxy_charts,
+)
 from fairscope.report._formatting import (
     _FEATURE_COLUMNS,
     CURVE_TABLES,
@@ -43,7 +49,7 @@ def table_sections(
     for name, spec in result.table_specs.items():
         if spec.section != section:
             continue
-        table = result.tables[name]
+        table = flagged_first(result.tables[name])
         title, intro = spec.title, spec.description
         svgs: list[str] = []
         if plots and name in plotters:
@@ -77,7 +83,9 @@ def _first(columns: Any, candidates: tuple[str, ...]) -> str | None:
     return next((c for c in candidates if c in columns), None)
 
 
-def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
+def _bar_plotter(
+    value_candidates: tuple[str, ...], label: str | None = None
+) -> Callable[..., list[str]]:
     def plot(table: pd.DataFrame, sizes: Sizes, used: set[str], minimum: int | None) -> list[str]:
         value = _first(table.columns, value_candidates)
         fcol = _first(table.columns, _FEATURE_COLUMNS)
@@ -87,7 +95,7 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
         upper = _first(table.columns, (f"{value}_upper", "upper"))
         size = _first(table.columns, ("n", "count", "rows"))
         keys = [c for c in (fcol, "class") if c and c in table.columns]
-        label = column_label(value)
+        name = label or column_label(value)
         out: list[str] = []
         for key, rows in table.groupby(keys, sort=False) if keys else [((), table)]:
             key = key if isinstance(key, tuple) else (key,)
@@ -108,9 +116,9 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
             out.append(
                 bar_chart(
                     series_bars(series, feature_key, sizes, minimum),
-                    Axis(title=label),
-                    title=f"{label} by {feature}".strip(),
-                    description=f"Bar chart of {label.lower()} per group of {feature}"
+                    Axis(title=name),
+                    title=f"{name} by {feature}".strip(),
+                    description=f"Bar chart of {name.lower()} per group of {feature}"
                     + (" with interval whiskers" if lower else "")
                     + "; values in the table below.",
                     element_id=slug(f"p-{value}-{feature}", used),
@@ -186,7 +194,10 @@ def _curve_plotter(
 
 DATASET_PLOTTERS = {
     "representation": _bar_plotter(("share", "proportion", "fraction")),
-    "base_rates": _bar_plotter(("base_rate", "estimate", "rate", "mean", "value")),
+    "base_rates": _bar_plotter(("base_rate", "estimate", "rate", "mean", "value"), "Base rate"),
+    "missingness": missingness_charts,
+    "proxies": proxy_charts,
+    "feature_shift": feature_shift_charts,
 }
 
 SCORE_PLOTTERS = {

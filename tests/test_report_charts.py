@@ -222,3 +222,31 @@ def test_dataset_sections_have_charts_and_a_filled_methodology(adult_dataset_rep
         assert title in titles
     methodology = re.search(r'id="methodology".*?</table>', html, flags=re.S).group(0)
     assert "Uncertainty coefficient" in methodology and "I(S; X) / H(S)" in methodology
+
+
+def test_overview_marks_every_judged_check_with_its_status_symbol_and_size():
+    from fairscope.report._overview import overview_chart
+    from fairscope.report._privacy import Sizes
+
+    result = judged_audit()
+    chart = overview_chart(result, Sizes(result, None), "o")
+    judged = {(f.feature, f.group, f.metric) for f in result.findings}
+    assert chart.count("<circle") == len(judged)
+    radii = [float(r) for r in re.findall(r'<circle [^>]*r="([\d.]+)"', chart)]
+    assert len(set(radii)) > 1  # sized by n: the big group's mark is the largest
+    statuses = {f.status.value for f in result.findings}
+    key = re.findall(r">([^<]*)</text>", chart)[-2]
+    assert all(status in key for status in statuses)
+
+
+def test_no_overview_without_a_policy():
+    from fairscope.report._overview import overview_chart
+    from fairscope.report._privacy import Sizes
+
+    rng = np.random.default_rng(1)
+    result = fairscope.audit_predictions(
+        rng.integers(0, 2, 100),
+        rng.integers(0, 2, 100),
+        sensitive_features=rng.choice(["a", "b"], 100),
+    )
+    assert overview_chart(result, Sizes(result, None), "o") == ""

@@ -25,6 +25,7 @@ from fairscope.report._formatting import (
 )
 from fairscope.report._header import header_facts
 from fairscope.report._metric_sections import metric_sections
+from fairscope.report._overview import overview_chart
 from fairscope.report._privacy import Sizes, generic_table
 from fairscope.report._table_sections import DATASET_PLOTTERS, SCORE_PLOTTERS, table_sections
 from fairscope.report._verdict import at_a_glance, interval_method, summary, verdict
@@ -500,6 +501,7 @@ def build_report(
             {**status_cell(s), "count": c} for s, c in result.status_counts.items() if c
         ],
         "summary": summary(result, sizes),
+        "overview": overview_chart(result, sizes, slug("p-overview", used)) if plots else "",
         "glance": at_a_glance(result),
         "about": user_metadata(metadata),
         "scope": scope(result, sizes),

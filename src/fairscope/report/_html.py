@@ -80,6 +80,7 @@ def render(context: dict[str, Any]) -> str:
 
 def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:
     """Mark the SVG strings (built and sanitized by report._svg) as safe markup."""
+    context["overview"] = markup(context.get("overview", ""))
     for section in context["metric_sections"]:
         for block in section["blocks"]:
             block["svg"] = markup(block["svg"])

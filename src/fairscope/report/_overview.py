@@ -97,7 +97,7 @@ def overview_chart(result: AuditResult, sizes: Sizes, element_id: str) -> str:
     body.append(_text(0, bottom + 36, "Mark size: the group's number of rows.", fill="#57606a"))
     description = (
         f"Grid of {len(groups)} groups by {len(metrics)} judged metrics; each mark shows the "
-        "worst status of that group's checks on that metric by colour and symbol, and its size "
+        "worst status of that group's checks of that metric by colour and symbol, and its size "
         "grows with the group's number of rows. Every check is listed under Findings."
     )
     return svg_document(

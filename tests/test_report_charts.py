@@ -121,7 +121,7 @@ def test_status_words_are_on_the_name_line_not_over_the_whiskers():
 
 def test_groups_below_the_minimum_size_are_drawn_faint_and_said_to_be_small():
     html = judged_audit().to_html()
-    chart = next(s for s in svgs(html) if "tiny" in s)
+    chart = next(s for s in svgs(html) if "tiny" in s and "at a glance" not in s)
     assert "small group" in chart and 'fill-opacity="0.25"' in chart
 
 
@@ -250,3 +250,16 @@ def test_no_overview_without_a_policy():
         sensitive_features=rng.choice(["a", "b"], 100),
     )
     assert overview_chart(result, Sizes(result, None), "o") == ""
+
+
+def test_metric_guide_places_every_audited_metric_under_a_lens_from_the_registry():
+    from fairscope.core._registry import REGISTRY
+    from fairscope.report._guide import metric_guide
+
+    names = ["selection_rate", "false_positive_rate", "true_positive_rate", "precision"]
+    guide = metric_guide(names)
+    listed = [m["label"] for lens in guide for m in lens["metrics"]]
+    assert sorted(listed) == sorted(REGISTRY[n].label for n in names)
+    assert all(lens["harm"] for lens in guide)
+    punitive = next(g for g in guide if g["lens"].startswith("Wrongly flagged"))
+    assert [m["label"] for m in punitive["metrics"]] == ["False positive rate"]

@@ -23,6 +23,7 @@ from fairscope.report._formatting import (
     slug,
     status_cell,
 )
+from fairscope.report._guide import metric_guide
 from fairscope.report._header import header_facts
 from fairscope.report._metric_sections import metric_sections
 from fairscope.report._overview import overview_chart
@@ -429,6 +430,7 @@ _RESERVED_IDS = (
     "metrics",
     "data",
     "scores",
+    "guide",
 )
 
 
@@ -514,6 +516,7 @@ def build_report(
             else None
         ),
         "methodology": methodology(result, [s["metric"] for s in sections]),
+        "guide": metric_guide([s["metric"] for s in sections]),
         "considerations": considerations(result, model_card),
         "limitations": list(LIMITATIONS),
         "reproducibility": reproducibility(result),

@@ -263,3 +263,36 @@ def test_metric_guide_places_every_audited_metric_under_a_lens_from_the_registry
     assert all(lens["harm"] for lens in guide)
     punitive = next(g for g in guide if g["lens"].startswith("Wrongly flagged"))
     assert [m["label"] for m in punitive["metrics"]] == ["False positive rate"]
+
+
+def test_regression_summary_leads_with_the_largest_error_gap():
+    rng = np.random.default_rng(8)
+    group = rng.choice(["a", "b"], 2_000)
+    y = rng.normal(size=2_000)
+    pred = y + rng.normal(size=2_000) * np.where(group == "a", 0.5, 1.0)
+    result = fairscope.audit_predictions(y, pred, sensitive_features=group)
+    d = result.tables["disparities"]
+    row = d[
+        (d["metric"] == "mean_absolute_error")
+        & (d["kind"] == "difference")
+        & (d["group"] != d["reference"])
+    ].iloc[0]
+    html = unescape(result.to_html())
+    summary = re.search(r'<ul class="summary">.*?</ul>', html, flags=re.S).group(0)
+    first = re.findall(r"<li>(.*?)</li>", summary)[1]
+    assert first.startswith("The largest gap in mean absolute error:")
+    assert f"{row['value']:.3f} vs {row['reference']} {row['reference_value']:.3f}" in first
+
+
+def test_multiclass_headline_table_is_in_the_summary_not_the_appendix():
+    rng = np.random.default_rng(9)
+    group = rng.choice(["a", "b"], 600)
+    y = rng.integers(0, 3, 600)
+    pred = np.where(rng.random(600) < 0.7, y, rng.integers(0, 3, 600))
+    html = fairscope.audit_predictions(y, pred, sensitive_features=group).to_html()
+    summary = re.search(r'<section id="summary".*?</section>', html, flags=re.S).group(0)
+    assert (
+        "Fairness criteria over all classes" in summary
+        and "Demographic parity difference" in summary
+    )
+    assert "Table “fairness_criteria”" not in html

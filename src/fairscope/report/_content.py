@@ -25,6 +25,7 @@ from fairscope.report._formatting import (
 )
 from fairscope.report._guide import metric_guide
 from fairscope.report._header import header_facts
+from fairscope.report._headlines import multiclass_headline, regression_headline
 from fairscope.report._metric_sections import metric_sections
 from fairscope.report._overview import overview_chart
 from fairscope.report._privacy import Sizes, generic_table
@@ -454,10 +455,15 @@ def _check_options(
 
 
 def _appendix(
-    result: AuditResult, sections: list[dict[str, Any]], sizes: Sizes, used: set[str]
+    result: AuditResult,
+    sections: list[dict[str, Any]],
+    sizes: Sizes,
+    used: set[str],
+    up_front: set[str],
 ) -> list[dict[str, Any]]:
-    """Every table no section shows, as a plain table."""
+    """Every table no section shows (nor the summary, ``up_front``), as a plain table."""
     shown = {name for name, spec in result.table_specs.items() if spec.section in TITLED}
+    shown |= up_front
     if sections:
         shown |= {"intervals", "disparities", "group_metrics"}
         if "intervals" not in result.tables:
@@ -490,7 +496,14 @@ def build_report(
     sections = metric_sections(result, sizes, used, plots)
     dataset = table_sections(result, "dataset", sizes, used, plots, DATASET_PLOTTERS)
     scores = table_sections(result, "scores", sizes, used, plots, SCORE_PLOTTERS)
-    appendix = _appendix(result, sections, sizes, used)
+    headline = multiclass_headline(result, sizes, used)
+    appendix = _appendix(
+        result, sections, sizes, used, {"fairness_criteria"} if headline else set()
+    )
+    lines = summary(result, sizes)
+    regression = regression_headline(result, sizes)
+    if regression:
+        lines.insert(1, regression)
     default_title = {
         "dataset": "Dataset fairness audit",
         "model": "Model fairness audit",
@@ -502,7 +515,8 @@ def build_report(
         "status_counts": [
             {**status_cell(s), "count": c} for s, c in result.status_counts.items() if c
         ],
-        "summary": summary(result, sizes),
+        "summary": lines,
+        "headline": headline,
         "overview": overview_chart(result, sizes, slug("p-overview", used)) if plots else "",
         "glance": at_a_glance(result),
         "about": user_metadata(metadata),

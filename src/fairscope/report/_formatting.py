@@ -62,8 +62,9 @@ def fmt_number(value: Any, *, count: bool = False, digits: int = 3) -> str:
         return "∞" if x > 0 else "−∞"
     if count or (x.is_integer() and abs(x) >= 1000):
         return f"{x:,.0f}"
-    if x != 0 and abs(x) < 0.001:
-        return f"{x:.2e}"
+    if x != 0 and abs(x) < 0.0005:
+        # one style for every number (3 decimals): no scientific notation for tiny values
+        return "< 0.001" if x > 0 else "> -0.001"
     if abs(x) >= 1000:
         return f"{x:,.1f}"
     return f"{x:.{digits}f}"

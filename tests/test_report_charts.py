@@ -296,3 +296,19 @@ def test_multiclass_headline_table_is_in_the_summary_not_the_appendix():
         and "Demographic parity difference" in summary
     )
     assert "Table “fairness_criteria”" not in html
+
+
+def test_metrics_undefined_for_every_group_get_no_chart():
+    # decile scores are not probabilities: Brier score, log loss and ECE are undefined
+    rng = np.random.default_rng(4)
+    group = rng.choice(["a", "b"], 800)
+    score = rng.integers(1, 11, 800)
+    y = (rng.random(800) < score / 11).astype(int)
+    result = fairscope.audit_predictions(
+        y, (score > 5).astype(int), y_score=score, sensitive_features=group
+    )
+    rows = result.tables["score_metrics"]
+    assert rows["brier_score"].isna().all()
+    titles = [unescape(t) for t in re.findall(r"<title id=[^>]*>(.*?)</title>", result.to_html())]
+    assert not any(t.startswith("Brier score") for t in titles)
+    assert any(t.startswith("ROC AUC") for t in titles)

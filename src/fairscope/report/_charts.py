@@ -86,6 +86,8 @@ def metric_chart(
             series = value_series(result, metric, feature, cls)
     except (ValueError, KeyError):
         return ""
+    if not any(math.isfinite(as_number(v)) for v in series["values"]):
+        return ""  # e.g. Brier score of decile scores: a chart of "undefined" says nothing
     label = metric_label(metric)
     shown = feature_words or feature
     if judged:

@@ -66,3 +66,21 @@ def test_print_of_a_result_is_a_short_summary(outputs):
 def test_a_result_shows_its_html_view_with_group_sizes(outputs):
     html = next(o["data"]["text/html"] for o in outputs[4] if "text/html" in o.get("data", {}))
     assert ">n<" in html
+
+
+def test_compact_findings_frame_keeps_the_columns_a_reader_scans_and_drops_passes():
+    import numpy as np
+
+    import fairscope
+
+    rng = np.random.default_rng(0)
+    group = rng.choice(["a", "b", "c"], 900)
+    pred = (rng.random(900) < np.where(group == "a", 0.6, 0.4)).astype(int)
+    result = fairscope.audit_predictions(
+        rng.integers(0, 2, 900), pred, sensitive_features=group, policy="four-fifths"
+    )
+    full, compact = result.findings_frame(), result.findings_frame(compact=True)
+    assert list(full.columns[:3]) == ["status", "feature", "group"]
+    assert len(full.columns) == 23 and len(compact.columns) == 11
+    assert "PASS" not in set(compact["status"])
+    assert len(compact) == (full["status"] != "PASS").sum()

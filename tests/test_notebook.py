@@ -28,9 +28,10 @@ def run_notebook(cells: list[str]) -> list[list[dict]]:
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     src = str(Path(__file__).resolve().parents[1] / "src")
     env_path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
-    os.environ["PYTHONPATH"] = env_path  # the kernel imports this checkout's fairscope
-    client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3")
-    client.execute()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", env_path)  # the kernel imports this checkout's fairscope
+        client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3")
+        client.execute()
     return [cell.outputs for cell in notebook.cells]
 
 

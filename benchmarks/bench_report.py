@@ -10,16 +10,23 @@ score (ROC, calibration, score metrics). Its charts are drawn two ways in the sa
   matplotlib figures (``AuditResult.plot``) serialized and sanitized by
   :func:`fairscope.report._svg.figure_to_svg`, added to the report without charts.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_report.py [path/to/compas-scores-two-years.csv]``
-(default: ``$FAIRSCOPE_DATA_DIR/compas/...``, else ``../shared/data/compas/...`` beside the
-repository). Prints CPU seconds (``time.process_time``, best of 3) and the load average,
+With ``--before REV`` the same report is also timed with the fairscope of a git revision
+(``git archive REV src`` into a temporary folder, timed in a subprocess), so before and after
+are measured in one run on the same machine load.
+
+Run: ``PYTHONPATH=src python benchmarks/bench_report.py [--before REV] [compas.csv]``
+(default data: ``$FAIRSCOPE_DATA_DIR/compas/...``, else ``../shared/data/compas/...`` beside
+the repository). Prints CPU seconds (``time.process_time``, best of 3) and the load average,
 since the machine may be shared; asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -63,12 +70,56 @@ def matplotlib_report(result: fairscope.AuditResult) -> str:
     return render(context) + "".join(charts)
 
 
+#: Timed in a subprocess with another revision's fairscope (``--before``).
+_TIMING = """
+import sys, time
+import pandas as pd
+import fairscope
+frame = pd.read_csv(sys.argv[1], usecols=["race", "sex", "two_year_recid", "score_text", "decile_score"])
+result = fairscope.audit_predictions(
+    frame["two_year_recid"], (frame["score_text"] != "Low").astype(int),
+    y_score=frame["decile_score"], sensitive_features=frame[["race", "sex"]],
+    policy="equalized-odds")
+result.to_html()
+best = float("inf")
+for _ in range(3):
+    start = time.process_time(); html = result.to_html()
+    best = min(best, time.process_time() - start)
+print(f"{best:.3f} {len(html.encode('utf-8'))} {fairscope.__file__}")
+"""
+
+
+def before(revision: str, data: Path) -> str:
+    """CPU seconds and bytes of the same report with the fairscope of ``revision``."""
+    repository = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(
+            ["git", "-C", str(repository), "archive", revision, "src"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+        env = {**os.environ, "PYTHONPATH": str(Path(folder) / "src")}
+        out = subprocess.run(
+            [sys.executable, "-c", _TIMING, str(data)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout.split()
+    return f"{float(out[0]):7.3f} s CPU  {int(out[1]):>10,} bytes"
+
+
 def main() -> None:
-    data = (
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", help="compas-scores-two-years.csv")
+    parser.add_argument("--before", metavar="REV", help="also time the report of this revision")
+    args = parser.parse_args()
+    shared = (
         os.environ.get("FAIRSCOPE_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared/data"
     )
-    default = Path(data) / "compas" / "compas-scores-two-years.csv"
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    default = Path(shared) / "compas" / "compas-scores-two-years.csv"
+    path = Path(args.data) if args.data else default
     frame = pd.read_csv(
         path, usecols=["race", "sex", "two_year_recid", "score_text", "decile_score"]
     )
@@ -94,6 +145,8 @@ def main() -> None:
     ):
         seconds, out = cpu_seconds(call)
         print(f"{label:32s} {seconds:7.3f} s CPU  {len(out.encode('utf-8')):>10,} bytes")
+    if args.before:
+        print(f"{'to_html at ' + args.before:32s} {before(args.before, path)}")
     print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

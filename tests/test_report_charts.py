@@ -312,3 +312,40 @@ def test_metrics_undefined_for_every_group_get_no_chart():
     titles = [unescape(t) for t in re.findall(r"<title id=[^>]*>(.*?)</title>", result.to_html())]
     assert not any(t.startswith("Brier score") for t in titles)
     assert any(t.startswith("ROC AUC") for t in titles)
+
+
+# -- words a reader understands -----------------------------------------------------------------
+
+
+def scored_audit() -> AuditResult:
+    rng = np.random.default_rng(6)
+    group = rng.choice(["a", "b"], 1_500)
+    score = rng.random(1_500)
+    y = (rng.random(1_500) < score).astype(int)
+    return fairscope.audit_predictions(
+        y, (score > 0.5).astype(int), y_score=score, sensitive_features=group, policy="four-fifths"
+    )
+
+
+def test_table_headers_are_words_not_column_names():
+    html = scored_audit().to_html()
+    headers = [unescape(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)]
+    assert "ROC AUC: standard error" in headers
+    # the feature's own name (here the default "sensitive_feature") is data, shown as given
+    assert not [h for h in headers if "_" in h and h != "sensitive_feature"]
+
+
+def test_scope_names_the_model_settings_in_words():
+    html = unescape(scored_audit().to_html())
+    scope = re.search(r'<section id="scope".*?</section>', html, flags=re.S).group(0)
+    assert "<dt>The audit fails on</dt><dd>any FAIL finding</dd>" in scope
+    assert "n_bins" not in scope and "Fails on" not in scope
+    assert "calibration bins" in scope
+
+
+def test_findings_link_to_their_metric_section():
+    html = judged_audit().to_html()
+    findings = re.search(r'<section id="findings".*?</section>', html, flags=re.S).group(0)
+    targets = set(re.findall(r'<a href="#([^"]+)">rule ', findings))
+    assert targets == {"metric-selection-rate"}
+    assert '<section id="metric-selection-rate"' in html

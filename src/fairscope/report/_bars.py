@@ -88,9 +88,17 @@ def _bar(
         # drawn as a line with caps: an interval need not contain its estimate
         ax.plot([lo, hi], [y, y], color="#222222", linewidth=1.2, marker="|", markersize=7)
     if note:
-        end = max(value, baseline, hi) if not math.isnan(hi) else max(value, baseline)
-        ax.text(end, y, f"  {note}", va="center", fontsize=7.5, color="#222222")
-        used.append(end)
+        # in a column right of the axes: never over a whisker, never clipped by the limits
+        ax.text(
+            1.01,
+            y,
+            note,
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=8,
+            color="#222222",
+            clip_on=False,
+        )
     return used
 
 
@@ -245,7 +253,10 @@ def new_figure(n_bars: int, width: float = 7.0, labels: Sequence[str] = ()) -> F
     fig = _figure_class()(figsize=(width, height))
     longest = max((len(str(label)) for label in labels), default=8)
     left = min(0.55, (0.3 + 0.085 * longest) / width)
-    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.5 / height, bottom=0.5 / height + 0.02)
+    # the right margin holds the status words (up to "INCONCLUSIVE")
+    fig.subplots_adjust(
+        left=left, right=1 - 1.0 / width, top=1 - 0.5 / height, bottom=0.5 / height + 0.02
+    )
     return fig
 
 

@@ -349,3 +349,21 @@ def test_findings_link_to_their_metric_section():
     targets = set(re.findall(r'<a href="#([^"]+)">rule ', findings))
     assert targets == {"metric-selection-rate"}
     assert '<section id="metric-selection-rate"' in html
+
+
+def test_two_sided_rules_are_charted_with_the_signed_difference_and_both_limits():
+    # equalized odds judges |difference|; the chart must still say which way each group differs
+    rng = np.random.default_rng(12)
+    group = rng.choice(["big", "low", "high"], 3_000, p=[0.5, 0.25, 0.25])
+    y = rng.integers(0, 2, 3_000)
+    hit = np.where(group == "low", 0.5, np.where(group == "high", 0.95, 0.75))
+    pred = np.where(y == 1, rng.random(3_000) < hit, rng.random(3_000) < 0.2).astype(int)
+    result = fairscope.audit_predictions(
+        y, pred, sensitive_features=pd.Series(group, name="g"), policy="equalized-odds"
+    )
+    d = result.tables["disparities"]
+    d = d[(d["metric"] == "true_positive_rate") & (d["kind"] == "difference")].set_index("group")
+    chart = next(s for s in svgs(result.to_html()) if "True positive rate by g<" in s)
+    assert "limits −0.1 and +0.1" in chart
+    for group_name in ("low", "high"):
+        assert f">{d.loc[group_name, 'estimate']:+.3f}<".replace("-", "−") in chart

@@ -93,13 +93,22 @@ def metric_chart(
     if judged:
         comparison = str(series["comparison"])
         signed = "difference" in comparison
+        two_sided = _two_sided(result, series)
+        if two_sided:
+            series = _signed_series(result, series, feature, "difference" if signed else "ratio")
+        threshold = _finite(series.get("threshold"))
+        band = None
+        if two_sided and threshold is not None:
+            # the rule judged |d| (or min(r, 1/r)); the chart shows the signed value and both limits
+            band = (-abs(threshold), abs(threshold)) if signed else _ratio_band(threshold)
         axis = Axis(
             title=f"{label}: {comparison_words(comparison)} ({series.get('reference')})",
             baseline=0.0 if signed else 1.0,
             signed=signed,
-            threshold=_finite(series.get("threshold")),
-            warn_threshold=_finite(series.get("warn_threshold")),
+            threshold=None if band else threshold,
+            warn_threshold=None if band else _finite(series.get("warn_threshold")),
             bound=str(series.get("bound") or "min"),
+            band=band,
         )
     else:
         reference = series.get("reference")
@@ -116,6 +125,40 @@ def metric_chart(
         description=_description(label, shown, axis, judged),
         element_id=slug(f"p-{metric}-{feature}-{cls}", used),
     )
+
+
+def _two_sided(result: AuditResult, series: dict[str, Any]) -> bool:
+    """Whether the rule behind a judged series counts deviations in both directions."""
+    rules = (result.policy or {}).get("rules") or []
+    rule = next(
+        (r for r in rules if isinstance(r, dict) and r.get("id") == series.get("rule_id")), None
+    )
+    return rule is not None and rule.get("direction") == "both"
+
+
+def _ratio_band(threshold: float) -> tuple[float, float]:
+    low = threshold if threshold <= 1 else 1 / threshold
+    return (low, 1 / low) if low > 0 else (0.0, math.inf)
+
+
+def _signed_series(
+    result: AuditResult, series: dict[str, Any], feature: str, kind: str
+) -> dict[str, Any]:
+    """The judged groups' signed disparities (value and interval) from the disparities table."""
+    table = result.tables.get("disparities")
+    if table is None or not {"feature", "metric", "kind", "group"} <= set(table.columns):
+        return series
+    metric = next((f.metric for f in result.findings if f.rule_id == series.get("rule_id")), None)
+    rows = table[
+        (table["feature"] == feature) & (table["metric"] == metric) & (table["kind"] == kind)
+    ]
+    by_group = {str(r["group"]): r for r in rows.to_dict("records")}
+    if not all(str(g) in by_group for g in series["groups"]):
+        return series
+    out = dict(series)
+    for key, column in (("values", "estimate"), ("lower", "lower"), ("upper", "upper")):
+        out[key] = [by_group[str(g)].get(column, math.nan) for g in series["groups"]]
+    return out
 
 
 def _finite(value: Any) -> float | None:

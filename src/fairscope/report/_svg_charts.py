@@ -80,6 +80,8 @@ class Axis:
     bound: str = "min"  # the failing side of the threshold: below ("min") or above ("max")
     reference_value: float | None = None
     reference_label: str = ""
+    #: Two-sided rules: the acceptable range; both sides outside it are shaded.
+    band: tuple[float, float] | None = None
 
 
 def _num(value: float, signed: bool = False) -> str:
@@ -127,7 +129,7 @@ def _limits(bars: Sequence[Bar], axis: Axis) -> tuple[float, float]:
         xs.append(bar.value)
         if not bar.small:
             xs += [v for v in (bar.lower, bar.upper) if not math.isnan(v) and math.isfinite(v)]
-    for line in (axis.threshold, axis.warn_threshold, axis.reference_value):
+    for line in (axis.threshold, axis.warn_threshold, axis.reference_value, *(axis.band or ())):
         if line is not None and math.isfinite(line):
             xs.append(line)
     lo, hi = min(xs), max(xs)
@@ -207,6 +209,8 @@ def _lines(axis: Axis, x: _Scale, top: float, bottom: float) -> list[str]:
         out.append(
             _text(t, top - 4, f"threshold {axis.threshold:g}", anchor="middle", fill="#8a3300")
         )
+    if axis.band is not None:
+        out += _band(axis.band, x, top, bottom)
     if axis.warn_threshold is not None and math.isfinite(axis.warn_threshold):
         w = x(axis.warn_threshold)
         out.append(
@@ -221,6 +225,32 @@ def _lines(axis: Axis, x: _Scale, top: float, bottom: float) -> list[str]:
         )
         if axis.threshold is None:
             out.append(_text(r, top - 4, axis.reference_label, anchor="middle", fill="#005a8c"))
+    return out
+
+
+def _band(band: tuple[float, float], x: _Scale, top: float, bottom: float) -> list[str]:
+    """A two-sided rule's limits: dashed lines, the failing sides outside them shaded."""
+    out = []
+    low, high = band
+    for edge, (start, end) in ((low, (x.left, x(low))), (high, (x(high), x.right))):
+        if not math.isfinite(edge):
+            continue
+        out.append(
+            f'<rect x="{_f(start)}" y="{_f(top)}" width="{_f(max(end - start, 0))}" '
+            f'height="{_f(bottom - top)}" fill="{STATUS_FILL["FAIL"]}" fill-opacity="0.10"/>'
+            f'<path d="M{_f(x(edge))},{_f(top)}V{_f(bottom)}" stroke="#8a3300" '
+            'stroke-width="1.3" stroke-dasharray="5 3"/>'
+        )
+    words = f"limits {low:+g} and {high:+g}" if low < 0 else f"limits {low:.3g} and {high:.3g}"
+    out.append(
+        _text(
+            (x(low) + x(high)) / 2,
+            top - 4,
+            words.replace("-", "−"),
+            anchor="middle",
+            fill="#8a3300",
+        )
+    )
     return out
 
 

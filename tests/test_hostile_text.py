@@ -97,7 +97,10 @@ def test_markdown_escapes_policy_version_timestamp_and_hashes(hostile):
     assert "evil.example" in text  # shown, as text
 
 
-def test_escape_sequences_in_labels_are_shown_not_sent_to_the_terminal(hostile, capsys):
+def test_escape_sequences_in_labels_are_shown_not_sent_to_the_terminal(
+    hostile, capsys, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "240")  # wide enough that no label is shortened
     summary = hostile.summary(limit=50)
     assert "\x1b" not in summary
     assert "\\x1b[2J\\x1b[HALL PASSED" in summary

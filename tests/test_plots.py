@@ -158,3 +158,21 @@ def test_importing_fairscope_and_building_a_result_does_not_import_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "False"
+
+
+def test_status_words_sit_right_of_the_axes_and_differences_keep_their_sign(result):
+    from fairscope.judge import apply_policy
+
+    judged = apply_policy(result, "four-fifths")
+    fig = judged.plot("selection_rate", "race", kind="disparity")
+    ax = fig.axes[0]
+    words = [t for t in ax.texts if t.get_text() in {"PASS", "FAIL", "INCONCLUSIVE", "SKIPPED"}]
+    assert words and all(t.get_position()[0] > 1 and not t.get_clip_on() for t in words)
+    fig = result.plot("selection_rate", "race", kind="disparity", comparison="difference")
+    ticks = [fig.axes[0].xaxis.get_major_formatter()(v, 0) for v in (-0.1, 0.0, 0.1)]
+    assert ticks == ["-0.1", "0", "+0.1"]
+
+
+def test_figures_show_themselves_as_png_in_notebooks(result):
+    png = result.plot("selection_rate")._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000

@@ -308,6 +308,7 @@ def test_sections_of_a_model_audit(failing_report):
     assert headings(html, 2) == [
         *COMMON_H2,
         "Findings",
+        "Which metric matters here",
         "Fairness metrics by group",
         *TAIL_H2,
         "Appendix: all other tables of the result",
@@ -343,6 +344,7 @@ def test_sections_of_a_model_and_dataset_audit_with_scores():
     html = to_html(result)
     assert headings(html, 2) == [
         *COMMON_H2,
+        "Which metric matters here",
         "Fairness metrics by group",
         "The data",
         "Scores",

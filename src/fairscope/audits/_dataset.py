@@ -269,17 +269,11 @@ def audit_dataset(
     reweighing_info = _reweighing(audit) if reweigh else None
 
     metadata = dataset_metadata(
-        audit,
-        sens,
-        feature_names,
-        reference,
-        missing_sensitive=missing_sensitive,
-        empty_intersections=n_empty,
-        reference_population=population or None,
+        audit, sens, feature_names, reference, missing_sensitive=missing_sensitive,
+        empty_intersections=n_empty, reference_population=population or None,
         proxies=proxy_metadata(audit, proxies, proxy_sample, proxy_cv, random_state),
-        reweighing=reweighing_info,
-        direction=direction,
-    )
+        reweighing=reweighing_info, direction=direction,
+    )  # fmt: skip
     if engine is not None:
         metadata["engine"] = engine
     columns = {"target": target} if target is not None else {}

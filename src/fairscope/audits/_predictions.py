@@ -236,9 +236,7 @@ def audit_predictions(
             estimator=estimator, selection=regression.selects,
         )  # fmt: skip
     task = task or _detected_task(y_true, y_pred, data, y_score is not None, estimator)
-    policy, direction = _direction(
-        task, policy, outcome, favorable_label, pos_label, (y_true, y_pred)
-    )
+    policy, direction = _direction(task, policy, outcome, favorable_label, pos_label, (y_true, y_pred))  # fmt: skip
     _check_task_options(
         task, y_score=y_score, threshold=threshold, labels=labels, metrics=metrics,
         score_given=score_given, regression_given=regression_given,
@@ -257,9 +255,7 @@ def audit_predictions(
         "labels": labels, "score": score, "regression": regression,
     }  # fmt: skip
     with group_limit(max_groups):
-        result, used = _run_once_per_reference(
-            task, data, engine, inputs, options, run_kw, policy, direction
-        )
+        result, used = _run_once_per_reference(task, data, engine, inputs, options, run_kw, policy, direction)  # fmt: skip
         _record_provenance(result, inputs, data, used, options["random_state"])
     return result if policy is None else add_regulatory_tables(apply_policy(result, policy))
 

@@ -47,6 +47,17 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+#: The HTML report's header block (``to_html(owner=..., model_name=...)``), as CLI flags.
+HEADER_FLAGS = (
+    ("--owner", "who owns the audited system"),
+    ("--model-name", "name of the audited model"),
+    ("--model-version", "version of the audited model"),
+    ("--data-name", "name of the audited data"),
+    ("--data-version", "version of the audited data"),
+    ("--audit-date", "date of the audit (default: the day it ran)"),
+)
+
+
 def add_outputs(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     """The output flags: --json, --html (with --title, --suppress-below), --junit, --markdown."""
     group = parser.add_argument_group(
@@ -57,6 +68,8 @@ def add_outputs(parser: argparse.ArgumentParser, json_flag: bool = True) -> None
         group.add_argument("--json", metavar="F", help="save the audit as JSON (lossless)")
     group.add_argument("--html", metavar="F", help="write the HTML transparency report")
     group.add_argument("--title", metavar="TEXT", help="title of the HTML report")
+    for flag, what in HEADER_FLAGS:
+        group.add_argument(flag, metavar="TEXT", help=f"{what}, shown in the HTML report's header")
     group.add_argument(
         "--suppress-below",
         type=non_negative_int,
@@ -168,4 +181,8 @@ def _write_html(result: Any, path: str, args: argparse.Namespace) -> None:
         options["title"] = args.title
     if getattr(args, "suppress_below", None) is not None:
         options["suppress_below"] = args.suppress_below
+    for flag, _ in HEADER_FLAGS:
+        name = flag[2:].replace("-", "_")
+        if getattr(args, name, None):
+            options[name] = getattr(args, name)
     result.to_html(path, **options)

@@ -47,7 +47,6 @@ def add_parser(sub: Any) -> None:
     ll144.add_argument(
         "--exclusion-justification", metavar="TEXT", help="why small categories are excluded"
     )
-    ll144.add_argument("--audit-date", metavar="DATE", help="date of the audit (default today)")
     ll144.add_argument("--data-source", metavar="TEXT", help="where the data come from")
     ll144.add_argument(
         "--data-type", choices=("historical", "test"), default="historical",

@@ -22,6 +22,7 @@ held. Every display form is capped at :data:`MAX_DISPLAY_LENGTH` characters
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -297,3 +298,29 @@ def bidi_isolated(text: str) -> str:
     if text.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return text
     return "\u2068" + text + "\u2069"
+
+
+def html_escaped(text: object, *, quote: bool = True) -> str:
+    """Text written straight into HTML or SVG markup: :func:`html_text`, then escaped.
+
+    For markup built outside the template (charts), which jinja's autoescaping and
+    finalizer do not see.
+
+    Parameters
+    ----------
+    text : object
+        Converted with ``str``.
+    quote : bool, default True
+        Also escape quotes (for attribute values).
+
+    Returns
+    -------
+    str
+        Markup-safe text: controls shown as escapes, length capped, bidi isolated.
+
+    Examples
+    --------
+    >>> html_escaped("a<b\\x0b")
+    'a&lt;b\\\\x0b'
+    """
+    return html.escape(html_text(text), quote=quote)

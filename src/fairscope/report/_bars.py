@@ -9,8 +9,10 @@ state; matplotlib is imported only when a figure is made.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,9 +88,17 @@ def _bar(
         # drawn as a line with caps: an interval need not contain its estimate
         ax.plot([lo, hi], [y, y], color="#222222", linewidth=1.2, marker="|", markersize=7)
     if note:
-        end = max(value, baseline, hi) if not math.isnan(hi) else max(value, baseline)
-        ax.text(end, y, f"  {note}", va="center", fontsize=7.5, color="#222222")
-        used.append(end)
+        # in a column right of the axes: never over a whisker, never clipped by the limits
+        ax.text(
+            1.01,
+            y,
+            note,
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=8,
+            color="#222222",
+            clip_on=False,
+        )
     return used
 
 
@@ -201,20 +211,52 @@ def draw_bars(
     _finish(ax, n, xlabel, title)
 
 
+@cache
+def _figure_class() -> type[Figure]:
+    """A matplotlib Figure that shows itself in Jupyter (a PNG rich repr).
+
+    Figures are made without pyplot (no GUI backend, no global list of figures),
+    so IPython's pyplot display hook never sees them: without ``%matplotlib
+    inline`` a notebook would print ``<Figure size ...>``. IPython shows any
+    object with ``_repr_png_`` as an image, whatever the backend.
+    """
+    # matplotlib is optional and slow to import: loaded only when a figure is drawn
+    from matplotlib.figure import Figure
+
+    class AuditFigure(Figure):
+        """A figure of an audit; displays itself as an image in notebooks."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+            return buffer.getvalue()
+
+    # pickle finds the class by name through this module's __getattr__
+    AuditFigure.__qualname__ = "AuditFigure"
+    AuditFigure.__module__ = __name__
+    return AuditFigure
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AuditFigure":
+        return _figure_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def new_figure(n_bars: int, width: float = 7.0, labels: Sequence[str] = ()) -> Figure:
     """A pyplot-free figure sized for ``n_bars`` horizontal bars labelled ``labels``.
 
     Margins are set from the label lengths instead of a layout engine, which
     would draw every figure twice.
     """
-    # matplotlib is optional and slow to import: loaded only when a figure is drawn
-    from matplotlib.figure import Figure
-
     height = 1.25 + 0.3 * min(max(n_bars, 1), MAX_BARS)
-    fig = Figure(figsize=(width, height))
+    fig = _figure_class()(figsize=(width, height))
     longest = max((len(str(label)) for label in labels), default=8)
     left = min(0.55, (0.3 + 0.085 * longest) / width)
-    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.5 / height, bottom=0.5 / height + 0.02)
+    # the right margin holds the status words (up to "INCONCLUSIVE")
+    fig.subplots_adjust(
+        left=left, right=1 - 1.0 / width, top=1 - 0.5 / height, bottom=0.5 / height + 0.02
+    )
     return fig
 
 

@@ -16,13 +16,18 @@ from fairscope.report._findings import findings_tables
 from fairscope.report._formatting import (
     _plural,
     _text,
+    column_label,
     fmt_number,
     metric_label,
     safe_link,
     slug,
     status_cell,
 )
+from fairscope.report._guide import metric_guide
+from fairscope.report._header import header_facts
+from fairscope.report._headlines import multiclass_headline, regression_headline
 from fairscope.report._metric_sections import metric_sections
+from fairscope.report._overview import overview_chart
 from fairscope.report._privacy import Sizes, generic_table
 from fairscope.report._regulatory import REGULATORY_TABLES, regulatory_sections
 from fairscope.report._table_sections import DATASET_PLOTTERS, SCORE_PLOTTERS, table_sections
@@ -144,7 +149,8 @@ def _policy_terms(result: AuditResult) -> Terms:
 
 def _setting_terms(result: AuditResult, meta: dict[str, Any]) -> Terms:
     """Metrics, favourable label, minimum size, weights, intervals and the waiver date."""
-    terms: Terms = [("Fails on", ", ".join(result.fail_on))]
+    fails = " or ".join(str(s).upper() for s in result.fail_on)
+    terms: Terms = [("The audit fails on", f"any {fails} finding" if fails else "nothing")]
     outcome = outcome_sentence(meta)
     if outcome is not None:  # which outcome is the harm, in words (adverse or favourable)
         terms.append(("Outcome", outcome.removeprefix("Outcome: ")))
@@ -159,7 +165,9 @@ def _setting_terms(result: AuditResult, meta: dict[str, Any]) -> Terms:
     ):
         if key in meta:
             value = meta.pop(key)
-            terms.append((term, [metric_label(m) for m in value] if key == "metrics" else value))
+            if key == "metrics":
+                value = [metric_label(m) for m in value if m != "count"]
+            terms.append((term, value))
     ci = meta.pop("ci", None)
     meta.pop("ci_method", None)
     if ci is not None:
@@ -181,7 +189,7 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
     meta = dict(result.metadata)
     audit = result.kind if result.kind == result.task else f"{result.kind} ({result.task})"
     terms: Terms = [("Audit", audit)]
-    terms += [(term, meta.pop(key, None)) for key, term in _SOURCE_TERMS]
+    terms += [(term, _source(key, meta.pop(key, None))) for key, term in _SOURCE_TERMS]
     terms += _rows_terms(meta)
     terms += _group_terms(meta, sizes)
     terms += _reference_terms(meta)
@@ -198,10 +206,55 @@ def scope(result: AuditResult, sizes: Sizes) -> list[dict[str, Any]]:
         if key == "warnings" and isinstance(value, list | tuple) and value:
             # sentences: one per line, not run together with commas
             items.append({"term": "Warnings", "value": "", "lines": [_text(v) for v in value]})
+        elif key == "scores" and isinstance(value, dict):
+            items.append({"term": "Scores", "value": _scores_text(value)})
+        elif key in _SHOWN_ELSEWHERE:
+            continue
         elif not (value is None or value == "" or value == [] or value == {}):
-            term = str(key).replace("_", " ").capitalize()
-            items.append({"term": term, "value": _text(value)})
+            term = column_label(str(key).removeprefix("n_"))
+            items.append({"term": term, "value": _text(_readable_keys(value))})
     return items
+
+
+#: Metadata the scope already shows under another term (group sizes with the groups).
+_SHOWN_ELSEWHERE = {"group_sizes"}
+
+
+def _readable_keys(value: Any) -> Any:
+    """Nested settings with their keys in words (``sample_size`` -> ``sample size``)."""
+    if isinstance(value, dict):
+        return {str(k).replace("_", " "): _readable_keys(v) for k, v in value.items()}
+    return value
+
+
+def _source(key: str, value: Any) -> Any:
+    """The model as its class and module; its parameters stay in the saved JSON."""
+    if key != "model" or not isinstance(value, dict) or "class" not in value:
+        return value
+    module = f" ({value['module']})" if value.get("module") else ""
+    return f"{value['class']}{module}; its parameters are in the saved JSON result"
+
+
+_AUC_METHODS = {"hanley-mcneil": "Hanley–McNeil", "delong": "DeLong", "bootstrap": "bootstrap"}
+
+
+def _scores_text(scores: dict[str, Any]) -> str:
+    """How the scores were read, in words (no internal names such as n_bins)."""
+    parts = []
+    if "probabilities" in scores:
+        parts.append("probabilities" if scores["probabilities"] else "scores (not probabilities)")
+    if scores.get("exact"):
+        parts.append("ROC from every distinct score")
+    elif scores.get("n_bins"):
+        parts.append(f"ROC from {fmt_number(scores['n_bins'], count=True)} score bins")
+    if scores.get("calibration_bins"):
+        parts.append(f"{scores['calibration_bins']} calibration bins")
+    if scores.get("n_thresholds"):
+        parts.append(f"{scores['n_thresholds']} thresholds swept")
+    if scores.get("auc_interval"):
+        method = str(scores["auc_interval"])
+        parts.append(f"ROC AUC interval: {_AUC_METHODS.get(method, method)}")
+    return "; ".join(parts) or _text(_readable_keys(scores))
 
 
 _SOURCE_TERMS = (("model", "Model"), ("data", "Data"), ("source", "Source"))
@@ -249,6 +302,7 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
                 "reference": m.reference,
             }
         )
+    rows += _dataset_measures(result)
     meta = result.metadata
     tests = sorted({f.test for f in result.findings if f.test})
     table = result.tables.get("tests")
@@ -286,6 +340,58 @@ def methodology(result: AuditResult, metrics: list[str]) -> dict[str, Any]:
         "decide_on": decide,
         "min_group_size": meta.get("min_group_size"),
     }
+
+
+#: The measures of a data-set audit, by the table that holds them (the registry holds metrics
+#: of predictions; these describe the data itself).
+_DATASET_MEASURES = {
+    "representation": (
+        "Share of rows",
+        "Each group's share of the rows, with its confidence interval.",
+        "n_group / n",
+        "—",
+    ),
+    "base_rates": (
+        "Base rate",
+        "Share of a group's rows with the positive label: label bias a model can learn.",
+        "positives / n",
+        "Kamiran & Calders (2012), Knowl. Inf. Syst. 33",
+    ),
+    "missingness": (
+        "Share missing",
+        "Share of a group's rows missing a column, compared with the reference group.",
+        "missing / n; difference with the MOVER interval",
+        "Newcombe (1998), Stat. Med. 17",
+    ),
+    "proxies": (
+        "Uncertainty coefficient",
+        "How much of the sensitive feature's entropy a column explains (Theil's U).",
+        "I(S; X) / H(S)",
+        "Theil (1970), Am. J. Sociol. 76",
+    ),
+    "feature_shift": (
+        "Standardized mean difference; total variation distance",
+        "How far a column's distribution in a group is from the reference group's.",
+        "(mean_g − mean_ref) / √((var_g + var_ref) / 2); ½ Σ |p_g − p_ref|",
+        "Austin (2009), Stat. Med. 28",
+    ),
+}
+
+
+def _dataset_measures(result: AuditResult) -> list[dict[str, Any]]:
+    """Methodology rows for the data-set tables the result has."""
+    return [
+        {
+            "name": name,
+            "label": label,
+            "definition": definition,
+            "formula": formula,
+            "direction": "—",
+            "reference": reference,
+        }
+        for name, (label, definition, formula, reference) in _DATASET_MEASURES.items()
+        if name in result.tables
+    ]
 
 
 def considerations(result: AuditResult, model_card: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -334,6 +440,7 @@ _RESERVED_IDS = (
     "data",
     "scores",
     "regulatory",
+    "guide",
 )
 
 
@@ -357,11 +464,16 @@ def _check_options(
 
 
 def _appendix(
-    result: AuditResult, sections: list[dict[str, Any]], sizes: Sizes, used: set[str]
+    result: AuditResult,
+    sections: list[dict[str, Any]],
+    sizes: Sizes,
+    used: set[str],
+    up_front: set[str],
 ) -> list[dict[str, Any]]:
-    """Every table no section shows, as a plain table."""
+    """Every table no section shows (nor the summary, ``up_front``), as a plain table."""
     shown = {name for name, spec in result.table_specs.items() if spec.section in TITLED}
     shown |= set(REGULATORY_TABLES)  # shown by their own section
+    shown |= up_front
     if sections:
         shown |= {"intervals", "disparities", "group_metrics"}
         if "intervals" not in result.tables:
@@ -385,6 +497,7 @@ def build_report(
     metadata: dict[str, Any] | None = None,
     model_card: dict[str, Any] | None = None,
     plots: bool = True,
+    header: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the report template shows, as plain Python objects."""
     _check_options(suppress_below, metadata, model_card)
@@ -393,18 +506,28 @@ def build_report(
     sections = metric_sections(result, sizes, used, plots)
     dataset = table_sections(result, "dataset", sizes, used, plots, DATASET_PLOTTERS)
     scores = table_sections(result, "scores", sizes, used, plots, SCORE_PLOTTERS)
-    appendix = _appendix(result, sections, sizes, used)
+    headline = multiclass_headline(result, sizes, used)
+    appendix = _appendix(
+        result, sections, sizes, used, {"fairness_criteria"} if headline else set()
+    )
+    lines = summary(result, sizes)
+    regression = regression_headline(result, sizes)
+    if regression:
+        lines.insert(1, regression)
     default_title = {
         "dataset": "Dataset fairness audit",
         "model": "Model fairness audit",
     }.get(result.kind, "Fairness audit")
     return {
         "title": title or str(result.metadata.get("title") or default_title),
+        "header": header_facts(result, {k: v for k, v in (header or {}).items() if v is not None}),
         "verdict": verdict(result),
         "status_counts": [
             {**status_cell(s), "count": c} for s, c in result.status_counts.items() if c
         ],
-        "summary": summary(result, sizes),
+        "summary": lines,
+        "headline": headline,
+        "overview": overview_chart(result, sizes, slug("p-overview", used)) if plots else "",
         "glance": at_a_glance(result),
         "about": user_metadata(metadata),
         "scope": scope(result, sizes),
@@ -412,8 +535,13 @@ def build_report(
         "dataset_sections": dataset,
         "score_sections": scores,
         "regulatory_sections": regulatory_sections(result, sizes, used),
-        "findings": findings_tables(result, sizes, used) if result.findings else None,
+        "findings": (
+            findings_tables(result, sizes, used, {s["metric"]: s["id"] for s in sections})
+            if result.findings
+            else None
+        ),
         "methodology": methodology(result, [s["metric"] for s in sections]),
+        "guide": metric_guide([s["metric"] for s in sections]),
         "considerations": considerations(result, model_card),
         "limitations": list(LIMITATIONS),
         "reproducibility": reproducibility(result),

@@ -51,7 +51,7 @@ _COLUMNS = (
 )
 
 
-def _finding_row(f: Finding, sizes: Sizes) -> list[dict[str, Any]]:
+def _finding_row(f: Finding, sizes: Sizes, links: dict[str, str]) -> list[dict[str, Any]]:
     """One finding's cells; a suppressed small group shows no value, n or p-value."""
     hide = sizes.hidden(f.feature, f.group)
     note = sizes.note
@@ -63,6 +63,7 @@ def _finding_row(f: Finding, sizes: Sizes) -> list[dict[str, Any]]:
             f"{f.status.value}: suppressed small group" if hide else describe_finding(f),
             cls="message",
             sub=f"rule {f.rule_id}: {metric_label(f.metric)}, {f.comparison.replace('_', ' ')}",
+            href=f"#{links[f.metric]}" if f.metric in links else "",
         ),
         cell(
             note if hide else fmt_number(f.value),
@@ -128,13 +129,19 @@ def _unmatched_expired(result: AuditResult) -> list[dict[str, Any]]:
     ]
 
 
-def findings_tables(result: AuditResult, sizes: Sizes, used: set[str]) -> dict[str, Any]:
-    """Findings worst first (passing ones apart), and the waivers."""
+def findings_tables(
+    result: AuditResult, sizes: Sizes, used: set[str], links: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Findings worst first (passing ones apart), and the waivers.
+
+    ``links`` maps a metric to the id of its section: each finding links there.
+    """
+    links = links or {}
     problems: list[list[dict[str, Any]]] = []
     passes: list[list[dict[str, Any]]] = []
     waivers: list[dict[str, Any]] = []
     for f in result.worst_findings(len(result.findings)):
-        (passes if f.status == Status.PASS else problems).append(_finding_row(f, sizes))
+        (passes if f.status == Status.PASS else problems).append(_finding_row(f, sizes, links))
         if f.waiver:
             waivers.append(_waiver_row(f))
     waivers += _unmatched_expired(result)

@@ -62,8 +62,9 @@ def fmt_number(value: Any, *, count: bool = False, digits: int = 3) -> str:
         return "∞" if x > 0 else "−∞"
     if count or (x.is_integer() and abs(x) >= 1000):
         return f"{x:,.0f}"
-    if x != 0 and abs(x) < 0.001:
-        return f"{x:.2e}"
+    if x != 0 and abs(x) < 0.0005:
+        # one style for every number (3 decimals): no scientific notation for tiny values
+        return "< 0.001" if x > 0 else "> -0.001"
     if abs(x) >= 1000:
         return f"{x:,.1f}"
     return f"{x:.{digits}f}"
@@ -94,12 +95,23 @@ def sort_key(value: Any) -> str:
 
 
 def cell(
-    text: Any, sort: Any = None, *, numeric: bool = False, cls: str = "", sub: str = ""
+    text: Any,
+    sort: Any = None,
+    *,
+    numeric: bool = False,
+    cls: str = "",
+    sub: str = "",
+    href: str = "",
 ) -> dict[str, Any]:
-    """One table cell; ``sub`` is a second, smaller line (e.g. an interval)."""
+    """One table cell; ``sub`` is a second, smaller line (e.g. an interval).
+
+    ``href`` (an in-page ``#id`` only) links the second line, e.g. a finding to its
+    metric's section.
+    """
     return {
         "text": str(text),
         "sub": sub,
+        "href": href if href.startswith("#") else "",
         "sort": sort_key(text if sort is None else sort),
         "numeric": numeric,
         "cls": cls,
@@ -191,6 +203,59 @@ def slug(text: str, used: set[str]) -> str:
 def metric_label(name: str) -> str:
     metric = REGISTRY.get(name)
     return metric.label if metric is not None else str(name).replace("_", " ").capitalize()
+
+
+#: Column names of the result's tables in a reader's words (the registry names metrics).
+_COLUMN_WORDS = {
+    "n": "n",
+    "count": "Count",
+    "share": "Share of rows",
+    "base_rate": "Base rate",
+    "roc_auc": "ROC AUC",
+    "auc": "ROC AUC",
+    "missing_rate": "Share missing",
+    "n_missing": "Missing",
+    "nmi": "Normalized mutual information",
+    "mutual_information": "Mutual information",
+    "uncertainty_coefficient": "Uncertainty coefficient",
+    "p_value": "p-value",
+    "p_value_adjusted": "Adjusted p-value",
+    "is_reference": "Is reference",
+    "is_proxy": "Flagged as proxy",
+    "n_reference": "n (reference)",
+    "n_positive": "Positives",
+    "n_negative": "Negatives",
+    "smd": "Standardized mean difference",
+    "tvd": "Total variation distance",
+    "ece": "Expected calibration error",
+    "auc_binning_error_bound": "ROC AUC: most error from binning",
+    "mean_score": "Mean score",
+    "fraction_positive": "Share positive",
+    "bin_lower": "Bin from",
+    "bin_upper": "Bin to",
+    "cv_folds": "Cross-validation folds",
+    "lower": "Lower bound",
+    "upper": "Upper bound",
+}
+
+
+def column_label(column: str) -> str:
+    """A table column as a reader's words: the registry label, else the name in words."""
+    entry = REGISTRY.get(column)
+    if entry is not None:
+        return str(entry.label)
+    text = str(column)
+    if text in _COLUMN_WORDS:
+        return _COLUMN_WORDS[text]
+    for suffix, words in (
+        ("_lower", "lower bound"),
+        ("_upper", "upper bound"),
+        ("_se", "standard error"),
+        ("_std", "standard deviation"),
+    ):
+        if text.endswith(suffix) and text != suffix:
+            return f"{column_label(text[: -len(suffix)])}: {words}"
+    return text.replace("_", " ").capitalize()
 
 
 def worst(statuses: list[str]) -> str | None:

@@ -19,6 +19,7 @@ the shorter cap of the other media and a ``<bdi>`` element.
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import os
 from functools import cache
@@ -112,6 +113,7 @@ def render(context: dict[str, Any]) -> str:
 
 def _trust_svgs(context: dict[str, Any], markup: Any) -> dict[str, Any]:
     """Mark the SVG strings (built and sanitized by report._svg) as safe markup."""
+    context["overview"] = markup(context.get("overview", ""))
     for section in context["metric_sections"]:
         for block in section["blocks"]:
             block["svg"] = markup(block["svg"])
@@ -133,6 +135,12 @@ def to_html(
     suppress_below: int | None = None,
     metadata: dict[str, Any] | None = None,
     model_card: dict[str, Any] | None = None,
+    owner: str | None = None,
+    model_name: str | None = None,
+    model_version: str | None = None,
+    data_name: str | None = None,
+    data_version: str | None = None,
+    audit_date: str | datetime.date | None = None,
 ) -> str:
     """The transparency report of an audit, as one self-contained HTML file.
 
@@ -158,6 +166,14 @@ def to_html(
         ``intended_use``, ``users``, ``out_of_scope_uses``,
         ``ethical_considerations``, ``limitations``, ``tradeoffs`` (strings or
         lists of strings). Missing ones are flagged as not supplied.
+    owner, model_name, model_version, data_name, data_version : str, optional
+        The header block under the title: who owns the system, which model and
+        which data (with their versions) were audited. Fields not given are left
+        out of the header.
+    audit_date : str or datetime.date, optional
+        Date shown in the header; default the day the audit ran (from the
+        result's reproducibility record), so a report rebuilt from the saved
+        JSON shows the same date.
 
     Returns
     -------
@@ -170,17 +186,25 @@ def to_html(
     >>> result = fairscope.audit_predictions(
     ...     [1, 0, 1, 0, 1, 0], [1, 0, 0, 0, 1, 1],
     ...     sensitive_features=["a", "a", "a", "b", "b", "b"])
-    >>> html = result.to_html(title="Loan model")
-    >>> "NOT JUDGED" in html and "Content-Security-Policy" in html
+    >>> html = result.to_html(title="Loan model", model_name="scorecard", model_version="2.1")
+    >>> "NOT JUDGED" in html and "scorecard, version 2.1" in html
     True
     """
-
+    header = {
+        "owner": owner,
+        "model_name": model_name,
+        "model_version": model_version,
+        "data_name": data_name,
+        "data_version": data_version,
+        "audit_date": audit_date,
+    }
     context = build_report(
         result,
         title=title,
         suppress_below=suppress_below,
         metadata=metadata,
         model_card=model_card,
+        header=header,
     )
     html = render(context)
     if path is not None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairscope.core._findings import SEVERITY, Finding
 from fairscope.core._registry import REGISTRY
-from fairscope.report import _plots as plots
+from fairscope.report._charts import metric_chart
 from fairscope.report._formatting import (
     OVERALL,
     cell,
@@ -21,7 +21,6 @@ from fairscope.report._formatting import (
 )
 from fairscope.report._plot_data import metric_classes, metric_rows
 from fairscope.report._privacy import Sizes
-from fairscope.report._svg import figure_to_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -80,7 +79,7 @@ def _disparities_of(
     sub = table[(table["feature"] == feature) & (table["metric"] == metric)]
     if cls is not None and "class" in sub.columns:
         sub = sub[sub["class"].astype(str) == str(cls)]
-    for _, row in sub.iterrows():
+    for row in sub.to_dict("records"):  # plain dicts: iterrows is slow on Arrow strings
         out[(str(row["kind"]), str(row["group"]))] = row
         reference = row.get("reference", reference)
     return out, reference
@@ -121,13 +120,15 @@ def _value_cells(
     return cells
 
 
-def _columns(result: AuditResult, metric: str) -> list[dict[str, Any]]:
+def _columns(result: AuditResult, metric: str, has_interval: bool = True) -> list[dict[str, Any]]:
     level = result.meta.ci
     pct = f"{fmt_number(float(level) * 100, digits=0)}% " if level else ""
+    # a header promises an interval only where the table has one (Brier, log loss: none)
+    value = f"{metric_label(metric)} ({pct}interval)" if has_interval else metric_label(metric)
     columns = [
         ("Group", False),
         ("n", True),
-        (f"{metric_label(metric)} ({pct}interval)", True),
+        (value, True),
         ("Difference vs ref.", True),
         ("Ratio vs ref.", True),
         ("Adj. p-value", True),
@@ -157,7 +158,7 @@ def metric_table(
     meta = result.meta
     total_rows = None if meta.n_rows is None else meta.n_rows - meta.n_dropped
     body = []
-    for _, row in rows.iterrows():
+    for row in rows.to_dict("records"):
         group = str(row["group"])
         is_overall = group == OVERALL
         is_reference = not is_overall and reference is not None and group == str(reference)
@@ -192,10 +193,17 @@ def metric_table(
         "id": table_id,
         "caption": f"{metric_label(metric)} by {feature}{_class_words(cls)}"
         + ("" if reference is None else f", compared with the reference group {reference}"),
-        "columns": _columns(result, metric),
+        "columns": _columns(result, metric, _has_interval(rows)),
         "rows": body,
         "note": "",
     }
+
+
+def _has_interval(rows: Any) -> bool:
+    """Whether any row of a metric has both interval bounds."""
+    if not {"lower", "upper"} <= set(rows.columns):
+        return False
+    return bool((rows["lower"].notna() & rows["upper"].notna()).any())
 
 
 def _class_words(cls: Any) -> str:
@@ -249,7 +257,8 @@ def _blocks(
             svg = ""
             if plots:
                 disparity = feature in judged and cls is None
-                svg = _metric_plot(result, metric, feature, sizes, used, disparity, cls)
+                words = f"{feature}{_class_words(cls)}"
+                svg = metric_chart(result, metric, feature, sizes, used, disparity, cls, words)
             blocks.append({"feature": f"{feature}{_class_words(cls)}", "table": table, "svg": svg})
     return blocks
 
@@ -294,62 +303,3 @@ def metric_sections(
             }
         )
     return sections
-
-
-def _metric_plot(
-    result: AuditResult,
-    metric: str,
-    feature: str,
-    sizes: Sizes,
-    used: set[str],
-    judged: bool,
-    cls: Any = None,
-) -> str:
-    kind = "disparity" if judged else "value"
-    try:
-        if kind == "value":
-            series = plots.value_series(result, metric, feature, cls)
-        else:
-            series = plots.disparity_series(result, metric, feature)
-    except (ValueError, KeyError):
-        return ""
-    if sizes.k is not None:
-        series["n"] = [
-            sizes.n.get((feature, g), n) for g, n in zip(series["groups"], series["n"], strict=True)
-        ]
-    fig = plots.new_figure(len(series["groups"]), labels=series["groups"])
-    ax = fig.add_subplot()
-    plots.draw_series(
-        ax,
-        series,
-        kind=kind,
-        metric=metric,
-        feature=f"{feature}{_class_words(cls)}",
-        suppress_below=sizes.k,
-    )
-    label = metric_label(metric)
-    if kind == "value":
-        desc = (
-            f"Horizontal bar chart of {label} for each group of {feature}, with "
-            f"confidence-interval whiskers and a line at the reference group's value. "
-            "The values are listed in the table above."
-        )
-    else:
-        threshold = series.get("threshold")
-        desc = (
-            f"Horizontal bar chart of the {plots.comparison_words(series['comparison'])} of "
-            f"{label} for each group of {feature}, with confidence-interval whiskers"
-            + (
-                ""
-                if threshold is None
-                else f", a dashed line at the threshold {threshold:g} with the failing side shaded"
-            )
-            + ", and each group's status written next to its bar. The values are listed in "
-            "the table above."
-        )
-    return figure_to_svg(
-        fig,
-        title=f"{label} by {feature}{_class_words(cls)}",
-        description=desc,
-        element_id=slug(f"p-{metric}-{feature}-{cls}", used),
-    )

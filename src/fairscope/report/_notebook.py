@@ -8,9 +8,9 @@ script, so it renders the same in Jupyter, JupyterLab and VS Code.
 from __future__ import annotations
 
 import hashlib
-from html import escape
 from typing import TYPE_CHECKING, Any
 
+from fairscope.core._text_safety import html_escaped as escape
 from fairscope.report._formatting import fmt_interval, fmt_number, metric_label
 from fairscope.report._metric_sections import metric_names
 from fairscope.report._plot_data import metric_classes, metric_rows
@@ -120,6 +120,7 @@ def _main_table(result: AuditResult) -> str:
                 break
     cells: dict[tuple[str, str, str], tuple[Any, Any, Any]] = {}
     keys: list[tuple[str, str]] = []
+    sizes: dict[tuple[str, str], Any] = {}  # rows per group: a rate means little without it
     classes: dict[str, object] = {}  # multiclass: the first class is shown
     for feature in features:
         for metric in metrics:
@@ -129,11 +130,13 @@ def _main_table(result: AuditResult) -> str:
             rows = metric_rows(result, metric, feature, cls)
             if rows is None:
                 continue
-            for g, e, lo, hi in zip(
-                rows["group"], rows["estimate"], rows["lower"], rows["upper"], strict=True
+            counts = rows["n"] if "n" in rows else [None] * len(rows)
+            for g, e, lo, hi, n in zip(
+                rows["group"], rows["estimate"], rows["lower"], rows["upper"], counts, strict=True
             ):
                 if (feature, g) not in keys:
                     keys.append((feature, g))
+                sizes.setdefault((feature, g), n)
                 cells.setdefault((feature, g, metric), (e, lo, hi))
     if not cells:
         names = ", ".join(_e(n) for n in result.tables)
@@ -157,7 +160,8 @@ def _main_table(result: AuditResult) -> str:
         label = "overall" if g == "<overall>" else g
         if result.references.get(f) == g:
             label += " (reference)"
-        rows_html.append(f"<tr><th>{_e(f)}</th><th>{_e(label)}</th>{row}</tr>")
+        n = f'<td class="num">{_e(fmt_number(sizes.get((f, g)), count=True))}</td>'
+        rows_html.append(f"<tr><th>{_e(f)}</th><th>{_e(label)}</th>{n}{row}</tr>")
     more = (
         f'<p class="fs-note">{len(keys) - MAX_ROWS} more rows in result.tables.</p>'
         if len(keys) > MAX_ROWS
@@ -165,6 +169,6 @@ def _main_table(result: AuditResult) -> str:
     )
     return (
         "<table><caption>Metrics by group (value, interval)</caption><thead><tr>"
-        f"<th>Feature</th><th>Group</th>{head}</tr></thead><tbody>{''.join(rows_html)}</tbody>"
+        f"<th>Feature</th><th>Group</th><th>n</th>{head}</tr></thead><tbody>{''.join(rows_html)}</tbody>"
         f"</table>{more}"
     )

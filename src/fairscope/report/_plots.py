@@ -94,6 +94,11 @@ def draw_series(
         xlabel=f"{label}: {comparison_words(comparison)} ({series.get('reference')})",
         title=f"{label} by {feature}",
     )
+    if not is_ratio:
+        # a difference is read with its sign: which side of the reference the group is on
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+.3g}" if v else "0"))
 
 
 def _metric_of(result: AuditResult, metric: str | None) -> str:

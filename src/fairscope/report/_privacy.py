@@ -9,6 +9,7 @@ import pandas as pd
 from fairscope.report._formatting import (
     _FEATURE_COLUMNS,
     MAX_TABLE_ROWS,
+    column_label,
     frame_cells,
     is_missing,
 )
@@ -88,8 +89,11 @@ def generic_table(
         )
         frame = frame.iloc[:max_rows]
     frame = frame.reset_index(drop=not _has_named_index(frame))
+    if {"n", "count"} <= set(frame.columns) and frame["n"].equals(frame["count"]):
+        frame = frame.drop(columns="count")  # the same number twice under two names
     columns = [
-        {"label": str(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])} for c in frame.columns
+        {"label": column_label(c), "numeric": pd.api.types.is_numeric_dtype(frame[c])}
+        for c in frame.columns
     ]
     return {
         "id": table_id,

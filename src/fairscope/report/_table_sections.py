@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from fairscope.report import _plots as plots
-from fairscope.report._bars import plain
+from fairscope.report._charts import min_group_size, series_bars
+from fairscope.report._dataset_charts import (
+    feature_shift_charts,
+    flagged_first,
+    missingness_charts,
+    proxy_charts,
+)
 from fairscope.report._formatting import (
     _FEATURE_COLUMNS,
     CURVE_TABLES,
     MAX_PLOTTED_ROWS,
     MAX_TABLE_ROWS,
     OVERALL,
+    column_label,
     slug,
 )
 from fairscope.report._privacy import Sizes, generic_table
-from fairscope.report._svg import figure_to_svg
+from fairscope.report._svg_charts import Axis, bar_chart
+from fairscope.report._svg_curves import Curve, Panels, small_multiples
 
 if TYPE_CHECKING:  # pragma: no cover
     from fairscope.result._audit_result import AuditResult
@@ -41,12 +49,12 @@ def table_sections(
     for name, spec in result.table_specs.items():
         if spec.section != section:
             continue
-        table = result.tables[name]
+        table = flagged_first(result.tables[name])
         title, intro = spec.title, spec.description
         svgs: list[str] = []
         if plots and name in plotters:
             try:
-                svgs = plotters[name](table, sizes, used)
+                svgs = plotters[name](table, sizes, used, min_group_size(result))
             except (KeyError, ValueError, TypeError):
                 svgs = []  # an unexpected layout: the table below still shows the data
         sections.append(
@@ -75,15 +83,19 @@ def _first(columns: Any, candidates: tuple[str, ...]) -> str | None:
     return next((c for c in candidates if c in columns), None)
 
 
-def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
-    def plot(table: pd.DataFrame, sizes: Sizes, used: set[str]) -> list[str]:
+def _bar_plotter(
+    value_candidates: tuple[str, ...], label: str | None = None
+) -> Callable[..., list[str]]:
+    def plot(table: pd.DataFrame, sizes: Sizes, used: set[str], minimum: int | None) -> list[str]:
         value = _first(table.columns, value_candidates)
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if value is None or "group" not in table.columns:
             return []
         lower = _first(table.columns, (f"{value}_lower", "lower"))
         upper = _first(table.columns, (f"{value}_upper", "upper"))
+        size = _first(table.columns, ("n", "count", "rows"))
         keys = [c for c in (fcol, "class") if c and c in table.columns]
+        name = label or column_label(value)
         out: list[str] = []
         for key, rows in table.groupby(keys, sort=False) if keys else [((), table)]:
             key = key if isinstance(key, tuple) else (key,)
@@ -91,27 +103,22 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
                 str(k) if c != "class" else f"(class {k})" for c, k in zip(keys, key, strict=True)
             )
             rows = rows[rows["group"] != OVERALL]
-            if rows.empty or len(out) >= 8:
-                continue
-            groups = [str(g) for g in rows["group"]]
-            fig = plots.new_figure(len(groups), labels=groups)
-            ax = fig.add_subplot()
-            plots.draw_bars(
-                ax,
-                groups,
-                rows[value].tolist(),
-                rows[lower].tolist() if lower else None,
-                rows[upper].tolist() if upper else None,
-                suppressed=[sizes.hidden(str(key[0]) if fcol else None, g) for g in groups],
-                suppress_note=sizes.note or "suppressed",
-                xlabel=value.replace("_", " "),
-                title=f"{value.replace('_', ' ')} by {feature}".strip(),
-            )
+            if rows.empty or len(out) >= 8 or rows[value].isna().all():
+                continue  # a chart of nothing but "undefined" says less than the table
+            series = {
+                "groups": [str(g) for g in rows["group"]],
+                "values": rows[value].tolist(),
+                "lower": rows[lower].tolist() if lower else [math.nan] * len(rows),
+                "upper": rows[upper].tolist() if upper else [math.nan] * len(rows),
+                "n": rows[size].tolist() if size else [None] * len(rows),
+            }
+            feature_key = str(key[0]) if fcol else ""
             out.append(
-                figure_to_svg(
-                    fig,
-                    title=f"{value.replace('_', ' ')} by {feature}",
-                    description=f"Bar chart of {value} per group of {feature}"
+                bar_chart(
+                    series_bars(series, feature_key, sizes, minimum),
+                    Axis(title=name),
+                    title=f"{name} by {feature}".strip(),
+                    description=f"Bar chart of {name.lower()} per group of {feature}"
                     + (" with interval whiskers" if lower else "")
                     + "; values in the table below.",
                     element_id=slug(f"p-{value}-{feature}", used),
@@ -122,75 +129,61 @@ def _bar_plotter(value_candidates: tuple[str, ...]) -> Callable[..., list[str]]:
     return plot
 
 
+def _curves(
+    rows: pd.DataFrame, x: str, y: str, feature: str | None, sizes: Sizes, minimum: int | None
+) -> list[Curve]:
+    size = _first(rows.columns, ("n", "count"))
+    curves = []
+    for group, g_rows in rows.groupby("group", sort=False):
+        if str(group) == OVERALL:
+            continue
+        g_rows = g_rows.sort_values(x)
+        n = sizes.n.get((feature or "", str(group)))
+        if n is None and size is not None and x != "threshold":
+            n = None  # per-bin counts are not the group's size
+        curves.append(
+            Curve(
+                label=str(group),
+                x=g_rows[x].astype(float).tolist(),
+                y=g_rows[y].astype(float).tolist(),
+                n=n,
+                hidden=sizes.note if sizes.hidden(feature, group) else "",
+                small=minimum is not None and n is not None and n < minimum,
+            )
+        )
+    return curves
+
+
 def _curve_plotter(
     x_candidates: tuple[str, ...], y_candidates: tuple[str, ...], what: str, diagonal: bool
 ) -> Callable[..., list[str]]:
-    def plot(table: pd.DataFrame, sizes: Sizes, used: set[str]) -> list[str]:
-        from matplotlib.figure import Figure
-
+    def plot(table: pd.DataFrame, sizes: Sizes, used: set[str], minimum: int | None) -> list[str]:
         x, y = _first(table.columns, x_candidates), _first(table.columns, y_candidates)
         fcol = _first(table.columns, _FEATURE_COLUMNS)
         if x is None or y is None or "group" not in table.columns:
             return []
-        palette = [
-            "#0072B2",
-            "#D55E00",
-            "#009E73",
-            "#CC79A7",
-            "#E69F00",
-            "#56B4E9",
-            "#000000",
-            "#F0E442",
-        ]
-        styles = ["-", "--", "-.", ":"]
         out: list[str] = []
         for feature, rows in table.groupby(fcol, sort=False) if fcol else [("", table)]:
             if len(out) >= 6:
                 break
-            fig = Figure(figsize=(5.2, 4.2), layout="constrained")
-            ax = fig.add_subplot()
-            if diagonal:
-                ax.plot([0, 1], [0, 1], color="#999999", linewidth=0.8, linestyle=":")
-            hidden = []
-            for i, (group, g_rows) in enumerate(rows.groupby("group", sort=False)):
-                if str(group) == OVERALL:
-                    continue
-                if sizes.hidden(str(feature) if fcol else None, group):
-                    hidden.append(str(group))
-                    continue
-                if i >= 12:
-                    break
-                g_rows = g_rows.sort_values(x)
-                ax.plot(
-                    g_rows[x],
-                    g_rows[y],
-                    color=palette[i % len(palette)],
-                    linestyle=styles[(i // len(palette)) % len(styles)],
-                    marker="o" if len(g_rows) <= 20 else None,
-                    markersize=3,
-                    label=plain(group),
-                )
-            if hidden:
-                ax.text(
-                    0.02,
-                    0.98,
-                    plain(f"not drawn, {sizes.note}: " + ", ".join(hidden)),
-                    transform=ax.transAxes,
-                    fontsize=7,
-                    va="top",
-                )
-            ax.set_xlabel(plain(x.replace("_", " ")))
-            ax.set_ylabel(plain(y.replace("_", " ")))
-            ax.set_title(plain(f"{what} by {feature}".strip()), fontsize=10, loc="left")
-            ax.legend(fontsize=7, loc="lower right", frameon=False)
-            ax.spines[["top", "right"]].set_visible(False)
-            ax.grid(color="#eeeeee", linewidth=0.6)
+            curves = _curves(rows, x, y, str(feature) if fcol else None, sizes, minimum)
+            values = [v for c in curves for v in (*c.x, *c.y) if math.isfinite(v)]
+            if not values:
+                continue
+            panels = Panels(
+                x_title=column_label(x).lower(),
+                y_title=column_label(y).lower(),
+                diagonal=diagonal,
+                limits=(min(0.0, *values), max(1.0, *values)),
+            )
             out.append(
-                figure_to_svg(
-                    fig,
-                    title=f"{what} by {feature}",
-                    description=f"Line chart of {y} against {x}, one line per group of {feature}; "
-                    "values in the table below.",
+                small_multiples(
+                    curves,
+                    panels,
+                    title=f"{what} by {feature}".strip(),
+                    description=f"Small multiples, one panel per group of {feature}: "
+                    f"{column_label(y).lower()} against {column_label(x).lower()}, the group's "
+                    "curve dark over the other groups' in grey; values in the table below.",
                     element_id=slug(f"p-{what}-{feature}", used),
                 )
             )
@@ -201,7 +194,10 @@ def _curve_plotter(
 
 DATASET_PLOTTERS = {
     "representation": _bar_plotter(("share", "proportion", "fraction")),
-    "base_rates": _bar_plotter(("base_rate", "estimate", "rate", "mean", "value")),
+    "base_rates": _bar_plotter(("base_rate", "estimate", "rate", "mean", "value"), "Base rate"),
+    "missingness": missingness_charts,
+    "proxies": proxy_charts,
+    "feature_shift": feature_shift_charts,
 }
 
 SCORE_PLOTTERS = {

@@ -230,15 +230,66 @@ def interval_method(result: AuditResult) -> str | None:
     return result.meta.ci_method
 
 
-def dataset_highlights(result: AuditResult) -> list[str]:
-    """Sentences on what the dataset tables flag (strong proxies), read from their flags."""
+def base_rate_gaps(result: AuditResult) -> list[str]:
+    """Per sensitive feature, the widest gap in the label's base rate, as a sentence.
+
+    Label bias is the first thing a reader of a data-set audit needs: a model
+    trained on these labels learns the gap. Intersections are left to the table.
+    """
+    table = result.tables.get("base_rates")
+    needed = {"feature", "group", "value", "reference", "ratio"}
+    if table is None or not needed <= set(table.columns):
+        return []
     out = []
+    features = set(map(str, result.metadata.get("sensitive_features") or []))
+    for feature, rows in table.groupby("feature", sort=False):
+        if features and str(feature) not in features:
+            continue
+        rows = rows[(rows["group"] != "<overall>") & rows["value"].notna()]
+        if "small" in rows.columns:
+            rows = rows[~rows["small"].fillna(False).astype(bool)]
+        if "is_reference" in rows.columns:
+            reference_rows = rows[rows["is_reference"].fillna(False).astype(bool)]
+            rows = rows[~rows["is_reference"].fillna(False).astype(bool)]
+        else:
+            reference_rows = rows.iloc[0:0]
+        rows = rows[rows["ratio"].notna()]
+        if rows.empty or reference_rows.empty:
+            continue
+        low = rows.loc[(rows["ratio"] - 1).abs().idxmax()]
+        ref = reference_rows.iloc[0]
+        label = (
+            f" of {low['class']}" if "class" in low.index and low["class"] == low["class"] else ""
+        )
+        interval = fmt_interval(low.get("ratio_lower"), low.get("ratio_upper"))
+        out.append(
+            f"Base rate{label} by {feature}: {low['group']} {_percent(low['value'])} vs "
+            f"{ref['group']} {_percent(ref['value'])} (ratio {fmt_number(low['ratio'])}"
+            + ("" if interval == "—" else f", interval {interval}")
+            + "); a model trained on these labels can learn this gap (see “Base rates”)."
+        )
+    return out
+
+
+def _percent(value: Any) -> str:
+    return f"{float(value) * 100:.0f}%"
+
+
+def dataset_highlights(result: AuditResult) -> list[str]:
+    """Sentences on what the dataset tables flag (base-rate gaps, proxies), read from them."""
+    out = base_rate_gaps(result)
     proxies = result.tables.get("proxies")
     if proxies is not None and {"feature", "column", "is_proxy"} <= set(proxies.columns):
         flagged = proxies[proxies["is_proxy"].fillna(False).astype(bool)]
         for feature, rows in flagged.groupby("feature", sort=False):
             columns = ", ".join(map(str, rows["column"]))
             out.append(f"Flagged as proxies of {feature}: {columns} (see “Proxies”).")
+    for name, what in (("missingness", "missing-data gap"), ("feature_shift", "feature shift")):
+        table = result.tables.get(name)
+        if table is not None and "flagged" in table.columns:
+            n = int(table["flagged"].fillna(False).astype(bool).sum())
+            if n:
+                out.append(f"{_plural(n, what, what + 's')} flagged; charted and listed first.")
     return out
 
 

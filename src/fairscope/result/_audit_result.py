@@ -40,6 +40,22 @@ SCHEMA_ID = "https://fairscope.dev/schemas/audit-result-1.0.schema.json"
 PathArg = str | os.PathLike[str]
 
 
+#: The finding fields a reader scans first (``findings_frame(compact=True)`` keeps only these).
+_FINDING_COLUMNS = (
+    "status",
+    "feature",
+    "group",
+    "metric",
+    "comparison",
+    "value",
+    "lower",
+    "upper",
+    "threshold",
+    "n",
+    "message",
+)
+
+
 @dataclass
 class AuditResult:
     """The result of an audit: tables, findings, metadata and provenance.
@@ -103,20 +119,33 @@ class AuditResult:
             counts[f.status.value] += 1
         return counts
 
-    def findings_frame(self, statuses: Iterable[str] | None = None) -> pd.DataFrame:
+    def findings_frame(
+        self, statuses: Iterable[str] | None = None, *, compact: bool = False
+    ) -> pd.DataFrame:
         """The findings as a DataFrame, worst first.
 
         Parameters
         ----------
         statuses : iterable of str, optional
             Keep only these statuses.
+        compact : bool, default False
+            Only what a reader scans (status, feature, group, metric, comparison,
+            value, interval, threshold, n, message), and without the passing
+            findings unless ``statuses`` asks for them.
 
         Returns
         -------
         pandas.DataFrame
-            One row per finding, one column per :class:`Finding` field.
+            One row per finding; one column per :class:`Finding` field, the ones a
+            reader scans first.
         """
-        columns = list(Finding.__dataclass_fields__)
+        if compact and statuses is None:
+            statuses = [s.value for s in SEVERITY if s.value != "PASS"]
+        fields = list(Finding.__dataclass_fields__)
+        columns = [c for c in _FINDING_COLUMNS if c in fields]
+        if not compact:
+            # every field, the ones a reader scans first (pandas elides the middle of wide frames)
+            columns += [c for c in fields if c not in columns]
         rows = [f.to_dict() for f in self.findings]
         frame = pd.DataFrame(rows, columns=columns)
         if statuses is not None:
@@ -471,6 +500,13 @@ class AuditResult:
             The HTML document.
         """
         return _html.to_html(self, path, **options)
+
+    def __repr__(self) -> str:
+        # the summary, not every table: a dataclass repr of a COMPAS audit is ~20k characters
+        names = ", ".join(self.tables) or "none"
+        return f"{_text.summary(self, limit=10)}\ntables: {names} (see result.tables)"
+
+    __str__ = __repr__
 
     def _repr_html_(self) -> str:
         return _notebook.repr_html(self)

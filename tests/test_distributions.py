@@ -59,3 +59,23 @@ def test_fisher_exact_on_a_large_unbalanced_table():
     # support of 44 tables out of 102,000 rows: the log-space sum keeps its precision
     expected = stats.fisher_exact([[3, 2000], [40, 100000]]).pvalue
     assert fisher_exact_2x2(3, 2000, 40, 100000)[1] == pytest.approx(expected, rel=1e-8)
+
+
+def test_fisher_on_many_tables_at_once_equals_scipy():
+    # above MANY_TABLES groups the test runs on all tables as one array operation
+    from fairscope.compute._proportion_tests import MANY_TABLES, fisher_exact_test
+
+    rng = np.random.default_rng(7)
+    k = 4 * MANY_TABLES
+    x1 = rng.integers(0, 15, k)
+    n1 = x1 + rng.integers(0, 15, k)
+    x2 = rng.integers(0, 200, k)
+    n2 = x2 + rng.integers(0, 200, k)
+    odds, p = fisher_exact_test(x1, n1, x2, n2)
+    for i in range(k):
+        if n1[i] == 0 or n2[i] == 0:  # an empty group is not tested (NaN), on either path
+            assert np.isnan(p[i])
+            continue
+        expected = stats.fisher_exact([[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]])
+        assert p[i] == pytest.approx(expected.pvalue, rel=1e-11)
+        assert odds[i] == pytest.approx(expected.statistic, rel=1e-12, nan_ok=True)

@@ -57,12 +57,11 @@ class _Audit:
         self.ci_method = str(meta.get("ci_method", "wilson"))
         self.min_size = int(meta.get("min_group_size", 30))
         self.tests = TestBook(result.tables)
+        # records are read per (metric, kind) when a rule first asks: a table of 10,000
+        # groups holds 140,000 rows, and a policy reads a few of its metrics
         self.records: dict[RecordKey, list[DisparityRecord]] = {}
-        table = result.tables.get("disparities")
-        own = [] if table is None else disparity_records(table)
-        for rec in (r for r in own if not r.is_reference):
-            key = (rec.feature, rec.metric, rec.kind, rec.reference, rec.class_label)
-            self.records.setdefault(key, []).append(rec)
+        self._disparities = result.tables.get("disparities")
+        self._read: set[tuple[str, str]] = set()
         self.groups = self._groups()
         self.resampling = resample.resampling(meta)
         self.family = family.Family()
@@ -131,6 +130,14 @@ class _Audit:
 
     def table_records(self, key: RecordKey) -> list[DisparityRecord]:
         """The audit's own records for (feature, metric, kind, reference, class)."""
+        table, wanted = self._disparities, (key[1], key[2])
+        if wanted not in self._read and table is not None and len(table):
+            self._read.add(wanted)
+            rows = table[(table["metric"] == wanted[0]) & (table["kind"] == wanted[1])]
+            for rec in disparity_records(rows):
+                if not rec.is_reference:
+                    at = (rec.feature, rec.metric, rec.kind, rec.reference, rec.class_label)
+                    self.records.setdefault(at, []).append(rec)
         return self.records.get(key, [])
 
 

@@ -62,16 +62,22 @@ def lookup(tables: Mapping[str, pd.DataFrame]) -> dict[TestKey, PValues]:
     table = tables.get("tests")
     if table is None or table.empty or "feature" not in table or "group" not in table:
         return {}
-    out: dict[TestKey, PValues] = {}
-    for row in table.to_dict("records"):
-        key = (str(row["feature"]), str(row["metric"]), str(row["group"]), str(row["reference"]))
-        test = row.get("test")
-        out[key] = (
-            _none_if_nan(row.get("p_value")),
-            _none_if_nan(row.get("p_value_adjusted")),
-            None if test is None else str(test),
-        )
-    return out
+    # column by column, not row by row: a table of 10,000 groups has 70,000 rows
+    keys = zip(
+        *(table[c].astype(str).tolist() for c in ("feature", "metric", "group", "reference")),
+        strict=True,
+    )
+    n = len(table)
+
+    def floats(name: str) -> list[float | None]:
+        if name not in table:
+            return [None] * n
+        values = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return [None if np.isnan(v) else float(v) for v in values]
+
+    tests = table["test"].tolist() if "test" in table else [None] * n
+    names = [None if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in tests]
+    return dict(zip(keys, zip(floats("p_value"), floats("p_value_adjusted"), names, strict=True), strict=True))  # fmt: skip
 
 
 class TestBook:

@@ -66,6 +66,16 @@ def _is_hidden(char: str) -> bool:
     return (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF
 
 
+#: Every character :func:`_is_hidden` names (control, surrogate, line and paragraph
+#: separators, bidi controls, noncharacters), as one pattern.
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(sorted(BIDI_CONTROLS))
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
 def visible(text: object, *, keep: str = "") -> str:
     """``text`` as a string with control, bidi and surrogate characters shown as escapes.
 
@@ -87,9 +97,9 @@ def visible(text: object, *, keep: str = "") -> str:
     'a\\\\x1b[2Jb\\\\u202e'
     """
     out = str(text)
-    if out.isprintable() and not any(c in BIDI_CONTROLS for c in out):
+    if _HIDDEN.search(out) is None:  # the common case, scanned in C
         return out
-    return "".join(_escape(c) if c not in keep and _is_hidden(c) else c for c in out)
+    return _HIDDEN.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), out)
 
 
 def shorten(text: str, limit: int = MAX_DISPLAY_LENGTH) -> str:

@@ -44,6 +44,8 @@ def _display(value: Any) -> Any:
 
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
+    if value.isascii() and value.isprintable() and len(value) <= MAX_DISPLAY_LENGTH:
+        return value  # most values: nothing hidden, nothing right-to-left, nothing too long
     # no word of prose is 200 characters long: such a run is a name from the data
     value = shorten_words(value)
     return html_text(value, limit=MAX_HTML_TEXT)

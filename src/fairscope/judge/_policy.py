@@ -5,10 +5,11 @@ rule vocabulary constants 0.1 exposed there. Code of this package imports from
 :mod:`fairscope.judge` and its modules.
 """
 
-from fairscope.judge._judging import apply_policy, judge_rule, judged, rule_status
+from fairscope.judge._judging import apply_policy, judge_rule
 from fairscope.judge._loading import load_policy, presets
 from fairscope.judge._model import Policy, Rule, Waiver, policy_record, same_feature_set
 from fairscope.judge._schema import DECIDE_ON, DIRECTIONS, KINDS, METHODS, PolicyError
+from fairscope.judge._verdict_math import judged, rule_status
 from fairscope.judge._waivers import apply_waivers
 
 STRATEGIES = ("largest", "best", "overall")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from fairscope.compute._privileged import privileged_mask
 from fairscope.core._groups import encode_groups, group_label
-from fairscope.core._inputs import sensitive_frame
+from fairscope.core._inputs import row_weights, sensitive_frame
 
 __all__ = [
     "class_imbalance",
@@ -21,17 +21,6 @@ __all__ = [
     "kl_divergence",
     "smoothed_empirical_differential_fairness",
 ]
-
-
-def _weights(sample_weight: Any, n: int) -> np.ndarray:
-    if sample_weight is None:
-        return np.ones(n)
-    w = np.asarray(sample_weight, dtype=float)
-    if w.shape != (n,):
-        raise ValueError(f"sample_weight has {w.size} values; the data has {n} rows.")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative.")
-    return w
 
 
 def _labels(y: Any, n: int | None = None) -> np.ndarray:
@@ -80,7 +69,7 @@ def class_imbalance(
     mask = privileged_mask(sensitive_features, privileged_groups)
     if y is not None:
         _labels(y, len(mask))
-    w = _weights(sample_weight, len(mask))
+    w = row_weights(sample_weight, len(mask), "the data")
     privileged, other = w[mask].sum(), w[~mask].sum()
     return float((other - privileged) / (other + privileged))
 
@@ -125,7 +114,7 @@ def kl_divergence(
     """
     mask = privileged_mask(sensitive_features, privileged_groups)
     labels = _labels(y, len(mask))
-    w = _weights(sample_weight, len(mask))
+    w = row_weights(sample_weight, len(mask), "the data")
     support = np.unique(labels)
     p = _label_shares(labels, w, mask, support)
     q = _label_shares(labels, w, ~mask, support)
@@ -190,7 +179,7 @@ def conditional_demographic_disparity(
     if len(strata_codes) != n:
         raise ValueError(f"strata has {len(strata_codes)} rows; sensitive_features has {n}.")
     accepted = _labels(y, n) == pos_label
-    w = _weights(sample_weight, n)
+    w = row_weights(sample_weight, n, "the data")
     n_groups, n_strata = len(groups.index), int(strata_codes.max()) + 1
     flat = (strata_codes * n_groups + groups.codes.astype(np.int64)) * 2 + accepted
     cells = np.bincount(flat, weights=w, minlength=n_strata * n_groups * 2)
@@ -255,7 +244,7 @@ def smoothed_empirical_differential_fairness(
     groups = encode_groups(sensitive_frame(sensitive_features, None))
     n = len(groups.codes)
     positive = _labels(y, n) == pos_label
-    w = _weights(sample_weight, n)
+    w = row_weights(sample_weight, n, "the data")
     n_groups = len(groups.index)
     pos = np.bincount(groups.codes, weights=w * positive, minlength=n_groups)
     total = np.bincount(groups.codes, weights=w, minlength=n_groups)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from fairscope.core._groups import encode_groups
-from fairscope.core._inputs import sensitive_frame
+from fairscope.core._inputs import row_weights, sensitive_frame
 
 __all__ = [
     "benefit_counts",
@@ -89,17 +89,6 @@ def _binary(values: Any, pos_label: Any, argument: str) -> np.ndarray:
     return array == pos_label
 
 
-def _weights(sample_weight: Any, n: int) -> np.ndarray:
-    if sample_weight is None:
-        return np.ones(n)
-    w = np.asarray(sample_weight, dtype=float)
-    if w.shape != (n,):
-        raise ValueError(f"sample_weight has {w.size} values; y_true has {n} rows.")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative.")
-    return w
-
-
 def benefit_counts(
     y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weight: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +118,7 @@ def benefit_counts(
         raise ValueError(f"y_true has {len(true)} rows but y_pred has {len(pred)}.")
     if len(true) == 0:
         raise ValueError("y_true is empty; an inequality index needs at least one row.")
-    return 1 + pred.astype(int) - true.astype(int), _weights(sample_weight, len(true))
+    return 1 + pred.astype(int) - true.astype(int), row_weights(sample_weight, len(true), "y_true")
 
 
 def generalized_entropy_index(

@@ -271,6 +271,37 @@ def _values_of(series: pd.Series, mask: np.ndarray | None) -> list[Any]:
     return list(uniques)
 
 
+def row_weights(sample_weight: Any, n: int, rows_of: str) -> np.ndarray:
+    """Per-row weights of an array-level metric: ones when None, else checked floats.
+
+    Parameters
+    ----------
+    sample_weight : array-like or None
+        One finite, non-negative weight per row.
+    n : int
+        Number of rows.
+    rows_of : str
+        What the rows belong to, for the error message (``"y_true"``, ``"the data"``).
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+
+    Examples
+    --------
+    >>> row_weights(None, 2, "y_true").tolist()
+    [1.0, 1.0]
+    """
+    if sample_weight is None:
+        return np.ones(n)
+    w = np.asarray(sample_weight, dtype=float)
+    if w.shape != (n,):
+        raise ValueError(f"sample_weight has {w.size} values; {rows_of} has {n} rows.")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    return w
+
+
 def _weights_array(weight: pd.Series) -> np.ndarray:
     """Weights as float64; no copy for float64 numpy data, NaN for missing values."""
     if isinstance(weight.dtype, np.dtype):

@@ -17,10 +17,12 @@ Figures, with their targets:
    bootstrap audits): target <= 5 %;
 2. one group exactly on the 0.8 limit, the others equal, k = 12 x 2000: that group's
    FAIL rate, target <= 2.5 % (and the same with ``familywise: none``, 0.1's judging);
+   and at k = 6 one or three groups on the limit (the most pairs near it at once);
 3. ``between_groups`` interval coverage of min / max and max - min, k <= 20, target >= 93 %;
 4. coverage of the ratio-to-best finding intervals (every finding of an audit at once);
 5. power for a true ratio 0.7 at k = 2 x 2000 (one group at 0.21, one at 0.3) and
-   k = 6 x 2000 (five at 0.21, one at 0.3; and three and three): targets 60 % / 75 %;
+   k = 6 x 2000 (five at 0.21, one at 0.3; three and three; one and five): targets
+   60 % / 75 %;
 6. exact coverage of Wilson and Clopper-Pearson for rare events (p = 0.005-0.02);
 7. weights that go with the outcome: coverage of the weighted rate interval (target
    about 95 %) and size of the weighted two-proportion test (target about 5 %);
@@ -259,6 +261,19 @@ def main() -> None:
                 f"familywise {fw:5s}: that group FAILs {mc(per_group[0], 4 * reps)}; "
                 f"audit FAILs {mc(audits, 4 * reps)}"
             )
+        print("  k = 6 x 2000: one group on the limit, five at 0.3; three on it, three at 0.3")
+        print("  (every pair of a low and a high group on its limit: the most near pairs)")
+        near = [
+            (6, 2000, 0.3, "wilson", 4 * reps, int(next(seeds)), "audit", rates)
+            for rates in ([0.24] + [0.3] * 5, [0.24] * 3 + [0.3] * 3)
+        ]
+        for (*_, rates), audits, per_group in _run(pool, false_fail, near):
+            low = np.flatnonzero(np.isclose(rates, 0.24))
+            share = per_group[low].sum() / len(low)
+            print(
+                f"  {len(low)} on the limit: a group on it FAILs {mc(share, 4 * reps)}; "
+                f"audit FAILs {mc(audits, 4 * reps)}"
+            )
 
         print("\n# 3. between_groups coverage (simultaneous exact intervals, every ci_method)")
         gap_tasks = [
@@ -287,7 +302,12 @@ def main() -> None:
         print("\n# 5. power for a true ratio 0.7 (0.21 against 0.3), n = 2000 per group")
         power = [
             (len(rates), 2000, 0.3, "wilson", reps, int(next(seeds)), "audit", rates)
-            for rates in ([0.21, 0.3], [0.21] * 5 + [0.3], [0.21] * 3 + [0.3] * 3)
+            for rates in (
+                [0.21, 0.3],
+                [0.21] * 5 + [0.3],
+                [0.21] * 3 + [0.3] * 3,
+                [0.21] + [0.3] * 5,
+            )
         ]
         for (k, _, _, _, _, _, _, rates), audits, per_group in _run(pool, false_fail, power):
             low = np.flatnonzero(np.isclose(rates, 0.21))

@@ -147,17 +147,29 @@ def test_between_groups_interval_covers_in_an_exact_small_case():
 
 
 def test_against_the_best_one_group_far_enough_above_is_enough_with_all_pairs_counted():
-    # k = 3: three pairs, each two-sided at 1 - 0.05 / 3; g2's FAIL side is the smallest
-    # exact MOVER-R upper bound of g2 against the others, and g2 FAILs on g0 although
-    # the observed best, g0, and g1 are close
+    # k = 3: three pairs; g2's FAIL side is the smallest exact MOVER-R upper bound of g2
+    # against the others, and g2 FAILs on g0 although the observed best, g0, and g1 are
+    # close. Each ordered pair's one-sided level a solves, by scipy's root finder,
+    # 2 a + 4 P(Z > z_a + D / (2 s)) = 0.05 (at most 2 of the 6 ordered pairs near the
+    # limit, Mantel), capped at 0.025 / 2 (one group's two pairs), where D = -log 0.8 and s
+    # is the largest pair standard error read from the Wilson intervals on the log scale
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
     result = audit_of([330, 300, 220], [1000, 1000, 1000])
     policy = {"name": "p", "rules": [
         {"id": "ff", "metric": "sr", "fail": 0.8, "reference": "best", "direction": "lower"}]}  # fmt: skip
     judged = apply_policy(result, policy)
     assert judged.metadata["familywise"]["units"] == 3
     g2 = next(f for f in judged.findings if f.group == "g2")
+    w_low, w_high = wilson_interval(np.array([330, 300, 220]), np.full(3, 1000))
+    se = np.sort((np.log(w_high) - np.log(w_low)) / (2 * norm.ppf(0.975)))[-2:]
+    slack = -np.log(0.8) / (2 * np.sqrt(np.sum(se**2)))
+    spent = lambda a: 2 * a + 4 * norm.sf(norm.isf(a) + slack) - 0.05  # noqa: E731
+    tail = min(brentq(spent, 1e-9, 0.025, xtol=1e-15), 0.0125)
+    assert tail > 0.05 / 6  # more than Bonferroni's share
     low, high = clopper_pearson_interval(
-        np.array([330, 300, 220]), np.full(3, 1000), confidence=1 - 0.05 / 3
+        np.array([330, 300, 220]), np.full(3, 1000), confidence=1 - 2 * tail
     )
     p = np.array([0.33, 0.30, 0.22])
     uppers = [float(mover_ratio(p[2], low[2], high[2], p[h], low[h], high[h])[1]) for h in (0, 1)]

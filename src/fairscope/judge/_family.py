@@ -9,7 +9,9 @@ as fairscope 0.1 judged). A rule in a feature set counts one *unit* per interval
 against the overall value or between groups); each unit's
 interval is made at ``1 - (1 - ci) / M`` with ``M`` the units of its family, so that the
 family's chance of any false FAIL stays at most ``1 - ci``
-(:mod:`fairscope.judge._simultaneous` has the construction and its proof).
+(:mod:`fairscope.judge._simultaneous` has the construction and its proof). The pairs of a
+rule against the data-chosen best spend their rule's share ``(1 - ci) k (k - 1) / (2 M)``
+by how many of them can be near the limit at once (:mod:`fairscope.judge._pair_budget`).
 
 Rates judged from the audit's confusion counts take part (every binary rate rule
 deciding on the interval); metrics read from per-group tables (scores, regression,
@@ -28,12 +30,14 @@ import numpy as np
 from fairscope.compute._disparities import DisparityRecord
 from fairscope.compute._references import choice_for
 from fairscope.compute._simultaneous import gap_bounds, unit_confidence
+from fairscope.core._distributions import normal_quantile_two_sided
 from fairscope.core._findings import Finding, Status
 from fairscope.core._groups import OVERALL
 from fairscope.judge import _simultaneous as sim
 from fairscope.judge._compare import to_reference
 from fairscope.judge._estimates import GroupEstimates, from_counts
 from fairscope.judge._model import Rule
+from fairscope.judge._pair_budget import pair_slack, pair_tail
 from fairscope.judge._power import undecided_note
 
 UnitKey = tuple[str, str, str | None]
@@ -141,17 +145,63 @@ def reference_fail_sides(
     ndarray
         One bound per group of ``est`` (NaN for the reference).
     """
-    adjusted = at_level(est, unit_confidence(ci, units))
     side = sim.FailSide(rule.comparison, rule.direction, rule.bound)
     best = _best_side(rule, est)
+    if best is None or not _judged_in_pairs(rule, est, reference):
+        return sim.fixed_reference(side, at_level(est, unit_confidence(ci, units)), reference)
     # below the best is the only way to differ from it: a pair (g, h) tells about the
     # best only in that direction, and a rule judging the other one cannot fail
     below = "lower" if best == "higher" else "higher"
-    if best is None or reference == OVERALL or rule.direction not in ("both", below):
-        return sim.fixed_reference(side, adjusted, reference)
+    tail = fail_tail(rule, est, ci=ci, units=units, min_size=min_size, reference=reference)
+    adjusted = at_level(est, 1.0 - 2.0 * tail)
     candidates = eligible(est, min_size) & sim.known_groups(est.labels)
     pairs = sim.FailSide(rule.comparison, below, rule.bound)
     return sim.any_pair_reference(pairs, adjusted, reference, candidates, best)
+
+
+def _judged_in_pairs(rule: Rule, est: GroupEstimates, reference: str) -> bool:
+    """Whether the rule's FAIL sides come from pairs of groups (the data-chosen best)."""
+    best = _best_side(rule, est)
+    below = "lower" if best == "higher" else "higher"
+    return best is not None and reference != OVERALL and rule.direction in ("both", below)
+
+
+def fail_tail(
+    rule: Rule, est: GroupEstimates, *, ci: float, units: int, min_size: int, reference: str
+) -> float:
+    """One-sided level of each comparison's FAIL side in the declared family.
+
+    ``(1 - ci) / (2 M)`` for a comparison with a fixed reference (Bonferroni over the
+    family's ``M`` units); against the data-chosen best, each pair's level from the
+    rule's share of the budget (:func:`fairscope.judge._pair_budget.pair_tail`).
+
+    Parameters
+    ----------
+    rule : Rule
+    est : GroupEstimates
+    ci : float
+        The audit's confidence level.
+    units : int
+        Units of the family (``M``).
+    min_size : int
+        The rule's minimum group size.
+    reference : str
+        The resolved reference label.
+
+    Returns
+    -------
+    float
+        The level, in (0, (1 - ci) / 2].
+    """
+    base = (1 - ci) / (2 * max(units, 1))
+    if not _judged_in_pairs(rule, est, reference):
+        return base
+    candidates = eligible(est, min_size) & sim.known_groups(est.labels)
+    k = int(eligible(est, min_size).sum())
+    share = (1 - ci) * max(k * (k - 1) // 2, 1) / max(units, 1)
+    z = normal_quantile_two_sided(ci)
+    slack = pair_slack(rule.comparison, rule.fail, est.lower[candidates], est.upper[candidates], z)
+    return max(base, pair_tail(share, (1 - ci) / 2, k, slack))
 
 
 def between_interval(
@@ -255,7 +305,7 @@ def analytic_fallback(
 
 
 def explain_undecided(
-    findings: list[Finding], rule: Rule, *, ci: float, units: int
+    findings: list[Finding], rule: Rule, *, ci: float, units: int, tail: float | None = None
 ) -> list[Finding]:
     """INCONCLUSIVE findings say what was detectable and how many rows would decide them.
 
@@ -268,13 +318,15 @@ def explain_undecided(
         The audit's confidence level.
     units : int
         Units of the family (``M``): the FAIL side's one-sided level is
-        ``(1 - ci) / (2 M)``.
+        ``(1 - ci) / (2 M)`` unless ``tail`` gives it.
+    tail : float, optional
+        The one-sided level of the FAIL sides (:func:`fail_tail`).
 
     Returns
     -------
     list of Finding
     """
-    alpha = (1 - ci) / (2 * max(units, 1))
+    alpha = (1 - ci) / (2 * max(units, 1)) if tail is None else tail
     out = []
     for f in findings:
         value, reference, n, n_ref = f.group_value, f.reference_value, f.n, f.n_reference

@@ -310,7 +310,10 @@ def _per_group(
     ]
     if not family.takes_part(rule, est):
         return found
-    return family.explain_undecided(found, rule, ci=audit.ci, units=units)
+    tail = family.fail_tail(
+        rule, est, ci=audit.ci, units=units, min_size=min_size, reference=reference
+    )
+    return family.explain_undecided(found, rule, ci=audit.ci, units=units, tail=tail)
 
 
 def _between(

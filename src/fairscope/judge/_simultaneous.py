@@ -22,8 +22,11 @@ the MOVER(-R) interval of the group against the reference at the unit's level.
 
 The data-chosen best (the highest rate, or the lowest for a metric where lower is
 better). The rule holds when ``p_g >= limit * max_h p_h`` for every ``g``. With
-intervals that hold together for all ``k (k - 1) / 2`` pairs of groups (Bonferroni),
-``p_g / p_h <= U(g, h)`` for every pair at once, and ``p_g / max p <= p_g / p_h`` for
+intervals such that no true ``p_g / p_h >= limit`` is shown below the limit by any pair
+(the pairs' share of the budget is spread by :mod:`fairscope.judge._pair_budget`: at most
+``k^2 / 4`` ordered pairs can be near the limit at once, so each gets more than a
+Bonferroni share over all ``k (k - 1)``), ``p_g / p_h <= U(g, h)`` wherever it matters,
+and ``p_g / max p <= p_g / p_h`` for
 any ``h``; so ``min_h U(g, h)`` is an upper confidence bound of ``g``'s ratio to the
 true best, and ``g`` FAILs when *some* ``U(g, h)`` lies below the limit: one group
 shown far enough above ``g`` is enough, whichever group is truly best, and whatever

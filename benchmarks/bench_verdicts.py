@@ -28,7 +28,9 @@ Figures, with their targets:
    about 95 %) and size of the weighted two-proportion test (target about 5 %);
 8. the default gate (``fail_on=("fail",)``) with a true ratio of 0.7: how often the audit
    passes, and how often its summary then says that checks could not be decided;
-9. family-wise error of the findings' Holm-adjusted p-values (target <= 5 %).
+9. family-wise error of the findings' Holm-adjusted p-values (target <= 5 %);
+10. false-FAIL of an AUC rule against the best group (intervals from the audit's
+    score table, not from counts), k = 6 and 12 x 200, every AUC equal (target <= 5 %).
 
 Usage::
 
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import math
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -121,6 +124,33 @@ def gate(task: tuple) -> tuple:
         passed += judged.passed
         told += "could not be decided" in judged.summary()
     return task, passed, told
+
+
+def score_false_fail(task: tuple) -> tuple:
+    """Audits FAILing an AUC rule against the best group, every group's AUC equal.
+
+    Real ``audit_predictions`` with scores: the AUC intervals come from the audit's own
+    ``score_metrics`` table, not from counts.
+    """
+    import fairscope
+
+    k, n, reps, seed, familywise = task
+    rng = np.random.default_rng(seed)
+    rule = {"id": "auc", "metric": "auc", "fail": 0.05, "comparison": "difference"}
+    policy = {"name": "auc", "familywise": familywise, "rules": [{**rule, "reference": "best"}]}
+    groups = np.repeat([f"g{i:02d}" for i in range(k)], n)
+    hits = 0
+    for _ in range(reps):
+        y = rng.integers(0, 2, k * n)
+        score = rng.normal(size=k * n) + 0.8 * y  # AUC about 0.71 in every group
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            audit = fairscope.audit_predictions(
+                y, (score > 0.4).astype(int), y_score=score, sensitive_features={"g": groups},
+                policy=policy,
+            )  # fmt: skip
+        hits += any(f.status == "FAIL" for f in audit.findings)
+    return task, hits
 
 
 def p_value_fwer(task: tuple) -> tuple:
@@ -331,6 +361,14 @@ def main() -> None:
         ]
         for (k, n, r, _), hits in _run(pool, p_value_fwer, fwer_tasks):
             print(f"k={k:2d} n={n:4d}: some adjusted p < 0.05 in {mc(hits, r)} of audits")
+
+        print("\n# 10. an AUC rule (difference <= 0.05 to the best), every AUC equal")
+        score_tasks = [
+            (k, 200, reps // 2, int(next(seeds)), fw)
+            for k, fw in ((6, "audit"), (12, "audit"), (12, "none"))
+        ]
+        for (k, n, r, _, fw), hits in _run(pool, score_false_fail, score_tasks):
+            print(f"k={k:2d} n={n}, familywise {fw:5s}: audit FAILs {mc(hits, r)}")
 
         print("\n# 7. weights that go with the outcome (sandwich effective n)")
         weighted_tasks = [(n, 8 * reps, int(next(seeds))) for n in (50, 200, 2000)]

@@ -13,9 +13,12 @@ family's chance of any false FAIL stays at most ``1 - ci``
 rule against the data-chosen best spend their rule's share ``(1 - ci) k (k - 1) / (2 M)``
 by how many of them can be near the limit at once (:mod:`fairscope.judge._pair_budget`).
 
-Rates judged from the audit's confusion counts take part (every binary rate rule
-deciding on the interval); metrics read from per-group tables (scores, regression,
-multiclass) keep their unadjusted intervals.
+Every rule deciding on the interval takes part. Rates judged from the audit's confusion
+counts get exact Clopper-Pearson intervals at the unit's level; metrics read from
+per-group tables (scores, regression, per-class rates), which keep only their interval
+at the audit's level, get it scaled to the unit's level as an asymptotically normal
+estimate's interval would be (each side's distance from the estimate times
+``z_unit / z_ci``).
 """
 
 from __future__ import annotations
@@ -45,9 +48,23 @@ UnitKey = tuple[str, str, str | None]
 SIMULTANEOUS_METHOD = "clopper-pearson"
 
 
+def from_rate_counts(est: GroupEstimates) -> bool:
+    """Whether ``est`` holds rates with their counts (exact intervals at any level)."""
+    return est.counts is not None and est.metric.is_proportion
+
+
 def takes_part(rule: Rule, est: GroupEstimates) -> bool:
-    """Whether a rule's comparisons in ``est`` get simultaneous FAIL sides."""
-    return est.counts is not None and est.metric.is_proportion and rule.decide_on == "interval"
+    """Whether a rule's comparisons in ``est`` get simultaneous FAIL sides.
+
+    Rates from the audit's counts always do; other metrics (scores, regression,
+    per-class rates read from the tables) do when their groups have intervals.
+    """
+    if rule.decide_on != "interval":
+        return False
+    if from_rate_counts(est):
+        return True
+    known = ~np.isnan(est.values)
+    return bool(known.any() and np.isfinite(est.lower[known]).any())
 
 
 def eligible(est: GroupEstimates, min_size: int) -> np.ndarray:
@@ -97,18 +114,44 @@ class Family:
         return {"familywise": self.scope, "units": int(sum(self.units.values()))}
 
 
-def at_level(est: GroupEstimates, confidence: float) -> GroupEstimates:
-    """The same estimates with each rate's Clopper-Pearson interval at ``confidence``.
+def at_level(est: GroupEstimates, confidence: float, ci: float) -> GroupEstimates:
+    """The same estimates with each group's interval at ``confidence``.
 
-    The FAIL side uses the exact interval whatever the audit's method: Wilson's lower
-    bound of the highest of many small counts lies above the true rate far more often
-    than its nominal one-sided level (at p = 0.05, n = 50 and 12 groups, a four-fifths
-    audit then FAILed 10 % of the time with all rates equal).
+    Rates with counts get their Clopper-Pearson interval: the FAIL side uses the exact
+    interval whatever the audit's method, since Wilson's lower bound of the highest of
+    many small counts lies above the true rate far more often than its nominal
+    one-sided level (at p = 0.05, n = 50 and 12 groups, a four-fifths audit then FAILed
+    10 % of the time with all rates equal). Other metrics have only their interval at
+    the audit's ``ci``: each side's distance from the estimate is scaled by the ratio of
+    the normal quantiles (``z_confidence / z_ci``), the interval an asymptotically
+    normal estimate has at the other level.
     """
-    assert est.counts is not None
-    return from_counts(
-        est.counts, est.metric, est.feature, ci=confidence, ci_method=SIMULTANEOUS_METHOD
+    if from_rate_counts(est):
+        assert est.counts is not None
+        return from_counts(
+            est.counts, est.metric, est.feature, ci=confidence, ci_method=SIMULTANEOUS_METHOD
+        )
+    scale = normal_quantile_two_sided(confidence) / normal_quantile_two_sided(ci)
+    values, lower, upper = est.with_overall()
+    with np.errstate(invalid="ignore"):
+        low = values - (values - lower) * scale
+        high = values + (upper - values) * scale
+        # a scale that cannot go below 0 (a rate, an AUC, an error) stays there
+        low = np.where((lower >= 0) & (low < 0), 0.0, low)
+    return dataclasses.replace(
+        est,
+        lower=low[:-1],
+        upper=high[:-1],
+        overall=(float(values[-1]), float(low[-1]), float(high[-1])),
+        method=f"{est.method} scaled to {confidence:.6g}",
     )
+
+
+def simultaneous_method(est: GroupEstimates) -> str:
+    """How the simultaneous intervals of ``est`` are made (recorded in the findings)."""
+    if from_rate_counts(est):
+        return f"simultaneous-{SIMULTANEOUS_METHOD}"
+    return f"simultaneous-normal (from {est.method})"
 
 
 def _best_side(rule: Rule, est: GroupEstimates) -> str | None:
@@ -148,12 +191,12 @@ def reference_fail_sides(
     side = sim.FailSide(rule.comparison, rule.direction, rule.bound)
     best = _best_side(rule, est)
     if best is None or not _judged_in_pairs(rule, est, reference):
-        return sim.fixed_reference(side, at_level(est, unit_confidence(ci, units)), reference)
+        return sim.fixed_reference(side, at_level(est, unit_confidence(ci, units), ci), reference)
     # below the best is the only way to differ from it: a pair (g, h) tells about the
     # best only in that direction, and a rule judging the other one cannot fail
     below = "lower" if best == "higher" else "higher"
     tail = fail_tail(rule, est, ci=ci, units=units, min_size=min_size, reference=reference)
-    adjusted = at_level(est, 1.0 - 2.0 * tail)
+    adjusted = at_level(est, 1.0 - 2.0 * tail, ci)
     candidates = eligible(est, min_size) & sim.known_groups(est.labels)
     pairs = sim.FailSide(rule.comparison, below, rule.bound)
     return sim.any_pair_reference(pairs, adjusted, reference, candidates, best)
@@ -225,7 +268,7 @@ def between_interval(
     tuple of float
         Lower and upper bound of ``min / max`` (or ``max - min``).
     """
-    adjusted = at_level(est, unit_confidence(ci, units))
+    adjusted = at_level(est, unit_confidence(ci, units), ci)
     return gap_bounds(rule.comparison, adjusted.lower[groups], adjusted.upper[groups])
 
 

@@ -308,8 +308,8 @@ def _per_group(
         )
         for rec in records
     ]
-    if not family.takes_part(rule, est):
-        return found
+    if not family.takes_part(rule, est) or not family.from_rate_counts(est):
+        return found  # the detectable disparity is worked out for rates
     tail = family.fail_tail(
         rule, est, ci=audit.ci, units=units, min_size=min_size, reference=reference
     )
@@ -352,7 +352,7 @@ def _between(
         units = int(eligible.sum()) if scope_none else audit.family_size(rule, est)
         low, high = family.between_interval(rule, est, eligible, ci=audit.ci, units=units)
         rec = dataclasses.replace(
-            rec, lower=low, upper=high, method=f"simultaneous-{family.SIMULTANEOUS_METHOD}"
+            rec, lower=low, upper=high, method=family.simultaneous_method(est)
         )
     else:
         rec = resample.between_record(audit.resampling, est, rec, eligible)

@@ -37,8 +37,9 @@ def proxy_metadata(
 
 def _resolved_folds(model: pd.DataFrame) -> int | None:
     """The folds ``proxy_cv=None`` stood for (the same for every feature: one sample size)."""
-    folds = model["cv_folds"].dropna() if "cv_folds" in model else []
-    return int(folds.max()) if len(folds) else None
+    if "cv_folds" not in model or model["cv_folds"].dropna().empty:
+        return None
+    return int(model["cv_folds"].max())
 
 
 def _thresholds() -> dict[str, dict[str, float]]:

@@ -443,7 +443,9 @@ def proxy_tables(
                 usable, s_codes, s_labels, sample=sample, cv=cv, random_state=random_state
             )
         n_features = len(usable) if fitted.status == "ok" else 0
-        model_rows.append(_model_row(feature, fitted, n_features, cv, sample))
+        # the folds the classifier uses (or would, when skipped) on this many sampled rows
+        folds = fitted.cv_folds or resolve_cv(cv, min(len(s_codes), sample))
+        model_rows.append(_model_row(feature, fitted, n_features, folds, sample))
         block = [
             _column_row(
                 feature, col, fitted, n_groups, chance.get((feature, col.name)), contingency
@@ -458,10 +460,9 @@ def proxy_tables(
 
 
 def _model_row(
-    feature: str, fitted: ProxyModel, n_features: int, cv: int | None, sample: int
+    feature: str, fitted: ProxyModel, n_features: int, cv: int, sample: int
 ) -> dict[str, Any]:
     """The ``proxy_model`` row of one sensitive feature."""
-    cv = fitted.cv_folds or resolve_cv(cv, 0)
     return {
         "feature": feature,
         "auc": fitted.auc,

@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import mutual_info_score, normalized_mutual_info_score
 
 import fairscope
+from fairscope.audits import _proxy_holdout
 from fairscope.audits._proxies import (
     chance_information,
     chance_mutual_information,
@@ -15,6 +16,11 @@ from fairscope.audits._proxies import (
     normalized_scores,
     proxy_strength,
     roc_auc,
+)
+from fairscope.audits._proxy_holdout import (
+    holdout_importance,
+    placement_contributions,
+    standard_error,
 )
 from fairscope.core._feature_columns import encode_column, quantile_bins
 
@@ -187,3 +193,170 @@ def test_proxy_strength_thresholds():
     assert proxy_strength(0.0, 0.05) == "strong"
     assert proxy_strength(0.05, 0.0) == "moderate"
     assert proxy_strength(0.01, 0.001) == "weak"
+
+
+# --- the held-out estimate: AUC, standard errors and sequential importance -----------------
+
+
+def delong_pairs(y, scores_a, scores_b):
+    """DeLong's variance of AUC(a) - AUC(b) on the same rows, pair by pair (hand formula)."""
+    pos, neg = y == 1, y == 0
+
+    def placements(s):
+        kernel = (s[pos][:, None] > s[neg][None, :]) + 0.5 * (s[pos][:, None] == s[neg][None, :])
+        return kernel.mean(axis=1), kernel.mean(axis=0)
+
+    v10_a, v01_a = placements(scores_a)
+    v10_b, v01_b = placements(scores_b)
+    d10, d01 = v10_a - v10_b, v01_a - v01_b
+    return d10.var(ddof=1) / pos.sum() + d01.var(ddof=1) / neg.sum()
+
+
+def binary_scores(n=300, seed=11):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    a = np.round(y + rng.normal(size=n), 1)  # ties
+    b = np.round(0.5 * y + rng.normal(size=n), 1)
+    to_proba = lambda s: np.column_stack([1 - 1 / (1 + np.exp(-s)), 1 / (1 + np.exp(-s))])  # noqa: E731
+    return y, a, b, to_proba
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_placement_aucs_match_scikit_learn(n_classes):
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(20 + n_classes)
+    y = rng.integers(0, n_classes, 400)
+    proba = rng.dirichlet(np.ones(n_classes), (3, 400))
+    proba[:, :, 0] = np.round(proba[:, :, 0], 1)  # ties
+    proba /= proba.sum(axis=2, keepdims=True)
+    auc, contributions = placement_contributions(y, proba)
+    for c in range(3):
+        expected = (
+            roc_auc_score(y, proba[c, :, 1])
+            if n_classes == 2
+            else roc_auc_score(y, proba[c], multi_class="ovr", average="macro")
+        )
+        assert auc[c] == pytest.approx(expected, abs=1e-12)
+    assert np.abs(contributions.sum(axis=1)).max() < 1e-12
+
+
+def test_auc_standard_error_is_delongs():
+    y, a, _, to_proba = binary_scores()
+    _, contributions = placement_contributions(y, to_proba(a)[None])
+    # DeLong's variance of one AUC is that of the difference with a constant score
+    expected = np.sqrt(delong_pairs(y, a, np.zeros_like(a)))
+    # rows as independent draws (n/(n-1)) instead of DeLong's per-class n1-1, n0-1: 0.3% here
+    assert standard_error(contributions)[0] == pytest.approx(expected, rel=0.005)
+
+
+def test_importance_standard_error_is_delongs_paired_comparison():
+    y, a, b, to_proba = binary_scores()
+    _, contributions = placement_contributions(y, np.stack([to_proba(a), to_proba(b)]))
+    expected = np.sqrt(delong_pairs(y, a, b))
+    assert standard_error(contributions[:1] - contributions[1:])[0] == pytest.approx(
+        expected, rel=0.005
+    )
+
+
+def test_multiclass_auc_standard_error_matches_the_spread_over_samples():
+    # Monte Carlo oracle: the standard error of one sample's AUC against the standard
+    # deviation of the AUC over 400 independent samples of the same distribution
+    rng = np.random.default_rng(3)
+    aucs, ses = [], []
+    for _ in range(400):
+        y = rng.choice(3, size=500, p=[0.6, 0.3, 0.1])
+        logits = rng.normal(size=(500, 3)) + 0.8 * np.eye(3)[y]
+        proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        auc, contributions = placement_contributions(y, proba[None])
+        aucs.append(auc[0])
+        ses.append(standard_error(contributions)[0])
+    # SD of 400 draws is known to about 3.5%; the delta-method SE is a large-sample one
+    assert np.mean(ses) == pytest.approx(np.std(aucs, ddof=1), rel=0.12)
+
+
+def fitted_classifier(n=1200, seed=0):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    x = np.column_stack([y + rng.normal(size=n), rng.normal(size=n), 0.3 * y + rng.normal(size=n)])
+    clf = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(x[:600], y[:600])
+    return clf, x[600:], y[600:]
+
+
+def test_held_out_importance_is_the_auc_drop_of_the_fitted_model(monkeypatch):
+    from sklearn.metrics import roc_auc_score
+
+    monkeypatch.setattr(_proxy_holdout, "FIRST_BATCH_ROWS", 200)
+    clf, x, y = fitted_classifier()
+    est = holdout_importance(clf, x, y, np.random.default_rng(5), ())  # no threshold: all settle
+    assert est.auc == pytest.approx(roc_auc_score(y, clf.predict_proba(x)[:, 1]), abs=1e-12)
+    rng = np.random.default_rng(5)  # replay the draws: first batch, then one shuffle per column
+    picked = np.sort(rng.choice(len(y), size=200, replace=False))
+    base = roc_auc_score(y[picked], clf.predict_proba(x[picked])[:, 1])
+    for j in range(x.shape[1]):
+        shuffled = x[picked].copy()
+        shuffled[:, j] = rng.permutation(shuffled[:, j])
+        drop = base - roc_auc_score(y[picked], clf.predict_proba(shuffled)[:, 1])
+        assert est.importance[j] == pytest.approx(drop, abs=1e-12)
+    assert est.importance_rows.tolist() == [200, 200, 200]
+
+
+def test_unsettled_columns_are_measured_again_on_all_held_out_rows(monkeypatch):
+    from sklearn.metrics import roc_auc_score
+
+    monkeypatch.setattr(_proxy_holdout, "FIRST_BATCH_ROWS", 200)
+    monkeypatch.setattr(_proxy_holdout, "SETTLE_Z", 1e9)  # every interval holds a threshold
+    clf, x, y = fitted_classifier()
+    est = holdout_importance(clf, x, y, np.random.default_rng(5), (0.01, 0.05))
+    assert est.importance_rows.tolist() == [600, 600, 600]
+    rng = np.random.default_rng(5)
+    picked = np.sort(rng.choice(len(y), size=200, replace=False))
+    for j in range(x.shape[1]):  # the first batch's shuffles, then the fresh ones
+        rng.permutation(x[picked, j])
+    base = roc_auc_score(y, clf.predict_proba(x)[:, 1])
+    for j in range(x.shape[1]):
+        shuffled = x.copy()
+        shuffled[:, j] = rng.permutation(x[:, j])
+        drop = base - roc_auc_score(y, clf.predict_proba(shuffled)[:, 1])
+        assert est.importance[j] == pytest.approx(drop, abs=1e-12)
+
+
+def big_planted_proxy():
+    return planted_proxy(n=9000, seed=1)
+
+
+def test_large_samples_fit_once_and_state_standard_errors():
+    result = fairscope.audit_dataset(big_planted_proxy(), sensitive_features="group")
+    model = result.tables["proxy_model"].iloc[0]
+    assert model["validation"] == "held-out third" and model["cv_folds"] == 1
+    assert np.isnan(model["auc_std"]) and 0 < model["auc_se"] < 0.02
+    assert "n_iter_no_change=10" in model["classifier"]
+    assert result.metadata["proxies"]["cv_folds"] == 1
+    table = result.tables["proxies"].set_index("column")
+    assert table.loc["zip", "strength"] == "strong"
+    # a column settled on the first batch has no threshold within SETTLE_Z standard errors
+    settled = table[table["importance_rows"] == _proxy_holdout.FIRST_BATCH_ROWS]
+    assert len(settled) >= 1
+    for t in (0.01, 0.05):
+        gap = (settled["importance"] - t).abs()
+        assert (gap > _proxy_holdout.SETTLE_Z * settled["importance_std"]).all()
+    assert set(table["importance_rows"]) <= {_proxy_holdout.FIRST_BATCH_ROWS, 3000}
+
+
+def test_small_samples_and_explicit_folds_cross_validate():
+    small = fairscope.audit_dataset(planted_proxy(), sensitive_features="group")
+    assert small.tables["proxy_model"].iloc[0]["validation"] == "3-fold cross-validation"
+    assert small.metadata["proxies"]["cv_folds"] == 3
+    big = fairscope.audit_dataset(big_planted_proxy(), sensitive_features="group", proxy_cv=3)
+    model = big.tables["proxy_model"].iloc[0]
+    assert model["cv_folds"] == 3 and model["auc_std"] > 0 and np.isnan(model["auc_se"])
+    # three folds of 3,000 held-out rows, 2,000 of them for the importance
+    assert (big.tables["proxies"]["importance_rows"] == 6000).all()
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, "3"])
+def test_proxy_cv_must_be_none_one_or_a_number_of_folds(bad):
+    with pytest.raises(ValueError, match="proxy_cv must be None"):
+        fairscope.audit_dataset(planted_proxy(n=200), sensitive_features="group", proxy_cv=bad)

@@ -21,7 +21,7 @@ from fairscope.audits._missingness import (
 
 
 def proxy_metadata(
-    audit: DatasetAudit, proxies: bool, proxy_sample: int, proxy_cv: int, random_state: Any
+    audit: DatasetAudit, proxies: bool, proxy_sample: int, proxy_cv: int | None, random_state: Any
 ) -> dict[str, Any]:
     """What the proxy classifier was given: its sample, folds and seed, and the rows used."""
     model = audit.tables["proxy_model"]
@@ -30,9 +30,16 @@ def proxy_metadata(
         "sample_size": int(proxy_sample),
         "subsampled": bool(model["subsampled"].any()) if len(model) else False,
         "rows_used": {r["feature"]: int(r["n_rows"]) for r in model.to_dict("records")},
-        "cv_folds": int(proxy_cv),
+        "cv_folds": int(proxy_cv) if proxy_cv is not None else _resolved_folds(model),
         "random_state": random_state,
     }
+
+
+def _resolved_folds(model: pd.DataFrame) -> int | None:
+    """The folds ``proxy_cv=None`` stood for (the same for every feature: one sample size)."""
+    if "cv_folds" not in model or model["cv_folds"].dropna().empty:
+        return None
+    return int(model["cv_folds"].max())
 
 
 def _thresholds() -> dict[str, dict[str, float]]:

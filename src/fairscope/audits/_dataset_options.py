@@ -38,8 +38,11 @@ def check_options(
         raise ValueError(f"min_group_size must be a non-negative integer; got {min_group_size!r}.")
     if not (isinstance(proxy_sample, int | np.integer) and proxy_sample >= 10):
         raise ValueError(f"proxy_sample must be an integer of at least 10; got {proxy_sample!r}.")
-    if not (isinstance(proxy_cv, int | np.integer) and proxy_cv >= 2):
-        raise ValueError(f"proxy_cv must be an integer of at least 2; got {proxy_cv!r}.")
+    if proxy_cv is not None and not (isinstance(proxy_cv, int | np.integer) and proxy_cv >= 1):
+        raise ValueError(
+            "proxy_cv must be None (automatic), 1 (one held-out third) or a number of folds "
+            f"of at least 2; got {proxy_cv!r}."
+        )
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95); got {ci!r}.")
 

@@ -14,13 +14,20 @@ Two complementary measures, because each misses what the other sees:
   attribute (what independent variables show by chance), so that an
   identifier-like column with many categories on few rows is not mistaken for
   a proxy.
-- **All features together**: a cross-validated gradient-boosting classifier
-  (scikit-learn's ``HistGradientBoostingClassifier``, which handles missing
-  values and categories natively) predicting the sensitive attribute, scored by
-  out-of-fold ROC AUC (one-vs-rest macro average for more than two groups), and
-  each feature's permutation importance: the drop in held-out AUC when that
-  feature is shuffled. Big data are subsampled for the classifier (the sample
-  size is recorded in the result); the mutual information always uses all rows.
+- **All features together**: a gradient-boosting classifier (scikit-learn's
+  ``HistGradientBoostingClassifier``, which handles missing values and
+  categories natively) predicting the sensitive attribute, scored by held-out
+  ROC AUC (one-vs-rest macro average for more than two groups), and each
+  feature's permutation importance: the drop in held-out AUC when that feature
+  is shuffled. From 6,000 sampled rows it is fitted once on two thirds of the
+  sample and measured on the held-out third, with standard errors from the
+  held-out rows (DeLong's placement values; for the importance, paired on the
+  same rows) and a sequential importance that measures on more rows only the
+  columns near a flag threshold (:mod:`fairscope.audits._proxy_holdout`);
+  smaller samples, or ``cv=k``, use ``k``-fold cross-validation (3 by default)
+  with fold-to-fold standard deviations. Big data are subsampled for the
+  classifier (the sample size is recorded in the result); the mutual
+  information always uses all rows.
 
 Flags (documented thresholds, see :func:`proxy_strength`): a feature is a
 **strong** proxy when its uncertainty coefficient is at least
@@ -44,6 +51,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.audits._proxy_holdout import (
+    FIRST_BATCH_ROWS,
+    HOLDOUT_SHARE,
+    N_ITER_NO_CHANGE,
+    holdout_importance,
+)
 from fairscope.core._feature_columns import EncodedColumn
 
 STRONG_U = 0.3
@@ -182,12 +195,20 @@ def proxy_strength(u: float, importance: float) -> str:
 
 @dataclass
 class ProxyModel:
-    """Outcome of the cross-validated classifier for one sensitive feature."""
+    """Outcome of the proxy classifier for one sensitive feature.
+
+    ``auc_std`` and ``importance_std`` are fold-to-fold standard deviations with
+    cross-validation; with one held-out third ``auc_std`` is NaN, ``auc_se`` the
+    AUC's standard error and ``importance_std`` each importance's standard error.
+    """
 
     auc: float = float("nan")
     auc_std: float = float("nan")
     importance: dict[str, float] = field(default_factory=dict)
     importance_std: dict[str, float] = field(default_factory=dict)
+    importance_rows: dict[str, int] = field(default_factory=dict)
+    auc_se: float = float("nan")
+    cv_folds: int = 0
     n_rows: int = 0
     n_groups: int = 0
     excluded_groups: list[str] = field(default_factory=list)
@@ -267,24 +288,96 @@ def _top_codes(codes: np.ndarray, n_codes: int) -> np.ndarray:
     return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
 
 
+#: Sampled rows from which ``cv=None`` fits the proxy classifier once (else 3 folds).
+HOLDOUT_FROM_ROWS = 3 * FIRST_BATCH_ROWS
+
+
+def resolve_cv(cv: int | None, n_rows: int) -> int:
+    """The folds ``cv=None`` stands for on ``n_rows`` sampled rows (1: one held-out third)."""
+    if cv is not None:
+        return int(cv)
+    return 1 if n_rows >= HOLDOUT_FROM_ROWS else 3
+
+
+def _design_matrix(columns: list[EncodedColumn], rows: np.ndarray) -> np.ndarray:
+    """The sampled rows of every column as floats (categories as codes, missing as NaN)."""
+    x = np.empty((len(rows), len(columns)), dtype=float)
+    for j, col in enumerate(columns):
+        if col.kind == "numeric":
+            x[:, j] = col.numbers[rows]
+        else:
+            codes = _top_codes(col.codes[rows], col.n_codes)
+            x[:, j] = np.where(codes < 0, np.nan, codes)
+    return x
+
+
+def _cross_validated(out: ProxyModel, names: list[str], x, y, categorical, cv, seed, rng) -> None:
+    """``cv``-fold estimate: mean out-of-fold AUC and importance, with their fold-to-fold spread."""
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    aucs, drops, measured = [], [], 0
+    for train, test in folds.split(x, y):
+        base, fold_drops = _fit_fold(x, y, train, test, categorical, seed, rng)
+        aucs.append(base)
+        drops.append(fold_drops)
+        measured += min(len(test), IMPORTANCE_ROWS)
+    drops_arr = np.asarray(drops)
+    out.auc, out.auc_std = float(np.mean(aucs)), float(np.std(aucs, ddof=1))
+    out.importance = dict(zip(names, map(float, drops_arr.mean(axis=0)), strict=True))
+    out.importance_std = dict(zip(names, map(float, drops_arr.std(axis=0, ddof=1)), strict=True))
+    out.importance_rows = dict.fromkeys(names, measured)
+
+
+def _held_out(out: ProxyModel, names: list[str], x, y, categorical, seed, rng) -> None:
+    """One fit on two thirds, AUC and sequential importance on the held-out third."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import train_test_split
+
+    train, test = train_test_split(
+        np.arange(len(y)), test_size=HOLDOUT_SHARE, stratify=y, random_state=seed
+    )
+    train, test = np.sort(train), np.sort(test)
+    clf = HistGradientBoostingClassifier(
+        max_iter=MAX_ITER,
+        learning_rate=LEARNING_RATE,
+        max_bins=MAX_BINS,
+        categorical_features=categorical,
+        early_stopping=True,
+        n_iter_no_change=N_ITER_NO_CHANGE,
+        random_state=seed,
+    )
+    clf.fit(x[train], y[train])
+    est = holdout_importance(clf, x[test], y[test], rng, (MODERATE_IMPORTANCE, STRONG_IMPORTANCE))
+    out.auc, out.auc_se = est.auc, est.auc_se
+    out.importance = dict(zip(names, map(float, est.importance), strict=True))
+    out.importance_std = dict(zip(names, map(float, est.importance_se), strict=True))
+    out.importance_rows = dict(zip(names, map(int, est.importance_rows), strict=True))
+
+
 def proxy_model(
     columns: list[EncodedColumn],
     s_codes: np.ndarray,
     s_labels: list[str],
     *,
     sample: int = DEFAULT_PROXY_SAMPLE,
-    cv: int = 3,
+    cv: int | None = None,
     random_state: int | None = None,
     n_threads: int = 1,
 ) -> ProxyModel:
-    """Cross-validated classifier of the sensitive attribute from all columns.
+    """Classifier of the sensitive attribute from all columns, with its AUC and importances.
 
-    Groups with fewer than ``cv`` rows in the sample cannot be stratified and
-    are left out (listed in ``excluded_groups``). The classifier runs on
-    ``n_threads`` OpenMP threads (default 1): on a sample of this size one
-    thread is fast, and more threads on a busy machine slow it down many-fold.
+    ``cv=1``: one fit on two thirds of the sample, AUC and sequential importance
+    with standard errors on the held-out third
+    (:mod:`fairscope.audits._proxy_holdout`). ``cv=k`` (k >= 2): the ``k``-fold
+    cross-validated estimate of earlier versions (same values), with fold-to-fold
+    standard deviations. ``cv=None`` (default): 1 from :data:`HOLDOUT_FROM_ROWS`
+    sampled rows (the held-out third then holds at least the importance's first
+    batch), else 3 (small samples, where three fits are cheap and one third is few rows). Groups with fewer than ``max(cv, 3)`` rows in the sample
+    cannot be stratified and are left out (listed in ``excluded_groups``). The
+    classifier runs on ``n_threads`` OpenMP threads (default 1): on a sample of this
+    size one thread is fast, and more threads on a busy machine slow it down many-fold.
     """
-    from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
 
     rng = np.random.default_rng(random_state)
@@ -294,38 +387,26 @@ def proxy_model(
     if n > sample:
         rows = np.sort(rng.choice(n, size=sample, replace=False))
         out.subsampled = True
+    cv = resolve_cv(cv, len(rows))
+    out.cv_folds = cv
+    min_rows = max(cv, 3)
     counts = np.bincount(s_codes[rows], minlength=len(s_labels))
-    kept = np.flatnonzero(counts >= cv)
-    out.excluded_groups = [s_labels[g] for g in np.flatnonzero((counts > 0) & (counts < cv))]
+    kept = np.flatnonzero(counts >= min_rows)
+    out.excluded_groups = [s_labels[g] for g in np.flatnonzero((counts > 0) & (counts < min_rows))]
     if len(kept) < 2 or not columns:
         out.status = "too few groups" if len(kept) < 2 else "no usable features"
         return out
     rows = rows[np.isin(s_codes[rows], kept)]
     y = np.searchsorted(kept, s_codes[rows])
-    x = np.empty((len(rows), len(columns)), dtype=float)
-    for j, col in enumerate(columns):
-        if col.kind == "numeric":
-            x[:, j] = col.numbers[rows]
-        else:
-            codes = _top_codes(col.codes[rows], col.n_codes)
-            x[:, j] = np.where(codes < 0, np.nan, codes)
+    x = _design_matrix(columns, rows)
     categorical = np.array([c.kind == "categorical" for c in columns])
+    names = [c.name for c in columns]
     seed = int(rng.integers(2**31 - 1))
-    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
-    aucs, drops = [], []
     with threadpool_limits(limits=n_threads):
-        for train, test in folds.split(x, y):
-            base, fold_drops = _fit_fold(x, y, train, test, categorical, seed, rng)
-            aucs.append(base)
-            drops.append(fold_drops)
-    drops_arr = np.asarray(drops)
-    out.auc, out.auc_std = float(np.mean(aucs)), float(np.std(aucs, ddof=1))
-    out.importance = {
-        c.name: float(v) for c, v in zip(columns, drops_arr.mean(axis=0), strict=True)
-    }
-    out.importance_std = {
-        c.name: float(v) for c, v in zip(columns, drops_arr.std(axis=0, ddof=1), strict=True)
-    }
+        if cv > 1:
+            _cross_validated(out, names, x, y, categorical, cv, seed, rng)
+        else:
+            _held_out(out, names, x, y, categorical, seed, rng)
     out.n_rows, out.n_groups = len(rows), len(kept)
     return out
 
@@ -336,7 +417,7 @@ def proxy_tables(
     contingency: dict[tuple[str, str], np.ndarray],
     *,
     sample: int = DEFAULT_PROXY_SAMPLE,
-    cv: int = 3,
+    cv: int | None = None,
     random_state: int | None = None,
     model: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -362,7 +443,9 @@ def proxy_tables(
                 usable, s_codes, s_labels, sample=sample, cv=cv, random_state=random_state
             )
         n_features = len(usable) if fitted.status == "ok" else 0
-        model_rows.append(_model_row(feature, fitted, n_features, cv, sample))
+        # the folds the classifier uses (or would, when skipped) on this many sampled rows
+        folds = fitted.cv_folds or resolve_cv(cv, min(len(s_codes), sample))
+        model_rows.append(_model_row(feature, fitted, n_features, folds, sample))
         block = [
             _column_row(
                 feature, col, fitted, n_groups, chance.get((feature, col.name)), contingency
@@ -384,15 +467,18 @@ def _model_row(
         "feature": feature,
         "auc": fitted.auc,
         "auc_std": fitted.auc_std,
+        "auc_se": fitted.auc_se,
         "n_rows": fitted.n_rows,
         "n_groups": fitted.n_groups,
         "n_features": n_features,
         "cv_folds": cv,
+        "validation": f"{cv}-fold cross-validation" if cv > 1 else "held-out third",
         "subsampled": fitted.subsampled,
         "sample_size": sample,
         "excluded_groups": ", ".join(fitted.excluded_groups),
         "classifier": f"HistGradientBoostingClassifier(max_iter={MAX_ITER}, "
-        f"learning_rate={LEARNING_RATE}, max_bins={MAX_BINS}, early_stopping=True)",
+        f"learning_rate={LEARNING_RATE}, max_bins={MAX_BINS}, early_stopping=True, "
+        f"n_iter_no_change={N_ITER_NO_CHANGE if cv == 1 else 10})",
         "status": fitted.status,
     }
 
@@ -431,6 +517,7 @@ def _column_row(
         "uncertainty_coefficient": u,
         "importance": imp,
         "importance_std": fitted.importance_std.get(col.name, float("nan")),
+        "importance_rows": fitted.importance_rows.get(col.name, 0),
         "strength": proxy_strength(u, imp) if status == "ok" else "none",
         "status": status,
     }

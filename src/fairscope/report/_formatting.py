@@ -234,6 +234,9 @@ _COLUMN_WORDS = {
     "bin_lower": "Bin from",
     "bin_upper": "Bin to",
     "cv_folds": "Cross-validation folds",
+    # the proxy classifier's: a standard error (one held-out fit) or a fold-to-fold SD
+    "importance_std": "Importance: standard error (SD across folds if cross-validated)",
+    "importance_rows": "Importance measured on rows",
     "lower": "Lower bound",
     "upper": "Upper bound",
 }

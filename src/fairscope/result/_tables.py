@@ -252,6 +252,7 @@ _SPECS: tuple[TableSpec, ...] = (
             "uncertainty_coefficient",
             "importance",
             "importance_std",
+            "importance_rows",
             "strength",
             "status",
             "is_proxy",
@@ -261,16 +262,18 @@ _SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         "proxy_model",
         "Proxy model (all features together)",
-        "A cross-validated classifier predicting each sensitive feature from all other features "
+        "A classifier (fitted once, or cross-validated) predicting each sensitive feature from all other features "
         "together; an AUC well above 0.5 means the features jointly encode the sensitive "
         "attribute, even when no single feature does.",
         ("feature", "auc"),
         (
             "auc_std",
+            "auc_se",
             "n_rows",
             "n_groups",
             "n_features",
             "cv_folds",
+            "validation",
             "subsampled",
             "sample_size",
             "excluded_groups",

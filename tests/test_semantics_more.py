@@ -107,6 +107,11 @@ def test_cli_dataset_adverse_and_favorable_label(compas, tmp_path, capsys):
     assert (saved["outcome"], saved["favorable_label"]) == ("adverse", "0")
     by_label = fairscope.AuditResult.from_json(out_json)
     assert [f.value for f in by_label.findings] == [f.value for f in adverse.findings]
+    # a label that cannot be the numeric target's names the flag the user gave
+    capsys.readouterr()
+    assert main([*base, "--favorable-label", "yes"]) == 2
+    err = capsys.readouterr().err
+    assert "--favorable-label 'yes' is not a number" in err and "--pos-label" not in err
 
 
 # -- 3. a dataset audit with no non-sensitive column saves JSON that loads --------------------

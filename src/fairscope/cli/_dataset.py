@@ -138,5 +138,5 @@ def _outcome_arguments(args: argparse.Namespace, labels: Any) -> dict[str, Any]:
     if args.adverse:
         out["outcome"] = "adverse"
     if args.favorable_label is not None:
-        out["favorable_label"] = pos_label_for(args.favorable_label, labels)
+        out["favorable_label"] = pos_label_for(args.favorable_label, labels, "--favorable-label")
     return out

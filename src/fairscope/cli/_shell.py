@@ -91,8 +91,11 @@ def engine_for(args: argparse.Namespace) -> str:
         raise InputError(str(exc)) from None
 
 
-def pos_label_for(value: str | None, values: Any) -> Any:
-    """The ``--pos-label`` text converted to the type of the label column (default 1)."""
+def pos_label_for(value: str | None, values: Any, flag: str = "--pos-label") -> Any:
+    """The ``--pos-label`` (or ``flag``) text converted to the type of the label column.
+
+    Without a value the label is 1; an error names ``flag``.
+    """
     if value is None:
         return 1
     if pd.api.types.is_bool_dtype(values):
@@ -102,7 +105,7 @@ def pos_label_for(value: str | None, values: Any) -> Any:
             number = float(value)
         except ValueError:
             raise InputError(
-                f"--pos-label {value!r} is not a number, but the label column is numeric."
+                f"{flag} {value!r} is not a number, but the label column is numeric."
             ) from None
         return int(number) if number.is_integer() else number
     return value

@@ -40,22 +40,24 @@ class ColumnStats:
     def reduce(cls, col: EncodedColumn, codes: np.ndarray, n_groups: int) -> ColumnStats:
         """Reduce ``col`` over the groups ``codes`` (``0 .. n_groups - 1``, one per row)."""
         k = col.n_codes + 1
-        x = np.where(col.codes < 0, col.n_codes, col.codes).astype(np.intp, copy=False)
-        # in place on the fresh array (wide enough: intp): half the time of two temporaries
-        x *= n_groups
-        x += codes
-        table = np.bincount(x, minlength=k * n_groups).reshape(k, n_groups)
+        # cell (code + 1) * n_groups + group puts missing (-1) first with no masking pass;
+        # in place on the fresh product, then missing moved last
+        cells = col.codes * n_groups
+        cells += codes
+        cells += n_groups
+        table = np.bincount(cells, minlength=k * n_groups).reshape(k, n_groups)
+        table = np.concatenate([table[1:], table[:1]])
         sums = squares = None
         centre = 0.0
         if col.kind == "numeric" and not col.all_missing:
-            observed = ~col.missing
-            values = col.numbers[observed]
-            # centring first keeps the one-pass variance exact to rounding
-            centre = float(values[: min(len(values), CENTRE_SAMPLE)].mean())
-            values = values - centre
-            g = codes[observed]
-            sums = np.bincount(g, weights=values, minlength=n_groups)
-            squares = np.bincount(g, weights=values * values, minlength=n_groups)
+            centre = _centre(col.numbers, col.missing)
+            # missing rows weigh 0.0: adding 0.0 leaves every running sum as it was, so the
+            # sums equal those over the observed rows alone, without selecting them
+            centred = col.numbers - centre
+            centred[col.missing] = 0.0
+            sums = np.bincount(codes, weights=centred, minlength=n_groups)
+            centred *= centred
+            squares = np.bincount(codes, weights=centred, minlength=n_groups)
         return cls(col, table, sums, squares, centre)
 
     def for_set(self, parent: np.ndarray, n_groups: int) -> ColumnStats:
@@ -77,3 +79,14 @@ class ColumnStats:
     def observed(self) -> np.ndarray:
         """Observed (non-missing) values per group."""
         return self.table[:-1].sum(axis=0)
+
+
+def _centre(values: np.ndarray, missing: np.ndarray) -> float:
+    """Mean of the first :data:`CENTRE_SAMPLE` observed values (centring keeps one-pass
+    sums exact to rounding), read from the shortest prefix of rows that holds them."""
+    stop = min(len(values), CENTRE_SAMPLE)
+    while True:
+        observed = values[:stop][~missing[:stop]]
+        if len(observed) >= CENTRE_SAMPLE or stop == len(values):
+            return float(observed[:CENTRE_SAMPLE].mean())
+        stop = min(len(values), stop + 2 * (CENTRE_SAMPLE - len(observed)) + 1024)

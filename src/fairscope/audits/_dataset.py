@@ -73,6 +73,7 @@ from fairscope.audits._representation import (
     representation,
     validate_population,
 )
+from fairscope.core._column_digest import column_digest
 from fairscope.core._counts import reduce_confusion
 from fairscope.core._feature_columns import encode_column
 from fairscope.core._groups import MISSING
@@ -278,12 +279,15 @@ def audit_dataset(
         metadata["engine"] = engine
     columns = {"target": target} if target is not None else {}
     columns.update({f"feature:{name}": name for name in feature_names})
+    digests = _feature_digests(audit, feature_names)
     result = AuditResult(
         kind="dataset",
         task="dataset",
         tables=with_declared_columns(audit.tables),
         metadata=metadata,
-        reproducibility=provenance(metadata, columns, sens, data, random_seed=random_state),
+        reproducibility=provenance(
+            metadata, columns, sens, data, random_seed=random_state, digests=digests
+        ),
         fail_on=tuple(fail_on),
         statistics=audit.statistics,
     )
@@ -403,6 +407,14 @@ def _encode_features(audit: DatasetAudit, names: list[Any]) -> None:
                 f"column {col.name!r} has many categories; {col.n_pooled} rare ones are pooled "
                 "into '<other>'."
             )
+
+
+def _feature_digests(audit: DatasetAudit, names: list[Any]) -> dict[str, str]:
+    """Input digests of the feature columns, from the codes their encoding found."""
+    return {
+        f"feature:{name}": column_digest(audit.data[name], col.factorized)
+        for name, col in zip(names, audit.encoded, strict=True)
+    }
 
 
 # -- tables --------------------------------------------------------------------------------

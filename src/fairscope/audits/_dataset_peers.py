@@ -113,14 +113,11 @@ def _kl_rows(fs: Any, cells: np.ndarray, n: np.ndarray) -> list:
     return _rows(fs, "kl_divergence", kl, n, totals)
 
 
-def _cdd_rows(fs: Any, known: np.ndarray, positive: np.ndarray, strata: np.ndarray,
-              w: np.ndarray, n: Any) -> list:  # fmt: skip
+def _cdd_rows(fs: Any, labelled: _LabelledRows, strata: np.ndarray, n: Any) -> list:
     """Conditional demographic disparity per group (binary target, labelled rows only)."""
     n_groups, n_strata = len(fs.labels), int(strata.max()) + 1
-    codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
-    flat = (strata[known] * n_groups + codes[known]) * 2 + positive
-    cells = np.bincount(flat, weights=w[known], minlength=n_strata * n_groups * 2)
-    cells = cells.reshape(n_strata, n_groups, 2)
+    flat = (labelled.of(strata) * n_groups + labelled.of(labelled.codes)) * 2 + labelled.positive
+    cells = _sums(flat, labelled.weights, n_strata * n_groups * 2).reshape(n_strata, n_groups, 2)
     totals = cells.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = np.where(totals > 0, cells / totals, 0.0)
@@ -163,36 +160,59 @@ def dataset_metrics_table(
     pandas.DataFrame
         Columns ``feature, group, metric, value, n, weight``.
     """
-    n_rows = len(sets[0].codes)
-    w = np.ones(n_rows) if weights is None else weights
     rows: list[dict[str, Any]] = []
     discrete = target is not None and target.kind != "continuous"
     for fs in sets:
         n_groups = len(fs.labels)
-        codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
-        n = np.bincount(fs.codes, minlength=n_groups)
-        group_weight = np.bincount(fs.codes, weights=w, minlength=n_groups)
+        codes = fs.codes.astype(np.intp)  # stored in the smallest integer type
+        n = np.bincount(codes, minlength=n_groups)
+        group_weight = _sums(codes, weights, n_groups)
         imbalance = (group_weight.sum() - 2 * group_weight) / group_weight.sum()
         rows += _rows(fs, "class_imbalance", imbalance, n, group_weight)
         if not discrete:
             continue
-        known = target.known
-        classes = target.class_codes[known]
+        labelled = _LabelledRows(codes, target, weights)
+        classes = labelled.of(target.class_codes)
         n_classes = int(classes.max()) + 1 if len(classes) else 1
-        flat = codes[known] * n_classes + classes
-        cells = np.bincount(flat, weights=w[known], minlength=n_groups * n_classes)
-        cells = cells.reshape(n_groups, n_classes)
-        n_known = np.bincount(fs.codes[known], minlength=n_groups)
+        flat = labelled.of(codes) * n_classes + classes
+        cells = _sums(flat, labelled.weights, n_groups * n_classes).reshape(n_groups, n_classes)
+        n_known = n if labelled.all_known else np.bincount(labelled.of(codes), minlength=n_groups)
         rows += _kl_rows(fs, cells, n_known)
         if target.kind != "binary":
             continue
-        positive = target.is_positive[known].astype(np.int64)
-        binary = np.bincount(codes[known] * 2 + positive, weights=w[known],
-                             minlength=n_groups * 2).reshape(n_groups, 2)  # fmt: skip
-        rows.append(_edf_row(fs, binary, n_known))
+        binary = _sums(labelled.of(codes) * 2 + labelled.positive, labelled.weights, n_groups * 2)
+        rows.append(_edf_row(fs, binary.reshape(n_groups, 2), n_known))
         if strata is not None:
-            rows += _cdd_rows(fs, known, positive, strata, w, n_known)
+            rows += _cdd_rows(fs, labelled, strata, n_known)
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def _sums(index: np.ndarray, weights: np.ndarray | None, length: int) -> np.ndarray:
+    """Weighted counts of each value of ``index``: row counts as floats without weights.
+
+    Counts are exact integers, so they equal the sums of unit weights bit for bit.
+    """
+    if weights is None:
+        return np.bincount(index, minlength=length).astype(float)
+    return np.bincount(index, weights=weights, minlength=length)
+
+
+class _LabelledRows:
+    """The rows with a target value of one feature set: their weights and positive flags."""
+
+    def __init__(self, codes: np.ndarray, target: Any, weights: np.ndarray | None) -> None:
+        self.codes = codes
+        self.known = target.known
+        # no selection when every row is labelled (the usual case): the arrays as they are
+        self.all_known = bool(self.known.all())
+        self.weights = None if weights is None else self.of(weights)
+        self.positive = (
+            self.of(target.is_positive).astype(np.intp) if target.kind == "binary" else None
+        )
+
+    def of(self, values: np.ndarray) -> np.ndarray:
+        """``values`` of the labelled rows."""
+        return values if self.all_known else values[self.known]
 
 
 def add_dataset_metrics(audit: Any, sample_weight: Any, strata: Any) -> None:

@@ -105,7 +105,9 @@ def _bin_edges(values: np.ndarray, missing: np.ndarray, n_bins: int) -> np.ndarr
         sample = values[picks] if n_observed == len(values) else values[~missing][picks]
     else:
         sample = values[~missing]
-    return np.unique(np.quantile(sample, np.linspace(0, 1, n_bins + 1)[1:-1]))
+    # quantiles depend only on the sorted values; numpy's vectorized sort and one
+    # selection on sorted data cost a third of the selections on unsorted data
+    return np.unique(np.quantile(np.sort(sample), np.linspace(0, 1, n_bins + 1)[1:-1]))
 
 
 #: Rows binned at a time: the block and its comparison stay in the processor's cache.
@@ -138,24 +140,43 @@ def _count_edges_below(values: np.ndarray, missing: np.ndarray, edges: np.ndarra
     return codes
 
 
-def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The values as floats, NaN where missing or infinite, and the missing mask."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+def _float_scan(values: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Missing (NaN or infinite) rows of a float column and its extremes, in one pass.
+
+    Block by block, so the values are read from memory once. The extremes ignore
+    NaN but not infinities: an infinite extreme says the column has some.
+    """
+    missing = np.empty(len(values), dtype=bool)
+    low, high = np.inf, -np.inf
+    for start in range(0, len(values), _BLOCK):
+        block, out = values[start : start + _BLOCK], missing[start : start + _BLOCK]
+        np.isfinite(block, out=out)
+        np.logical_not(out, out=out)
+        low = np.fmin(low, np.fmin.reduce(block))
+        high = np.fmax(high, np.fmax.reduce(block))
+    return missing, float(low), float(high)
+
+
+def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The values as floats (NaN where missing or infinite), the missing mask, and the
+    smallest and largest observed values (NaN when none is)."""
+    if isinstance(series.dtype, np.dtype) and series.dtype == np.float64:
+        # NaN is the only missing value of a numpy float column: read the values in place
+        values = series.to_numpy()
+        missing, low, high = _float_scan(values)
+        if np.isfinite([low, high]).all() or np.isnan([low, high]).all():
+            return values, missing, low, high
+        values = np.where(missing, np.nan, values)  # infinities are missing values too
+    elif pd.api.types.is_datetime64_any_dtype(series.dtype):
         missing = series.isna().to_numpy()
         # seconds since the epoch: differences and quantiles keep their meaning
         values = series.astype("datetime64[ns]").astype("int64").to_numpy(dtype=float) / 1e9
         values[missing] = np.nan
-        return values, missing
-    if isinstance(series.dtype, np.dtype) and series.dtype == np.float64:
-        # NaN is the only missing value of a numpy float column: read the values in place
-        values = series.to_numpy()
-        missing = ~np.isfinite(values)
-        if np.isinf(values).any():
-            values = np.where(missing, np.nan, values)
-        return values, missing
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    missing = series.isna().to_numpy() | ~np.isfinite(values)
-    return np.where(missing, np.nan, values), missing
+    else:
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        missing = series.isna().to_numpy() | ~np.isfinite(values)
+        values = np.where(missing, np.nan, values)
+    return values, missing, float(np.fmin.reduce(values)), float(np.fmax.reduce(values))
 
 
 def encode_column(
@@ -163,14 +184,13 @@ def encode_column(
 ) -> EncodedColumn:
     """Encode one feature column (see :class:`EncodedColumn`)."""
     if is_numeric(series):
-        values, missing = _numbers(series)
+        values, missing, low, high = _numbers(series)
         edges = _bin_edges(values, missing, N_BINS)
         if edges is None:
             codes = np.full(len(values), -1, dtype=np.int64)
             return EncodedColumn(name, "numeric", missing, values, codes, [])
         codes = _count_edges_below(values, missing, edges)
-        # NaN-ignoring extremes; the largest code is the bin of the largest value
-        low, high = np.fmin.reduce(values), np.fmax.reduce(values)
+        # the largest code is the bin of the largest value
         n_bins = int(np.searchsorted(edges, high, side="right")) + 1
         labels = [f"bin {i}" for i in range(n_bins)]
         return EncodedColumn(

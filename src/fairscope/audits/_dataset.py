@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.audits._column_stats import ColumnStats
+from fairscope.audits._column_stats import reduce_columns
 from fairscope.audits._dataset_groups import (
     aggregate,
     choose_references,
@@ -456,7 +456,7 @@ def _column_tables(
     inter = audit.intersection
     n_inter = len(inter.labels)
     parents = {fs.label: parent_groups(fs, inter) for fs in audit.sets}
-    reduced = [ColumnStats.reduce(col, inter.codes, n_inter) for col in audit.encoded]
+    reduced = reduce_columns(audit.encoded, inter.codes, n_inter)
     stats_by_set = {
         fs.label: [cs.for_set(parents[fs.label], len(fs.labels)) for cs in reduced]
         for fs in audit.sets

@@ -218,11 +218,13 @@ def _mean_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -
 def _rate_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -> list:
     """The base rate of each class per group, then over all labelled rows."""
     g = len(fs.labels)
-    n = np.bincount(fs.codes[target.known], minlength=g).astype(float)
+    codes = fs.codes.astype(np.intp)  # what bincount reads: widened once, not per count
+    known = target.known
+    n = np.bincount(codes if known.all() else codes[known], minlength=g).astype(float)
     frames = []
     for k, cls in enumerate(target.classes):
         hits = target.is_positive if target.kind == "binary" else target.class_codes == k
-        x = np.bincount(fs.codes[hits], minlength=g).astype(float)
+        x = np.bincount(codes, weights=hits, minlength=g)  # counts (exact), no row selection
         compared = rate_comparisons(x, n, fs.ref, ci, min_group_size)
         frame = comparison_frame(fs, n, compared, min_group_size)
         frame.insert(2, "class", str(cls))

@@ -106,3 +106,10 @@ def test_the_encoding_keeps_the_factorization_of_the_column_before_pooling():
     codes, uniques = col.factorized
     np.testing.assert_array_equal(codes, pd.factorize(series, sort=False)[0])
     assert list(uniques) == [f"id{k}" for k in range(300)]
+
+
+def test_a_text_columns_missing_rows_are_those_pandas_calls_missing():
+    series = pd.Series(["a", None, np.nan, pd.NA, pd.NaT, "b"], dtype=object)
+    col = encode_column(series, "text")
+    assert col.missing.tolist() == series.isna().tolist()
+    assert col.codes.tolist() == [0, -1, -1, -1, -1, 1]

@@ -196,9 +196,9 @@ def encode_column(
         return EncodedColumn(
             name, "numeric", missing, values, codes, labels, constant=bool(low == high)
         )
-    missing = series.isna().to_numpy()
     raw_codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
     codes = np.asarray(raw_codes, dtype=np.int64)
+    missing = codes < 0  # factorize codes exactly the missing values (isna) as -1
     labels = [str(u) for u in uniques]
     n_pooled = 0
     if len(labels) > max_categories:

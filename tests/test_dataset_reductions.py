@@ -33,7 +33,8 @@ def test_numeric_codes_are_the_searchsorted_bins_of_the_observed_values():
     col = encode_column(pd.Series(values), "x")
     expected = np.where(observed, np.searchsorted(edges, values, side="right"), -1)
     np.testing.assert_array_equal(col.codes, expected)
-    assert col.codes.dtype == np.int64
+    np.testing.assert_array_equal(col.narrow_codes, expected)
+    assert col.codes.dtype == np.int64 and col.narrow_codes.dtype == np.int8
     assert col.categories == [f"bin {i}" for i in range(expected.max() + 1)]
 
 

@@ -101,9 +101,10 @@ class _Rows:
 def _reduce(col: EncodedColumn, rows: _Rows) -> ColumnStats:
     k, n_groups = col.n_codes + 1, rows.n_groups
     counts = np.zeros(k * n_groups, dtype=np.intp)
+    codes = col.codes if col.narrow_codes is None else col.narrow_codes
     for start in range(0, rows.n, _BLOCK):
         cells = rows.cells[: min(_BLOCK, rows.n - start)]
-        np.multiply(col.codes[start : start + _BLOCK], n_groups, out=cells)
+        np.multiply(codes[start : start + _BLOCK], n_groups, out=cells, dtype=np.intp)
         np.add(cells, rows.shifted[start : start + _BLOCK], out=cells)
         counts += np.bincount(cells, minlength=k * n_groups)
     table = counts.reshape(k, n_groups)

@@ -47,6 +47,9 @@ class EncodedColumn:
     factorized : tuple of (ndarray, array-like) or None
         ``pandas.factorize(column, sort=False)`` before any pooling (categorical
         columns): the input digest of the column reads it instead of factorizing again.
+    narrow_codes : ndarray of int8 or None
+        ``codes`` in the narrowest integer type (numeric columns): the column
+        statistics read an eighth of the bytes.
     """
 
     name: str
@@ -58,6 +61,7 @@ class EncodedColumn:
     n_pooled: int = 0
     constant: bool = False
     factorized: tuple[np.ndarray, Any] | None = field(default=None, repr=False)
+    narrow_codes: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_codes(self) -> int:
@@ -89,7 +93,7 @@ def quantile_bins(values: np.ndarray, missing: np.ndarray, n_bins: int = N_BINS)
     edges = _bin_edges(values, missing, n_bins)
     if edges is None:
         return np.full(len(values), -1, dtype=np.int64)
-    codes = _count_edges_below(values, missing, edges)
+    codes = _count_edges_below(values, missing, edges).astype(np.int64)
     codes[missing] = -1  # values where missing may be numbers here (encode_column's are NaN)
     return codes
 
@@ -119,25 +123,24 @@ def _count_edges_below(values: np.ndarray, missing: np.ndarray, edges: np.ndarra
 
     ``values`` must be NaN wherever ``missing`` is True: a NaN is never at or
     above an edge, so missing rows need no masking. One comparison per edge,
-    block by block, beats a binary search per value several times over for ten bins.
+    block by block, beats a binary search per value several times over for ten
+    bins. Returns int8 codes below 127 edges (int64 beyond).
     """
-    codes = np.empty(len(values), dtype=np.int64)
     if len(edges) >= 127:  # too many edges to count in int8
-        codes[:] = np.searchsorted(edges, values, side="right")
+        codes = np.searchsorted(edges, values, side="right").astype(np.int64)
         codes[missing] = -1
         return codes
-    count = np.empty(min(_BLOCK, len(values)), dtype=np.int8)
-    above = np.empty(len(count), dtype=bool)
+    counts = np.empty(len(values), dtype=np.int8)
+    above = np.empty(min(_BLOCK, len(values)), dtype=bool)
     for start in range(0, len(values), _BLOCK):
         block = values[start : start + _BLOCK]
-        acc, hit = count[: len(block)], above[: len(block)]
+        acc, hit = counts[start : start + _BLOCK], above[: len(block)]
         # start at -1 on missing rows: NaN is never >= an edge, so they stay at -1
         np.negative(missing[start : start + _BLOCK].view(np.int8), out=acc)
         for edge in edges:
             np.greater_equal(block, edge, out=hit)
             acc += hit.view(np.int8)
-        codes[start : start + len(block)] = acc
-    return codes
+    return counts
 
 
 def _float_scan(values: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -189,13 +192,14 @@ def encode_column(
         if edges is None:
             codes = np.full(len(values), -1, dtype=np.int64)
             return EncodedColumn(name, "numeric", missing, values, codes, [])
-        codes = _count_edges_below(values, missing, edges)
+        narrow = _count_edges_below(values, missing, edges)
         # the largest code is the bin of the largest value
         n_bins = int(np.searchsorted(edges, high, side="right")) + 1
         labels = [f"bin {i}" for i in range(n_bins)]
         return EncodedColumn(
-            name, "numeric", missing, values, codes, labels, constant=bool(low == high)
-        )
+            name, "numeric", missing, values, narrow.astype(np.int64), labels,
+            constant=bool(low == high), narrow_codes=narrow,
+        )  # fmt: skip
     raw_codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
     codes = np.asarray(raw_codes, dtype=np.int64)
     missing = codes < 0  # factorize codes exactly the missing values (isna) as -1

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairscope.audits._column_stats import CENTRE_SAMPLE, ColumnStats
+from fairscope.audits._column_stats import CENTRE_SAMPLE, ColumnStats, reduce_columns
 from fairscope.audits._dataset_groups import encode_feature_sets
 from fairscope.audits._dataset_peers import dataset_metrics_table
 from fairscope.audits._label_bias import decode_target
@@ -96,3 +96,22 @@ def test_dataset_metrics_without_weights_are_those_of_unit_weights_bit_for_bit()
         "smoothed_empirical_differential_fairness",
         "conditional_demographic_disparity",
     }
+
+
+def test_columns_reduced_together_are_those_reduced_one_by_one():
+    # the reductions share their row buffers: no column's statistics may keep them
+    rng = np.random.default_rng(12)
+    n = 70_000  # more rows than one block
+    groups = rng.integers(0, 4, n).astype(np.int8)
+    columns = [
+        encode_column(pd.Series(_values(n, seed=1)), "a"),
+        encode_column(pd.Series(rng.choice(["u", "v", None], n)), "b"),
+        encode_column(pd.Series(_values(n, seed=2) * 100), "c"),
+    ]
+    together = reduce_columns(columns, groups, 4)
+    for col, stats in zip(columns, together, strict=True):
+        alone = ColumnStats.reduce(col, groups, 4)
+        np.testing.assert_array_equal(stats.table, alone.table)
+        for got, expected in ((stats.sums, alone.sums), (stats.squares, alone.squares)):
+            assert (got is None and expected is None) or np.array_equal(got, expected)
+    assert not np.array_equal(together[0].sums, together[2].sums)

@@ -3,8 +3,9 @@
 Speed work on the dataset audit must not change what it finds. This script runs
 the audit on the benchmark data (and on a small frame with the awkward columns:
 infinities, integers, datetimes, booleans, many categories, missing sensitive
-values, weights and strata), saves every table, the metadata and the input
-digests, and compares them with a saved run, with ``check_exact=True``.
+values, weights and strata), saves every table, the metadata, the label counts
+(``result.statistics``) and the input digests, and compares them with a saved
+run (tables with ``check_exact=True``).
 
 Run the code before the change with ``--save``, the code after with ``--compare``::
 
@@ -103,6 +104,7 @@ def snapshot(result: fairscope.AuditResult) -> dict:
         "tables": {name: table.copy() for name, table in result.tables.items()},
         "metadata": result.metadata,
         "reproducibility": reproducibility,
+        "statistics": {name: stats.to_dict() for name, stats in result.statistics.items()},
     }
 
 
@@ -124,6 +126,8 @@ def compare(saved: dict, now: dict, digests: bool) -> list[str]:
                 problems.append(f"{audit}: table {name}: {error}")
         if before["metadata"] != after["metadata"]:
             problems.append(f"{audit}: metadata differ")
+        if before["statistics"] != after["statistics"]:
+            problems.append(f"{audit}: statistics differ")
         rep_before, rep_after = dict(before["reproducibility"]), dict(after["reproducibility"])
         if not digests:
             for rep in (rep_before, rep_after):

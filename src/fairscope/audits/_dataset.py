@@ -444,9 +444,10 @@ def _label_tables(
         )
     audit.tables["base_rates"] = base_rates(audit.sets, target, audit.min_group_size, audit.ci)
     if target.kind == "binary":
-        y = target.is_positive[target.known]
+        labelled = slice(None) if target.known.all() else target.known  # no copy when all are
+        y = target.is_positive[labelled]
         for fs in audit.sets:
-            audit.statistics[fs.label] = reduce_confusion(y, y, fs.codes[target.known], fs.index)
+            audit.statistics[fs.label] = reduce_confusion(y, y, fs.codes[labelled], fs.index)
 
 
 def _column_tables(

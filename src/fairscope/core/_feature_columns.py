@@ -179,6 +179,8 @@ def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, float, float]:
         values = series.to_numpy(dtype=float, na_value=np.nan)
         missing = series.isna().to_numpy() | ~np.isfinite(values)
         values = np.where(missing, np.nan, values)
+    if len(values) == 0:
+        return values, missing, np.nan, np.nan
     return values, missing, float(np.fmin.reduce(values)), float(np.fmax.reduce(values))
 
 

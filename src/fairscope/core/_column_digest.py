@@ -36,8 +36,21 @@ def _bytes(values: np.ndarray) -> memoryview:
     return np.ascontiguousarray(values).reshape(-1).view(np.uint8).data
 
 
-def _narrow_codes(codes: np.ndarray, n_labels: int) -> np.ndarray:
-    """Codes (-1 for missing) in the narrowest signed integer type that holds them."""
+def narrow_codes(codes: np.ndarray, n_labels: int) -> np.ndarray:
+    """Codes (-1 for missing) in the narrowest signed integer type that holds them.
+
+    Parameters
+    ----------
+    codes : ndarray of int
+        Codes ``0 .. n_labels - 1``, -1 where missing.
+    n_labels : int
+        Number of distinct codes.
+
+    Returns
+    -------
+    ndarray
+        The same codes as int8, int16, int32 or int64 (no copy when already narrow).
+    """
     for dtype in (np.int8, np.int16, np.int32):
         if n_labels <= np.iinfo(dtype).max:
             return codes.astype(dtype, copy=False)
@@ -68,8 +81,9 @@ def column_digest(values: Any, factorized: tuple[np.ndarray, Any] | None = None)
         The column.
     factorized : tuple of (ndarray, array-like), optional
         ``pandas.factorize(values, sort=False, use_na_sentinel=True)`` when the
-        caller has it already; used only for columns hashed by their codes
-        (text, categories, objects), and must be exactly that factorization.
+        caller has it already (its codes in any integer type); used only for
+        columns hashed by their codes (text, categories, objects), and must be
+        exactly that factorization.
 
     Returns
     -------
@@ -104,7 +118,7 @@ def column_digest(values: Any, factorized: tuple[np.ndarray, Any] | None = None)
     codes, uniques = factorized if factorized is not None else _factorize(series)
     lengths, text = _label_bytes(uniques)
     digest.update(b"codes|")
-    digest.update(_bytes(_narrow_codes(np.asarray(codes), len(uniques))))
+    digest.update(_bytes(narrow_codes(np.asarray(codes), len(uniques))))
     digest.update(b"|labels|")
     digest.update(lengths)
     digest.update(text)

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.core._column_digest import narrow_codes
+
 #: Categories kept per categorical column; rarer ones are pooled into OTHER.
 MAX_CATEGORIES = 250
 #: Quantile bins used to discretize numeric columns for mutual information.
@@ -45,10 +47,11 @@ class EncodedColumn:
     constant : bool
         Whether the observed (non-missing) values take a single value.
     factorized : tuple of (ndarray, array-like) or None
-        ``pandas.factorize(column, sort=False)`` before any pooling (categorical
-        columns): the input digest of the column reads it instead of factorizing again.
-    narrow_codes : ndarray of int8 or None
-        ``codes`` in the narrowest integer type (numeric columns): the column
+        ``pandas.factorize(column, sort=False)`` before any pooling, its codes in
+        any integer type (categorical columns): the input digest of the column
+        reads it instead of factorizing again.
+    narrow_codes : ndarray of int8 (or wider) or None
+        ``codes`` in the narrowest integer type that holds them: the column
         statistics read an eighth of the bytes.
     """
 
@@ -216,7 +219,10 @@ def encode_column(
         labels = [labels[i] for i in keep] + [OTHER]
         codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
     constant = len(labels) == 1
+    narrow = narrow_codes(codes, len(labels))
+    # the digest hashes the narrow codes of the column as given: unpooled, these are they
+    factorized = (narrow if n_pooled == 0 else raw_codes, uniques)
     return EncodedColumn(
         name, "categorical", missing, None, codes, labels, n_pooled, constant,
-        factorized=(raw_codes, uniques),
+        factorized=factorized, narrow_codes=narrow,
     )  # fmt: skip

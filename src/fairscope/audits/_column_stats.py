@@ -39,24 +39,7 @@ class ColumnStats:
     @classmethod
     def reduce(cls, col: EncodedColumn, codes: np.ndarray, n_groups: int) -> ColumnStats:
         """Reduce ``col`` over the groups ``codes`` (``0 .. n_groups - 1``, one per row)."""
-        k = col.n_codes + 1
-        x = np.where(col.codes < 0, col.n_codes, col.codes).astype(np.intp, copy=False)
-        # in place on the fresh array (wide enough: intp): half the time of two temporaries
-        x *= n_groups
-        x += codes
-        table = np.bincount(x, minlength=k * n_groups).reshape(k, n_groups)
-        sums = squares = None
-        centre = 0.0
-        if col.kind == "numeric" and not col.all_missing:
-            observed = ~col.missing
-            values = col.numbers[observed]
-            # centring first keeps the one-pass variance exact to rounding
-            centre = float(values[: min(len(values), CENTRE_SAMPLE)].mean())
-            values = values - centre
-            g = codes[observed]
-            sums = np.bincount(g, weights=values, minlength=n_groups)
-            squares = np.bincount(g, weights=values * values, minlength=n_groups)
-        return cls(col, table, sums, squares, centre)
+        return reduce_columns([col], codes, n_groups)[0]
 
     def for_set(self, parent: np.ndarray, n_groups: int) -> ColumnStats:
         """The same statistics for coarser groups (``parent``: set group of each intersection)."""
@@ -77,3 +60,79 @@ class ColumnStats:
     def observed(self) -> np.ndarray:
         """Observed (non-missing) values per group."""
         return self.table[:-1].sum(axis=0)
+
+
+def reduce_columns(
+    columns: list[EncodedColumn], codes: np.ndarray, n_groups: int
+) -> list[ColumnStats]:
+    """Each column reduced over the groups ``codes`` (``0 .. n_groups - 1``, one per row).
+
+    The rows are read block by block (a block stays in the processor's cache) into
+    buffers shared by every column; the group codes are widened once for all columns.
+    """
+    rows = _Rows(codes, n_groups)
+    return [_reduce(col, rows) for col in columns]
+
+
+#: Rows read at a time: a block and its temporaries stay in the processor's cache.
+_BLOCK = 1 << 16
+
+
+class _Rows:
+    """The group of each row, as the reductions read it, and buffers they share."""
+
+    def __init__(self, codes: np.ndarray, n_groups: int) -> None:
+        self.n_groups = n_groups
+        self.n = len(codes)
+        self.groups = codes.astype(np.intp)  # what bincount reads (it would widen each time)
+        # cell (code + 1) * n_groups + group: the missing code -1 counts first, unmasked
+        shifted_type = np.int16 if 2 * n_groups < np.iinfo(np.int16).max else np.intp
+        self.shifted = (self.groups + n_groups).astype(shifted_type)
+        self.cells = np.empty(min(_BLOCK, self.n), dtype=np.intp)
+        self._centred: np.ndarray | None = None
+
+    def centred_buffers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Two row-length float buffers, allocated once for every numeric column."""
+        if self._centred is None:
+            self._centred = np.empty((2, self.n))
+        return self._centred[0], self._centred[1]
+
+
+def _reduce(col: EncodedColumn, rows: _Rows) -> ColumnStats:
+    k, n_groups = col.n_codes + 1, rows.n_groups
+    counts = np.zeros(k * n_groups, dtype=np.intp)
+    codes = col.codes if col.narrow_codes is None else col.narrow_codes
+    for start in range(0, rows.n, _BLOCK):
+        cells = rows.cells[: min(_BLOCK, rows.n - start)]
+        np.multiply(codes[start : start + _BLOCK], n_groups, out=cells, dtype=np.intp)
+        np.add(cells, rows.shifted[start : start + _BLOCK], out=cells)
+        counts += np.bincount(cells, minlength=k * n_groups)
+    table = counts.reshape(k, n_groups)
+    table = np.concatenate([table[1:], table[:1]])  # missing last
+    if col.kind != "numeric" or col.all_missing:
+        return ColumnStats(col, table, None, None, 0.0)
+    values, missing = col.numbers, col.missing
+    centre = _centre(values, missing)
+    centred, squares = rows.centred_buffers()
+    for start in range(0, rows.n, _BLOCK):
+        block = slice(start, start + _BLOCK)
+        np.subtract(values[block], centre, out=centred[block])
+        # missing rows weigh 0.0: adding 0.0 leaves every running sum as it was, so the
+        # sums equal those over the observed rows alone, without selecting them
+        np.putmask(centred[block], missing[block], 0.0)
+        np.multiply(centred[block], centred[block], out=squares[block])
+    # one bincount over all rows: per group, the values are summed in row order
+    sums = np.bincount(rows.groups, weights=centred, minlength=n_groups)
+    sum_squares = np.bincount(rows.groups, weights=squares, minlength=n_groups)
+    return ColumnStats(col, table, sums, sum_squares, centre)
+
+
+def _centre(values: np.ndarray, missing: np.ndarray) -> float:
+    """Mean of the first :data:`CENTRE_SAMPLE` observed values (centring keeps one-pass
+    sums exact to rounding), read from the shortest prefix of rows that holds them."""
+    stop = min(len(values), CENTRE_SAMPLE)
+    while True:
+        observed = values[:stop][~missing[:stop]]
+        if len(observed) >= CENTRE_SAMPLE or stop == len(values):
+            return float(observed[:CENTRE_SAMPLE].mean())
+        stop = min(len(values), stop + 2 * (CENTRE_SAMPLE - len(observed)) + 1024)

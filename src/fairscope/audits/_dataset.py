@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.audits._column_stats import ColumnStats
+from fairscope.audits._column_stats import reduce_columns
 from fairscope.audits._dataset_groups import (
     aggregate,
     choose_references,
@@ -73,6 +73,7 @@ from fairscope.audits._representation import (
     representation,
     validate_population,
 )
+from fairscope.core._column_digest import column_digest
 from fairscope.core._counts import reduce_confusion
 from fairscope.core._feature_columns import encode_column
 from fairscope.core._groups import MISSING
@@ -282,12 +283,15 @@ def audit_dataset(
         metadata["engine"] = engine
     columns = {"target": target} if target is not None else {}
     columns.update({f"feature:{name}": name for name in feature_names})
+    digests = _feature_digests(audit, feature_names)
     result = AuditResult(
         kind="dataset",
         task="dataset",
         tables=with_declared_columns(audit.tables),
         metadata=metadata,
-        reproducibility=provenance(metadata, columns, sens, data, random_seed=random_state),
+        reproducibility=provenance(
+            metadata, columns, sens, data, random_seed=random_state, digests=digests
+        ),
         fail_on=tuple(fail_on),
         statistics=audit.statistics,
     )
@@ -409,6 +413,14 @@ def _encode_features(audit: DatasetAudit, names: list[Any]) -> None:
             )
 
 
+def _feature_digests(audit: DatasetAudit, names: list[Any]) -> dict[str, str]:
+    """Input digests of the feature columns, from the codes their encoding found."""
+    return {
+        f"feature:{name}": column_digest(audit.data[name], col.factorized)
+        for name, col in zip(names, audit.encoded, strict=True)
+    }
+
+
 # -- tables --------------------------------------------------------------------------------
 
 
@@ -436,9 +448,10 @@ def _label_tables(
         )
     audit.tables["base_rates"] = base_rates(audit.sets, target, audit.min_group_size, audit.ci)
     if target.kind == "binary":
-        y = target.is_positive[target.known]
+        labelled = slice(None) if target.known.all() else target.known  # no copy when all are
+        y = target.is_positive[labelled]
         for fs in audit.sets:
-            audit.statistics[fs.label] = reduce_confusion(y, y, fs.codes[target.known], fs.index)
+            audit.statistics[fs.label] = reduce_confusion(y, y, fs.codes[labelled], fs.index)
 
 
 def _column_tables(
@@ -448,7 +461,7 @@ def _column_tables(
     inter = audit.intersection
     n_inter = len(inter.labels)
     parents = {fs.label: parent_groups(fs, inter) for fs in audit.sets}
-    reduced = [ColumnStats.reduce(col, inter.codes, n_inter) for col in audit.encoded]
+    reduced = reduce_columns(audit.encoded, inter.codes, n_inter)
     stats_by_set = {
         fs.label: [cs.for_set(parents[fs.label], len(fs.labels)) for cs in reduced]
         for fs in audit.sets

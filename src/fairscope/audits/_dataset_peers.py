@@ -11,11 +11,13 @@ stay unweighted). The same definitions as :mod:`fairscope.dataset_metrics`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from fairscope.audits._dataset_groups import aggregate, parent_groups
 from fairscope.core._groups import encode_groups
 from fairscope.core._inputs import column, sensitive_frame
 
@@ -113,14 +115,8 @@ def _kl_rows(fs: Any, cells: np.ndarray, n: np.ndarray) -> list:
     return _rows(fs, "kl_divergence", kl, n, totals)
 
 
-def _cdd_rows(fs: Any, known: np.ndarray, positive: np.ndarray, strata: np.ndarray,
-              w: np.ndarray, n: Any) -> list:  # fmt: skip
-    """Conditional demographic disparity per group (binary target, labelled rows only)."""
-    n_groups, n_strata = len(fs.labels), int(strata.max()) + 1
-    codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
-    flat = (strata[known] * n_groups + codes[known]) * 2 + positive
-    cells = np.bincount(flat, weights=w[known], minlength=n_strata * n_groups * 2)
-    cells = cells.reshape(n_strata, n_groups, 2)
+def _cdd_rows(fs: Any, cells: np.ndarray, n: Any) -> list:
+    """Conditional demographic disparity per group (cells: strata x groups x (neg, pos))."""
     totals = cells.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = np.where(totals > 0, cells / totals, 0.0)
@@ -163,36 +159,112 @@ def dataset_metrics_table(
     pandas.DataFrame
         Columns ``feature, group, metric, value, n, weight``.
     """
-    n_rows = len(sets[0].codes)
-    w = np.ones(n_rows) if weights is None else weights
+    if weights is None and len(sets) > 1:
+        # counts of the intersection groups, summed into each feature's groups: exact
+        # (integers), so the same numbers as counting every feature set's rows again
+        inter = sets[-1]
+        whole = _count(inter, target, None, strata)
+        counted = [_summed(whole, parent_groups(fs, inter), len(fs.labels)) for fs in sets[:-1]]
+        counted.append(whole)
+    else:
+        counted = [_count(fs, target, weights, strata) for fs in sets]
     rows: list[dict[str, Any]] = []
-    discrete = target is not None and target.kind != "continuous"
-    for fs in sets:
-        n_groups = len(fs.labels)
-        codes = fs.codes.astype(np.int64)  # stored in the smallest integer type
-        n = np.bincount(fs.codes, minlength=n_groups)
-        group_weight = np.bincount(fs.codes, weights=w, minlength=n_groups)
-        imbalance = (group_weight.sum() - 2 * group_weight) / group_weight.sum()
-        rows += _rows(fs, "class_imbalance", imbalance, n, group_weight)
-        if not discrete:
+    for fs, cells in zip(sets, counted, strict=True):
+        weight = cells.weight
+        imbalance = (weight.sum() - 2 * weight) / weight.sum()
+        rows += _rows(fs, "class_imbalance", imbalance, cells.n, weight)
+        if cells.labels is None or cells.n_known is None:
             continue
-        known = target.known
-        classes = target.class_codes[known]
-        n_classes = int(classes.max()) + 1 if len(classes) else 1
-        flat = codes[known] * n_classes + classes
-        cells = np.bincount(flat, weights=w[known], minlength=n_groups * n_classes)
-        cells = cells.reshape(n_groups, n_classes)
-        n_known = np.bincount(fs.codes[known], minlength=n_groups)
-        rows += _kl_rows(fs, cells, n_known)
-        if target.kind != "binary":
-            continue
-        positive = target.is_positive[known].astype(np.int64)
-        binary = np.bincount(codes[known] * 2 + positive, weights=w[known],
-                             minlength=n_groups * 2).reshape(n_groups, 2)  # fmt: skip
-        rows.append(_edf_row(fs, binary, n_known))
-        if strata is not None:
-            rows += _cdd_rows(fs, known, positive, strata, w, n_known)
+        rows += _kl_rows(fs, cells.labels, cells.n_known)
+        if cells.binary is not None:
+            rows.append(_edf_row(fs, cells.binary, cells.n_known))
+        if cells.strata is not None:
+            rows += _cdd_rows(fs, cells.strata, cells.n_known)
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+@dataclass(eq=False)
+class _GroupCells:
+    """The weighted counts of one feature set's groups that the table reads."""
+
+    n: np.ndarray  # rows per group
+    weight: np.ndarray  # weighted rows per group
+    n_known: np.ndarray | None = None  # labelled rows per group (discrete target)
+    labels: np.ndarray | None = None  # groups x classes (discrete target)
+    binary: np.ndarray | None = None  # groups x (negative, positive) (binary target)
+    strata: np.ndarray | None = None  # strata x groups x (negative, positive) (with strata)
+
+
+def _count(fs: Any, target: Any, weights: np.ndarray | None, strata: Any) -> _GroupCells:
+    """The weighted counts of ``fs``'s groups, one pass over the rows per count."""
+    n_groups = len(fs.labels)
+    codes = fs.codes.astype(np.intp)  # stored in the smallest integer type
+    n = np.bincount(codes, minlength=n_groups)
+    out = _GroupCells(n, _sums(codes, weights, n_groups))
+    if target is None or target.kind == "continuous":
+        return out
+    labelled = _LabelledRows(codes, target, weights)
+    classes = labelled.of(target.class_codes)
+    n_classes = int(classes.max()) + 1 if len(classes) else 1
+    flat = labelled.of(codes) * n_classes + classes
+    cells = _sums(flat, labelled.weights, n_groups * n_classes)
+    out.labels = cells.reshape(n_groups, n_classes)
+    out.n_known = n if labelled.all_known else np.bincount(labelled.of(codes), minlength=n_groups)
+    if labelled.positive is None:
+        return out
+    binary = _sums(labelled.of(codes) * 2 + labelled.positive, labelled.weights, n_groups * 2)
+    out.binary = binary.reshape(n_groups, 2)
+    if strata is not None:
+        n_strata = int(strata.max()) + 1
+        flat = (labelled.of(strata) * n_groups + labelled.of(codes)) * 2 + labelled.positive
+        cells = _sums(flat, labelled.weights, n_strata * n_groups * 2)
+        out.strata = cells.reshape(n_strata, n_groups, 2)
+    return out
+
+
+def _summed(cells: _GroupCells, parent: np.ndarray, n_groups: int) -> _GroupCells:
+    """Counts of intersection groups summed into coarser groups (``parent`` of each)."""
+
+    def over(values: np.ndarray, axis: int = 0) -> np.ndarray:
+        moved = np.moveaxis(values, axis, -1).astype(float)
+        return np.moveaxis(aggregate(moved, parent, n_groups), -1, axis)
+
+    def maybe(values: np.ndarray | None, axis: int = 0) -> np.ndarray | None:
+        return None if values is None else over(values, axis)
+
+    n_known = None if cells.n_known is None else over(cells.n_known).astype(np.int64)
+    return _GroupCells(
+        over(cells.n).astype(np.int64), over(cells.weight), n_known,
+        maybe(cells.labels), maybe(cells.binary), maybe(cells.strata, axis=1),
+    )  # fmt: skip
+
+
+def _sums(index: np.ndarray, weights: np.ndarray | None, length: int) -> np.ndarray:
+    """Weighted counts of each value of ``index``: row counts as floats without weights.
+
+    Counts are exact integers, so they equal the sums of unit weights bit for bit.
+    """
+    if weights is None:
+        return np.bincount(index, minlength=length).astype(float)
+    return np.bincount(index, weights=weights, minlength=length)
+
+
+class _LabelledRows:
+    """The rows with a target value of one feature set: their weights and positive flags."""
+
+    def __init__(self, codes: np.ndarray, target: Any, weights: np.ndarray | None) -> None:
+        self.codes = codes
+        self.known = target.known
+        # no selection when every row is labelled (the usual case): the arrays as they are
+        self.all_known = bool(self.known.all())
+        self.weights = None if weights is None else self.of(weights)
+        self.positive = (
+            self.of(target.is_positive).astype(np.intp) if target.kind == "binary" else None
+        )
+
+    def of(self, values: np.ndarray) -> np.ndarray:
+        """``values`` of the labelled rows."""
+        return values if self.all_known else values[self.known]
 
 
 def add_dataset_metrics(audit: Any, sample_weight: Any, strata: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairscope.audits._dataset_groups import FeatureSet
+from fairscope.audits._dataset_groups import FeatureSet, aggregate, parent_groups
 from fairscope.compute._reweighing import cell_weights
 from fairscope.compute._significance import adjust_p_values, mean_comparisons, rate_comparisons
 from fairscope.core._groups import OVERALL
@@ -218,11 +218,13 @@ def _mean_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -
 def _rate_rows(fs: FeatureSet, target: Target, min_group_size: int, ci: float) -> list:
     """The base rate of each class per group, then over all labelled rows."""
     g = len(fs.labels)
-    n = np.bincount(fs.codes[target.known], minlength=g).astype(float)
+    codes = fs.codes.astype(np.intp)  # what bincount reads: widened once, not per count
+    known = target.known
+    n = np.bincount(codes if known.all() else codes[known], minlength=g).astype(float)
     frames = []
     for k, cls in enumerate(target.classes):
         hits = target.is_positive if target.kind == "binary" else target.class_codes == k
-        x = np.bincount(fs.codes[hits], minlength=g).astype(float)
+        x = np.bincount(codes, weights=hits, minlength=g)  # counts (exact), no row selection
         compared = rate_comparisons(x, n, fs.ref, ci, min_group_size)
         frame = comparison_frame(fs, n, compared, min_group_size)
         frame.insert(2, "class", str(cls))
@@ -262,11 +264,18 @@ def reweighing(
     weights, counts = cell_weights(
         intersection.codes, label_codes, len(intersection.labels), len(classes)
     )
-    known = label_codes >= 0
-    w = np.zeros(len(label_codes))
-    w[known] = weights[intersection.codes[known], label_codes[known]]
+    # the weight of each row's cell, 0 for unlabelled rows
+    cells = intersection.codes.astype(np.intp) * len(classes) + label_codes
+    w = np.where(label_codes >= 0, weights.ravel()[np.maximum(cells, 0)], 0.0)
     shown = [1] if target.kind == "binary" else range(len(classes))
-    frames = [_weighted_rates(fs, label_codes, w, k, classes[k]) for fs in sets for k in shown]
+    # the weights of each class's rows (0 elsewhere): adding 0.0 leaves every running
+    # sum as it was, so per group the same sums as over that class's rows alone
+    class_w = {k: np.where(label_codes == k, w, 0.0) for k in shown}
+    frames = [
+        _weighted_rates(fs, parent_groups(fs, intersection), counts, (w, class_w[k]), k, classes[k])
+        for fs in sets
+        for k in shown
+    ]
     empty = [
         f"{intersection.labels[i]} / {classes[k]}"
         for i, k in zip(*np.nonzero(counts == 0), strict=True)
@@ -283,15 +292,25 @@ def reweighing(
 
 
 def _weighted_rates(
-    fs: FeatureSet, label_codes: np.ndarray, w: np.ndarray, k: int, name: str
+    fs: FeatureSet,
+    parent: np.ndarray,
+    counts: np.ndarray,
+    weights: tuple[np.ndarray, np.ndarray],
+    k: int,
+    name: str,
 ) -> pd.DataFrame:
+    """Base rates of class ``k`` per group of ``fs``, unweighted and reweighted.
+
+    ``counts`` are the labelled rows per intersection group and class (summed into
+    the groups of ``fs``: ``parent``), ``weights`` the weight of every row and the
+    weight of the rows of class ``k`` (0 elsewhere).
+    """
     g = len(fs.labels)
-    known = label_codes >= 0
-    n = np.bincount(fs.codes[known], minlength=g).astype(float)
-    total_w = np.bincount(fs.codes, weights=w, minlength=g)
-    hit = known & (label_codes == k)
-    x = np.bincount(fs.codes[hit], minlength=g)
-    xw = np.bincount(fs.codes[hit], weights=w[hit], minlength=g)
+    codes = fs.codes.astype(np.intp)  # what bincount reads: widened once, not per sum
+    n = aggregate(counts.sum(axis=1).astype(float), parent, g)
+    x = aggregate(counts[:, k].astype(float), parent, g)
+    total_w = np.bincount(codes, weights=weights[0], minlength=g)
+    xw = np.bincount(codes, weights=weights[1], minlength=g)
     with np.errstate(divide="ignore", invalid="ignore"):
         return pd.DataFrame(
             {
@@ -301,7 +320,7 @@ def _weighted_rates(
                 "n": n.astype(np.int64),
                 "base_rate": x / n,
                 "weighted_base_rate": xw / total_w,
-                "overall_base_rate": hit.sum() / known.sum(),
+                "overall_base_rate": counts[:, k].sum() / counts.sum(),
                 "sum_of_weights": total_w,
             }
         )

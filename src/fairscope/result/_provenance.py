@@ -5,7 +5,8 @@ on the same data with the same code. :func:`environment` records the versions
 of fairscope and the libraries that computed it and a UTC timestamp;
 :func:`input_digests` records a SHA-256 of each input column that was audited
 (its name, dtype and values, not the row order of anything else), so a
-reviewer can check that a report belongs to a given file.
+reviewer can check that a report belongs to a given file. How a column is
+hashed is defined in :mod:`fairscope.core._column_digest`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import numpy as np
 import pandas as pd
 
 from fairscope._version import __version__
+from fairscope.core._column_digest import column_digest
 from fairscope.core._inputs import column, sensitive_frame
+
+__all__ = ["column_digest", "environment", "input_digests", "reproducibility"]
 
 
 def _installed(distribution: str) -> str | None:
@@ -53,33 +57,11 @@ def environment() -> dict[str, Any]:
     }
 
 
-def column_digest(values: Any) -> str:
-    """SHA-256 of one column: its dtype and values in order.
-
-    Uses pandas' vectorized row hashes (stable across runs and platforms), so
-    hashing ten million rows takes a fraction of a second.
-
-    Examples
-    --------
-    >>> from fairscope.result._provenance import column_digest
-    >>> column_digest([1, 2, 3]) == column_digest([1, 2, 3])
-    True
-    >>> column_digest([1, 2, 3]) == column_digest([1, 3, 2])
-    False
-    """
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values))
-    digest = hashlib.sha256()
-    digest.update(f"{series.dtype}|{len(series)}|".encode())
-    try:
-        hashed = pd.util.hash_pandas_object(series, index=False)
-    except TypeError:  # unhashable objects: hash their text form
-        hashed = pd.util.hash_pandas_object(series.astype(str), index=False)
-    digest.update(np.ascontiguousarray(hashed.to_numpy()).tobytes())
-    return digest.hexdigest()
-
-
 def input_digests(
-    columns: Mapping[str, Any], sensitive_features: Any = None, data: Any = None
+    columns: Mapping[str, Any],
+    sensitive_features: Any = None,
+    data: Any = None,
+    digests: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Digests of the audited inputs.
 
@@ -92,6 +74,10 @@ def input_digests(
         As given to the audit; each sensitive column is hashed on its own.
     data : pandas.DataFrame, optional
         The table that named columns come from.
+    digests : mapping of str to str, optional
+        Digests the caller has computed already (by :func:`column_digest`), by
+        argument: the dataset audit hashes its feature columns from the codes
+        its encoding found, so they are not factorized twice.
 
     Returns
     -------
@@ -113,11 +99,11 @@ def input_digests(
     for argument, value in columns.items():
         if value is None:
             continue
+        known = (digests or {}).get(argument)
         try:
-            series = column(value, data, argument)
             out[argument] = {
                 "column": value if isinstance(value, str) else None,
-                "sha256": column_digest(series),
+                "sha256": known or column_digest(column(value, data, argument)),
             }
         except (TypeError, ValueError):
             not_hashed.append(argument)
@@ -147,13 +133,15 @@ def reproducibility(
     data: Any = None,
     *,
     random_seed: Any = None,
+    digests: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The full reproducibility block of an audit.
 
     Versions and timestamp (:func:`environment`), input digests
     (:func:`input_digests`), row counts and dropped rows from the audit's
     metadata, the random seed (None when nothing random was drawn) and a
-    ``policy`` slot that :func:`fairscope.apply_policy` fills.
+    ``policy`` slot that :func:`fairscope.apply_policy` fills. ``digests``
+    passes digests computed already (see :func:`input_digests`).
 
     Examples
     --------
@@ -164,7 +152,7 @@ def reproducibility(
     """
     block = environment()
     if columns is not None or sensitive_features is not None:
-        block.update(input_digests(columns or {}, sensitive_features, data))
+        block.update(input_digests(columns or {}, sensitive_features, data, digests))
     block["n_rows"] = int(metadata.get("n_rows", 0))
     block["n_dropped"] = int(metadata.get("n_dropped", 0))
     block["dropped"] = dict(metadata.get("dropped", {}) or {})

@@ -14,7 +14,9 @@ Run the code before the change with ``--save``, the code after with ``--compare`
     PYTHONPATH=src python benchmarks/dataset_tables_identical.py --compare /tmp/ref
 
 ``--digests`` also compares the input digests (only meaningful when their
-definition did not change between the two commits).
+definition did not change between the two commits). ``--proxy-cv 3 --common-columns``
+compares the audits with the proxy classifier across the change of its default estimate
+(k-fold values are kept to the bit; the columns added since are listed).
 """
 
 from __future__ import annotations
@@ -69,16 +71,17 @@ def awkward_frame(n_rows: int = 20_000, seed: int = 1) -> pd.DataFrame:
     return frame
 
 
-def audits() -> dict[str, fairscope.AuditResult]:
-    """The audits compared, by name."""
+def audits(proxy_cv: int | None = None) -> dict[str, fairscope.AuditResult]:
+    """The audits compared, by name (``proxy_cv`` for those with the proxy classifier)."""
     out = {}
+    cv = {} if proxy_cv is None else {"proxy_cv": proxy_cv}
     for rows in (200_000, 1_000_000):
         frame = make_data(rows)
         out[f"bench {rows:,} proxies=False"] = fairscope.audit_dataset(
             frame, target="y", sensitive_features=["sex", "race"], proxies=False, reweigh=True
         )
     out["bench 200,000 full"] = fairscope.audit_dataset(
-        make_data(200_000), target="y", sensitive_features=["sex", "race"], reweigh=True
+        make_data(200_000), target="y", sensitive_features=["sex", "race"], reweigh=True, **cv
     )
     awkward = awkward_frame()
     out["awkward weighted"] = fairscope.audit_dataset(
@@ -86,7 +89,11 @@ def audits() -> dict[str, fairscope.AuditResult]:
         strata="stratum", proxies=False,
     )  # fmt: skip
     out["awkward proxies"] = fairscope.audit_dataset(
-        awkward.drop(columns=["w", "stratum"]), target="y", sensitive_features="sex", reweigh=True
+        awkward.drop(columns=["w", "stratum"]),
+        target="y",
+        sensitive_features="sex",
+        reweigh=True,
+        **cv,
     )
     out["awkward multiclass"] = fairscope.audit_dataset(
         awkward, target="grade", sensitive_features=["sex", "grp"], proxies=False, reweigh=True
@@ -108,8 +115,12 @@ def snapshot(result: fairscope.AuditResult) -> dict:
     }
 
 
-def compare(saved: dict, now: dict, digests: bool) -> list[str]:
-    """The differences between two snapshots (empty when identical)."""
+def compare(saved: dict, now: dict, digests: bool, common: bool = False) -> list[str]:
+    """The differences between two snapshots (empty when identical).
+
+    ``common``: compare the columns both runs have (columns added since are listed, not
+    counted as differences).
+    """
     problems = []
     for audit, before in saved.items():
         after = now[audit]
@@ -118,10 +129,14 @@ def compare(saved: dict, now: dict, digests: bool) -> list[str]:
                 f"{audit}: tables {sorted(before['tables'])} != {sorted(after['tables'])}"
             )
         for name in sorted(set(before["tables"]) & set(after["tables"])):
+            old, new = before["tables"][name], after["tables"][name]
+            if common:
+                added = [c for c in new.columns if c not in old.columns]
+                if added:
+                    print(f"{audit}: table {name}: columns added since: {added}")
+                new = new[[c for c in new.columns if c in old.columns]]
             try:
-                pd.testing.assert_frame_equal(
-                    before["tables"][name], after["tables"][name], check_exact=True
-                )
+                pd.testing.assert_frame_equal(old, new, check_exact=True)
             except AssertionError as error:
                 problems.append(f"{audit}: table {name}: {error}")
         if before["metadata"] != after["metadata"]:
@@ -143,15 +158,21 @@ def main() -> None:
     group.add_argument("--save", type=Path, help="directory to save this run in")
     group.add_argument("--compare", type=Path, help="directory of a saved run")
     parser.add_argument("--digests", action="store_true", help="compare input digests too")
+    parser.add_argument(
+        "--proxy-cv", type=int, default=None, help="proxy_cv of the audits with the classifier"
+    )
+    parser.add_argument(
+        "--common-columns", action="store_true", help="compare the columns both runs have"
+    )
     args = parser.parse_args()
-    now = {name: snapshot(result) for name, result in audits().items()}
+    now = {name: snapshot(result) for name, result in audits(args.proxy_cv).items()}
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
         (args.save / "tables.pkl").write_bytes(pickle.dumps(now))
         print(f"saved {len(now)} audits to {args.save}")
         return
     saved = pickle.loads((args.compare / "tables.pkl").read_bytes())
-    problems = compare(saved, now, args.digests)
+    problems = compare(saved, now, args.digests, args.common_columns)
     for problem in problems:
         print(problem)
     n_tables = sum(len(s["tables"]) for s in saved.values())

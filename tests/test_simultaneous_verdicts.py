@@ -225,3 +225,23 @@ def test_min_group_size_is_on_the_effective_size_under_weights():
     [finding] = result.findings
     assert finding.group == "b" or finding.reference == "b"
     assert finding.status == "SKIPPED"
+
+
+def test_a_pass_against_the_best_must_hold_against_every_group_that_could_be_best():
+    # g0 (0.30 of 10,000) is the observed best; g1 (12 of 40) could be far higher; g2 is
+    # 0.85 of g0. Against g0 alone g2 PASSes; the rule needs p_g2 >= 0.8 max p, so every
+    # pair must clear the limit at its own level (intersection-union): against g1 it
+    # cannot, and g2 is INCONCLUSIVE. Its PASS side is the smallest own MOVER-R lower bound.
+    result = audit_of([3000, 12, 2550], [10000, 40, 10000])
+    policy = {"name": "p", "rules": [
+        {"id": "ff", "metric": "sr", "fail": 0.8, "reference": "best", "direction": "lower"}]}  # fmt: skip
+    g2 = next(f for f in apply_policy(result, policy).findings if f.group == "g2")
+    low, high = wilson_interval(np.array([3000, 12, 2550]), np.array([10000, 40, 10000]))
+    p = np.array([0.30, 0.30, 0.255])
+    lowers = [float(mover_ratio(p[2], low[2], high[2], p[h], low[h], high[h])[0]) for h in (0, 1)]
+    assert lowers[0] >= 0.8 > lowers[1]
+    assert g2.lower == pytest.approx(min(lowers), rel=1e-12)
+    assert g2.status == "INCONCLUSIVE"
+    # familywise: none keeps fairscope 0.1's judging: against the observed best only
+    alone = apply_policy(result, {**policy, "familywise": "none"})
+    assert next(f for f in alone.findings if f.group == "g2").status == "PASS"

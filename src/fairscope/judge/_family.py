@@ -202,6 +202,40 @@ def reference_fail_sides(
     return sim.any_pair_reference(pairs, adjusted, reference, candidates, best)
 
 
+def reference_pass_sides(
+    rule: Rule, est: GroupEstimates, reference: str, *, min_size: int
+) -> np.ndarray | None:
+    """PASS side of every group against the data-chosen best: the least favourable pair.
+
+    A group passes only when it clears the limit against every group that could be the
+    best, each pair at the audit's own level (intersection-union); None for a fixed
+    reference, whose own interval is the PASS side.
+
+    Parameters
+    ----------
+    rule : Rule
+    est : GroupEstimates
+        The audit's estimates, with their own intervals.
+    reference : str
+        The resolved reference label.
+    min_size : int
+        The rule's minimum group size.
+
+    Returns
+    -------
+    ndarray or None
+        One bound per group of ``est`` (NaN for the reference).
+    """
+    best = _best_side(rule, est)
+    if best is None or not _judged_in_pairs(rule, est, reference):
+        return None
+    below = "lower" if best == "higher" else "higher"
+    candidates = eligible(est, min_size) & sim.known_groups(est.labels)
+    return sim.every_pair_pass_side(
+        rule.comparison, below, rule.bound, est, reference, candidates, best
+    )
+
+
 def _judged_in_pairs(rule: Rule, est: GroupEstimates, reference: str) -> bool:
     """Whether the rule's FAIL sides come from pairs of groups (the data-chosen best)."""
     best = _best_side(rule, est)
@@ -289,19 +323,34 @@ def adjusted_note(bound: float, units: int | None = None) -> str:
 
 
 def widened(
-    bound: str, lower: float, upper: float, fail_bound: float | None
+    bound: str,
+    lower: float,
+    upper: float,
+    fail_bound: float | None,
+    pass_bound: float | None = None,
 ) -> tuple[float, float]:
     """The judged interval with its FAIL side from the family's simultaneous intervals.
 
-    The PASS side stays the comparison's own interval (intersection-union); the FAIL
-    side is the least violating bound, never narrower than the comparison's own.
+    The PASS side is the comparison's own interval, or against the data-chosen best the
+    least favourable of the group's own pair intervals (``pass_bound``,
+    intersection-union); the FAIL side is the least violating bound, never narrower
+    than the comparison's own.
 
     Examples
     --------
     >>> widened("min", 0.70, 0.78, 0.83)
     (0.7, 0.83)
+    >>> widened("min", 0.70, 0.78, 0.83, 0.66)
+    (0.66, 0.83)
     """
-    if fail_bound is None or math.isnan(fail_bound) or math.isnan(lower) or math.isnan(upper):
+    if math.isnan(lower) or math.isnan(upper):
+        return lower, upper
+    if pass_bound is not None and not math.isnan(pass_bound):
+        if bound == "min":
+            lower = min(lower, pass_bound)
+        else:
+            upper = max(upper, pass_bound)
+    if fail_bound is None or math.isnan(fail_bound):
         return lower, upper
     if bound == "min":
         return lower, max(upper, fail_bound)

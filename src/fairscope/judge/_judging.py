@@ -168,14 +168,16 @@ def _finding(
     min_size: int,
     ci: float,
     fail_bound: float | None = None,
+    pass_bound: float | None = None,
 ) -> Finding:
     """The finding of one record (``direction`` may differ from the rule's: between groups).
 
     ``fail_bound`` is the FAIL side of the comparison's simultaneous interval in the
-    policy's declared family (None: the record's own interval decides both ways).
+    policy's declared family, ``pass_bound`` the least favourable PASS side over the
+    pairs against a data-chosen best (None: the record's own interval decides).
     """
     value, own_lower, own_upper = judged(rec.kind, direction, rec.estimate, rec.lower, rec.upper)
-    lower, upper = family.widened(rule.bound, own_lower, own_upper, fail_bound)
+    lower, upper = family.widened(rule.bound, own_lower, own_upper, fail_bound, pass_bound)
     interval = not (math.isnan(lower) or math.isnan(upper))
     raw = (rec.estimate, rec.lower, rec.upper)
     if rule.method == "between_groups" and rec.kind == "difference":
@@ -290,12 +292,16 @@ def _per_group(
     if rule.method == "to_reference":
         records = [audit.tested(rec, est) for rec in records]
     sides: dict[str, float] = {}
+    passes: dict[str, float] = {}
     units = audit.family_size(rule, est)
     if family.takes_part(rule, est) and audit.family.scope != "none":
         bounds = family.reference_fail_sides(
             rule, est, reference, ci=audit.ci, units=units, min_size=min_size
         )
         sides = dict(zip(est.labels, bounds.tolist(), strict=True))
+        least = family.reference_pass_sides(rule, est, reference, min_size=min_size)
+        if least is not None:
+            passes = dict(zip(est.labels, least.tolist(), strict=True))
     found = [
         _finding(
             rule,
@@ -305,6 +311,7 @@ def _per_group(
             min_size=min_size,
             ci=audit.ci,
             fail_bound=sides.get(rec.group),
+            pass_bound=passes.get(rec.group),
         )
         for rec in records
     ]

@@ -220,3 +220,65 @@ def any_pair_reference(
     most = np.min(bounds, axis=1) if side.bound == "min" else np.max(bounds, axis=1)
     out[groups] = np.asarray(most, dtype=float)
     return out
+
+
+def every_pair_pass_side(
+    kind: str,
+    direction: str,
+    bound: str,
+    est: GroupEstimates,
+    observed: str,
+    eligible: np.ndarray,
+    best: str,
+    width: int = 64,
+) -> np.ndarray:
+    """PASS side of every group against the best: the least favourable over the pairs.
+
+    The rule holds for ``g`` when ``p_g >= limit * p_h`` for *every* ``h`` (then also for
+    the truly best one), an intersection-union test: each pair at its own level, and
+    the group passes only when all of them clear the limit (Berger 1982). A pair whose
+    bound is undefined cannot show it. With more than ``width`` candidates, those with
+    the ``width`` highest bounds towards the best and the ``width`` best estimates are
+    tried (the pairs that can come nearest the limit).
+
+    Parameters
+    ----------
+    kind : {"ratio", "difference"}
+    direction : {"lower", "higher"}
+        The rule's direction towards the best (below it).
+    bound : {"min", "max"}
+        The rule's limit: a minimum (ratios) or a maximum (differences).
+    est : GroupEstimates
+        Estimates with the audit's own intervals.
+    observed : str
+        Label of the observed best group.
+    eligible : ndarray of bool
+        Groups among which the best is chosen.
+    best : {"higher", "lower"}
+    width : int, default 64
+
+    Returns
+    -------
+    ndarray
+        One bound per group (NaN for the observed best).
+    """
+    side = FailSide(kind, direction, "max" if bound == "min" else "min")
+    out = fixed_reference(side, est, observed)
+    pool = np.flatnonzero(eligible)
+    if len(pool) > width:
+        towards = est.upper[pool] if best == "higher" else -est.lower[pool]
+        sign = 1.0 if best == "higher" else -1.0
+        pool = np.union1d(
+            pool[np.argsort(-towards, kind="stable")[:width]],
+            pool[np.argsort(-sign * est.values[pool], kind="stable")[:width]],
+        )
+    groups = np.flatnonzero(~np.isnan(out))
+    if len(groups) == 0 or len(pool) == 0:
+        return out
+    gg, hh = np.meshgrid(groups, pool, indexing="ij")
+    bounds = side.of(est, gg.ravel(), hh.ravel()).reshape(gg.shape)
+    neutral = np.inf if bound == "min" else -np.inf
+    bounds = np.where(gg == hh, neutral, bounds)
+    least = np.min(bounds, axis=1) if bound == "min" else np.max(bounds, axis=1)
+    out[groups] = np.asarray(least, dtype=float)
+    return out

@@ -240,20 +240,26 @@ def roc_auc(y: np.ndarray, proba: np.ndarray) -> float:
     return float(np.mean([_binary_auc(y == k, proba[:, k]) for k in range(proba.shape[1])]))
 
 
-def _fit_fold(x, y, train, test, categorical, seed, rng) -> tuple[float, list[float]]:
-    """Fit on one training fold; return the held-out AUC and each column's permutation drop."""
+def _classifier(categorical: np.ndarray, seed: int) -> Any:
+    """The proxy classifier (unfitted), the same for the k-fold and the held-out estimate."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     # early stopping on a 10% validation split at every size: small samples stop
     # overfitting sooner, big ones train faster
-    clf = HistGradientBoostingClassifier(
+    return HistGradientBoostingClassifier(
         max_iter=MAX_ITER,
         learning_rate=LEARNING_RATE,
         max_bins=MAX_BINS,
         categorical_features=categorical,
         early_stopping=True,
+        n_iter_no_change=N_ITER_NO_CHANGE,
         random_state=seed,
     )
+
+
+def _fit_fold(x, y, train, test, categorical, seed, rng) -> tuple[float, list[float]]:
+    """Fit on one training fold; return the held-out AUC and each column's permutation drop."""
+    clf = _classifier(categorical, seed)
     clf.fit(x[train], y[train])
     # importance on at most IMPORTANCE_ROWS held-out rows: one prediction per column,
     # so this bounds the cost while keeping the AUC's standard error near 0.01
@@ -331,22 +337,13 @@ def _cross_validated(out: ProxyModel, names: list[str], x, y, categorical, cv, s
 
 def _held_out(out: ProxyModel, names: list[str], x, y, categorical, seed, rng) -> None:
     """One fit on two thirds, AUC and sequential importance on the held-out third."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import train_test_split
 
     train, test = train_test_split(
         np.arange(len(y)), test_size=HOLDOUT_SHARE, stratify=y, random_state=seed
     )
     train, test = np.sort(train), np.sort(test)
-    clf = HistGradientBoostingClassifier(
-        max_iter=MAX_ITER,
-        learning_rate=LEARNING_RATE,
-        max_bins=MAX_BINS,
-        categorical_features=categorical,
-        early_stopping=True,
-        n_iter_no_change=N_ITER_NO_CHANGE,
-        random_state=seed,
-    )
+    clf = _classifier(categorical, seed)
     clf.fit(x[train], y[train])
     est = holdout_importance(clf, x[test], y[test], rng, (MODERATE_IMPORTANCE, STRONG_IMPORTANCE))
     out.auc, out.auc_se = est.auc, est.auc_se
@@ -478,7 +475,7 @@ def _model_row(
         "excluded_groups": ", ".join(fitted.excluded_groups),
         "classifier": f"HistGradientBoostingClassifier(max_iter={MAX_ITER}, "
         f"learning_rate={LEARNING_RATE}, max_bins={MAX_BINS}, early_stopping=True, "
-        f"n_iter_no_change={N_ITER_NO_CHANGE if cv == 1 else 10})",
+        f"n_iter_no_change={N_ITER_NO_CHANGE})",
         "status": fitted.status,
     }
 

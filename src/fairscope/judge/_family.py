@@ -165,7 +165,7 @@ def _best_side(rule: Rule, est: GroupEstimates) -> str | None:
 
 
 def reference_fail_sides(
-    rule: Rule, est: GroupEstimates, reference: str, *, ci: float, units: int, min_size: int
+    rule: Rule, est: GroupEstimates, reference: str, *, ci: float, tail: float, min_size: int
 ) -> np.ndarray:
     """FAIL side of every group's comparison with ``reference``, at the family's level.
 
@@ -173,13 +173,13 @@ def reference_fail_sides(
     ----------
     rule : Rule
     est : GroupEstimates
-        The audit's estimates (from counts).
+        The audit's estimates.
     reference : str
         The resolved reference label (or ``"<overall>"``).
     ci : float
         The audit's confidence level.
-    units : int
-        Units of the family (``M``).
+    tail : float
+        One-sided level of each comparison's FAIL side (:func:`fail_tail`).
     min_size : int
         The rule's minimum group size.
 
@@ -188,18 +188,14 @@ def reference_fail_sides(
     ndarray
         One bound per group of ``est`` (NaN for the reference).
     """
-    side = sim.FailSide(rule.comparison, rule.direction, rule.bound)
-    best = _best_side(rule, est)
-    if best is None or not _judged_in_pairs(rule, est, reference):
-        return sim.fixed_reference(side, at_level(est, unit_confidence(ci, units), ci), reference)
-    # below the best is the only way to differ from it: a pair (g, h) tells about the
-    # best only in that direction, and a rule judging the other one cannot fail
-    below = "lower" if best == "higher" else "higher"
-    tail = fail_tail(rule, est, ci=ci, units=units, min_size=min_size, reference=reference)
     adjusted = at_level(est, 1.0 - 2.0 * tail, ci)
-    candidates = eligible(est, min_size) & sim.known_groups(est.labels)
+    towards = _towards_best(rule, est, reference)
+    if towards is None:
+        side = sim.FailSide(rule.comparison, rule.direction, rule.bound)
+        return sim.fixed_reference(side, adjusted, reference)
+    best, below = towards
     pairs = sim.FailSide(rule.comparison, below, rule.bound)
-    return sim.any_pair_reference(pairs, adjusted, reference, candidates, best)
+    return sim.any_pair_reference(pairs, adjusted, reference, _candidates(est, min_size), best)
 
 
 def reference_pass_sides(
@@ -226,21 +222,32 @@ def reference_pass_sides(
     ndarray or None
         One bound per group of ``est`` (NaN for the reference).
     """
-    best = _best_side(rule, est)
-    if best is None or not _judged_in_pairs(rule, est, reference):
+    towards = _towards_best(rule, est, reference)
+    if towards is None:
         return None
-    below = "lower" if best == "higher" else "higher"
-    candidates = eligible(est, min_size) & sim.known_groups(est.labels)
+    best, below = towards
     return sim.every_pair_pass_side(
-        rule.comparison, below, rule.bound, est, reference, candidates, best
+        rule.comparison, below, rule.bound, est, reference, _candidates(est, min_size), best
     )
 
 
-def _judged_in_pairs(rule: Rule, est: GroupEstimates, reference: str) -> bool:
-    """Whether the rule's FAIL sides come from pairs of groups (the data-chosen best)."""
+def _towards_best(rule: Rule, est: GroupEstimates, reference: str) -> tuple[str, str] | None:
+    """``(best, below)`` when the rule is judged from pairs of groups against the best.
+
+    Below the best is the only way to differ from it: a pair ``(g, h)`` tells about the
+    best only in that direction, and a rule judging the other one cannot fail (its
+    comparisons are then read as against a fixed reference). None otherwise.
+    """
     best = _best_side(rule, est)
+    if best is None or reference == OVERALL:
+        return None
     below = "lower" if best == "higher" else "higher"
-    return best is not None and reference != OVERALL and rule.direction in ("both", below)
+    return (best, below) if rule.direction in ("both", below) else None
+
+
+def _candidates(est: GroupEstimates, min_size: int) -> np.ndarray:
+    """Groups that may be the best: large enough, value defined, not the missing group."""
+    return np.asarray(eligible(est, min_size) & sim.known_groups(est.labels), dtype=bool)
 
 
 def fail_tail(
@@ -271,9 +278,9 @@ def fail_tail(
         The level, in (0, (1 - ci) / 2].
     """
     base = (1 - ci) / (2 * max(units, 1))
-    if not _judged_in_pairs(rule, est, reference):
+    if _towards_best(rule, est, reference) is None:
         return base
-    candidates = eligible(est, min_size) & sim.known_groups(est.labels)
+    candidates = _candidates(est, min_size)
     k = int(eligible(est, min_size).sum())
     share = (1 - ci) * max(k * (k - 1) // 2, 1) / max(units, 1)
     z = normal_quantile_two_sided(ci)

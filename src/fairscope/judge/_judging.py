@@ -294,9 +294,14 @@ def _per_group(
     sides: dict[str, float] = {}
     passes: dict[str, float] = {}
     units = audit.family_size(rule, est)
-    if family.takes_part(rule, est) and audit.family.scope != "none":
+    tail = None
+    if family.takes_part(rule, est):
+        tail = family.fail_tail(
+            rule, est, ci=audit.ci, units=units, min_size=min_size, reference=reference
+        )
+    if tail is not None and audit.family.scope != "none":
         bounds = family.reference_fail_sides(
-            rule, est, reference, ci=audit.ci, units=units, min_size=min_size
+            rule, est, reference, ci=audit.ci, tail=tail, min_size=min_size
         )
         sides = dict(zip(est.labels, bounds.tolist(), strict=True))
         least = family.reference_pass_sides(rule, est, reference, min_size=min_size)
@@ -315,11 +320,8 @@ def _per_group(
         )
         for rec in records
     ]
-    if not family.takes_part(rule, est) or not family.from_rate_counts(est):
+    if tail is None or not family.from_rate_counts(est):
         return found  # the detectable disparity is worked out for rates
-    tail = family.fail_tail(
-        rule, est, ci=audit.ci, units=units, min_size=min_size, reference=reference
-    )
     return family.explain_undecided(found, rule, ci=audit.ci, units=units, tail=tail)
 
 

@@ -19,10 +19,12 @@ import pandas as pd
 
 from fairscope.compute._disparities import qualifier_column
 from fairscope.compute._group_intervals import rate_interval
+from fairscope.compute._references import resolve_reference
 from fairscope.core._counts import GroupCounts
 from fairscope.core._groups import OVERALL, group_label
 from fairscope.core._intervals import kish_effective_n
 from fairscope.core._registry import Metric
+from fairscope.judge._model import Rule
 
 #: Per-group tables with one column per metric (and ``<metric>_lower``/``_upper``).
 WIDE_TABLES = ("score_metrics", "regression_metrics", "multiclass_metrics", "selection_metrics")
@@ -231,3 +233,44 @@ def _long_intervals(
         row = by_group.loc[OVERALL]
         overall = (float(row["estimate"]), float(row["lower"]), float(row["upper"]))
     return frame, overall, str(rows["method"].iloc[0]) if "method" in rows else method
+
+
+def reference_in(
+    rule: Rule, est: GroupEstimates, direction: str, min_size: int, *, warn: bool = True
+) -> str:
+    """The group ``rule.reference`` picks among the groups of ``est`` (the judge's rule).
+
+    Parameters
+    ----------
+    rule : Rule
+        Its ``reference`` is resolved.
+    est : GroupEstimates
+        The groups, their sizes and values on the rule's metric.
+    direction : str
+        The metric's direction (which value is best).
+    min_size : int
+        The rule's minimum group size.
+    warn : bool, default True
+        Whether a reference that falls back warns.
+
+    Returns
+    -------
+    str
+        A group label or ``"<overall>"``.
+
+    Raises
+    ------
+    ValueError
+        When the reference names no group of the feature set.
+    """
+    return resolve_reference(
+        rule.reference,
+        feature_set=est.feature,
+        labels=list(est.labels),
+        sizes=est.sizes,
+        values=est.values,
+        direction=direction,
+        rows=est.rows,
+        min_group_size=min_size,
+        warn=warn,
+    )

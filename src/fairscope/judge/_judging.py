@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from fairscope.compute._disparities import DisparityRecord, disparity_records, qualifier_column
-from fairscope.compute._references import check_reference, resolve_reference
+from fairscope.compute._references import check_reference
 from fairscope.core._counts import GroupCounts
 from fairscope.core._findings import Finding, Status
 from fairscope.core._groups import OVERALL, group_label
@@ -28,7 +28,13 @@ from fairscope.judge import _family as family
 from fairscope.judge import _messages as say
 from fairscope.judge import _resampling as resample
 from fairscope.judge._compare import between_groups, to_reference
-from fairscope.judge._estimates import WIDE_TABLES, GroupEstimates, from_counts, from_tables
+from fairscope.judge._estimates import (
+    WIDE_TABLES,
+    GroupEstimates,
+    from_counts,
+    from_tables,
+    reference_in,
+)
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Policy, Rule, policy_record, same_feature_set
 from fairscope.judge._outcome import favourable_view, with_adverse_rates, with_policy_outcome
@@ -269,16 +275,7 @@ def _per_group(
         reference = OVERALL
     else:
         try:
-            reference = resolve_reference(
-                rule.reference,
-                feature_set=est.feature,
-                labels=list(est.labels),
-                sizes=est.sizes,
-                values=est.values,
-                direction=metric.direction,
-                rows=est.rows,
-                min_group_size=min_size,
-            )
+            reference = reference_in(rule, est, metric.direction, min_size)
         except ValueError as exc:  # the reference names no group of this feature set
             return [_error(rule, est.feature, "<all>", f"rule {rule.id}: {exc}")]
     key = (est.feature, metric.name, rule.comparison, reference, est.class_label)

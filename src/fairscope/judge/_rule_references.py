@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fairscope.compute._references import resolve_reference
 from fairscope.core._groups import OVERALL
 from fairscope.core._registry import get_metric
+from fairscope.judge._estimates import reference_in
 from fairscope.judge._judging import _Audit
 from fairscope.judge._loading import load_policy
 from fairscope.judge._model import Rule, same_feature_set
@@ -38,17 +38,7 @@ def _reference(audit: _Audit, rule: Rule, feature_set: str) -> str | None:
         return None
     min_size = rule.min_group_size if rule.min_group_size is not None else audit.min_size
     try:
-        label = resolve_reference(
-            rule.reference,
-            feature_set=feature_set,
-            labels=list(est.labels),
-            sizes=est.sizes,
-            values=est.values,
-            direction=metric.direction,
-            rows=est.rows,
-            min_group_size=min_size,
-            warn=False,
-        )
+        label = reference_in(rule, est, metric.direction, min_size, warn=False)
     except ValueError:  # the judge reports an unknown group as the rule's ERROR
         return None
     return "overall" if label == OVERALL else label

@@ -15,21 +15,14 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from fairscope.report._svg_charts import STATUS_FILL
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: Okabe-Ito palette (colour-blind safe), by status.
-STATUS_COLORS: dict[str, str] = {
-    "PASS": "#009E73",
-    "WARN": "#E69F00",
-    "FAIL": "#D55E00",
-    "INCONCLUSIVE": "#56B4E9",
-    "SKIPPED": "#999999",
-    "WAIVED": "#CC79A7",
-    "ERROR": "#000000",
-    "": "#0072B2",
-}
+#: Okabe-Ito palette (colour-blind safe), by status: the report's SVG charts' own.
+STATUS_COLORS: dict[str, str] = STATUS_FILL
 #: Hatch per status, so that the status does not rest on colour alone.
 STATUS_HATCHES: dict[str, str] = {
     "FAIL": "xx",

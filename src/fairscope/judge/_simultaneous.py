@@ -202,23 +202,40 @@ def any_pair_reference(
     ndarray
         One bound per group: the most violating over the tried references.
     """
-    out = fixed_reference(side, est, observed)
+    tried = _tried(est, eligible, best, width, optimistic=False)
+    return _over_pairs(side, est, observed, tried, side.bound)
+
+
+def _tried(
+    est: GroupEstimates, eligible: np.ndarray, best: str, width: int, *, optimistic: bool
+) -> np.ndarray:
+    """The eligible groups tried as ``h``: the ``width`` with the highest bound towards the
+    best (the optimistic one, or the cautious one) and the ``width`` best estimates."""
     pool = np.flatnonzero(eligible)
     sign = 1.0 if best == "higher" else -1.0
-    bound = est.lower[pool] if best == "higher" else -est.upper[pool]
-    tried = np.union1d(
-        pool[np.argsort(-bound, kind="stable")[:width]],
+    high, low = (est.upper, est.lower) if optimistic else (est.lower, est.upper)
+    towards = high[pool] if best == "higher" else -low[pool]
+    return np.union1d(
+        pool[np.argsort(-towards, kind="stable")[:width]],
         pool[np.argsort(-sign * est.values[pool], kind="stable")[:width]],
     )
+
+
+def _over_pairs(
+    side: FailSide, est: GroupEstimates, observed: str, tried: np.ndarray, limit: str
+) -> np.ndarray:
+    """Each group's bound against the observed best, then the lowest (``limit`` "min") or
+    highest over the pairs with the ``tried`` groups."""
+    out = fixed_reference(side, est, observed)
     groups = np.flatnonzero(~np.isnan(out))
     if len(groups) == 0 or len(tried) == 0:  # no group large enough to be the best
         return out
     gg, hh = np.meshgrid(groups, tried, indexing="ij")
     bounds = side.of(est, gg.ravel(), hh.ravel()).reshape(gg.shape)
-    neutral = np.inf if side.bound == "min" else -np.inf
+    neutral = np.inf if limit == "min" else -np.inf
     bounds = np.where(gg == hh, neutral, bounds)
-    most = np.min(bounds, axis=1) if side.bound == "min" else np.max(bounds, axis=1)
-    out[groups] = np.asarray(most, dtype=float)
+    reduced = np.min(bounds, axis=1) if limit == "min" else np.max(bounds, axis=1)
+    out[groups] = np.asarray(reduced, dtype=float)
     return out
 
 
@@ -262,23 +279,7 @@ def every_pair_pass_side(
     ndarray
         One bound per group (NaN for the observed best).
     """
+    # the other side of each pair's interval, undefined ones counted against the group
     side = FailSide(kind, direction, "max" if bound == "min" else "min")
-    out = fixed_reference(side, est, observed)
-    pool = np.flatnonzero(eligible)
-    if len(pool) > width:
-        towards = est.upper[pool] if best == "higher" else -est.lower[pool]
-        sign = 1.0 if best == "higher" else -1.0
-        pool = np.union1d(
-            pool[np.argsort(-towards, kind="stable")[:width]],
-            pool[np.argsort(-sign * est.values[pool], kind="stable")[:width]],
-        )
-    groups = np.flatnonzero(~np.isnan(out))
-    if len(groups) == 0 or len(pool) == 0:
-        return out
-    gg, hh = np.meshgrid(groups, pool, indexing="ij")
-    bounds = side.of(est, gg.ravel(), hh.ravel()).reshape(gg.shape)
-    neutral = np.inf if bound == "min" else -np.inf
-    bounds = np.where(gg == hh, neutral, bounds)
-    least = np.min(bounds, axis=1) if bound == "min" else np.max(bounds, axis=1)
-    out[groups] = np.asarray(least, dtype=float)
-    return out
+    tried = _tried(est, eligible, best, width, optimistic=True)
+    return _over_pairs(side, est, observed, tried, bound)

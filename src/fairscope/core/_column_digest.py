@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.core._groups import code_dtype
+
 #: numpy kinds hashed by their bytes: bool, integers, floats, complex, timedelta, datetime.
 _RAW_KINDS = "biufcmM"
 
@@ -51,10 +53,7 @@ def narrow_codes(codes: np.ndarray, n_labels: int) -> np.ndarray:
     ndarray
         The same codes as int8, int16, int32 or int64 (no copy when already narrow).
     """
-    for dtype in (np.int8, np.int16, np.int32):
-        if n_labels <= np.iinfo(dtype).max:
-            return codes.astype(dtype, copy=False)
-    return codes.astype(np.int64, copy=False)
+    return codes.astype(code_dtype(n_labels), copy=False)
 
 
 def _label_bytes(uniques: Any) -> tuple[bytes, bytes]:

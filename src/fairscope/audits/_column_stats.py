@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fairscope.audits._dataset_groups import aggregate
+from fairscope.core._bincount import CACHE_ROWS
 from fairscope.core._feature_columns import EncodedColumn
 
 #: Values used to choose the centre of a numeric column (centring keeps one-pass sums exact).
@@ -74,10 +75,6 @@ def reduce_columns(
     return [_reduce(col, rows) for col in columns]
 
 
-#: Rows read at a time: a block and its temporaries stay in the processor's cache.
-_BLOCK = 1 << 16
-
-
 class _Rows:
     """The group of each row, as the reductions read it, and buffers they share."""
 
@@ -88,7 +85,7 @@ class _Rows:
         # cell (code + 1) * n_groups + group: the missing code -1 counts first, unmasked
         shifted_type = np.int16 if 2 * n_groups < np.iinfo(np.int16).max else np.intp
         self.shifted = (self.groups + n_groups).astype(shifted_type)
-        self.cells = np.empty(min(_BLOCK, self.n), dtype=np.intp)
+        self.cells = np.empty(min(CACHE_ROWS, self.n), dtype=np.intp)
         self._centred: np.ndarray | None = None
 
     def centred_buffers(self) -> tuple[np.ndarray, np.ndarray]:
@@ -102,10 +99,10 @@ def _reduce(col: EncodedColumn, rows: _Rows) -> ColumnStats:
     k, n_groups = col.n_codes + 1, rows.n_groups
     counts = np.zeros(k * n_groups, dtype=np.intp)
     codes = col.codes if col.narrow_codes is None else col.narrow_codes
-    for start in range(0, rows.n, _BLOCK):
-        cells = rows.cells[: min(_BLOCK, rows.n - start)]
-        np.multiply(codes[start : start + _BLOCK], n_groups, out=cells, dtype=np.intp)
-        np.add(cells, rows.shifted[start : start + _BLOCK], out=cells)
+    for start in range(0, rows.n, CACHE_ROWS):
+        cells = rows.cells[: min(CACHE_ROWS, rows.n - start)]
+        np.multiply(codes[start : start + CACHE_ROWS], n_groups, out=cells, dtype=np.intp)
+        np.add(cells, rows.shifted[start : start + CACHE_ROWS], out=cells)
         counts += np.bincount(cells, minlength=k * n_groups)
     table = counts.reshape(k, n_groups)
     table = np.concatenate([table[1:], table[:1]])  # missing last
@@ -114,8 +111,8 @@ def _reduce(col: EncodedColumn, rows: _Rows) -> ColumnStats:
     values, missing = col.numbers, col.missing
     centre = _centre(values, missing)
     centred, squares = rows.centred_buffers()
-    for start in range(0, rows.n, _BLOCK):
-        block = slice(start, start + _BLOCK)
+    for start in range(0, rows.n, CACHE_ROWS):
+        block = slice(start, start + CACHE_ROWS)
         np.subtract(values[block], centre, out=centred[block])
         # missing rows weigh 0.0: adding 0.0 leaves every running sum as it was, so the
         # sums equal those over the observed rows alone, without selecting them

@@ -7,6 +7,9 @@ import numpy as np
 #: Rows processed at a time by the reductions: bounds their temporary memory
 #: (a few int64/float64 arrays of this length) whatever the input size.
 CHUNK_ROWS = 1 << 20
+#: Rows read at a time by passes that make several temporaries per row: a block and its
+#: temporaries stay in the processor's cache.
+CACHE_ROWS = 1 << 16
 
 
 def chunked_bincount(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fairscope.core._bincount import CACHE_ROWS
 from fairscope.core._column_digest import narrow_codes
 
 #: Categories kept per categorical column; rarer ones are pooled into OTHER.
@@ -117,10 +118,6 @@ def _bin_edges(values: np.ndarray, missing: np.ndarray, n_bins: int) -> np.ndarr
     return np.unique(np.quantile(np.sort(sample), np.linspace(0, 1, n_bins + 1)[1:-1]))
 
 
-#: Rows binned at a time: the block and its comparison stay in the processor's cache.
-_BLOCK = 1 << 16
-
-
 def _count_edges_below(values: np.ndarray, missing: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """``searchsorted(edges, value, side="right")`` of every value, -1 where missing.
 
@@ -134,12 +131,12 @@ def _count_edges_below(values: np.ndarray, missing: np.ndarray, edges: np.ndarra
         codes[missing] = -1
         return codes
     counts = np.empty(len(values), dtype=np.int8)
-    above = np.empty(min(_BLOCK, len(values)), dtype=bool)
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK]
-        acc, hit = counts[start : start + _BLOCK], above[: len(block)]
+    above = np.empty(min(CACHE_ROWS, len(values)), dtype=bool)
+    for start in range(0, len(values), CACHE_ROWS):
+        block = values[start : start + CACHE_ROWS]
+        acc, hit = counts[start : start + CACHE_ROWS], above[: len(block)]
         # start at -1 on missing rows: NaN is never >= an edge, so they stay at -1
-        np.negative(missing[start : start + _BLOCK].view(np.int8), out=acc)
+        np.negative(missing[start : start + CACHE_ROWS].view(np.int8), out=acc)
         for edge in edges:
             np.greater_equal(block, edge, out=hit)
             acc += hit.view(np.int8)
@@ -154,8 +151,8 @@ def _float_scan(values: np.ndarray) -> tuple[np.ndarray, float, float]:
     """
     missing = np.empty(len(values), dtype=bool)
     low, high = np.inf, -np.inf
-    for start in range(0, len(values), _BLOCK):
-        block, out = values[start : start + _BLOCK], missing[start : start + _BLOCK]
+    for start in range(0, len(values), CACHE_ROWS):
+        block, out = values[start : start + CACHE_ROWS], missing[start : start + CACHE_ROWS]
         np.isfinite(block, out=out)
         np.logical_not(out, out=out)
         low = np.fmin(low, np.fmin.reduce(block))
